@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// Copyright (c) 2026 The srv6d authors
+
+// srv6d: EAL init, arguments, the startup configuration applied as one
+// transaction, workers launched on every non-main lcore, and the control loop
+// (JSON-RPC socket + datapath housekeeping) on the main lcore until SIGTERM or
+// SIGINT, after which workers drain, ports stop and the process exits 0.
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <rte_eal.h>
+#include <rte_lcore.h>
+#include <rte_version.h>
+
+#include "config.h"
+#include "ctl.h"
+#include "dp_api.h"
+#include "model.h"
+#include "rpc_server.h"
+#include "srv6_build_config.h"
+
+static volatile sig_atomic_t stop_requested;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: srv6d [EAL options] -- --config FILE [--socket PATH] "
+		   "[--socket-group GROUP]\n"
+		   "  --config FILE        startup configuration (JSON, see doc/api.md)\n"
+		   "  --socket PATH        control socket (default %s)\n"
+		   "  --socket-group NAME  group allowed on the socket besides root\n"
+		   "  --version            print the version and exit\n",
+		   SRV6_DEFAULT_SOCKET);
+}
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"config", required_argument, NULL, 'c'},
+		{"socket", required_argument, NULL, 's'},
+		{"socket-group", required_argument, NULL, 'g'},
+		{"version", no_argument, NULL, 'V'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *config_path = NULL, *socket_path = SRV6_DEFAULT_SOCKET, *group = NULL;
+	static struct model model;
+	struct model_err e = {0};
+	struct rpc_server *srv;
+	struct sigaction sa;
+	int rc, opt;
+
+	rc = rte_eal_init(argc, argv);
+	if (rc < 0) {
+		fprintf(stderr, "srv6d: EAL initialisation failed: %s\n", rte_strerror(rte_errno));
+		return 1;
+	}
+	argc -= rc;
+	argv += rc;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			config_path = optarg;
+			break;
+		case 's':
+			socket_path = optarg;
+			break;
+		case 'g':
+			group = optarg;
+			break;
+		case 'V':
+			printf("srv6d %s (%s)\n", SRV6_VERSION, rte_version());
+			rte_eal_cleanup();
+			return 0;
+		case 'h':
+			usage(stdout);
+			rte_eal_cleanup();
+			return 0;
+		default:
+			usage(stderr);
+			rte_eal_cleanup();
+			return 2;
+		}
+	}
+	if (config_path == NULL || optind != argc) {
+		usage(stderr);
+		rte_eal_cleanup();
+		return 2;
+	}
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (model_init(&model) < 0 ||
+	    dp_init(&model, &(struct dp_init_conf){.socket_path = socket_path}) < 0) {
+		fprintf(stderr, "srv6d: cannot initialise the datapath (memory or lcores)\n");
+		rte_eal_cleanup();
+		return 1;
+	}
+	// One line naming the key and the reason, exit status 2 (the contract).
+	rc = config_load(&model, config_path, &e);
+	if (rc < 0) {
+		if (e.field[0] != '\0')
+			fprintf(stderr, "srv6d: %s: %s: %s\n", config_path, e.field, e.msg);
+		else
+			fprintf(stderr, "srv6d: %s: %s\n", config_path, e.msg);
+		dp_stop();
+		rte_eal_cleanup();
+		return 2;
+	}
+	struct ctl_conf cc = {
+		.model = &model,
+		.config_path = config_path,
+		.socket_path = socket_path,
+		.socket_group = group,
+		.dpdk_version = rte_version(),
+		.start_time = time(NULL),
+	};
+	srv = ctl_server_create(&cc);
+	if (srv == NULL) {
+		fprintf(stderr, "srv6d: cannot serve the control socket %s: %s\n", socket_path,
+			strerror(errno));
+		dp_stop();
+		rte_eal_cleanup();
+		return 1;
+	}
+	rc = dp_start();
+	if (rc < 0) {
+		fprintf(stderr, "srv6d: cannot start the ports or workers: %s\n",
+			strerror(-rc));
+		rpc_server_destroy(srv);
+		dp_stop();
+		rte_eal_cleanup();
+		return 1;
+	}
+	printf("srv6d %s: %u worker lcores, control socket %s\n", SRV6_VERSION,
+	       rte_lcore_count() - 1, socket_path);
+	fflush(stdout);
+
+	while (!stop_requested) {
+		rpc_server_poll(srv, 1);
+		dp_ctl_poll(now_ms());
+	}
+
+	dp_stop();
+	rpc_server_destroy(srv);
+	rte_eal_cleanup();
+	return 0;
+}

@@ -1,0 +1,312 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// Copyright (c) 2026 The srv6d authors
+
+// The method catalogue: one declared schema for every method of the contract
+// (/work/shared/spec/API.md, doc/api.md). The server validates each request's
+// params against it before calling a handler, and srv6ctl uses the same table
+// for client-side validation, argument typing and help. Nested objects (next
+// hops, a SID's next hop) are checked by the handlers with api_object_spec()
+// and a path prefix, so errors name e.g. "nexthops[0].segments[1]".
+
+#include <string.h>
+
+#include "api.h"
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+#define REQ true
+#define OPT false
+
+// --- nested objects ---------------------------------------------------------
+
+// A route next hop; which keys apply depends on "type" (checked by the handler):
+// srv6: segments, encap, src, ipsec_sa; ip: via, port; all: weight.
+static const struct api_field f_route_nexthop[] = {
+	{"type", API_T_STRING, REQ, "srv6, ip, blackhole or local"},
+	{"segments", API_T_ARRAY, OPT, "srv6: SID list, first segment first"},
+	{"encap", API_T_STRING, OPT, "srv6: h.encaps (default) or h.encaps.red"},
+	{"src", API_T_ADDR, OPT, "srv6: outer source address (default: encap source)"},
+	{"ipsec_sa", API_T_UINT, OPT, "srv6: id of the outbound IPsec SA"},
+	{"via", API_T_ADDR, OPT, "ip: gateway address"},
+	{"port", API_T_STRING, OPT, "ip: egress port name"},
+	{"weight", API_T_UINT, OPT, "ECMP weight (default 1)"},
+};
+
+// The next hop of End.X, End.DX4 and End.DX6.
+static const struct api_field f_sid_nexthop[] = {
+	{"via", API_T_ADDR, OPT, "next-hop address"},
+	{"port", API_T_STRING, OPT, "egress port name"},
+};
+
+static const struct api_field f_config_port[] = {
+	{"name", API_T_STRING, REQ, "port name"},
+	{"device", API_T_STRING, REQ, "DPDK device name or devargs"},
+	{"mtu", API_T_UINT, OPT, "IP MTU"},
+	{"vrf", API_T_STRING, OPT, "VRF of received traffic (default: default)"},
+	{"addresses", API_T_ARRAY, OPT, "interface addresses addr/len"},
+	{"mac", API_T_MAC, OPT, "MAC address to use instead of the device's"},
+};
+
+static const struct api_field f_config_ipsec[] = {
+	{"sas", API_T_ARRAY, OPT, "IPsec SA objects"},
+};
+
+static const struct api_field f_config[] = {
+	{"ports", API_T_ARRAY, REQ, "ports"},
+	{"encap", API_T_OBJECT, OPT, "encapsulation parameters (as encap.set)"},
+	{"locators", API_T_ARRAY, OPT, "locators (as locator.add)"},
+	{"vrfs", API_T_ARRAY, OPT, "VRFs (as vrf.add)"},
+	{"sids", API_T_ARRAY, OPT, "SIDs (as sid.add)"},
+	{"routes", API_T_ARRAY, OPT, "routes (as route.add)"},
+	{"neighbors", API_T_ARRAY, OPT, "static neighbours (as neighbor.add)"},
+	{"ipsec", API_T_OBJECT, OPT, "{sas: [SA, ...]}"},
+};
+
+// --- method params ------------------------------------------------------------
+
+static const struct api_field p_config_save[] = {
+	{"file", API_T_STRING, OPT, "path to write (default: the --config file)"},
+};
+
+static const struct api_field p_port_list[] = {
+	{"name", API_T_STRING, OPT, "only this port"},
+};
+
+static const struct api_field p_port_set[] = {
+	{"name", API_T_STRING, REQ, "port name"},
+	{"mtu", API_T_UINT, OPT, "IP MTU"},
+	{"vrf", API_T_STRING, OPT, "VRF of received traffic"},
+	{"addresses", API_T_ARRAY, OPT, "interface addresses addr/len (replaces the list)"},
+};
+
+static const struct api_field p_vrf_add[] = {
+	{"name", API_T_STRING, REQ, "VRF name"},
+	{"table", API_T_UINT, REQ, "table id"},
+	{"rd", API_T_STRING, OPT, "route distinguisher, e.g. 10.1.1.1:101"},
+	{"import_rt", API_T_ARRAY, OPT, "import route targets"},
+	{"export_rt", API_T_ARRAY, OPT, "export route targets"},
+};
+
+static const struct api_field p_name[] = {
+	{"name", API_T_STRING, REQ, "name"},
+};
+
+static const struct api_field p_route_add[] = {
+	{"vrf", API_T_STRING, OPT, "VRF name (default: default)"},
+	{"prefix", API_T_PREFIX, REQ, "destination prefix"},
+	{"nexthops", API_T_ARRAY, REQ, "next hops (more than one: ECMP)"},
+	{"owner", API_T_STRING, OPT, "owner tag (default: static)"},
+};
+
+static const struct api_field p_route_del[] = {
+	{"vrf", API_T_STRING, OPT, "VRF name (default: default)"},
+	{"prefix", API_T_PREFIX, REQ, "destination prefix"},
+};
+
+static const struct api_field p_route_list[] = {
+	{"vrf", API_T_STRING, OPT, "VRF name (default: every VRF)"},
+	{"owner", API_T_STRING, OPT, "only routes of this owner"},
+	{"type", API_T_STRING, OPT, "only this type: connected, static, ..."},
+	{"limit", API_T_UINT, OPT, "at most this many routes"},
+	{"offset", API_T_UINT, OPT, "skip this many routes first"},
+};
+
+static const struct api_field p_route_get[] = {
+	{"vrf", API_T_STRING, OPT, "VRF name (default: default)"},
+	{"address", API_T_ADDR, REQ, "destination address"},
+};
+
+static const struct api_field p_owner[] = {
+	{"owner", API_T_STRING, REQ, "owner tag"},
+};
+
+static const struct api_field p_sid_add[] = {
+	{"sid", API_T_PREFIX, REQ, "SID (a bare address means /128)"},
+	{"behavior", API_T_STRING, REQ, "End, End.X, End.T, End.DX4, End.DX6, End.DT4, End.DT6, "
+					"End.DT46, End.B6.Encaps"},
+	{"vrf", API_T_STRING, OPT, "End.T, End.DT4/6/46: VRF"},
+	{"nexthop", API_T_OBJECT, OPT, "End.X, End.DX4/6: {via, port}"},
+	{"segments", API_T_ARRAY, OPT, "End.B6.Encaps: SID list"},
+	{"flavors", API_T_ARRAY, OPT, "psp, usp, usd, next-csid"},
+};
+
+static const struct api_field p_sid_del[] = {
+	{"sid", API_T_PREFIX, REQ, "SID"},
+};
+
+static const struct api_field p_sid_alloc[] = {
+	{"locator", API_T_STRING, REQ, "locator name"},
+	{"behavior", API_T_STRING, REQ, "SID behaviour"},
+	{"vrf", API_T_STRING, OPT, "End.T, End.DT4/6/46: VRF"},
+	{"nexthop", API_T_OBJECT, OPT, "End.X, End.DX4/6: {via, port}"},
+};
+
+static const struct api_field p_locator_add[] = {
+	{"name", API_T_STRING, REQ, "locator name"},
+	{"prefix", API_T_PREFIX, REQ, "locator prefix"},
+	{"block_len", API_T_UINT, OPT, "locator block length (bits)"},
+	{"node_len", API_T_UINT, OPT, "locator node length (bits)"},
+	{"func_len", API_T_UINT, OPT, "function length (bits)"},
+	{"usid", API_T_BOOL, OPT, "micro-SID (RFC 9800) locator"},
+};
+
+static const struct api_field p_neighbor_add[] = {
+	{"port", API_T_STRING, REQ, "port name"},
+	{"address", API_T_ADDR, REQ, "neighbour address"},
+	{"mac", API_T_MAC, REQ, "neighbour MAC address"},
+};
+
+static const struct api_field p_neighbor_del[] = {
+	{"port", API_T_STRING, REQ, "port name"},
+	{"address", API_T_ADDR, REQ, "neighbour address"},
+};
+
+static const struct api_field p_neighbor_list[] = {
+	{"port", API_T_STRING, OPT, "only this port"},
+};
+
+static const struct api_field p_encap_set[] = {
+	{"source", API_T_ADDR, OPT, "outer IPv6 source address"},
+	{"hop_limit", API_T_INT_OR_STRING, OPT, "outer hop limit, or \"inherit\""},
+	{"flowlabel", API_T_STRING, OPT, "compute, inherit or zero"},
+};
+
+static const struct api_field p_stats[] = {
+	{"port", API_T_STRING, OPT, "only this port"},
+	{"sid", API_T_PREFIX, OPT, "only this SID"},
+	{"lcore", API_T_UINT, OPT, "only this lcore"},
+};
+
+static const struct api_field p_capture_start[] = {
+	{"port", API_T_STRING, REQ, "port name, or any"},
+	{"direction", API_T_STRING, OPT, "rx, tx or both (default both)"},
+	{"file", API_T_STRING, REQ, "pcap file to write"},
+	{"filter", API_T_STRING, OPT, "BPF filter expression"},
+	{"count", API_T_UINT, OPT, "stop after this many packets"},
+	{"snaplen", API_T_UINT, OPT, "bytes kept per packet"},
+};
+
+static const struct api_field p_capture_stop[] = {
+	{"id", API_T_UINT, REQ, "capture id"},
+};
+
+static const struct api_field p_events_subscribe[] = {
+	{"topics", API_T_ARRAY, REQ, "topics, e.g. [\"route\", \"sid\", \"port\"]; \"*\" for all"},
+};
+
+// Provisional until the IPsec design lands: ESP SA, RFC 4303.
+static const struct api_field p_ipsec_sa_add[] = {
+	{"id", API_T_UINT, REQ, "SA id (referenced by next hops' ipsec_sa)"},
+	{"spi", API_T_UINT, REQ, "security parameter index"},
+	{"direction", API_T_STRING, REQ, "inbound or outbound"},
+	{"mode", API_T_STRING, OPT, "tunnel or transport"},
+	{"src", API_T_ADDR, OPT, "tunnel source address"},
+	{"dst", API_T_ADDR, OPT, "tunnel destination address"},
+	{"aead", API_T_STRING, OPT, "AEAD algorithm, e.g. aes-128-gcm"},
+	{"cipher", API_T_STRING, OPT, "cipher algorithm"},
+	{"auth", API_T_STRING, OPT, "authentication algorithm"},
+	{"key", API_T_STRING, OPT, "cipher or AEAD key (hex; salt included for GCM)"},
+	{"auth_key", API_T_STRING, OPT, "authentication key (hex)"},
+};
+
+static const struct api_field p_id[] = {
+	{"id", API_T_UINT, REQ, "id"},
+};
+
+#define M(name, mut, help, params) {name, mut, help, params, N(params)}
+#define M0(name, mut, help) {name, mut, help, NULL, 0}
+
+// Sorted by name (api_methods() promises it; help lists it in this order).
+static const struct api_method methods[] = {
+	M0("capture.list", false, "list running captures"),
+	M("capture.start", true, "start a packet capture into a pcap file", p_capture_start),
+	M("capture.stop", true, "stop a capture", p_capture_stop),
+	M0("config.get", false, "the running configuration"),
+	M("config.save", false, "write the running configuration to a file", p_config_save),
+	M0("encap.get", false, "encapsulation parameters"),
+	M("encap.set", true, "set encapsulation parameters", p_encap_set),
+	M("events.subscribe", false, "receive event notifications on this connection",
+	  p_events_subscribe),
+	M("ipsec.sa.add", true, "add an IPsec SA", p_ipsec_sa_add),
+	M("ipsec.sa.del", true, "delete an IPsec SA", p_id),
+	M0("ipsec.sa.list", false, "list IPsec SAs"),
+	M("locator.add", true, "add a locator", p_locator_add),
+	M("locator.del", true, "delete a locator", p_name),
+	M0("locator.list", false, "list locators"),
+	M("neighbor.add", true, "add a static neighbour", p_neighbor_add),
+	M("neighbor.del", true, "delete a neighbour", p_neighbor_del),
+	M("neighbor.list", false, "list static and learned neighbours", p_neighbor_list),
+	M("port.list", false, "list ports", p_port_list),
+	M("port.set", true, "change a port's MTU, VRF or addresses", p_port_set),
+	M("route.add", true, "add or replace a route", p_route_add),
+	M("route.del", true, "delete a route", p_route_del),
+	M("route.get", false, "the route the datapath uses for an address", p_route_get),
+	M("route.list", false, "list routes", p_route_list),
+	M("route.sync_begin", true, "mark every route of an owner stale", p_owner),
+	M("route.sync_end", true, "delete the routes of an owner still stale", p_owner),
+	M("sid.add", true, "add a local SID", p_sid_add),
+	M("sid.alloc", true, "allocate and install a SID from a locator", p_sid_alloc),
+	M("sid.del", true, "delete a local SID", p_sid_del),
+	M0("sid.list", false, "list local SIDs"),
+	M("stats.get", false, "packet and drop counters", p_stats),
+	M("stats.reset", true, "reset counters", p_stats),
+	M0("system.info", false, "version, lcores, ports, uptime"),
+	M("vrf.add", true, "add a VRF", p_vrf_add),
+	M("vrf.del", true, "delete a VRF", p_name),
+	M0("vrf.list", false, "list VRFs"),
+};
+
+const struct api_method *
+api_methods(size_t *n)
+{
+	if (n != NULL)
+		*n = N(methods);
+	return methods;
+}
+
+const struct api_method *
+api_method_find(const char *name)
+{
+	size_t lo = 0, hi = N(methods);
+
+	if (name == NULL)
+		return NULL;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(name, methods[mid].name);
+
+		if (c == 0)
+			return &methods[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+static const struct {
+	const char *name;
+	const struct api_field *spec;
+	size_t n;
+} objects[] = {
+	{"config", f_config, N(f_config)},
+	{"config.ipsec", f_config_ipsec, N(f_config_ipsec)},
+	{"port", f_config_port, N(f_config_port)},
+	{"route.nexthop", f_route_nexthop, N(f_route_nexthop)},
+	{"sid.nexthop", f_sid_nexthop, N(f_sid_nexthop)},
+};
+
+const struct api_field *
+api_object_spec(const char *name, size_t *n)
+{
+	for (size_t i = 0; name != NULL && i < N(objects); i++) {
+		if (strcmp(objects[i].name, name) == 0) {
+			if (n != NULL)
+				*n = objects[i].n;
+			return objects[i].spec;
+		}
+	}
+	if (n != NULL)
+		*n = 0;
+	return NULL;
+}

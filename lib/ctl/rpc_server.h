@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// Copyright (c) 2026 The srv6d authors
+#pragma once
+
+// The control socket: a single-threaded, non-blocking, epoll-based JSON-RPC
+// 2.0 server over a UNIX stream socket, one JSON text per line (NDJSON).
+//
+// - Peers are checked with SO_PEERCRED: root, the server's own effective uid,
+//   and members of conf->group are served; anyone else gets one -32600
+//   "permission denied" error and is closed.
+// - A line over RPC_LINE_MAX (1 MiB) gets -32600 and the connection is closed.
+// - Each request line is one transaction (struct rpc_txn_ops); a batch (JSON
+//   array) is one transaction for all its requests: if any request fails the
+//   transaction is aborted, the failing request is answered with its error
+//   and every other one with 1006 "rolled back"; otherwise it is committed.
+// - Params of a method that is in the api catalogue (api_method_find) are
+//   validated with api_check_object before the handler runs.
+// - events.subscribe is built in; rpc_server_notify() sends to subscribers.
+// - A client whose unsent output exceeds RPC_OUT_MAX (16 MiB) is dropped:
+//   the server never waits on a client.
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "api.h"
+
+#define RPC_LINE_MAX (1024 * 1024)
+#define RPC_OUT_MAX (16 * 1024 * 1024)
+#define RPC_MAX_CLIENTS 256
+
+struct rpc_server;
+struct rpc_client;
+
+// What a handler gets besides its params. txn is the open transaction
+// (rpc_txn_ops.begin's value; NULL when the server has no txn ops).
+struct rpc_call {
+	struct rpc_server *srv;
+	struct rpc_client *client;
+	void *txn;
+	const char *method;
+};
+
+// A handler validates and stages; returns 0 and sets *result (a new
+// reference, may be NULL → JSON null), or fills e (code, field, message) and
+// returns -1. A negative errno with e left empty is mapped by
+// api_errno_to_code(). Handlers never send on the socket themselves.
+typedef int (*rpc_handler_fn)(struct rpc_call *call, json_t *params, json_t **result,
+			      struct api_error_info *e);
+
+struct rpc_method_binding {
+	const char *name;
+	rpc_handler_fn fn;
+};
+
+// Transactions. begin() returns an opaque txn, or NULL on failure (every
+// request of the line then gets -32603); commit() publishes it, or fills e
+// and returns -1 (every request then gets that error; commit drops the txn
+// itself, abort is not called); abort() drops it.
+// Requests that fail before any handler runs (parse errors, invalid
+// requests, unknown methods, invalid params) never begin a txn.
+struct rpc_txn_ops {
+	void *(*begin)(void *ctx);
+	int (*commit)(void *ctx, void *txn, struct api_error_info *e);
+	void (*abort)(void *ctx, void *txn);
+};
+
+struct rpc_server_conf {
+	const char *path; // socket path; parent directory created 0755 if missing
+	const char *group; // NULL: root (and the server's own uid) only
+	const struct rpc_method_binding *methods;
+	size_t n_methods;
+	const struct rpc_txn_ops *txn; // NULL: no transactions (commit always succeeds)
+	void *ctx; // passed to txn ops; see rpc_server_ctx()
+};
+
+// Create the socket (mode 0660, chown to group when given; a stale socket
+// is unlinked first, a live one gives EADDRINUSE, a non-socket EEXIST) and
+// the epoll instance. Returns NULL and sets errno on failure (ENOENT for an
+// unknown group, ENAMETOOLONG for a path that does not fit).
+struct rpc_server *rpc_server_create(const struct rpc_server_conf *conf);
+
+// Run one epoll_wait(timeout_ms; -1 blocks) and handle what is ready:
+// accept, read, answer, flush. Returns 0 (also on EINTR) or -errno.
+int rpc_server_poll(struct rpc_server *srv, int timeout_ms);
+
+// Send {"jsonrpc":"2.0","method":"event","params":{"topic":topic, ...params}}
+// to every client subscribed to topic (or to "*"). Steals params (an object,
+// or NULL). Called while a request is being handled (e.g. from commit), the
+// events go out after that request's answer.
+void rpc_server_notify(struct rpc_server *srv, const char *topic, json_t *params);
+
+// Close every client, unlink the socket path, free everything. NULL is a no-op.
+void rpc_server_destroy(struct rpc_server *srv);
+
+// conf->ctx, for handlers (call->srv).
+void *rpc_server_ctx(const struct rpc_server *srv);
+
+// Connected clients (for tests and system.info).
+size_t rpc_server_n_clients(const struct rpc_server *srv);
+
+// The epoll fd: readable when rpc_server_poll() has work, so an outer loop
+// can wait on it instead.
+int rpc_server_fd(const struct rpc_server *srv);
+
+// Add another fd (eventfd, timerfd, ...) to the server's loop: cb runs from
+// rpc_server_poll() with the epoll events when fd is ready (level-triggered,
+// EPOLLIN). Returns 0 or -errno. Unwatch before closing fd.
+typedef void (*rpc_fd_cb)(void *arg, int fd, uint32_t events);
+int rpc_server_watch_fd(struct rpc_server *srv, int fd, rpc_fd_cb cb, void *arg);
+int rpc_server_unwatch_fd(struct rpc_server *srv, int fd);

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// Copyright (c) 2026 The srv6d authors
+#pragma once
+
+// The datapath as the control thread sees it: start/stop, commit a model
+// transaction, read counters and port status. No DPDK types cross this
+// header, so lib/ctl and lib/config use it without DPDK includes.
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dp_drop.h"
+#include "model.h"
+
+struct dp_init_conf {
+	const char *socket_path; // for system.info only
+};
+
+// After rte_eal_init: mempools, rings, RCU, empty tables. 0 or -errno.
+int dp_init(struct model *m, const struct dp_init_conf *conf);
+
+// Probe a device ("0000:3b:00.0", "net_pcap0,rx_pcap=...") unless EAL already
+// has it, and return its DPDK port id. 0 or -errno with a reason in e.
+int dp_port_probe(const char *devargs, uint16_t *port_id, struct model_err *e);
+// Configure queues (one RX queue per worker up to the device's maximum, one TX
+// queue per worker), MTU and MAC, without starting. 0 or -errno with reason.
+int dp_port_configure(const struct model_port *p, struct model_err *e);
+// Start every configured port and launch the workers.
+int dp_start(void);
+// Ask workers to stop, wait for them, stop and close ports (flushes pcap vdevs).
+void dp_stop(void);
+
+// Apply the open transaction to the datapath: build next hops, update the
+// standby tables, publish, wait for a grace period, replay on the old side,
+// free what is unlinked. On failure nothing changed in the datapath and e says
+// why (-ENOSPC: table full). The caller then aborts or ends the model txn.
+int dp_commit(struct model_txn *t, struct model_err *e);
+
+// Control-thread housekeeping, called every millisecond or so: punted packets
+// (ARP, ND, unresolved next hops), neighbour timers, capture writers.
+void dp_ctl_poll(uint64_t now_ms);
+
+// Port status for port.list.
+struct dp_port_status {
+	char driver[32];
+	bool link_up;
+	uint32_t speed_mbps;
+	uint8_t mac[6];
+	uint16_t n_rxq, n_txq;
+	uint64_t imissed, ierrors, oerrors, rx_nombuf;
+};
+int dp_port_status(uint16_t port_id, struct dp_port_status *out);
+
+// Counters, summed over workers, minus the baseline taken at the last reset.
+struct dp_port_counters {
+	uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes, drops;
+};
+struct dp_lcore_counters {
+	unsigned int lcore_id;
+	unsigned int n_rxq;
+	uint64_t rx_packets, tx_packets, drops, bursts;
+};
+struct dp_counters {
+	struct dp_port_counters ports[MODEL_MAX_PORTS]; // by model port index
+	uint64_t drops[DP_DROP_MAX];
+	unsigned int n_lcores;
+	struct dp_lcore_counters lcores[SRV6_MAX_WORKERS];
+	uint64_t sid_packets[SRV6_MAX_SIDS]; // by model_sid.counter_id
+	uint64_t sid_bytes[SRV6_MAX_SIDS];
+};
+// Fills out (large: allocate it). 0 or -errno.
+int dp_counters_read(struct dp_counters *out);
+// Reset the baseline: all counters, or those of one port / SID counter / lcore
+// (-1 = not selected).
+void dp_counters_reset(int port_idx, int sid_counter, int lcore);
+// Counter of one SID to zero when the SID is deleted and its id reused.
+const char *dp_drop_name(enum dp_drop_reason r);
+const char *dp_drop_descr(enum dp_drop_reason r);
+
+// Lcores for system.info: role "control" or "worker".
+struct dp_lcore_info {
+	unsigned int lcore_id;
+	unsigned int socket_id;
+	bool worker;
+};
+unsigned int dp_lcores(struct dp_lcore_info *out, unsigned int max);
+
+// Packet capture on a port (or every port: port_idx -1), direction bitmask.
+#define DP_CAPTURE_RX 0x1
+#define DP_CAPTURE_TX 0x2
+struct dp_capture_req {
+	int port_idx; // -1 = any
+	unsigned int direction;
+	const char *file;
+	const char *filter; // BPF, may be NULL
+	uint64_t count; // 0 = unlimited
+	uint32_t snaplen; // 0 = 65535
+};
+struct dp_capture_info {
+	unsigned int id;
+	int port_idx;
+	unsigned int direction;
+	char file[256];
+	char filter[256];
+	uint64_t packets, dropped, limit;
+	bool running;
+};
+// 0 and *id, or -errno with reason (bad filter: -EINVAL, file: -errno).
+int dp_capture_start(const struct dp_capture_req *req, unsigned int *id, struct model_err *e);
+int dp_capture_stop(unsigned int id);
+unsigned int dp_capture_list(struct dp_capture_info *out, unsigned int max);

@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// Copyright (c) 2026 The srv6d authors
+#pragma once
+
+// Datapath internals shared by the worker loop (dp_worker.c), the table
+// publisher (dp_tables.c), port setup (dp_port.c) and the control-thread side
+// (dp_ctl.c). Ownership is written on each field: "dp: ro" means workers only
+// read it, "ctl: rw" means only the control thread writes it.
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+#include <rte_rcu_qsbr.h>
+#include <rte_ring.h>
+
+#include "dp_api.h"
+#include "dp_drop.h"
+#include "model.h"
+#include "srv6.h"
+
+#define DP_BURST 32
+#define DP_MAX_PASSES 4 // lookups per packet: e.g. decap -> VRF, or encap -> underlay
+#define DP_MAX_RXQ 64
+#define DP_MAX_NEIGH 8192
+#define DP_ECMP_SLOTS 64
+#define DP_HOLD_MAX 16 // packets queued per unresolved neighbour
+#define DP_PUNT_RING 4096
+#define DP_CTL_TX_RING 1024
+#define DP_CAPTURE_RING 4096
+
+#if SRV6_MAX_NEXTHOPS > 32767
+#define DP_NH_4B 1
+#else
+#define DP_NH_4B 0
+#endif
+
+enum dp_nh_type {
+	DNH_NONE = 0, // id 0: FIB miss
+	DNH_BLACKHOLE,
+	DNH_LOCAL, // one of our addresses in this VRF
+	DNH_RESOLVE, // connected subnet, host not known yet: punt for ARP/ND
+	DNH_IP, // to a neighbour slot on a port
+	DNH_ENCAP, // H.Encaps / H.Encaps.Red, then underlay lookup
+	DNH_ECMP, // flow-hash over members
+	DNH_SID, // local SID behaviour
+};
+
+// Next-hop objects are immutable once a table references them (ctl: rw before
+// publication, dp: ro after). Tables hold their index, never a pointer.
+struct dp_nh {
+	uint8_t type; // enum dp_nh_type
+	uint8_t behavior; // DNH_SID: enum model_behavior
+	uint16_t port; // DPDK port id: DNH_IP, DNH_RESOLVE
+	uint16_t vrf; // DNH_SID: End.T / DT* table; DNH_LOCAL: the VRF
+	uint16_t sid_counter; // DNH_SID
+	uint32_t flavors; // DNH_SID: SID_FL_*
+	uint32_t neigh; // DNH_IP: neighbour slot
+	uint32_t child; // DNH_SID: End.X/DX* -> DNH_IP, End.B6.Encaps -> DNH_ENCAP
+	uint16_t n_slots; // DNH_ECMP: weighted member slots
+	uint32_t slots[DP_ECMP_SLOTS]; // DNH_ECMP: member next-hop ids
+	struct srv6_encap_tmpl tmpl; // DNH_ENCAP
+} __rte_cache_aligned;
+
+// Per-port facts a worker needs, copied into each table side (dp: ro).
+struct dp_port_meta {
+	bool enabled;
+	uint16_t vrf;
+	uint16_t mtu;
+	uint16_t model_idx;
+	struct rte_ether_addr mac;
+};
+
+// Per-VRF addresses used as the source of our ICMP errors (dp: ro).
+struct dp_vrf_meta {
+	bool has_src4, has_src6;
+	uint8_t src4[4];
+	uint8_t src6[16];
+};
+
+// One side of the published A/B state: everything a worker reads per packet.
+struct dp_tables {
+	struct rte_fib *fib4[SRV6_MAX_VRFS];
+	struct rte_fib6 *fib6[SRV6_MAX_VRFS];
+	struct dp_port_meta ports[RTE_MAX_ETHPORTS];
+	struct dp_vrf_meta vrfs[SRV6_MAX_VRFS];
+};
+
+// Per-mbuf metadata in the mbuf private area (our pools reserve it).
+struct dp_meta {
+	uint16_t rx_port; // DPDK port id the packet came in on
+	uint16_t in_vrf; // that port's VRF
+	uint16_t vrf; // table for the next lookup
+	uint8_t family; // 4 or 6: the header at the mbuf's data offset
+	uint8_t flags; // DP_F_*
+	uint8_t passes;
+	uint8_t punt; // DP_PUNT_* when handed to the control thread
+	uint16_t encap_len; // bytes our headend prepended (undone for too-big errors)
+	uint16_t tx_port; // punt: egress port
+	uint32_t flow_hash;
+	uint32_t nh; // lookup result
+	uint32_t neigh; // punt: neighbour slot
+	uint64_t tsc; // capture copies: when the packet was seen
+};
+
+#define DP_F_NO_TTL_DEC 0x1 // TTL/hop limit already handled at this node
+#define DP_F_HASHED 0x2 // flow_hash is valid
+
+enum dp_punt {
+	DP_PUNT_NONE,
+	DP_PUNT_ARP, // data at the ARP header
+	DP_PUNT_ND, // data at the IPv6 header of a neighbour discovery message
+	DP_PUNT_HOLD, // routed packet (data at L3) waiting for neighbour slot `neigh`
+	DP_PUNT_RESOLVE, // routed packet (data at L3) to an unknown host on tx_port
+};
+
+static inline struct dp_meta *
+dp_meta(struct rte_mbuf *m)
+{
+	return (struct dp_meta *)rte_mbuf_to_priv(m);
+}
+
+// Counters of one worker: single writer, summed by the control thread.
+struct dp_lcore_stats {
+	uint64_t rx_packets[RTE_MAX_ETHPORTS];
+	uint64_t rx_bytes[RTE_MAX_ETHPORTS];
+	uint64_t tx_packets[RTE_MAX_ETHPORTS];
+	uint64_t tx_bytes[RTE_MAX_ETHPORTS];
+	uint64_t port_drops[RTE_MAX_ETHPORTS];
+	uint64_t drops[DP_DROP_MAX];
+	uint64_t bursts;
+	uint64_t sid_packets[SRV6_MAX_SIDS];
+	uint64_t sid_bytes[SRV6_MAX_SIDS];
+};
+
+struct dp_txbuf {
+	uint16_t n;
+	struct rte_mbuf *pkts[DP_BURST];
+};
+
+struct dp_rxq {
+	uint16_t port;
+	uint16_t queue;
+};
+
+struct dp_lcore {
+	unsigned int lcore_id;
+	unsigned int idx; // worker index = RCU thread id = TX queue id on every port
+	uint16_t n_rxq;
+	struct dp_rxq rxq[DP_MAX_RXQ]; // set before launch, ro after
+	struct dp_txbuf tx[RTE_MAX_ETHPORTS];
+	uint64_t tx_pending; // bitmask of ports with buffered packets (port id < 64)
+	uint16_t n_drop;
+	struct rte_mbuf *drop[DP_BURST * DP_MAX_PASSES * 2];
+	uint64_t icmp_tokens;
+	uint64_t icmp_last_tsc;
+	struct rte_ring *capture_ring; // SP/SC to the control thread
+	struct dp_lcore_stats stats __rte_cache_aligned;
+} __rte_cache_aligned;
+
+// Neighbour slots: the MAC word is written by the control thread with one
+// atomic store and read by workers with one relaxed load.
+#define DP_NEIGH_VALID (1ull << 63)
+
+struct dp_hold {
+	uint16_t n;
+	struct rte_mbuf *pkts[DP_HOLD_MAX];
+};
+
+// Control-side record of a slot (ctl: rw only).
+struct dp_neigh_slot {
+	bool used;
+	uint16_t port; // DPDK port id
+	uint16_t model_port;
+	struct ip_addr addr;
+	uint32_t refcnt; // next hops using it
+	struct dp_hold hold;
+};
+
+struct dp_global {
+	struct model *model;
+	volatile bool stop; // set by dp_stop, read by workers
+	unsigned int n_workers;
+	struct dp_lcore *lcores[SRV6_MAX_WORKERS];
+	struct rte_rcu_qsbr *qsv;
+	struct rte_mempool *pools[RTE_MAX_NUMA_NODES];
+	struct rte_mempool *ctl_pool;
+	struct rte_ring *punt_ring; // MP/SC, workers -> control
+	struct rte_ring *ctl_tx[RTE_MAX_ETHPORTS]; // SP/SC, control -> worker 0
+	bool port_configured[RTE_MAX_ETHPORTS];
+	bool port_started[RTE_MAX_ETHPORTS];
+	uint16_t port_nrxq[RTE_MAX_ETHPORTS];
+
+	// A/B tables: workers read side[active] through one acquire load per loop.
+	struct dp_tables *side[2];
+	uint32_t active;
+
+	struct dp_nh *nh; // [SRV6_MAX_NEXTHOPS + 1], index 0 unused
+	uint64_t *neigh_mac; // [DP_MAX_NEIGH], index 0 unused
+	struct dp_neigh_slot *neigh_slots; // [DP_MAX_NEIGH], ctl only
+
+	volatile uint8_t capture_on[RTE_MAX_ETHPORTS]; // DP_CAPTURE_* bits, dp: ro
+
+	// Drops counted on the control thread (hold queue overflow, failed resolution).
+	uint64_t ctl_drops[DP_DROP_MAX];
+	uint64_t tsc_hz;
+};
+
+extern struct dp_global dp_g;
+
+static inline const struct dp_tables *
+dp_tables_active(void)
+{
+	return dp_g.side[__atomic_load_n(&dp_g.active, __ATOMIC_ACQUIRE)];
+}
+
+// dp_worker.c
+int dp_worker_main(void *arg);
+
+// dp_ctl.c
+void dp_ctl_send(uint16_t port_id, struct rte_mbuf *m); // frame with Ethernet, to a worker's TX
+void dp_neigh_hold_flush(uint32_t slot);
+void dp_neigh_hold_drop(uint32_t slot, enum dp_drop_reason r);
+
+// dp_tables.c
+int dp_tables_init(void);
+void dp_tables_fini(void);
+uint32_t dp_neigh_slot_find(uint16_t port_id, const struct ip_addr *a);
+
+// dp_capture.c
+void dp_capture_poll(void);
+void dp_capture_fini(void);
+
+// Capture tap on a worker: copies go to the lcore's ring; never blocks.
+void dp_capture_copy(struct dp_lcore *lc, struct rte_mbuf *m, uint16_t port, unsigned int dir);
+
+static inline void
+dp_capture_tap(struct dp_lcore *lc, struct rte_mbuf *m, uint16_t port, unsigned int dir)
+{
+	if (unlikely(dp_g.capture_on[port] & dir))
+		dp_capture_copy(lc, m, port, dir);
+}

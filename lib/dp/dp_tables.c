@@ -1,0 +1,758 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// Copyright (c) 2026 The srv6d authors
+
+// Control -> datapath publication (HOUSE-STYLE 4): the model's dirty keys are
+// turned into FIB operations on the standby side, the sides are swapped with
+// one release store, a QSBR grace period passes, the same operations are
+// replayed on the old side, and only then are unlinked next hops freed. A
+// worker sees the whole transaction or none of it, and nothing it may still
+// read is ever modified or freed.
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <rte_byteorder.h>
+#include <rte_ethdev.h>
+#include <rte_fib.h>
+#include <rte_fib6.h>
+#include <rte_log.h>
+#include <rte_malloc.h>
+
+#include "dp_priv.h"
+#include "hmap.h"
+
+RTE_LOG_REGISTER_SUFFIX(dp_logtype_tables, tables, NOTICE);
+#define LOG(level, ...) rte_log(RTE_LOG_##level, dp_logtype_tables, "tables: " __VA_ARGS__)
+
+#define FIB4_TBL8 (1u << 12)
+#define FIB6_TBL8 (1u << 13)
+#define FIB_MAX_ROUTES (1u << 17)
+
+// Next-hop descriptor: everything that makes two next hops identical, zeroed
+// fully before filling so it can be hashed and compared as bytes.
+struct nh_desc {
+	uint8_t type;
+	uint8_t behavior;
+	uint16_t port;
+	uint16_t vrf;
+	uint16_t sid_counter;
+	uint32_t flavors;
+	uint32_t neigh;
+	uint32_t child;
+	uint16_t n_members;
+	uint32_t members[MODEL_MAX_ECMP];
+	uint16_t weights[MODEL_MAX_ECMP];
+	// DNH_ENCAP
+	uint8_t n_segs;
+	bool reduced;
+	int16_t hop_limit;
+	uint8_t flowlabel;
+	uint8_t src[16];
+	uint8_t segs[MODEL_MAX_SEGS][16];
+};
+
+struct nh_rec {
+	struct hmap_node node;
+	struct nh_desc desc;
+	uint32_t id;
+	uint32_t refcnt;
+};
+
+// What a table side holds for one key (ctl: rw), to compute replacements.
+struct installed {
+	struct hmap_node node;
+	uint16_t vrf;
+	struct ip_prefix prefix;
+	uint32_t nh;
+};
+
+struct fib_op {
+	uint16_t vrf;
+	struct ip_prefix prefix;
+	uint32_t new_nh; // 0 = delete
+	uint32_t old_nh; // 0 = absent before
+};
+
+static struct {
+	struct hmap nh_map; // nh_desc -> nh_rec
+	struct nh_rec **recs; // by id
+	uint32_t *free_ids;
+	uint32_t n_free;
+	struct hmap installed; // (vrf, prefix) -> installed nh
+	uint32_t gen; // table name generation
+} tb;
+
+static inline void
+fib_names(char *n4, char *n6, size_t len, unsigned int side, unsigned int vrf)
+{
+	snprintf(n4, len, "f4_%u_%u_%u", tb.gen, side, vrf);
+	snprintf(n6, len, "f6_%u_%u_%u", tb.gen, side, vrf);
+}
+
+static int
+vrf_tables_create(uint16_t vrf)
+{
+	struct rte_fib_conf c4 = {
+		.type = RTE_FIB_DIR24_8,
+		.default_nh = 0,
+		.max_routes = FIB_MAX_ROUTES,
+		.dir24_8 = {.nh_sz = DP_NH_4B ? RTE_FIB_DIR24_8_4B : RTE_FIB_DIR24_8_2B,
+			    .num_tbl8 = FIB4_TBL8},
+	};
+	struct rte_fib6_conf c6 = {
+		.type = RTE_FIB6_TRIE,
+		.default_nh = 0,
+		.max_routes = FIB_MAX_ROUTES,
+		.trie = {.nh_sz = DP_NH_4B ? RTE_FIB6_TRIE_4B : RTE_FIB6_TRIE_2B,
+			 .num_tbl8 = FIB6_TBL8},
+	};
+	char n4[64], n6[64];
+
+	tb.gen++;
+	for (unsigned int s = 0; s < 2; s++) {
+		struct dp_tables *t = dp_g.side[s];
+		fib_names(n4, n6, sizeof(n4), s, vrf);
+		t->fib4[vrf] = rte_fib_create(n4, (int)rte_socket_id(), &c4);
+		t->fib6[vrf] = rte_fib6_create(n6, (int)rte_socket_id(), &c6);
+		if (t->fib4[vrf] == NULL || t->fib6[vrf] == NULL) {
+			LOG(ERR, "cannot create the tables of VRF %u: %s\n", vrf,
+			    rte_strerror(rte_errno));
+			for (unsigned int k = 0; k <= s; k++) {
+				rte_fib_free(dp_g.side[k]->fib4[vrf]);
+				rte_fib6_free(dp_g.side[k]->fib6[vrf]);
+				dp_g.side[k]->fib4[vrf] = NULL;
+				dp_g.side[k]->fib6[vrf] = NULL;
+			}
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+static void
+vrf_tables_free(uint16_t vrf)
+{
+	for (unsigned int s = 0; s < 2; s++) {
+		rte_fib_free(dp_g.side[s]->fib4[vrf]);
+		rte_fib6_free(dp_g.side[s]->fib6[vrf]);
+		dp_g.side[s]->fib4[vrf] = NULL;
+		dp_g.side[s]->fib6[vrf] = NULL;
+	}
+}
+
+int
+dp_tables_init(void)
+{
+	for (unsigned int s = 0; s < 2; s++) {
+		dp_g.side[s] = rte_zmalloc("dp_tables", sizeof(struct dp_tables), RTE_CACHE_LINE_SIZE);
+		if (dp_g.side[s] == NULL)
+			return -ENOMEM;
+	}
+	dp_g.nh = rte_zmalloc("dp_nh", sizeof(struct dp_nh) * (SRV6_MAX_NEXTHOPS + 1),
+			      RTE_CACHE_LINE_SIZE);
+	dp_g.neigh_mac = rte_zmalloc("dp_neigh", sizeof(uint64_t) * DP_MAX_NEIGH,
+				     RTE_CACHE_LINE_SIZE);
+	dp_g.neigh_slots = calloc(DP_MAX_NEIGH, sizeof(*dp_g.neigh_slots));
+	tb.recs = calloc(SRV6_MAX_NEXTHOPS + 1, sizeof(*tb.recs));
+	tb.free_ids = calloc(SRV6_MAX_NEXTHOPS, sizeof(*tb.free_ids));
+	if (dp_g.nh == NULL || dp_g.neigh_mac == NULL || dp_g.neigh_slots == NULL ||
+	    tb.recs == NULL || tb.free_ids == NULL)
+		return -ENOMEM;
+	// Hand out low ids first: they share cache lines with hot next hops.
+	for (uint32_t id = SRV6_MAX_NEXTHOPS; id >= 1; id--)
+		tb.free_ids[tb.n_free++] = id;
+	if (hmap_init(&tb.nh_map, 1024) < 0 || hmap_init(&tb.installed, 4096) < 0)
+		return -ENOMEM;
+	return vrf_tables_create(MODEL_DEFAULT_VRF);
+}
+
+void
+dp_tables_fini(void)
+{
+	for (uint16_t v = 0; v < SRV6_MAX_VRFS; v++)
+		if (dp_g.side[0] != NULL && dp_g.side[0]->fib4[v] != NULL)
+			vrf_tables_free(v);
+}
+
+// --- neighbour slots ------------------------------------------------------------
+
+uint32_t
+dp_neigh_slot_find(uint16_t port_id, const struct ip_addr *a)
+{
+	for (uint32_t i = 1; i < DP_MAX_NEIGH; i++) {
+		const struct dp_neigh_slot *s = &dp_g.neigh_slots[i];
+		if (s->used && s->port == port_id && addr_equal(&s->addr, a))
+			return i;
+	}
+	return 0;
+}
+
+static uint32_t
+neigh_slot_get(uint16_t model_port, const struct ip_addr *a)
+{
+	uint16_t port_id = dp_g.model->ports[model_port].port_id;
+	uint32_t id = dp_neigh_slot_find(port_id, a);
+
+	if (id == 0) {
+		for (uint32_t i = 1; i < DP_MAX_NEIGH && id == 0; i++)
+			if (!dp_g.neigh_slots[i].used)
+				id = i;
+		if (id == 0)
+			return 0;
+		struct dp_neigh_slot *s = &dp_g.neigh_slots[id];
+		memset(s, 0, sizeof(*s));
+		s->used = true;
+		s->port = port_id;
+		s->model_port = model_port;
+		s->addr = *a;
+		__atomic_store_n(&dp_g.neigh_mac[id], 0, __ATOMIC_RELAXED);
+	}
+	dp_g.neigh_slots[id].refcnt++;
+	return id;
+}
+
+static void
+neigh_slot_put(uint32_t id)
+{
+	struct dp_neigh_slot *s = &dp_g.neigh_slots[id];
+
+	if (id == 0 || !s->used || s->refcnt == 0)
+		return;
+	s->refcnt--;
+	// Freed by neigh_slots_sync after the grace period, when no model
+	// neighbour keeps it either.
+}
+
+static uint64_t
+mac_word(const uint8_t mac[6])
+{
+	uint64_t w = 0;
+
+	memcpy(&w, mac, 6);
+	return w | DP_NEIGH_VALID;
+}
+
+// Bring every slot's MAC in line with the model; returns slots that became
+// valid so their held packets can go once the tables are published.
+static void
+neigh_slots_sync(bool after_grace)
+{
+	struct model *m = dp_g.model;
+
+	for (uint32_t i = 1; i < DP_MAX_NEIGH; i++) {
+		struct dp_neigh_slot *s = &dp_g.neigh_slots[i];
+		if (!s->used)
+			continue;
+		const struct model_neigh *n = model_neigh_find(m, s->model_port, &s->addr);
+		bool usable = n != NULL && n->has_mac && n->state != NEIGH_FAILED &&
+			      n->state != NEIGH_INCOMPLETE;
+		uint64_t want = usable ? mac_word(n->mac) : 0;
+		uint64_t cur = __atomic_load_n(&dp_g.neigh_mac[i], __ATOMIC_RELAXED);
+		if (want != cur)
+			__atomic_store_n(&dp_g.neigh_mac[i], want, __ATOMIC_RELEASE);
+		if (after_grace) {
+			if (usable && s->hold.n > 0)
+				dp_neigh_hold_flush(i);
+			else if (n != NULL && n->state == NEIGH_FAILED && s->hold.n > 0)
+				dp_neigh_hold_drop(i, DP_DROP_neigh_hold_full);
+			if (s->refcnt == 0 && n == NULL) {
+				dp_neigh_hold_drop(i, DP_DROP_neigh_hold_full);
+				s->used = false;
+			}
+		}
+	}
+}
+
+// --- next hops --------------------------------------------------------------------
+
+static void nh_put(uint32_t id);
+
+static uint32_t
+nh_hash(const struct nh_desc *d)
+{
+	return hmap_hash_bytes(d, sizeof(*d), 0x5eed);
+}
+
+static void
+nh_fill(struct dp_nh *o, const struct nh_desc *d)
+{
+	memset(o, 0, sizeof(*o));
+	o->type = d->type;
+	o->behavior = d->behavior;
+	o->port = d->port;
+	o->vrf = d->vrf;
+	o->sid_counter = d->sid_counter;
+	o->flavors = d->flavors;
+	o->neigh = d->neigh;
+	o->child = d->child;
+	if (d->type == DNH_ECMP) {
+		// Weighted slots: each member gets a share proportional to its weight.
+		unsigned int total = 0, n = 0;
+		for (unsigned int i = 0; i < d->n_members; i++)
+			total += d->weights[i];
+		for (unsigned int i = 0; i < d->n_members && n < DP_ECMP_SLOTS; i++) {
+			unsigned int share = (d->weights[i] * DP_ECMP_SLOTS) / total;
+			if (share == 0)
+				share = 1;
+			for (unsigned int k = 0; k < share && n < DP_ECMP_SLOTS; k++)
+				o->slots[n++] = d->members[i];
+		}
+		o->n_slots = (uint16_t)n;
+	}
+	if (d->type == DNH_ENCAP)
+		srv6_encap_tmpl_build(&o->tmpl, d->src, (const uint8_t(*)[16])d->segs, d->n_segs,
+				      d->reduced, d->hop_limit, (enum srv6_flowlabel)d->flowlabel);
+}
+
+// Returns an id holding one reference, or 0 (-ENOSPC: table full). Takes over
+// the references the descriptor holds (neighbour slot, children) when it creates
+// the object, and drops them when an identical object already exists.
+static uint32_t
+nh_get(const struct nh_desc *d)
+{
+	uint32_t h = nh_hash(d);
+	struct nh_rec *r;
+
+	for (struct hmap_node *n = hmap_first_hash(&tb.nh_map, h); n; n = hmap_next_same(n)) {
+		r = hmap_entry(n, struct nh_rec, node);
+		if (memcmp(&r->desc, d, sizeof(*d)) == 0) {
+			r->refcnt++;
+			// The existing object already holds its own references.
+			if (d->type == DNH_IP)
+				neigh_slot_put(d->neigh);
+			if (d->child)
+				nh_put(d->child);
+			for (unsigned int i = 0; i < d->n_members; i++)
+				nh_put(d->members[i]);
+			return r->id;
+		}
+	}
+	if (tb.n_free == 0)
+		return 0;
+	r = malloc(sizeof(*r));
+	if (r == NULL)
+		return 0;
+	r->desc = *d;
+	r->refcnt = 1;
+	r->id = tb.free_ids[--tb.n_free];
+	nh_fill(&dp_g.nh[r->id], d);
+	tb.recs[r->id] = r;
+	hmap_insert(&tb.nh_map, &r->node, h);
+	return r->id;
+}
+
+static void
+nh_put(uint32_t id)
+{
+	struct nh_rec *r;
+
+	if (id == 0 || (r = tb.recs[id]) == NULL)
+		return;
+	if (--r->refcnt > 0)
+		return;
+	hmap_remove(&tb.nh_map, &r->node);
+	tb.recs[id] = NULL;
+	if (r->desc.type == DNH_IP)
+		neigh_slot_put(r->desc.neigh);
+	if (r->desc.child)
+		nh_put(r->desc.child);
+	for (unsigned int i = 0; i < r->desc.n_members; i++)
+		nh_put(r->desc.members[i]);
+	tb.free_ids[tb.n_free++] = id;
+	free(r);
+}
+
+static void
+desc_init(struct nh_desc *d, enum dp_nh_type type)
+{
+	memset(d, 0, sizeof(*d));
+	d->type = (uint8_t)type;
+}
+
+// An IP next hop (via on a port, or a directly connected destination).
+static uint32_t
+nh_get_ip(uint16_t vrf, const struct ip_addr *via, uint16_t port_hint)
+{
+	struct model *m = dp_g.model;
+	struct nh_desc d;
+	int port;
+
+	if (via == NULL) {
+		if (port_hint == MODEL_NO_PORT)
+			return 0;
+		desc_init(&d, DNH_RESOLVE);
+		d.port = m->ports[port_hint].port_id;
+		return nh_get(&d);
+	}
+	port = model_nexthop_port(m, vrf, via, port_hint);
+	if (port < 0)
+		return 0;
+	desc_init(&d, DNH_IP);
+	d.port = m->ports[port].port_id;
+	d.neigh = neigh_slot_get((uint16_t)port, via);
+	if (d.neigh == 0)
+		return 0;
+	return nh_get(&d);
+}
+
+static uint32_t
+nh_get_encap(const uint8_t (*segs)[16], unsigned int n, bool reduced, const uint8_t *src)
+{
+	const struct model_encap *enc = &dp_g.model->encap;
+	struct nh_desc d;
+
+	desc_init(&d, DNH_ENCAP);
+	d.n_segs = (uint8_t)n;
+	memcpy(d.segs, segs, 16u * n);
+	d.reduced = reduced;
+	d.hop_limit = (int16_t)enc->hop_limit;
+	d.flowlabel = (uint8_t)(enc->flowlabel == MODEL_FL_ZERO      ? SRV6_FL_ZERO
+				: enc->flowlabel == MODEL_FL_INHERIT ? SRV6_FL_INHERIT
+								     : SRV6_FL_COMPUTE);
+	memcpy(d.src, src != NULL ? src : enc->src, 16);
+	return nh_get(&d);
+}
+
+static uint32_t
+nh_get_member(uint16_t vrf, const struct model_nexthop *nh)
+{
+	struct nh_desc d;
+
+	switch (nh->type) {
+	case MNH_SRV6:
+		return nh_get_encap((const uint8_t(*)[16])nh->segs, nh->n_segs, nh->reduced,
+				    nh->has_src ? nh->src : NULL);
+	case MNH_IP:
+		return nh_get_ip(vrf, nh->has_via ? &nh->via : NULL, nh->port);
+	case MNH_BLACKHOLE:
+		desc_init(&d, DNH_BLACKHOLE);
+		return nh_get(&d);
+	case MNH_LOCAL:
+		desc_init(&d, DNH_LOCAL);
+		d.vrf = vrf;
+		return nh_get(&d);
+	}
+	return 0;
+}
+
+static uint32_t
+nh_get_route(const struct model_route *r)
+{
+	struct nh_desc d;
+
+	if (r->n_nh == 1)
+		return nh_get_member(r->vrf, &r->nh[0]);
+	desc_init(&d, DNH_ECMP);
+	for (unsigned int i = 0; i < r->n_nh; i++) {
+		uint32_t id = nh_get_member(r->vrf, &r->nh[i]);
+		if (id == 0)
+			continue; // an unusable member is left out, the others carry on
+		d.members[d.n_members] = id;
+		d.weights[d.n_members] = r->nh[i].weight ? r->nh[i].weight : 1;
+		d.n_members++;
+	}
+	if (d.n_members == 0)
+		return 0;
+	if (d.n_members == 1)
+		return d.members[0];
+	return nh_get(&d);
+}
+
+static uint32_t
+nh_get_sid(const struct model_sid *s)
+{
+	struct model *m = dp_g.model;
+	struct nh_desc d;
+
+	desc_init(&d, DNH_SID);
+	d.behavior = (uint8_t)s->behavior;
+	d.flavors = s->flavors;
+	d.sid_counter = s->counter_id;
+	switch (s->behavior) {
+	case SB_END_T:
+	case SB_END_DT4:
+	case SB_END_DT6:
+	case SB_END_DT46:
+		d.vrf = s->vrf;
+		break;
+	case SB_END_X:
+	case SB_END_DX4:
+	case SB_END_DX6:
+		// The cross-connect next hop lives in whichever VRF holds its subnet.
+		for (uint16_t v = 0; v < SRV6_MAX_VRFS && d.child == 0; v++)
+			if (m->vrfs[v].used && model_nexthop_port(m, v, &s->via, s->port) >= 0)
+				d.child = nh_get_ip(v, &s->via, s->port);
+		if (d.child == 0)
+			return 0;
+		break;
+	case SB_END_B6_ENCAPS:
+		d.child = nh_get_encap((const uint8_t(*)[16])s->segs, s->n_segs, false, NULL);
+		if (d.child == 0)
+			return 0;
+		break;
+	default:
+		break;
+	}
+	return nh_get(&d);
+}
+
+// The next hop the key should have now, with one reference; 0 = no entry.
+static uint32_t
+nh_for_key(uint16_t vrf, const struct ip_prefix *p)
+{
+	struct model *m = dp_g.model;
+	struct model_entry e;
+	struct nh_desc d;
+
+	model_entry_get(m, vrf, p, &e);
+	switch (e.kind) {
+	case ENTRY_NONE:
+		return 0;
+	case ENTRY_LOCAL:
+		desc_init(&d, DNH_LOCAL);
+		d.vrf = vrf;
+		return nh_get(&d);
+	case ENTRY_SID:
+		return nh_get_sid(e.sid);
+	case ENTRY_NEIGH:
+		return nh_get_ip(vrf, &e.neigh->addr, e.port);
+	case ENTRY_CONNECTED:
+		return nh_get_ip(vrf, NULL, e.port);
+	case ENTRY_ROUTE:
+		return nh_get_route(e.route);
+	}
+	return 0;
+}
+
+// --- FIB operations -----------------------------------------------------------------
+
+static uint32_t
+installed_hash(uint16_t vrf, const struct ip_prefix *p)
+{
+	uint8_t buf[20];
+
+	memcpy(buf, &vrf, 2);
+	buf[2] = p->addr.family;
+	buf[3] = p->len;
+	memcpy(buf + 4, p->addr.bytes, 16);
+	return hmap_hash_bytes(buf, sizeof(buf), 7);
+}
+
+static struct installed *
+installed_find(uint16_t vrf, const struct ip_prefix *p)
+{
+	uint32_t h = installed_hash(vrf, p);
+
+	for (struct hmap_node *n = hmap_first_hash(&tb.installed, h); n; n = hmap_next_same(n)) {
+		struct installed *in = hmap_entry(n, struct installed, node);
+		if (in->vrf == vrf && prefix_equal(&in->prefix, p))
+			return in;
+	}
+	return NULL;
+}
+
+static int
+fib_set(struct dp_tables *t, uint16_t vrf, const struct ip_prefix *p, uint32_t nh)
+{
+	if (p->addr.family == AF_INET) {
+		uint32_t ip;
+		memcpy(&ip, p->addr.bytes, 4);
+		ip = rte_be_to_cpu_32(ip);
+		if (t->fib4[vrf] == NULL)
+			return -ENOENT;
+		return nh ? rte_fib_add(t->fib4[vrf], ip, p->len, nh)
+			  : rte_fib_delete(t->fib4[vrf], ip, p->len);
+	}
+	if (t->fib6[vrf] == NULL)
+		return -ENOENT;
+	return nh ? rte_fib6_add(t->fib6[vrf], p->addr.bytes, p->len, nh)
+		  : rte_fib6_delete(t->fib6[vrf], p->addr.bytes, p->len);
+}
+
+static int
+ops_apply(struct dp_tables *t, const struct fib_op *ops, size_t n, size_t *done)
+{
+	for (size_t i = 0; i < n; i++) {
+		int rc = fib_set(t, ops[i].vrf, &ops[i].prefix, ops[i].new_nh);
+		// Deleting what is not there is fine (both sides converge).
+		if (rc < 0 && !(ops[i].new_nh == 0 && rc == -ENOENT)) {
+			*done = i;
+			return rc;
+		}
+	}
+	*done = n;
+	return 0;
+}
+
+static void
+ops_revert(struct dp_tables *t, const struct fib_op *ops, size_t n)
+{
+	for (size_t i = n; i-- > 0;)
+		fib_set(t, ops[i].vrf, &ops[i].prefix, ops[i].old_nh);
+}
+
+// Per-port and per-VRF facts for the workers, derived from the model.
+static void
+meta_build(struct dp_tables *t)
+{
+	struct model *m = dp_g.model;
+
+	memset(t->ports, 0, sizeof(t->ports));
+	memset(t->vrfs, 0, sizeof(t->vrfs));
+	for (uint16_t i = 0; i < MODEL_MAX_PORTS; i++) {
+		const struct model_port *p = &m->ports[i];
+		if (!p->used || p->port_id >= RTE_MAX_ETHPORTS)
+			continue;
+		struct dp_port_meta *pm = &t->ports[p->port_id];
+		pm->enabled = dp_g.port_configured[p->port_id];
+		pm->vrf = p->vrf;
+		pm->mtu = p->mtu;
+		pm->model_idx = i;
+		rte_eth_macaddr_get(p->port_id, &pm->mac);
+		struct dp_vrf_meta *vm = &t->vrfs[p->vrf];
+		for (unsigned int j = 0; j < p->n_addrs; j++) {
+			const struct ip_addr *a = &p->addrs[j].addr;
+			if (a->family == AF_INET && !vm->has_src4) {
+				memcpy(vm->src4, a->bytes, 4);
+				vm->has_src4 = true;
+			} else if (a->family == AF_INET6 && !vm->has_src6) {
+				memcpy(vm->src6, a->bytes, 16);
+				vm->has_src6 = true;
+			}
+		}
+	}
+}
+
+static int
+err_set(struct model_err *e, int rc, const char *field, const char *msg)
+{
+	if (e != NULL) {
+		snprintf(e->field, sizeof(e->field), "%s", field);
+		snprintf(e->msg, sizeof(e->msg), "%s", msg);
+	}
+	return rc;
+}
+
+int
+dp_commit(struct model_txn *txn, struct model_err *e)
+{
+	size_t n_dirty = model_txn_n_dirty(txn), n_ops = 0, done = 0;
+	struct fib_op *ops = NULL;
+	uint16_t added[SRV6_MAX_VRFS];
+	unsigned int n_added = 0;
+	uint32_t standby;
+	int rc = 0;
+
+	// 1. Tables of new VRFs, on both sides: no worker looks at them until a
+	// port, SID or next hop refers to the VRF in a published side.
+	for (uint16_t v = 1; v < SRV6_MAX_VRFS; v++) {
+		if (!model_txn_vrf_added(txn, v) || dp_g.side[0]->fib4[v] != NULL)
+			continue;
+		rc = vrf_tables_create(v);
+		if (rc < 0) {
+			err_set(e, rc, "vrf", "cannot allocate the VRF's tables (memory)");
+			goto undo_vrfs;
+		}
+		added[n_added++] = v;
+	}
+
+	// 2. Next hops for every dirty key.
+	ops = calloc(n_dirty ? n_dirty : 1, sizeof(*ops));
+	if (ops == NULL) {
+		rc = err_set(e, -ENOMEM, "", "out of memory");
+		goto undo_vrfs;
+	}
+	for (size_t i = 0; i < n_dirty; i++) {
+		const struct model_key *k = model_txn_dirty(txn, i);
+		struct installed *in = installed_find(k->vrf, &k->prefix);
+		uint32_t old = in ? in->nh : 0;
+		uint32_t nh = nh_for_key(k->vrf, &k->prefix);
+		struct model_entry ent;
+
+		model_entry_get(dp_g.model, k->vrf, &k->prefix, &ent);
+		if (nh == 0 && ent.kind != ENTRY_NONE && ent.kind != ENTRY_ROUTE) {
+			rc = err_set(e, -ENOSPC, "", "next-hop or neighbour table full");
+			goto undo_nh;
+		}
+		if (nh == 0 && ent.kind == ENTRY_ROUTE && tb.n_free == 0) {
+			rc = err_set(e, -ENOSPC, "nexthops", "next-hop table full");
+			goto undo_nh;
+		}
+		if (nh == old) {
+			nh_put(nh); // unchanged: drop the extra reference
+			continue;
+		}
+		ops[n_ops++] = (struct fib_op){k->vrf, k->prefix, nh, old};
+	}
+	// Neighbour MACs first: new next hops may point at fresh slots.
+	neigh_slots_sync(false);
+
+	// 3. Standby side.
+	standby = dp_g.active ^ 1;
+	if (model_txn_meta_dirty(txn) || n_added > 0)
+		meta_build(dp_g.side[standby]);
+	rc = ops_apply(dp_g.side[standby], ops, n_ops, &done);
+	if (rc < 0) {
+		ops_revert(dp_g.side[standby], ops, done);
+		if (model_txn_meta_dirty(txn) || n_added > 0) {
+			// Only the metadata was rebuilt: take it back from the active side.
+			memcpy(dp_g.side[standby]->ports, dp_g.side[standby ^ 1]->ports,
+			       sizeof(dp_g.side[standby]->ports));
+			memcpy(dp_g.side[standby]->vrfs, dp_g.side[standby ^ 1]->vrfs,
+			       sizeof(dp_g.side[standby]->vrfs));
+		}
+		rc = err_set(e, rc == -ENOSPC ? -ENOSPC : rc, "prefix",
+			     rc == -ENOSPC ? "forwarding table full" : "cannot update the table");
+		goto undo_nh;
+	}
+
+	// 4. Publish, wait until no worker can hold the old side, replay on it.
+	__atomic_store_n(&dp_g.active, standby, __ATOMIC_RELEASE);
+	if (dp_g.qsv != NULL)
+		rte_rcu_qsbr_synchronize(dp_g.qsv, RTE_QSBR_THRID_INVALID);
+	if (model_txn_meta_dirty(txn) || n_added > 0)
+		meta_build(dp_g.side[standby ^ 1]);
+	if (ops_apply(dp_g.side[standby ^ 1], ops, n_ops, &done) < 0)
+		LOG(ERR, "replay on the old side failed at op %zu: sides differ\n", done);
+
+	// 5. Bookkeeping, then free what no side references any more.
+	for (size_t i = 0; i < n_ops; i++) {
+		struct installed *in = installed_find(ops[i].vrf, &ops[i].prefix);
+		if (ops[i].new_nh != 0) {
+			if (in == NULL) {
+				in = malloc(sizeof(*in));
+				if (in == NULL) {
+					LOG(ERR, "out of memory recording an installed entry\n");
+					continue;
+				}
+				in->vrf = ops[i].vrf;
+				in->prefix = ops[i].prefix;
+				hmap_insert(&tb.installed, &in->node,
+					    installed_hash(in->vrf, &in->prefix));
+			}
+			in->nh = ops[i].new_nh;
+		} else if (in != NULL) {
+			hmap_remove(&tb.installed, &in->node);
+			free(in);
+		}
+		nh_put(ops[i].old_nh);
+	}
+	for (uint16_t v = 1; v < SRV6_MAX_VRFS; v++)
+		if (model_txn_vrf_deleted(txn, v) && dp_g.side[0]->fib4[v] != NULL)
+			vrf_tables_free(v);
+	neigh_slots_sync(true);
+	free(ops);
+	return 0;
+
+undo_nh:
+	for (size_t i = 0; i < n_ops; i++)
+		nh_put(ops[i].new_nh);
+	free(ops);
+undo_vrfs:
+	for (unsigned int i = 0; i < n_added; i++)
+		vrf_tables_free(added[i]);
+	return rc;
+}

@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// Copyright (c) 2026 The srv6d authors
+#pragma once
+
+// The control side's source of truth: ports, VRFs, routes, SIDs, locators,
+// neighbours and encapsulation parameters, as the API and the config file
+// describe them. No DPDK and no JSON here: the ctl handlers translate JSON
+// into these structs, and lib/dp derives the datapath tables from them.
+//
+// Every change happens inside a transaction. Mutators apply immediately (so a
+// later request in a batch sees an earlier one) and record an undo entry plus
+// the set of (vrf, prefix) keys whose forwarding entry may have changed.
+// model_txn_abort() restores the previous state exactly; the datapath commit
+// (dp_commit) walks the dirty keys and then calls model_txn_end().
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "addr.h"
+#include "hmap.h"
+#include "srv6_build_config.h"
+
+#define MODEL_NAME_LEN 32
+#define MODEL_DEVICE_LEN 256
+#define MODEL_MAX_PORTS 32
+#define MODEL_MAX_ADDRS 8
+#define MODEL_MAX_RTS 8
+#define MODEL_MAX_LOCATORS 64
+#define MODEL_MAX_SEGS 16
+#define MODEL_MAX_ECMP 16
+#define MODEL_DEFAULT_VRF 0
+#define MODEL_NO_PORT 0xffff
+
+// Errors: mutators return 0 or -errno and fill this with the offending field
+// (a dotted path where known) and a reason an operator can act on.
+struct model_err {
+	char field[64];
+	char msg[200];
+};
+
+enum model_behavior {
+	SB_END,
+	SB_END_X,
+	SB_END_T,
+	SB_END_DX4,
+	SB_END_DX6,
+	SB_END_DT4,
+	SB_END_DT6,
+	SB_END_DT46,
+	SB_END_B6_ENCAPS,
+	SB_MAX
+};
+
+// SID flavours, RFC 8986 4.16 and RFC 9800.
+#define SID_FL_PSP 0x1
+#define SID_FL_USP 0x2
+#define SID_FL_USD 0x4
+#define SID_FL_NEXT_CSID 0x8
+
+// "End.DT46" <-> SB_END_DT46; parse returns -EINVAL for unknown names.
+const char *model_behavior_name(enum model_behavior b);
+int model_behavior_parse(const char *s, enum model_behavior *out);
+// "psp" -> SID_FL_PSP...; 0 or -EINVAL.
+int model_flavor_parse(const char *s, uint32_t *flag);
+const char *model_flavor_name(uint32_t flag);
+
+enum model_nh_type { MNH_SRV6, MNH_IP, MNH_BLACKHOLE, MNH_LOCAL };
+
+struct model_nexthop {
+	enum model_nh_type type;
+	// srv6
+	uint8_t n_segs;
+	uint8_t segs[MODEL_MAX_SEGS][16];
+	bool reduced; // "encap": "h.encaps.red"
+	bool has_src;
+	uint8_t src[16];
+	bool has_sa;
+	uint32_t ipsec_sa;
+	// ip
+	bool has_via;
+	struct ip_addr via;
+	uint16_t port; // MODEL_NO_PORT when not given
+	uint16_t weight; // 1 when not given
+};
+
+struct model_route {
+	struct hmap_node node; // model-internal
+	uint16_t vrf;
+	struct ip_prefix prefix;
+	uint16_t n_nh;
+	struct model_nexthop nh[MODEL_MAX_ECMP];
+	char owner[MODEL_NAME_LEN];
+	bool stale; // marked by route.sync_begin
+};
+
+struct model_port {
+	bool used;
+	char name[MODEL_NAME_LEN];
+	char device[MODEL_DEVICE_LEN];
+	uint16_t port_id; // DPDK port id, set when the port was probed
+	uint16_t mtu;
+	uint16_t vrf;
+	uint8_t n_addrs;
+	struct ip_prefix addrs[MODEL_MAX_ADDRS]; // address + subnet length, host bits kept
+	bool has_mac; // "mac" given in the config (our extension)
+	uint8_t mac[6]; // the port's MAC (from the device when not given)
+};
+
+struct model_vrf {
+	bool used;
+	char name[MODEL_NAME_LEN];
+	uint32_t table;
+	char rd[MODEL_NAME_LEN];
+	uint8_t n_import, n_export;
+	char import_rt[MODEL_MAX_RTS][MODEL_NAME_LEN];
+	char export_rt[MODEL_MAX_RTS][MODEL_NAME_LEN];
+};
+
+struct model_locator {
+	bool used;
+	char name[MODEL_NAME_LEN];
+	struct ip_prefix prefix;
+	uint8_t block_len, node_len, func_len;
+	bool usid;
+};
+
+struct model_sid {
+	struct hmap_node node; // model-internal
+	struct ip_prefix sid;
+	enum model_behavior behavior;
+	uint16_t vrf; // End.T, End.DT4/DT6/DT46
+	bool has_nexthop; // End.X, End.DX4, End.DX6
+	struct ip_addr via;
+	uint16_t port; // MODEL_NO_PORT when not given
+	uint8_t n_segs; // End.B6.Encaps
+	uint8_t segs[MODEL_MAX_SEGS][16];
+	uint32_t flavors;
+	char locator[MODEL_NAME_LEN]; // set by sid.alloc, else empty
+	uint16_t counter_id; // model-assigned, index of the SID's datapath counters
+};
+
+enum model_neigh_state {
+	NEIGH_INCOMPLETE,
+	NEIGH_REACHABLE,
+	NEIGH_STALE,
+	NEIGH_PROBE,
+	NEIGH_FAILED,
+	NEIGH_PERMANENT
+};
+const char *model_neigh_state_name(enum model_neigh_state s);
+
+struct model_neigh {
+	struct hmap_node node; // model-internal
+	uint16_t port; // index into model ports
+	struct ip_addr addr;
+	bool has_mac;
+	uint8_t mac[6];
+	bool is_static;
+	enum model_neigh_state state;
+	uint64_t updated_ms; // last state change
+	uint8_t probes; // unanswered probes in INCOMPLETE/PROBE
+	uint32_t dp_id; // datapath neighbour slot, owned by lib/dp (0 = none)
+	void *priv; // owned by lib/dp (hold queue)
+};
+
+enum model_flowlabel { MODEL_FL_COMPUTE, MODEL_FL_INHERIT, MODEL_FL_ZERO };
+
+struct model_encap {
+	bool has_src;
+	uint8_t src[16];
+	int hop_limit; // -1 = inherit
+	enum model_flowlabel flowlabel;
+};
+
+// What the datapath should hold for one (vrf, prefix), by priority:
+// our own address > SID > learned/static neighbour host route > connected
+// subnet > route from the API or config.
+enum model_entry_kind {
+	ENTRY_NONE,
+	ENTRY_LOCAL,
+	ENTRY_SID,
+	ENTRY_NEIGH,
+	ENTRY_CONNECTED,
+	ENTRY_ROUTE
+};
+const char *model_entry_kind_name(enum model_entry_kind k); // "local", "sid", "neighbor", "connected", "static"/owner
+
+struct model_entry {
+	enum model_entry_kind kind;
+	uint16_t port; // LOCAL, CONNECTED
+	const struct model_sid *sid;
+	const struct model_neigh *neigh;
+	const struct model_route *route;
+};
+
+struct model {
+	struct model_port ports[MODEL_MAX_PORTS];
+	struct model_vrf vrfs[SRV6_MAX_VRFS]; // [0] is "default", always used
+	struct model_locator locators[MODEL_MAX_LOCATORS];
+	struct model_encap encap;
+	struct hmap routes; // struct model_route by (vrf, prefix)
+	struct hmap sids; // struct model_sid by prefix
+	struct hmap neighs; // struct model_neigh by (port, addr)
+	uint8_t sid_counter_used[SRV6_MAX_SIDS];
+	struct model_txn *txn; // the open transaction, at most one
+};
+
+// Key of a forwarding entry whose desired state may have changed.
+struct model_key {
+	struct hmap_node node;
+	uint16_t vrf;
+	struct ip_prefix prefix;
+};
+
+int model_init(struct model *m);
+void model_fini(struct model *m);
+
+// --- transactions ---------------------------------------------------------
+struct model_txn;
+// NULL + errno (EBUSY when one is open).
+struct model_txn *model_txn_begin(struct model *m);
+// Undo every change since begin and close the txn.
+void model_txn_abort(struct model_txn *t);
+// Close the txn keeping its changes (after the datapath accepted them).
+void model_txn_end(struct model_txn *t);
+// Dirty keys, in the order first touched. Iterate while the txn is open.
+size_t model_txn_n_dirty(const struct model_txn *t);
+const struct model_key *model_txn_dirty(const struct model_txn *t, size_t i);
+// VRFs created or deleted in this txn (the datapath creates/frees their tables).
+bool model_txn_vrf_added(const struct model_txn *t, uint16_t vrf);
+bool model_txn_vrf_deleted(const struct model_txn *t, uint16_t vrf);
+// True when ports, VRF attachments, port addresses or MTUs changed.
+bool model_txn_meta_dirty(const struct model_txn *t);
+// Events to publish after a successful commit: topic ("route", "sid", "port",
+// "vrf", "neighbor", "locator", "encap") and a short action ("add", "del", "set").
+size_t model_txn_n_events(const struct model_txn *t);
+void model_txn_event(const struct model_txn *t, size_t i, const char **topic, const char **action,
+		     const char **id);
+
+// --- mutators (need the open txn) ------------------------------------------
+// Ports exist from the config; a port is created once at startup (device probed
+// by the caller, port_id set) and later changed with model_port_set.
+int model_port_create(struct model_txn *t, const struct model_port *p, struct model_err *e);
+// Replace mtu, vrf, addresses (and mac) of port index idx.
+int model_port_set(struct model_txn *t, uint16_t idx, const struct model_port *p,
+		   struct model_err *e);
+
+int model_vrf_add(struct model_txn *t, const struct model_vrf *v, struct model_err *e);
+int model_vrf_del(struct model_txn *t, const char *name, struct model_err *e);
+
+// Add or replace (same vrf and prefix). Validates next hops: SRv6 segments
+// present and the encap source available, IP next hops resolvable to a port.
+int model_route_add(struct model_txn *t, const struct model_route *r, struct model_err *e);
+int model_route_del(struct model_txn *t, uint16_t vrf, const struct ip_prefix *p,
+		    struct model_err *e);
+// Mark every route of owner stale / delete those still stale (count in *n).
+int model_route_sync_begin(struct model_txn *t, const char *owner, unsigned int *n);
+int model_route_sync_end(struct model_txn *t, const char *owner, unsigned int *n);
+
+int model_sid_add(struct model_txn *t, const struct model_sid *s, struct model_err *e);
+int model_sid_del(struct model_txn *t, const struct ip_prefix *sid, struct model_err *e);
+// Allocate the lowest free function in the locator for this behaviour and
+// parameters (template: behavior, vrf, nexthop, flavors); an existing SID of the
+// locator with the same behaviour and parameters is returned instead (*created = false).
+int model_sid_alloc(struct model_txn *t, const char *locator, const struct model_sid *tmpl,
+		    struct ip_prefix *out, bool *created, struct model_err *e);
+
+int model_locator_add(struct model_txn *t, const struct model_locator *l, struct model_err *e);
+int model_locator_del(struct model_txn *t, const char *name, struct model_err *e);
+
+// Static neighbour (API/config); replaces a learned one.
+int model_neigh_add(struct model_txn *t, uint16_t port, const struct ip_addr *a,
+		    const uint8_t mac[6], struct model_err *e);
+int model_neigh_del(struct model_txn *t, uint16_t port, const struct ip_addr *a,
+		    struct model_err *e);
+// Learned entries, used by the neighbour machinery of lib/dp (never static).
+// Creates the entry when absent; updates the MAC and state.
+int model_neigh_learn(struct model_txn *t, uint16_t port, const struct ip_addr *a,
+		      const uint8_t *mac /* NULL: incomplete */, enum model_neigh_state st,
+		      uint64_t now_ms, struct model_neigh **out);
+// Remove a learned entry (ageing). Static entries are not removed.
+int model_neigh_forget(struct model_txn *t, struct model_neigh *n);
+
+int model_encap_set(struct model_txn *t, const struct model_encap *enc, struct model_err *e);
+
+// --- queries ---------------------------------------------------------------
+// Index of a port / VRF / locator by name, or -ENOENT.
+int model_port_find(const struct model *m, const char *name);
+int model_vrf_find(const struct model *m, const char *name);
+int model_locator_find(const struct model *m, const char *name);
+// Port index by DPDK port id, or -ENOENT.
+int model_port_by_id(const struct model *m, uint16_t port_id);
+
+struct model_route *model_route_find(const struct model *m, uint16_t vrf,
+				     const struct ip_prefix *p);
+struct model_sid *model_sid_find(const struct model *m, const struct ip_prefix *p);
+struct model_neigh *model_neigh_find(const struct model *m, uint16_t port,
+				     const struct ip_addr *a);
+
+// What the datapath should hold for (vrf, prefix).
+void model_entry_get(const struct model *m, uint16_t vrf, const struct ip_prefix *p,
+		     struct model_entry *out);
+// Longest-prefix match over every entry kind, as the datapath would see it;
+// fills the matched prefix. Returns 0 or -ENOENT.
+int model_entry_lookup(const struct model *m, uint16_t vrf, const struct ip_addr *a,
+		       struct ip_prefix *matched, struct model_entry *out);
+
+// The port an IP next hop leaves through: the given port, else the port whose
+// connected subnet (in vrf) holds via. -ENOENT when none.
+int model_nexthop_port(const struct model *m, uint16_t vrf, const struct ip_addr *via,
+		       uint16_t port_hint);
+
+// Every forwarding entry of a VRF (routes, connected, local, SIDs, neighbour
+// host routes), sorted by family then prefix; caller frees *out.
+struct model_entry_row {
+	struct ip_prefix prefix;
+	struct model_entry entry;
+};
+int model_entries_list(const struct model *m, uint16_t vrf, struct model_entry_row **out,
+		       size_t *n);
+// Sorted snapshots for listing: caller frees the arrays (pointers into the model,
+// valid until the next mutation).
+int model_sids_list(const struct model *m, const struct model_sid ***out, size_t *n);
+int model_neighs_list(const struct model *m, const struct model_neigh ***out, size_t *n);

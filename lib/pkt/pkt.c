@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// Copyright (c) 2026 The srv6d authors
+
+#include <rte_hash_crc.h>
+
+#include "pkt.h"
+
+// Any fixed value; it only keeps an all-zero tuple from hashing to zero.
+#define PKT_HASH_SEED 0x9e3779b9u
+
+// Walk the extension headers of an IPv6 packet whose first end bytes are
+// readable and belong to it. RFC 8200 4: Hop-by-Hop, Destination Options and
+// Routing are processed in order; anything else ends the walk.
+static int
+ip6_walk(const uint8_t *buf, uint32_t end, struct pkt_ip6_info *out)
+{
+	uint32_t off = PKT_IP6_HDR_LEN;
+	uint32_t nh_off = 6;
+	uint8_t nh = buf[6];
+	unsigned int n;
+
+	out->srh_off = 0;
+	out->srh_len = 0;
+	out->srh_nh_off = 0;
+	out->routing_type = 0;
+	for (n = 0;; n++) {
+		uint32_t hlen;
+
+		if (nh != IPPROTO_HOPOPTS && nh != IPPROTO_DSTOPTS && nh != IPPROTO_ROUTING)
+			break;
+		if (n == PKT_IP6_MAX_EXT)
+			return PKT_ERR_EXT_BAD;
+		// RFC 8200 4.1: Hop-by-Hop Options only right after the IPv6 header.
+		if (nh == IPPROTO_HOPOPTS && off != PKT_IP6_HDR_LEN)
+			return PKT_ERR_EXT_BAD;
+		if (off + 2 > end)
+			return PKT_ERR_EXT_BAD;
+		// RFC 8200 4.3-4.6: Hdr Ext Len counts 8-octet units beyond the first.
+		hlen = (buf[off + 1] + 1u) * 8;
+		if (off + hlen > end)
+			return PKT_ERR_EXT_BAD;
+		if (nh == IPPROTO_ROUTING) {
+			// RFC 8200 4.1: each extension header occurs at most once
+			// (Destination Options excepted).
+			if (out->srh_off != 0)
+				return PKT_ERR_EXT_BAD;
+			out->srh_off = (uint16_t)off;
+			out->srh_len = (uint16_t)hlen;
+			out->srh_nh_off = (uint16_t)nh_off;
+			out->routing_type = buf[off + 2];
+		}
+		nh_off = off;
+		nh = buf[off];
+		off += hlen;
+	}
+	out->ul_proto = nh;
+	out->ul_off = (uint16_t)off;
+	return PKT_OK;
+}
+
+int
+pkt_ip6_parse(const uint8_t *buf, size_t len, struct pkt_ip6_info *out)
+{
+	uint32_t end;
+
+	if (len < PKT_IP6_HDR_LEN)
+		return PKT_ERR_TRUNC;
+	if ((buf[0] >> 4) != 6)
+		return PKT_ERR_BAD_HEADER;
+	// A zero payload length with a Jumbo Payload option (RFC 2675) is not
+	// supported: such a packet then has no room for extension headers.
+	end = PKT_IP6_HDR_LEN + (uint32_t)pkt_get_be16(buf + 4);
+	if (end > len)
+		return PKT_ERR_TRUNC;
+	if (end > UINT16_MAX)
+		return PKT_ERR_BAD_HEADER;
+	out->payload_end = (uint16_t)end;
+	return ip6_walk(buf, end, out);
+}
+
+int
+pkt_ip6_walk(const uint8_t *buf, size_t end, struct pkt_ip6_info *out)
+{
+	if (end < PKT_IP6_HDR_LEN)
+		return PKT_ERR_TRUNC;
+	if (end > UINT16_MAX)
+		end = UINT16_MAX;
+	out->payload_end = (uint16_t)end;
+	return ip6_walk(buf, (uint32_t)end, out);
+}
+
+static inline bool
+proto_has_ports(uint8_t proto)
+{
+	return proto == IPPROTO_TCP || proto == IPPROTO_UDP || proto == IPPROTO_SCTP;
+}
+
+// murmur3's finaliser: CRC32 is linear, this spreads every input bit over the
+// low 20 bits that become the flow label and the low bits ECMP reduces.
+static inline uint32_t
+hash_finish(uint32_t h)
+{
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	h ^= h >> 16;
+	return h;
+}
+
+uint32_t
+pkt_flow_hash4(const uint8_t *l3, size_t len)
+{
+	uint32_t h = PKT_HASH_SEED;
+	uint32_t ports = 0;
+	uint32_t hlen;
+	uint8_t proto;
+
+	if (len < PKT_IP4_HDR_LEN)
+		return hash_finish(h);
+	hlen = (l3[0] & 0x0fu) * 4;
+	proto = l3[9];
+	h = rte_hash_crc(l3 + 12, 8, h);
+	// Later fragments carry no ports and the first one must hash alike.
+	if (proto_has_ports(proto) && !pkt_ip4_is_fragment(l3) && hlen >= PKT_IP4_HDR_LEN &&
+	    hlen + 4 <= len)
+		memcpy(&ports, l3 + hlen, 4);
+	h = rte_hash_crc_4byte(ports, h);
+	h = rte_hash_crc_4byte(proto, h);
+	return hash_finish(h);
+}
+
+uint32_t
+pkt_flow_hash6(const uint8_t *l3, size_t len)
+{
+	struct pkt_ip6_info info;
+	uint32_t h = PKT_HASH_SEED;
+	uint32_t ports = 0;
+	uint32_t end;
+	uint8_t proto;
+
+	if (len < PKT_IP6_HDR_LEN)
+		return hash_finish(h);
+	h = rte_hash_crc(l3 + 8, 32, h);
+	end = PKT_IP6_HDR_LEN + (uint32_t)pkt_get_be16(l3 + 4);
+	if (end > len)
+		end = (uint32_t)RTE_MIN(len, (size_t)UINT16_MAX);
+	if (end > UINT16_MAX)
+		end = UINT16_MAX;
+	proto = l3[6];
+	// A Fragment header (44) ends the walk, so fragments hash without ports.
+	if (ip6_walk(l3, end, &info) == PKT_OK) {
+		proto = info.ul_proto;
+		if (proto_has_ports(proto) && info.ul_off + 4u <= end)
+			memcpy(&ports, l3 + info.ul_off, 4);
+	}
+	h = rte_hash_crc_4byte(ports, h);
+	h = rte_hash_crc_4byte(proto, h);
+	return hash_finish(h);
+}
