@@ -273,7 +273,7 @@ dp_port_configure(const struct model_port *p, struct model_err *e)
 }
 
 int
-dp_start(void)
+dp_ports_start(void)
 {
 	uint16_t pid;
 	int rc;
@@ -289,6 +289,16 @@ dp_start(void)
 		}
 		dp_g.port_started[pid] = true;
 	}
+	return 0;
+}
+
+int
+dp_start(void)
+{
+	int rc = dp_ports_start();
+
+	if (rc < 0)
+		return rc;
 	for (unsigned int i = 0; i < dp_g.n_workers; i++) {
 		rc = rte_eal_remote_launch(dp_worker_main, dp_g.lcores[i],
 					   dp_g.lcores[i]->lcore_id);

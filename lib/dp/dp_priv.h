@@ -218,6 +218,13 @@ dp_tables_active(void)
 
 // dp_worker.c
 int dp_worker_main(void *arg);
+// Benchmarks: one burst through the worker pipeline on the calling thread,
+// with the TX buffers flushed (tests/bench only; lc must not run elsewhere).
+void dp_bench_burst(struct dp_lcore *lc, struct rte_mbuf **pkts, uint16_t n);
+
+// dp_port.c
+// Start the configured ports without launching workers (benchmarks).
+int dp_ports_start(void);
 
 // dp_ctl.c
 void dp_ctl_send(uint16_t port_id, struct rte_mbuf *m); // frame with Ethernet, to a worker's TX

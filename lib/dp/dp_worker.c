@@ -217,6 +217,21 @@ too_big(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m, uint
 
 // --- forwarding ---------------------------------------------------------------------
 
+// Long segment lists can use up the headroom: shift the packet into the
+// tailroom so the Ethernet header still fits.
+static __rte_noinline __rte_cold struct rte_ether_hdr *
+prepend_slow(struct rte_mbuf *m, uint16_t len)
+{
+	uint16_t dlen = rte_pktmbuf_data_len(m);
+	uint8_t *d = rte_pktmbuf_mtod(m, uint8_t *);
+
+	if (m->nb_segs != 1 || rte_pktmbuf_tailroom(m) < len)
+		return NULL;
+	memmove(d + len, d, dlen);
+	m->data_off = (uint16_t)(m->data_off + len);
+	return (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, len);
+}
+
 // Decrement TTL / hop limit of a packet forwarded by this node.
 static inline int
 ttl_dec(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m)
@@ -271,8 +286,11 @@ forward(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m, cons
 	}
 	eh = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, sizeof(*eh));
 	if (unlikely(eh == NULL)) {
-		drop(lc, m, DP_DROP_no_headroom);
-		return R_DONE;
+		eh = prepend_slow(m, sizeof(*eh));
+		if (eh == NULL) {
+			drop(lc, m, DP_DROP_no_headroom);
+			return R_DONE;
+		}
 	}
 	memcpy(&eh->dst_addr, &w, RTE_ETHER_ADDR_LEN);
 	rte_ether_addr_copy(&pm->mac, &eh->src_addr);
@@ -773,6 +791,21 @@ drain_ctl_tx(struct dp_lcore *lc)
 							   DP_BURST, NULL);
 		for (unsigned int i = 0; i < n; i++)
 			tx_enqueue(lc, port, pkts[i]);
+	}
+}
+
+void
+dp_bench_burst(struct dp_lcore *lc, struct rte_mbuf **pkts, uint16_t n)
+{
+	const struct dp_tables *t = dp_tables_active();
+
+	lc->stats.bursts++;
+	process_burst(lc, t, pkts, n);
+	if (lc->tx_pending)
+		tx_flush_all(lc);
+	if (lc->n_drop) {
+		rte_pktmbuf_free_bulk(lc->drop, lc->n_drop);
+		lc->n_drop = 0;
 	}
 }
 

@@ -1,0 +1,535 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// Copyright (c) 2026 The srv6d authors
+
+// Command line → JSON-RPC params. The api catalogue decides everything it
+// can (method names, field names, which values are arrays or numbers), so a
+// new method or field works here without code; the table below only adds
+// positional arguments and the route next-hop grammar for everyday use.
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "api.h"
+#include "srv6ctl.h"
+
+#define MAX_POS 3
+
+// Bare tokens fill these fields in order; an array field takes all the rest.
+struct grammar {
+	const char *method;
+	const char *positional[MAX_POS];
+	const char *usage;
+};
+
+static const struct grammar grammars[] = {
+	{"route.add", {"prefix"},
+	 "route add [vrf V] PREFIX srv6 SID[,SID...] [encap h.encaps|h.encaps.red] [src A] [owner O]\n"
+	 "route add [vrf V] PREFIX via ADDR [port P]\n"
+	 "route add [vrf V] PREFIX blackhole\n"
+	 " (several srv6/via clauses make ECMP; weight W after a clause)"},
+	{"route.del", {"prefix"}, "route del [vrf V] PREFIX"},
+	{"route.get", {"address"}, "route get [vrf V] ADDR"},
+	{"route.list", {NULL}, "route list [vrf V] [owner O] [type T] [limit N] [offset N]"},
+	{"route.sync_begin", {"owner"}, NULL},
+	{"route.sync_end", {"owner"}, NULL},
+	{"sid.add", {"sid"},
+	 "sid add SID behavior B [vrf V] [via A port P] [segments S,S] [flavors psp,usd]"},
+	{"sid.del", {"sid"}, "sid del SID"},
+	{"sid.alloc", {NULL}, "sid alloc locator L behavior B [vrf V] [via A port P]"},
+	{"vrf.add", {"name"}, "vrf add NAME table N [rd RD] [import-rt X,Y] [export-rt X]"},
+	{"vrf.del", {"name"}, "vrf del NAME"},
+	{"locator.add", {"name", "prefix"},
+	 "locator add NAME PREFIX [block-len N] [node-len N] [func-len N] [usid true]"},
+	{"locator.del", {"name"}, NULL},
+	{"neighbor.add", {"address", "mac"}, "neighbor add port P ADDR MAC"},
+	{"neighbor.del", {"address"}, "neighbor del port P ADDR"},
+	{"port.list", {"name"}, NULL},
+	{"port.set", {"name"}, "port set NAME [mtu N] [vrf V] [addresses A/L,A/L]"},
+	{"stats.get", {NULL}, "stats get [port P] [sid S] [lcore N]"},
+	{"capture.start", {NULL},
+	 "capture start port P file F [filter 'BPF'] [direction rx|tx|both] [count N]"},
+	{"capture.stop", {"id"}, "capture stop ID"},
+	{"config.save", {"file"}, "config save [FILE]"},
+	{"events.subscribe", {"topics"}, "events subscribe TOPIC[,TOPIC...]   (then prints events)"},
+	{"ipsec.sa.del", {"id"}, NULL},
+};
+
+// Usage lines get "srv6ctl " in front, except notes (starting with a space).
+static void
+print_usage_lines(FILE *f, const char *u)
+{
+	while (*u != '\0') {
+		const char *nl = strchr(u, '\n');
+		int len = nl != NULL ? (int)(nl - u) : (int)strlen(u);
+
+		if (u[0] == ' ')
+			fprintf(f, "   %.*s\n", len, u);
+		else
+			fprintf(f, "  srv6ctl %.*s\n", len, u);
+		u += len + (nl != NULL ? 1 : 0);
+	}
+}
+
+static const struct grammar *
+grammar_find(const char *method)
+{
+	for (size_t i = 0; i < sizeof(grammars) / sizeof(grammars[0]); i++) {
+		if (strcmp(grammars[i].method, method) == 0)
+			return &grammars[i];
+	}
+	return NULL;
+}
+
+// Object names people type for the catalogue's ones.
+static const char *
+object_alias(const char *o)
+{
+	if (strcmp(o, "neigh") == 0 || strcmp(o, "neighbour") == 0)
+		return "neighbor";
+	if (strcmp(o, "event") == 0)
+		return "events";
+	return o;
+}
+
+// --- values ------------------------------------------------------------------
+
+static bool
+is_number(const char *s)
+{
+	char *end;
+
+	if (*s == '\0')
+		return false;
+	errno = 0;
+	strtoll(s, &end, 10);
+	if (*end == '\0' && errno == 0)
+		return true;
+	strtod(s, &end);
+	return *end == '\0' && (s[0] == '-' || (s[0] >= '0' && s[0] <= '9'));
+}
+
+// The brief's rule: JSON when it starts with [ or {, or is a number or
+// true/false/null; otherwise the string itself.
+static json_t *
+guess_value(const char *s)
+{
+	if (s[0] == '[' || s[0] == '{' || is_number(s) || strcmp(s, "true") == 0 ||
+	    strcmp(s, "false") == 0 || strcmp(s, "null") == 0) {
+		json_t *j = json_loads(s, JSON_DECODE_ANY, NULL);
+		if (j != NULL)
+			return j;
+	}
+	return json_string(s);
+}
+
+// A value for a field of a known type: strings stay strings (a VRF may be
+// called "100"), numbers and booleans are parsed, the rest is guessed.
+static json_t *
+typed_value(enum api_type t, const char *s)
+{
+	switch (t) {
+	case API_T_STRING:
+	case API_T_ADDR:
+	case API_T_PREFIX:
+	case API_T_MAC:
+		return json_string(s);
+	case API_T_INT_OR_STRING:
+		return is_number(s) ? guess_value(s) : json_string(s);
+	default:
+		return guess_value(s);
+	}
+}
+
+// "a,b,c" → ["a","b","c"] appended to arr; "[...]" is JSON.
+static int
+append_list(json_t *arr, const char *s, const char *key, struct api_error_info *e)
+{
+	char *copy, *tok, *save = NULL;
+
+	if (s[0] == '[') {
+		json_t *j = json_loads(s, 0, NULL);
+		if (!json_is_array(j)) {
+			json_decref(j);
+			return api_error_set(e, API_ERR_INVALID_PARAMS, key,
+					     "%s: invalid JSON array", key);
+		}
+		json_array_extend(arr, j);
+		json_decref(j);
+		return 0;
+	}
+	copy = strdup(s);
+	for (tok = strtok_r(copy, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
+		if (*tok != '\0')
+			json_array_append_new(arr, json_string(tok));
+	}
+	free(copy);
+	return 0;
+}
+
+static const struct api_field *
+field_find(const struct api_method *m, const char *key)
+{
+	for (size_t i = 0; m != NULL && i < m->n_params; i++) {
+		if (strcmp(m->params[i].name, key) == 0)
+			return &m->params[i];
+	}
+	return NULL;
+}
+
+// Set params[key] (key may be "a.b" for a nested object) from a string.
+static int
+set_param(json_t *params, const struct api_method *m, const char *key, const char *val,
+	  struct api_error_info *e)
+{
+	const struct api_field *f;
+	const char *dot = strchr(key, '.');
+	json_t *cur;
+
+	if (dot != NULL) {
+		char outer[64];
+		json_t *obj;
+
+		snprintf(outer, sizeof(outer), "%.*s", (int)(dot - key), key);
+		obj = json_object_get(params, outer);
+		if (obj == NULL) {
+			obj = json_object();
+			json_object_set_new(params, outer, obj);
+		}
+		if (!json_is_object(obj))
+			return api_error_set(e, API_ERR_INVALID_PARAMS, outer,
+					     "%s: given twice", outer);
+		if (json_object_get(obj, dot + 1) != NULL)
+			return api_error_set(e, API_ERR_INVALID_PARAMS, key, "%s: given twice",
+					     key);
+		json_object_set_new(obj, dot + 1, guess_value(val));
+		return 0;
+	}
+	f = field_find(m, key);
+	cur = json_object_get(params, key);
+	if (f != NULL && f->type == API_T_ARRAY && val[0] != '[') {
+		// repeated keys and comma lists accumulate
+		if (cur == NULL) {
+			cur = json_array();
+			json_object_set_new(params, key, cur);
+		}
+		if (!json_is_array(cur))
+			return api_error_set(e, API_ERR_INVALID_PARAMS, key, "%s: given twice",
+					     key);
+		return append_list(cur, val, key, e);
+	}
+	if (cur != NULL)
+		return api_error_set(e, API_ERR_INVALID_PARAMS, key, "%s: given twice", key);
+	json_object_set_new(params, key, f != NULL ? typed_value(f->type, val) : guess_value(val));
+	return 0;
+}
+
+// "import-rt" → "import_rt"; the sid next hop's "via"/"port" → "nexthop.*".
+static void
+canonical_key(const struct api_method *m, const char *tok, char *key, size_t len)
+{
+	size_t i;
+
+	snprintf(key, len, "%s", tok);
+	for (i = 0; key[i] != '\0'; i++) {
+		if (key[i] == '-')
+			key[i] = '_';
+	}
+	if (field_find(m, key) == NULL && field_find(m, "nexthop") != NULL &&
+	    (strcmp(key, "via") == 0 || strcmp(key, "port") == 0)) {
+		char tmp[64];
+		snprintf(tmp, sizeof(tmp), "nexthop.%s", key);
+		snprintf(key, len, "%s", tmp);
+	}
+}
+
+// A field of the method, or "obj.sub" where obj is one of its object fields
+// (a bare "10.0.0.0/8" has dots too, and is not a key).
+static bool
+is_key(const struct api_method *m, const char *key)
+{
+	const char *dot = strchr(key, '.');
+	const struct api_field *f;
+	char outer[64];
+
+	if (dot == NULL)
+		return field_find(m, key) != NULL;
+	snprintf(outer, sizeof(outer), "%.*s", (int)(dot - key), key);
+	f = field_find(m, outer);
+	return f != NULL && f->type == API_T_OBJECT && dot[1] != '\0';
+}
+
+// --- route add next hops --------------------------------------------------------
+
+struct nh_state {
+	json_t *list; // params.nexthops
+	json_t *cur; // the clause being filled, borrowed from list
+};
+
+static json_t *
+nh_new(struct nh_state *st, const char *type)
+{
+	if (st->list == NULL)
+		st->list = json_array();
+	st->cur = json_pack("{s:s}", "type", type);
+	json_array_append_new(st->list, st->cur);
+	return st->cur;
+}
+
+static bool
+nh_is(const struct nh_state *st, const char *type)
+{
+	const char *t = json_string_value(json_object_get(st->cur, "type"));
+
+	return t != NULL && strcmp(t, type) == 0;
+}
+
+// One route-add keyword with its value (or NULL for blackhole/local).
+// Returns 1 when tok was a next-hop keyword, 0 when not, -1 on error.
+static int
+route_nh_token(struct nh_state *st, const char *tok, const char *val, struct api_error_info *e)
+{
+	if (strcmp(tok, "blackhole") == 0 || strcmp(tok, "local") == 0) {
+		nh_new(st, tok);
+		return 1;
+	}
+	if (strcmp(tok, "srv6") != 0 && strcmp(tok, "via") != 0 && strcmp(tok, "port") != 0 &&
+	    strcmp(tok, "dev") != 0 && strcmp(tok, "encap") != 0 && strcmp(tok, "src") != 0 &&
+	    strcmp(tok, "weight") != 0 && strcmp(tok, "ipsec-sa") != 0 &&
+	    strcmp(tok, "ipsec_sa") != 0)
+		return 0;
+	if (val == NULL)
+		return api_error_set(e, API_ERR_INVALID_PARAMS, tok, "%s: missing value", tok);
+
+	if (strcmp(tok, "srv6") == 0) {
+		json_t *segs = json_array();
+		json_object_set_new(nh_new(st, "srv6"), "segments", segs);
+		return append_list(segs, val, "segments", e) < 0 ? -1 : 1;
+	}
+	if (strcmp(tok, "via") == 0) {
+		if (!nh_is(st, "ip") || json_object_get(st->cur, "via") != NULL)
+			nh_new(st, "ip");
+		json_object_set_new(st->cur, "via", json_string(val));
+		return 1;
+	}
+	if (strcmp(tok, "port") == 0 || strcmp(tok, "dev") == 0) {
+		if (!nh_is(st, "ip") || json_object_get(st->cur, "port") != NULL)
+			nh_new(st, "ip");
+		json_object_set_new(st->cur, "port", json_string(val));
+		return 1;
+	}
+	if (strcmp(tok, "weight") == 0) {
+		if (st->cur == NULL)
+			return api_error_set(e, API_ERR_INVALID_PARAMS, "weight",
+					     "weight: give it after a next hop (srv6 or via)");
+		json_object_set_new(st->cur, "weight", guess_value(val));
+		return 1;
+	}
+	// encap, src, ipsec-sa: SRv6 next hops only
+	if (!nh_is(st, "srv6"))
+		return api_error_set(e, API_ERR_INVALID_PARAMS, tok,
+				     "%s: give it after 'srv6 SID[,SID...]'", tok);
+	if (strcmp(tok, "encap") == 0)
+		json_object_set_new(st->cur, "encap", json_string(val));
+	else if (strcmp(tok, "src") == 0)
+		json_object_set_new(st->cur, "src", json_string(val));
+	else
+		json_object_set_new(st->cur, "ipsec_sa", guess_value(val));
+	return 1;
+}
+
+// --- generic parser ---------------------------------------------------------------
+
+static int
+parse_args(const struct api_method *m, const struct grammar *g, int argc, char **argv,
+	   json_t *params, struct api_error_info *e)
+{
+	bool route_add = strcmp(m->name, "route.add") == 0;
+	struct nh_state nh = {NULL, NULL};
+	int pos = 0, i, rc = 0;
+	char key[128];
+
+	for (i = 0; i < argc && rc == 0; i++) {
+		const char *tok = argv[i];
+		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (route_add) {
+			int r = route_nh_token(&nh, tok, val, e);
+			if (r < 0) {
+				rc = -1;
+				break;
+			}
+			if (r > 0) {
+				if (strcmp(tok, "blackhole") != 0 && strcmp(tok, "local") != 0)
+					i++;
+				continue;
+			}
+		}
+		canonical_key(m, tok, key, sizeof(key));
+		if (is_key(m, key)) {
+			if (val == NULL) {
+				rc = api_error_set(e, API_ERR_INVALID_PARAMS, key,
+						   "%s: missing value", key);
+				break;
+			}
+			rc = set_param(params, m, key, val, e);
+			i++;
+			continue;
+		}
+		// a bare token: the next positional field
+		if (g == NULL || pos >= MAX_POS || g->positional[pos] == NULL) {
+			rc = api_error_set(e, API_ERR_INVALID_PARAMS, tok,
+					   "unexpected argument '%s' (see: srv6ctl help %s)", tok,
+					   m->name);
+			break;
+		}
+		{
+			const char *name = g->positional[pos];
+			const struct api_field *f = field_find(m, name);
+
+			rc = set_param(params, m, name, tok, e);
+			// an array field takes every remaining bare token
+			if (f == NULL || f->type != API_T_ARRAY)
+				pos++;
+		}
+	}
+	if (rc == 0 && nh.list != NULL) {
+		if (json_object_get(params, "nexthops") != NULL)
+			rc = api_error_set(e, API_ERR_INVALID_PARAMS, "nexthops",
+					   "nexthops: given twice");
+		else
+			json_object_set(params, "nexthops", nh.list);
+	}
+	json_decref(nh.list);
+	return rc;
+}
+
+int
+ctl_parse_command(int argc, char **argv, char *method, size_t method_len, json_t **params,
+		  struct api_error_info *e)
+{
+	const struct api_method *m = NULL;
+	int used = 0;
+
+	if (argc < 1)
+		return api_error_set(e, API_ERR_INVALID_REQUEST, NULL, "no command given");
+
+	if (strchr(argv[0], '.') != NULL) {
+		// a raw method name: sent even when this srv6ctl does not know it
+		snprintf(method, method_len, "%s", argv[0]);
+		m = api_method_find(method);
+		used = 1;
+	} else {
+		// "route add", "ipsec sa add": the longest catalogue name that fits
+		char name[128];
+
+		snprintf(name, sizeof(name), "%s", object_alias(argv[0]));
+		for (int k = 1; k < argc && k < 4; k++) {
+			size_t l = strlen(name);
+			snprintf(name + l, sizeof(name) - l, ".%s", argv[k]);
+			if (api_method_find(name) != NULL) {
+				m = api_method_find(name);
+				used = k + 1;
+			}
+		}
+		if (m == NULL) {
+			if (argc < 2)
+				return api_error_set(e, API_ERR_METHOD_NOT_FOUND, NULL,
+						     "unknown command '%s' (see: srv6ctl help)",
+						     argv[0]);
+			return api_error_set(e, API_ERR_METHOD_NOT_FOUND, NULL,
+					     "unknown command '%s %s' (see: srv6ctl help)",
+					     argv[0], argv[1]);
+		}
+		snprintf(method, method_len, "%s", m->name);
+	}
+
+	if (*params == NULL)
+		*params = json_object();
+	if (m == NULL) {
+		// unknown to the catalogue: plain key value pairs, guessed types
+		for (int i = used; i < argc; i += 2) {
+			if (i + 1 >= argc)
+				return api_error_set(e, API_ERR_INVALID_PARAMS, argv[i],
+						     "%s: missing value", argv[i]);
+			json_object_set_new(*params, argv[i], guess_value(argv[i + 1]));
+		}
+		return 0;
+	}
+	return parse_args(m, grammar_find(m->name), argc - used, argv + used, *params, e);
+}
+
+// --- help ------------------------------------------------------------------------
+
+void
+ctl_usage(FILE *f)
+{
+	const struct api_method *all;
+	size_t n;
+
+	fprintf(f, "usage: srv6ctl [--socket PATH] [--json] [--timeout SEC] [--params JSON]\n"
+		   "               <object> <verb> [key value]... \n"
+		   "       srv6ctl help [METHOD]\n\n"
+		   "Arguments are key value pairs named after the method's params (dashes\n"
+		   "allowed for underscores); list params take A,B,C or repeated keys; a\n"
+		   "value starting with [ or { is JSON. --params passes a raw JSON object.\n"
+		   "Exit status: 0 ok, 1 error from srv6d (or invalid arguments), 2 no\n"
+		   "answer (socket, timeout).\n\n"
+		   "Common commands:\n");
+	for (size_t i = 0; i < sizeof(grammars) / sizeof(grammars[0]); i++) {
+		if (grammars[i].usage != NULL)
+			print_usage_lines(f, grammars[i].usage);
+	}
+	fprintf(f, "\nMethods (* required):\n");
+	all = api_methods(&n);
+	for (size_t i = 0; i < n; i++) {
+		fprintf(f, "  %-18s %s%s\n", all[i].name, all[i].help,
+			all[i].mutating ? "" : " (read-only)");
+		if (all[i].n_params == 0)
+			continue;
+		fprintf(f, "  %-18s", "");
+		for (size_t j = 0; j < all[i].n_params; j++)
+			fprintf(f, " %s%s:%s", all[i].params[j].name,
+				all[i].params[j].required ? "*" : "",
+				api_type_name(all[i].params[j].type));
+		fprintf(f, "\n");
+	}
+}
+
+int
+ctl_method_help(FILE *f, const char *name)
+{
+	const struct api_method *m;
+	const struct grammar *g;
+	char buf[128];
+
+	snprintf(buf, sizeof(buf), "%s", name);
+	for (char *p = buf; *p != '\0'; p++) {
+		if (*p == ' ')
+			*p = '.';
+	}
+	m = api_method_find(buf);
+	if (m == NULL)
+		return -1;
+	fprintf(f, "%s: %s%s\n", m->name, m->help, m->mutating ? "" : " (read-only)");
+	g = grammar_find(m->name);
+	if (g != NULL && g->usage != NULL) {
+		fprintf(f, "usage:\n");
+		print_usage_lines(f, g->usage);
+	}
+	if (m->n_params == 0) {
+		fprintf(f, "no params\n");
+		return 0;
+	}
+	fprintf(f, "params:\n");
+	for (size_t j = 0; j < m->n_params; j++) {
+		const struct api_field *p = &m->params[j];
+		fprintf(f, "  %-12s %-10s %-8s %s\n", p->name, api_type_name(p->type),
+			p->required ? "required" : "", p->help != NULL ? p->help : "");
+	}
+	return 0;
+}
