@@ -240,11 +240,8 @@ canonical_key(const struct api_method *m, const char *tok, char *key, size_t len
 			key[i] = '_';
 	}
 	if (field_find(m, key) == NULL && field_find(m, "nexthop") != NULL &&
-	    (strcmp(key, "via") == 0 || strcmp(key, "port") == 0)) {
-		char tmp[64];
-		snprintf(tmp, sizeof(tmp), "nexthop.%s", key);
-		snprintf(key, len, "%s", tmp);
-	}
+	    (strcmp(key, "via") == 0 || strcmp(key, "port") == 0))
+		snprintf(key, len, "nexthop.%s", strcmp(key, "via") == 0 ? "via" : "port");
 }
 
 // A field of the method, or "obj.sub" where obj is one of its object fields

@@ -8,6 +8,8 @@
 // sections per port, lcore, SID...), a map of like objects is a table with
 // a "name" column. Nested values inside a cell are compact.
 
+#define _GNU_SOURCE // asprintf
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

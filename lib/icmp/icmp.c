@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // Copyright (c) 2026 The srv6d authors
 
+#include "icmp.h"
+
 #include <errno.h>
 #include <stdbool.h>
 #include <string.h>
 
-#include "icmp.h"
 #include "pkt.h"
 
 #define ICMP_HDR_LEN 8
@@ -63,9 +64,9 @@ static inline bool
 icmp4_type_is_query(uint8_t type)
 {
 	switch (type) {
-	case 0:  // echo reply
-	case 8:  // echo request
-	case 9:  // router advertisement
+	case 0:	 // echo reply
+	case 8:	 // echo request
+	case 9:	 // router advertisement
 	case 10: // router solicitation
 	case 13: // timestamp
 	case 14: // timestamp reply
@@ -218,8 +219,8 @@ icmp6_error_build(struct rte_mbuf *m, uint8_t type, uint8_t code, uint32_t info,
 	pkt_put_be16(h + 42, 0);
 	pkt_put_be32(h + 44, info);
 	// RFC 4443 2.3: checksum over the pseudo-header and the message.
-	pkt_put_be16(h + 42, pkt_ip6_l4_cksum(h, h + PKT_IP6_HDR_LEN, ICMP_HDR_LEN + qlen,
-					      IPPROTO_ICMPV6));
+	pkt_put_be16(h + 42,
+		     pkt_ip6_l4_cksum(h, h + PKT_IP6_HDR_LEN, ICMP_HDR_LEN + qlen, IPPROTO_ICMPV6));
 	return 0;
 }
 

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // Copyright (c) 2026 The srv6d authors
 
+#include "neigh_pkt.h"
+
 #include <errno.h>
 #include <string.h>
 
-#include "neigh_pkt.h"
 #include "pkt.h"
 
 #define ND_MSG_LEN 24 // ICMPv6 header, reserved/flags and target (RFC 4861 4.3, 4.4)
@@ -46,8 +47,8 @@ eth_write(uint8_t *frame, const uint8_t *dst, const uint8_t *src, uint16_t type)
 }
 
 int
-arp_build(uint8_t *frame, size_t cap, uint16_t op, const uint8_t src_mac[6],
-	  const uint8_t spa[4], const uint8_t dst_mac[6], const uint8_t tpa[4])
+arp_build(uint8_t *frame, size_t cap, uint16_t op, const uint8_t src_mac[6], const uint8_t spa[4],
+	  const uint8_t dst_mac[6], const uint8_t tpa[4])
 {
 	uint8_t *a = frame + PKT_ETH_HDR_LEN;
 
@@ -202,7 +203,8 @@ nd_build_ns(uint8_t *frame, size_t cap, const uint8_t src_mac[6], const uint8_t 
 {
 	// RFC 4861 4.3: no source link-layer option from the unspecified address.
 	bool dad = memcmp(src_ip, ip6_zero, 16) == 0;
-	size_t flen = PKT_ETH_HDR_LEN + PKT_IP6_HDR_LEN + ND_MSG_LEN + (dad ? 0 : ND_OPT_LLADDR_LEN);
+	size_t flen =
+		PKT_ETH_HDR_LEN + PKT_IP6_HDR_LEN + ND_MSG_LEN + (dad ? 0 : ND_OPT_LLADDR_LEN);
 	uint8_t sn[16], mac[6];
 
 	if (cap < flen)

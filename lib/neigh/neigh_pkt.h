@@ -13,7 +13,7 @@
 
 #define ARP_OP_REQUEST 1
 #define ARP_OP_REPLY 2
-#define ARP_LEN 28       // RFC 826 for Ethernet and IPv4
+#define ARP_LEN 28	 // RFC 826 for Ethernet and IPv4
 #define ARP_FRAME_LEN 60 // minimum Ethernet frame without FCS
 
 struct arp_info {

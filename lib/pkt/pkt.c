@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // Copyright (c) 2026 The srv6d authors
 
-#include <rte_hash_crc.h>
-
 #include "pkt.h"
+
+#include <rte_hash_crc.h>
 
 // Any fixed value; it only keeps an all-zero tuple from hashing to zero.
 #define PKT_HASH_SEED 0x9e3779b9u

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // Copyright (c) 2026 The srv6d authors
 
+#include "srh.h"
+
 #include <errno.h>
 #include <string.h>
-
-#include "srh.h"
 
 int
 srh_validate(const uint8_t *buf, size_t len)
@@ -46,8 +46,8 @@ srh_validate(const uint8_t *buf, size_t len)
 }
 
 int
-srh_build(uint8_t *buf, size_t cap, uint8_t next_hdr, const uint8_t (*segs)[16],
-	  unsigned int n, uint8_t sl)
+srh_build(uint8_t *buf, size_t cap, uint8_t next_hdr, const uint8_t (*segs)[16], unsigned int n,
+	  uint8_t sl)
 {
 	struct srh *s = (struct srh *)buf;
 	unsigned int i, len;

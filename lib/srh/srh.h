@@ -83,5 +83,5 @@ int srh_validate(const uint8_t *buf, size_t len);
  * @return bytes written (8 + 16 n); -ENOSPC when cap is short; -EINVAL when
  *   n is 0 or over SRV6_MAX_SEGMENTS, or sl > n.
  */
-int srh_build(uint8_t *buf, size_t cap, uint8_t next_hdr, const uint8_t (*segs)[16],
-	      unsigned int n, uint8_t sl);
+int srh_build(uint8_t *buf, size_t cap, uint8_t next_hdr, const uint8_t (*segs)[16], unsigned int n,
+	      uint8_t sl);

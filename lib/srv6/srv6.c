@@ -4,9 +4,8 @@
 #include "srv6.h"
 
 int
-srv6_encap_tmpl_build(struct srv6_encap_tmpl *t, const uint8_t src[16],
-		      const uint8_t (*segs)[16], unsigned int n, bool reduced, int hop_limit,
-		      enum srv6_flowlabel fl)
+srv6_encap_tmpl_build(struct srv6_encap_tmpl *t, const uint8_t src[16], const uint8_t (*segs)[16],
+		      unsigned int n, bool reduced, int hop_limit, enum srv6_flowlabel fl)
 {
 	const size_t srh_cap = sizeof(t->data) - PKT_IP6_HDR_LEN;
 	uint8_t *h = t->data;

@@ -30,7 +30,7 @@ enum srv6_flowlabel {
 // Outer headers of one encapsulation, built once on the control side and
 // immutable once published (dp: ro, ctl: rw before publication).
 struct srv6_encap_tmpl {
-	uint16_t len;      // bytes: 40 + SRH length (40 alone when reduced and one segment)
+	uint16_t len;	   // bytes: 40 + SRH length (40 alone when reduced and one segment)
 	uint16_t nh_off;   // byte patched with the inner protocol: 6 without SRH, else 40
 	int16_t hop_limit; // -1 = inherit from the inner TTL / hop limit, else the value
 	uint8_t flowlabel; // enum srv6_flowlabel

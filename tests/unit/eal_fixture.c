@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // Copyright (c) 2026 The srv6d authors
 
+#include "eal_fixture.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -9,8 +11,6 @@
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
 
-#include "eal_fixture.h"
-
 #define FIXTURE_NB_MBUFS 255
 
 static struct rte_mempool *fixture_pool;
@@ -18,10 +18,13 @@ static struct rte_mempool *fixture_pool;
 int
 eal_fixture_init(void)
 {
-	// No hugepages, no devices, nothing shared: tests run in parallel and
-	// unprivileged.
-	char *argv[] = {"unit_test", "--no-huge", "--no-pci",	 "--in-memory",
-			"-m",	     "256",	  "--no-shconf", NULL};
+	// No hugepages, no devices, nothing shared, no telemetry socket: tests
+	// run in parallel and need no setup. --in-memory is not here: with
+	// --no-huge, 22.11 turns on legacy memory and then refuses --in-memory
+	// ("Option --legacy-mem is not compatible with --in-memory");
+	// --no-shconf already keeps every file out of the runtime directory.
+	char *argv[] = {"unit_test", "--no-huge",   "--no-pci",	      "-m",
+			"256",	     "--no-shconf", "--no-telemetry", NULL};
 	int argc = (int)RTE_DIM(argv) - 1;
 
 	if (rte_eal_init(argc, argv) < 0) {

@@ -1,0 +1,469 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// Copyright (c) 2026 The srv6d authors
+
+// srv6ctl: the command-line client of srv6d's control socket.
+//   srv6ctl [--socket PATH] [--json] [--timeout SEC] [--params JSON] <object> <verb> [args]
+// One request per run (events.subscribe then streams events). Params are
+// checked against the api catalogue before anything is sent, with the same
+// messages the server would give.
+
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "api.h"
+#include "srv6_build_config.h"
+#include "srv6ctl.h"
+
+#define DEFAULT_TIMEOUT_S 30.0
+#define REQUEST_ID 1
+
+struct opts {
+	const char *socket;
+	bool json;
+	double timeout; // seconds; 0: wait for ever
+	const char *params;
+};
+
+struct conn {
+	int fd;
+	const char *path;
+	char *buf;
+	size_t len, cap;
+};
+
+static int
+fail_conn(const struct conn *c, const char *what, int err)
+{
+	if (err != 0)
+		fprintf(stderr, "srv6ctl: %s %s: %s\n", what, c->path, strerror(err));
+	else
+		fprintf(stderr, "srv6ctl: %s %s\n", what, c->path);
+	return CTL_EXIT_CONN;
+}
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int
+conn_open(struct conn *c)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+
+	if (strlen(c->path) >= sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	memcpy(sa.sun_path, c->path, strlen(c->path) + 1);
+	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (c->fd < 0)
+		return -errno;
+	if (connect(c->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int rc = -errno;
+		close(c->fd);
+		c->fd = -1;
+		return rc;
+	}
+	return 0;
+}
+
+// Wait for fd to be ready until deadline (0: none). 1 ready, 0 timeout, -errno.
+static int
+wait_fd(int fd, short events, double deadline)
+{
+	struct pollfd p = {.fd = fd, .events = events};
+	int ms = -1, rc;
+
+	if (deadline > 0) {
+		double left = deadline - now_s();
+		if (left <= 0)
+			return 0;
+		ms = (int)(left * 1000) + 1;
+	}
+	do {
+		rc = poll(&p, 1, ms);
+	} while (rc < 0 && errno == EINTR);
+	return rc < 0 ? -errno : rc;
+}
+
+static int
+conn_send(struct conn *c, const char *data, size_t len, double deadline)
+{
+	while (len > 0) {
+		ssize_t n;
+		int rc = wait_fd(c->fd, POLLOUT, deadline);
+
+		if (rc <= 0)
+			return rc == 0 ? -ETIMEDOUT : rc;
+		n = send(c->fd, data, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			return -errno;
+		}
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+// Next line from the server, parsed. Returns 0 with *out set, -ETIMEDOUT,
+// -ECONNRESET on EOF, -EBADMSG for a line that is not JSON, or -errno.
+static int
+conn_recv(struct conn *c, json_t **out, double deadline)
+{
+	for (;;) {
+		char *nl = c->len > 0 ? memchr(c->buf, '\n', c->len) : NULL;
+		ssize_t n;
+		int rc;
+
+		if (nl != NULL) {
+			size_t l = (size_t)(nl - c->buf);
+			*out = json_loadb(c->buf, l, JSON_DECODE_ANY, NULL);
+			memmove(c->buf, nl + 1, c->len - l - 1);
+			c->len -= l + 1;
+			return *out != NULL ? 0 : -EBADMSG;
+		}
+		if (c->cap - c->len < 65536) {
+			size_t cap = c->cap ? c->cap * 2 : 65536;
+			char *p = realloc(c->buf, cap);
+			if (p == NULL)
+				return -ENOMEM;
+			c->buf = p;
+			c->cap = cap;
+		}
+		rc = wait_fd(c->fd, POLLIN, deadline);
+		if (rc <= 0)
+			return rc == 0 ? -ETIMEDOUT : rc;
+		n = recv(c->fd, c->buf + c->len, c->cap - c->len, MSG_DONTWAIT);
+		if (n < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			return -ECONNRESET;
+		c->len += (size_t)n;
+	}
+}
+
+static void
+print_error(const struct api_error_info *e)
+{
+	if (e->field[0] != '\0')
+		fprintf(stderr, "error %d: %s (field: %s)\n", e->code, e->message, e->field);
+	else
+		fprintf(stderr, "error %d: %s\n", e->code, e->message);
+}
+
+static void
+print_error_json(const json_t *err)
+{
+	struct api_error_info e;
+	const char *msg = json_string_value(json_object_get(err, "message"));
+	const char *field =
+		json_string_value(json_object_get(json_object_get(err, "data"), "field"));
+
+	api_error_set(&e, (int)json_integer_value(json_object_get(err, "code")), field, "%s",
+		      msg != NULL ? msg : "error");
+	print_error(&e);
+}
+
+static void
+print_json(const json_t *j, size_t flags)
+{
+	char *s = json_dumps(j, flags | JSON_ENCODE_ANY);
+
+	if (s != NULL)
+		printf("%s\n", s);
+	free(s);
+}
+
+static volatile sig_atomic_t stop_stream;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	stop_stream = 1;
+}
+
+// After events.subscribe: print notifications until EOF or a signal.
+static int
+stream_events(struct conn *c, const struct opts *o)
+{
+	struct sigaction sa = {.sa_handler = on_signal};
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	while (!stop_stream) {
+		json_t *msg = NULL;
+		int rc = conn_recv(c, &msg, 0);
+
+		if (rc == -EINTR || stop_stream)
+			break;
+		if (rc == -ECONNRESET)
+			return fail_conn(c, "connection closed by", 0);
+		if (rc < 0)
+			return fail_conn(c, "lost connection to", -rc);
+		if (o->json)
+			print_json(msg, JSON_COMPACT);
+		else
+			ctl_print_event(stdout, json_object_get(msg, "params"));
+		fflush(stdout);
+		json_decref(msg);
+	}
+	return CTL_EXIT_OK;
+}
+
+static int
+run(const struct opts *o, const char *method, json_t *params)
+{
+	struct conn c = {.fd = -1, .path = o->socket};
+	double deadline = o->timeout > 0 ? now_s() + o->timeout : 0;
+	json_t *req, *resp = NULL;
+	int rc, status;
+	char *line;
+
+	rc = conn_open(&c);
+	if (rc < 0)
+		return fail_conn(&c, "cannot connect to", -rc);
+
+	req = json_object();
+	json_object_set_new(req, "jsonrpc", json_string("2.0"));
+	json_object_set_new(req, "id", json_integer(REQUEST_ID));
+	json_object_set_new(req, "method", json_string(method));
+	if (params != NULL && json_object_size(params) > 0)
+		json_object_set(req, "params", params);
+	line = json_dumps(req, JSON_COMPACT);
+	json_decref(req);
+	if (line == NULL) {
+		fprintf(stderr, "srv6ctl: cannot encode the request\n");
+		close(c.fd);
+		return CTL_EXIT_ERROR;
+	}
+	rc = conn_send(&c, line, strlen(line), deadline);
+	if (rc == 0)
+		rc = conn_send(&c, "\n", 1, deadline);
+	free(line);
+
+	// Read even when the send failed: the server may have refused us with
+	// an error line (permission denied, request too large) and closed.
+	for (;;) {
+		int r = conn_recv(&c, &resp, deadline);
+		const json_t *id;
+
+		if (r == -ETIMEDOUT) {
+			status = fail_conn(&c, "no answer (timeout) from", 0);
+			goto out;
+		}
+		if (r == -ECONNRESET || (r < 0 && rc < 0)) {
+			status = fail_conn(&c, "connection closed by", 0);
+			goto out;
+		}
+		if (r == -EBADMSG) {
+			status = fail_conn(&c, "invalid answer from", 0);
+			goto out;
+		}
+		if (r < 0) {
+			status = fail_conn(&c, "lost connection to", -r);
+			goto out;
+		}
+		id = json_object_get(resp, "id");
+		// skip notifications; take our answer, or an error about the line
+		if (json_is_object(resp) && json_object_get(resp, "method") == NULL &&
+		    (json_integer_value(id) == REQUEST_ID ||
+		     (json_is_null(id) && json_object_get(resp, "error") != NULL)))
+			break;
+		json_decref(resp);
+		resp = NULL;
+	}
+
+	if (json_object_get(resp, "error") != NULL) {
+		print_error_json(json_object_get(resp, "error"));
+		status = CTL_EXIT_ERROR;
+		goto out;
+	}
+	if (o->json)
+		print_json(json_object_get(resp, "result"), JSON_INDENT(2));
+	else
+		ctl_print_result(stdout, method, json_object_get(resp, "result"));
+	fflush(stdout);
+	status = CTL_EXIT_OK;
+	if (strcmp(method, "events.subscribe") == 0)
+		status = stream_events(&c, o);
+out:
+	json_decref(resp);
+	free(c.buf);
+	close(c.fd);
+	return status;
+}
+
+static void
+usage_short(void)
+{
+	fprintf(stderr, "usage: srv6ctl [--socket PATH] [--json] [--timeout SEC] [--params JSON] "
+			"<object> <verb> [args]\n"
+			"       srv6ctl help [METHOD]\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"socket", required_argument, NULL, 's'}, {"json", no_argument, NULL, 'j'},
+		{"timeout", required_argument, NULL, 't'}, {"params", required_argument, NULL, 'p'},
+		{"help", no_argument, NULL, 'h'},	   {"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	struct opts o = {.socket = SRV6_DEFAULT_SOCKET, .timeout = DEFAULT_TIMEOUT_S};
+	const struct api_method *m;
+	struct api_error_info e;
+	char method[128];
+	json_t *params = NULL;
+	int c, rc;
+
+	if (getenv("SRV6CTL_SOCKET") != NULL && getenv("SRV6CTL_SOCKET")[0] != '\0')
+		o.socket = getenv("SRV6CTL_SOCKET");
+	// "+": options end at the first command word, so values such as "-1"
+	// after it are arguments, not options.
+	while ((c = getopt_long(argc, argv, "+s:jt:p:hV", longopts, NULL)) != -1) {
+		char *end;
+
+		switch (c) {
+		case 's':
+			o.socket = optarg;
+			break;
+		case 'j':
+			o.json = true;
+			break;
+		case 't':
+			o.timeout = strtod(optarg, &end);
+			if (*end != '\0' || end == optarg || o.timeout < 0) {
+				fprintf(stderr, "srv6ctl: --timeout: invalid number '%s'\n",
+					optarg);
+				return CTL_EXIT_ERROR;
+			}
+			break;
+		case 'p':
+			o.params = optarg;
+			break;
+		case 'h':
+			ctl_usage(stdout);
+			return CTL_EXIT_OK;
+		case 'V':
+			printf("srv6ctl %s\n", SRV6_VERSION);
+			return CTL_EXIT_OK;
+		default:
+			usage_short();
+			return CTL_EXIT_ERROR;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	// Global long options after the command words too ("route list --json").
+	for (int i = 0; i < argc;) {
+		int take = 0;
+
+		if (strcmp(argv[i], "--json") == 0) {
+			o.json = true;
+			take = 1;
+		} else if (i + 1 < argc && strcmp(argv[i], "--socket") == 0) {
+			o.socket = argv[i + 1];
+			take = 2;
+		} else if (i + 1 < argc && strcmp(argv[i], "--params") == 0) {
+			o.params = argv[i + 1];
+			take = 2;
+		} else if (i + 1 < argc && strcmp(argv[i], "--timeout") == 0) {
+			char *end;
+			o.timeout = strtod(argv[i + 1], &end);
+			if (*end != '\0' || end == argv[i + 1] || o.timeout < 0) {
+				fprintf(stderr, "srv6ctl: --timeout: invalid number '%s'\n",
+					argv[i + 1]);
+				return CTL_EXIT_ERROR;
+			}
+			take = 2;
+		}
+		if (take == 0) {
+			i++;
+			continue;
+		}
+		memmove(&argv[i], &argv[i + take], (size_t)(argc - i - take) * sizeof(*argv));
+		argc -= take;
+	}
+	if (argc == 0) {
+		usage_short();
+		return CTL_EXIT_ERROR;
+	}
+	if (strcmp(argv[0], "help") == 0) {
+		if (argc == 1) {
+			ctl_usage(stdout);
+			return CTL_EXIT_OK;
+		}
+		// "help route.add", "help route add"
+		char name[128] = "";
+		for (int i = 1; i < argc; i++) {
+			size_t l = strlen(name);
+			snprintf(name + l, sizeof(name) - l, "%s%s", i > 1 ? "." : "", argv[i]);
+		}
+		if (ctl_method_help(stdout, name) < 0) {
+			fprintf(stderr, "srv6ctl: unknown method '%s'\n", name);
+			return CTL_EXIT_ERROR;
+		}
+		return CTL_EXIT_OK;
+	}
+	// "route add help" / "route add --help"
+	if (argc >= 2 &&
+	    (strcmp(argv[argc - 1], "help") == 0 || strcmp(argv[argc - 1], "--help") == 0)) {
+		char name[128] = "";
+		for (int i = 0; i < argc - 1; i++) {
+			size_t l = strlen(name);
+			snprintf(name + l, sizeof(name) - l, "%s%s", i > 0 ? "." : "", argv[i]);
+		}
+		if (ctl_method_help(stdout, name) == 0)
+			return CTL_EXIT_OK;
+	}
+
+	if (o.params != NULL) {
+		json_error_t jerr;
+
+		params = json_loads(o.params, 0, &jerr);
+		if (!json_is_object(params)) {
+			fprintf(stderr, "srv6ctl: --params: %s\n",
+				params == NULL ? jerr.text : "expected a JSON object");
+			json_decref(params);
+			return CTL_EXIT_ERROR;
+		}
+	}
+	memset(&e, 0, sizeof(e));
+	if (ctl_parse_command(argc, argv, method, sizeof(method), &params, &e) < 0) {
+		print_error(&e);
+		json_decref(params);
+		return CTL_EXIT_ERROR;
+	}
+	// Same validator, same messages as srv6d: nothing malformed is sent.
+	m = api_method_find(method);
+	if (m != NULL && api_check_object(json_object_size(params) > 0 ? params : NULL, m->params,
+					  m->n_params, NULL, &e) < 0) {
+		print_error(&e);
+		json_decref(params);
+		return CTL_EXIT_ERROR;
+	}
+	rc = run(&o, method, params);
+	json_decref(params);
+	return rc;
+}
