@@ -113,6 +113,7 @@ pkt_flow_hash4(const uint8_t *l3, size_t len)
 {
 	uint32_t h = PKT_HASH_SEED;
 	uint32_t ports = 0;
+	uint64_t addrs;
 	uint32_t hlen;
 	uint8_t proto;
 
@@ -120,7 +121,9 @@ pkt_flow_hash4(const uint8_t *l3, size_t len)
 		return hash_finish(h);
 	hlen = (l3[0] & 0x0fu) * 4;
 	proto = l3[9];
-	h = rte_hash_crc(l3 + 12, 8, h);
+	// Copies: the header may sit at any alignment, the CRC loads are wide.
+	memcpy(&addrs, l3 + 12, 8);
+	h = rte_hash_crc_8byte(addrs, h);
 	// Later fragments carry no ports and the first one must hash alike.
 	if (proto_has_ports(proto) && !pkt_ip4_is_fragment(l3) && hlen >= PKT_IP4_HDR_LEN &&
 	    hlen + 4 <= len)
@@ -136,12 +139,16 @@ pkt_flow_hash6(const uint8_t *l3, size_t len)
 	struct pkt_ip6_info info;
 	uint32_t h = PKT_HASH_SEED;
 	uint32_t ports = 0;
+	uint64_t addrs[4];
+	unsigned int i;
 	uint32_t end;
 	uint8_t proto;
 
 	if (len < PKT_IP6_HDR_LEN)
 		return hash_finish(h);
-	h = rte_hash_crc(l3 + 8, 32, h);
+	memcpy(addrs, l3 + 8, 32);
+	for (i = 0; i < RTE_DIM(addrs); i++)
+		h = rte_hash_crc_8byte(addrs[i], h);
 	end = PKT_IP6_HDR_LEN + (uint32_t)pkt_get_be16(l3 + 4);
 	if (end > len)
 		end = (uint32_t)RTE_MIN(len, (size_t)UINT16_MAX);
