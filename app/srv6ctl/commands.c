@@ -27,8 +27,10 @@ struct grammar {
 };
 
 static const struct grammar grammars[] = {
-	{"route.add", {"prefix"},
-	 "route add [vrf V] PREFIX srv6 SID[,SID...] [encap h.encaps|h.encaps.red] [src A] [owner O]\n"
+	{"route.add",
+	 {"prefix"},
+	 "route add [vrf V] PREFIX srv6 SID[,SID...] [encap h.encaps|h.encaps.red] [src A] [owner "
+	 "O]\n"
 	 "route add [vrf V] PREFIX via ADDR [port P]\n"
 	 "route add [vrf V] PREFIX blackhole\n"
 	 " (several srv6/via clauses make ECMP; weight W after a clause)"},
@@ -37,13 +39,15 @@ static const struct grammar grammars[] = {
 	{"route.list", {NULL}, "route list [vrf V] [owner O] [type T] [limit N] [offset N]"},
 	{"route.sync_begin", {"owner"}, NULL},
 	{"route.sync_end", {"owner"}, NULL},
-	{"sid.add", {"sid"},
+	{"sid.add",
+	 {"sid"},
 	 "sid add SID behavior B [vrf V] [via A port P] [segments S,S] [flavors psp,usd]"},
 	{"sid.del", {"sid"}, "sid del SID"},
 	{"sid.alloc", {NULL}, "sid alloc locator L behavior B [vrf V] [via A port P]"},
 	{"vrf.add", {"name"}, "vrf add NAME table N [rd RD] [import-rt X,Y] [export-rt X]"},
 	{"vrf.del", {"name"}, "vrf del NAME"},
-	{"locator.add", {"name", "prefix"},
+	{"locator.add",
+	 {"name", "prefix"},
 	 "locator add NAME PREFIX [block-len N] [node-len N] [func-len N] [usid true]"},
 	{"locator.del", {"name"}, NULL},
 	{"neighbor.add", {"address", "mac"}, "neighbor add port P ADDR MAC"},
@@ -51,11 +55,14 @@ static const struct grammar grammars[] = {
 	{"port.list", {"name"}, NULL},
 	{"port.set", {"name"}, "port set NAME [mtu N] [vrf V] [addresses A/L,A/L]"},
 	{"stats.get", {NULL}, "stats get [port P] [sid S] [lcore N]"},
-	{"capture.start", {NULL},
+	{"capture.start",
+	 {NULL},
 	 "capture start port P file F [filter 'BPF'] [direction rx|tx|both] [count N]"},
 	{"capture.stop", {"id"}, "capture stop ID"},
 	{"config.save", {"file"}, "config save [FILE]"},
-	{"events.subscribe", {"topics"}, "events subscribe TOPIC[,TOPIC...]   (then prints events)"},
+	{"events.subscribe",
+	 {"topics"},
+	 "events subscribe TOPIC[,TOPIC...]   (then prints events)"},
 	{"ipsec.sa.del", {"id"}, NULL},
 };
 
@@ -201,8 +208,8 @@ set_param(json_t *params, const struct api_method *m, const char *key, const cha
 			json_object_set_new(params, outer, obj);
 		}
 		if (!json_is_object(obj))
-			return api_error_set(e, API_ERR_INVALID_PARAMS, outer,
-					     "%s: given twice", outer);
+			return api_error_set(e, API_ERR_INVALID_PARAMS, outer, "%s: given twice",
+					     outer);
 		if (json_object_get(obj, dot + 1) != NULL)
 			return api_error_set(e, API_ERR_INVALID_PARAMS, key, "%s: given twice",
 					     key);
@@ -264,7 +271,7 @@ is_key(const struct api_method *m, const char *key)
 
 struct nh_state {
 	json_t *list; // params.nexthops
-	json_t *cur; // the clause being filled, borrowed from list
+	json_t *cur;  // the clause being filled, borrowed from list
 };
 
 static json_t *
@@ -439,8 +446,8 @@ ctl_parse_command(int argc, char **argv, char *method, size_t method_len, json_t
 						     "unknown command '%s' (see: srv6ctl help)",
 						     argv[0]);
 			return api_error_set(e, API_ERR_METHOD_NOT_FOUND, NULL,
-					     "unknown command '%s %s' (see: srv6ctl help)",
-					     argv[0], argv[1]);
+					     "unknown command '%s %s' (see: srv6ctl help)", argv[0],
+					     argv[1]);
 		}
 		snprintf(method, method_len, "%s", m->name);
 	}
@@ -469,7 +476,7 @@ ctl_usage(FILE *f)
 	size_t n;
 
 	fprintf(f, "usage: srv6ctl [--socket PATH] [--json] [--timeout SEC] [--params JSON]\n"
-		   "               <object> <verb> [key value]... \n"
+		   "               <object> <verb> [key value]...\n"
 		   "       srv6ctl help [METHOD]\n\n"
 		   "Arguments are key value pairs named after the method's params (dashes\n"
 		   "allowed for underscores); list params take A,B,C or repeated keys; a\n"
@@ -484,8 +491,7 @@ ctl_usage(FILE *f)
 	fprintf(f, "\nMethods (* required):\n");
 	all = api_methods(&n);
 	for (size_t i = 0; i < n; i++) {
-		fprintf(f, "  %-18s %s%s\n", all[i].name, all[i].help,
-			all[i].mutating ? "" : " (read-only)");
+		fprintf(f, "  %-18s %s\n", all[i].name, all[i].help);
 		if (all[i].n_params == 0)
 			continue;
 		fprintf(f, "  %-18s", "");
@@ -512,7 +518,7 @@ ctl_method_help(FILE *f, const char *name)
 	m = api_method_find(buf);
 	if (m == NULL)
 		return -1;
-	fprintf(f, "%s: %s%s\n", m->name, m->help, m->mutating ? "" : " (read-only)");
+	fprintf(f, "%s: %s\n", m->name, m->help);
 	g = grammar_find(m->name);
 	if (g != NULL && g->usage != NULL) {
 		fprintf(f, "usage:\n");

@@ -325,9 +325,12 @@ int
 main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"socket", required_argument, NULL, 's'}, {"json", no_argument, NULL, 'j'},
-		{"timeout", required_argument, NULL, 't'}, {"params", required_argument, NULL, 'p'},
-		{"help", no_argument, NULL, 'h'},	   {"version", no_argument, NULL, 'V'},
+		{"socket", required_argument, NULL, 's'},
+		{"json", no_argument, NULL, 'j'},
+		{"timeout", required_argument, NULL, 't'},
+		{"params", required_argument, NULL, 'p'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
 	struct opts o = {.socket = SRV6_DEFAULT_SOCKET, .timeout = DEFAULT_TIMEOUT_S};

@@ -32,8 +32,7 @@ is_scalar_array(const json_t *v)
 
 	if (!json_is_array(v))
 		return false;
-	json_array_foreach(v, i, x)
-	{
+	json_array_foreach(v, i, x) {
 		if (!is_scalar(x))
 			return false;
 	}
@@ -48,8 +47,7 @@ is_object_array(const json_t *v)
 
 	if (!json_is_array(v) || json_array_size(v) == 0)
 		return false;
-	json_array_foreach(v, i, x)
-	{
+	json_array_foreach(v, i, x) {
 		if (!json_is_object(x))
 			return false;
 	}
@@ -65,8 +63,7 @@ is_flat_object(const json_t *v)
 
 	if (!json_is_object(v))
 		return false;
-	json_object_foreach((json_t *)v, k, x)
-	{
+	json_object_foreach((json_t *)v, k, x) {
 		if (!is_scalar(x) && !is_scalar_array(x))
 			return false;
 	}
@@ -84,8 +81,7 @@ is_table_map(const json_t *v)
 
 	if (!json_is_object(v) || json_object_size(v) < 2)
 		return false;
-	json_object_foreach((json_t *)v, k, x)
-	{
+	json_object_foreach((json_t *)v, k, x) {
 		const char *k2;
 		json_t *y;
 
@@ -97,14 +93,17 @@ is_table_map(const json_t *v)
 		}
 		if (json_object_size(x) != json_object_size(first))
 			return false;
-		json_object_foreach(x, k2, y)
-		{
+		json_object_foreach(x, k2, y) {
 			if (json_object_get(first, k2) == NULL)
 				return false;
 		}
 	}
 	return true;
 }
+
+static bool all_flat_objects(const json_t *v);
+static char *flat_object_text(const json_t *v);
+static char *join_flat_objects(const json_t *v);
 
 // Text of one cell; caller frees.
 static char *
@@ -138,15 +137,13 @@ cell_text(const json_t *v)
 			const json_t *x;
 			char *out;
 
-			json_array_foreach(v, i, x)
-			{
+			json_array_foreach(v, i, x) {
 				char *t = cell_text(x);
 				len += (t != NULL ? strlen(t) : 0) + 1;
 				free(t);
 			}
 			out = calloc(1, len);
-			json_array_foreach(v, i, x)
-			{
+			json_array_foreach(v, i, x) {
 				char *t = cell_text(x);
 				if (i > 0)
 					strcat(out, ",");
@@ -156,10 +153,79 @@ cell_text(const json_t *v)
 			}
 			return out;
 		}
+		if (all_flat_objects(v))
+			return join_flat_objects(v);
+		return json_dumps(v, JSON_COMPACT);
+	case JSON_OBJECT:
+		if (is_flat_object(v))
+			return flat_object_text(v);
 		return json_dumps(v, JSON_COMPACT);
 	default:
 		return json_dumps(v, JSON_COMPACT);
 	}
+}
+
+static bool
+all_flat_objects(const json_t *v)
+{
+	const json_t *x;
+	size_t i;
+
+	json_array_foreach(v, i, x) {
+		if (!is_flat_object(x))
+			return false;
+	}
+	return true;
+}
+
+// {"type":"srv6","segments":["a","b"],"encap":"h.encaps"} in a cell:
+// "srv6 segments=a,b encap=h.encaps" (a next hop reads like ip-route).
+static char *
+flat_object_text(const json_t *v)
+{
+	const char *type = json_string_value(json_object_get(v, "type"));
+	char *out = strdup(type != NULL ? type : "");
+	const char *k;
+	json_t *x;
+
+	json_object_foreach((json_t *)v, k, x) {
+		char *t, *n = NULL;
+
+		if (type != NULL && strcmp(k, "type") == 0)
+			continue;
+		t = cell_text(x);
+		if (asprintf(&n, "%s%s%s=%s", out, out[0] != '\0' ? " " : "", k,
+			     t != NULL ? t : "?") < 0)
+			n = NULL;
+		free(t);
+		free(out);
+		out = n;
+		if (out == NULL)
+			return NULL;
+	}
+	return out;
+}
+
+// Several of them (ECMP next hops): joined with "; ".
+static char *
+join_flat_objects(const json_t *v)
+{
+	char *out = strdup("");
+	const json_t *x;
+	size_t i;
+
+	json_array_foreach(v, i, x) {
+		char *t = flat_object_text(x), *n = NULL;
+
+		if (asprintf(&n, "%s%s%s", out, i > 0 ? "; " : "", t != NULL ? t : "?") < 0)
+			n = NULL;
+		free(t);
+		free(out);
+		out = n;
+		if (out == NULL)
+			return NULL;
+	}
+	return out;
 }
 
 // Columns are sized by characters, not bytes: count UTF-8 lead bytes only.
@@ -198,8 +264,7 @@ print_table(FILE *f, int indent, const char *const *names, const json_t *const *
 		const char *k;
 		json_t *x;
 
-		json_object_foreach((json_t *)rows[r], k, x)
-		{
+		json_object_foreach((json_t *)rows[r], k, x) {
 			bool seen = false;
 			for (c = 0; c < json_array_size(cols) && !seen; c++)
 				seen = strcmp(json_string_value(json_array_get(cols, c)), k) == 0;
@@ -211,10 +276,10 @@ print_table(FILE *f, int indent, const char *const *names, const json_t *const *
 	width = calloc(ncols, sizeof(*width));
 	cells = calloc(n, sizeof(*cells));
 	for (c = 0; c < ncols; c++) {
-		const char *h = name_col != NULL && c == 0 ?
-					name_col :
-					json_string_value(json_array_get(
-						cols, c - (name_col != NULL ? 1 : 0)));
+		const char *h = name_col != NULL && c == 0
+					? name_col
+					: json_string_value(json_array_get(
+						  cols, c - (name_col != NULL ? 1 : 0)));
 		width[c] = text_width(h);
 	}
 	for (r = 0; r < n; r++) {
@@ -235,10 +300,10 @@ print_table(FILE *f, int indent, const char *const *names, const json_t *const *
 	}
 	fprintf(f, "%*s", indent, "");
 	for (c = 0; c < ncols; c++) {
-		const char *h = name_col != NULL && c == 0 ?
-					name_col :
-					json_string_value(json_array_get(
-						cols, c - (name_col != NULL ? 1 : 0)));
+		const char *h = name_col != NULL && c == 0
+					? name_col
+					: json_string_value(json_array_get(
+						  cols, c - (name_col != NULL ? 1 : 0)));
 		if (c + 1 < ncols) {
 			pad(f, h, width[c]);
 			fputs("  ", f);
@@ -287,8 +352,7 @@ print_table_map(FILE *f, int indent, const json_t *obj)
 	const char *k;
 	json_t *x;
 
-	json_object_foreach((json_t *)obj, k, x)
-	{
+	json_object_foreach((json_t *)obj, k, x) {
 		names[i] = k;
 		rows[i++] = x;
 	}
@@ -309,13 +373,11 @@ print_object(FILE *f, int indent, const json_t *obj)
 	const char *k;
 	json_t *x;
 
-	json_object_foreach((json_t *)obj, k, x)
-	{
+	json_object_foreach((json_t *)obj, k, x) {
 		if ((is_scalar(x) || is_scalar_array(x)) && text_width(k) > kw)
 			kw = text_width(k);
 	}
-	json_object_foreach((json_t *)obj, k, x)
-	{
+	json_object_foreach((json_t *)obj, k, x) {
 		char *t;
 
 		if (!is_scalar(x) && !is_scalar_array(x))
@@ -327,8 +389,7 @@ print_object(FILE *f, int indent, const json_t *obj)
 		free(t);
 		any_line = true;
 	}
-	json_object_foreach((json_t *)obj, k, x)
-	{
+	json_object_foreach((json_t *)obj, k, x) {
 		if (is_scalar(x) || is_scalar_array(x))
 			continue;
 		if (any_line || !first_section)
@@ -350,8 +411,7 @@ print_value(FILE *f, int indent, const json_t *v)
 		const json_t *x;
 		size_t i;
 
-		json_array_foreach(v, i, x)
-		{
+		json_array_foreach(v, i, x) {
 			char *t = cell_text(x);
 			fprintf(f, "%*s%s\n", indent, "", t != NULL ? t : "?");
 			free(t);
@@ -382,8 +442,7 @@ ctl_print_event(FILE *f, const json_t *params)
 	json_t *x;
 
 	fprintf(f, "%s", topic != NULL ? topic : "?");
-	json_object_foreach((json_t *)params, k, x)
-	{
+	json_object_foreach((json_t *)params, k, x) {
 		char *t;
 
 		if (strcmp(k, "topic") == 0)

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // Copyright (c) 2026 The srv6d authors
 
+#include "api.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -10,7 +12,6 @@
 #include <jansson.h>
 
 #include "addr.h"
-#include "api.h"
 
 int
 api_errno_to_code(int neg_errno)
@@ -196,16 +197,17 @@ api_check_value(const json_t *v, enum api_type t, const char *path, struct api_e
 	case API_T_OBJECT:
 		return json_is_object(v) ? 0 : type_error(v, "an object", path, e);
 	case API_T_INT_OR_STRING:
-		return json_is_integer(v) || json_is_string(v) ?
-			       0 :
-			       type_error(v, "an integer or a string", path, e);
+		return json_is_integer(v) || json_is_string(v)
+			       ? 0
+			       : type_error(v, "an integer or a string", path, e);
 	case API_T_ADDR:
 		if (!json_is_string(v))
 			return type_error(v, "an address string", path, e);
 		s = json_string_value(v);
 		if (addr_parse(s, &addr) < 0)
 			return api_error_set(e, API_ERR_INVALID_PARAMS, path,
-					     "%s: invalid address %s", path, quoted(s, q, sizeof(q)));
+					     "%s: invalid address %s", path,
+					     quoted(s, q, sizeof(q)));
 		return 0;
 	case API_T_PREFIX:
 		if (!json_is_string(v))
@@ -219,7 +221,8 @@ api_check_value(const json_t *v, enum api_type t, const char *path, struct api_e
 					     path);
 		if (rc < 0)
 			return api_error_set(e, API_ERR_INVALID_PARAMS, path,
-					     "%s: invalid prefix %s", path, quoted(s, q, sizeof(q)));
+					     "%s: invalid prefix %s", path,
+					     quoted(s, q, sizeof(q)));
 		return 0;
 	case API_T_MAC:
 		if (!json_is_string(v))
@@ -231,12 +234,12 @@ api_check_value(const json_t *v, enum api_type t, const char *path, struct api_e
 					     quoted(s, q, sizeof(q)));
 		return 0;
 	}
-	return api_error_set(e, API_ERR_INTERNAL, path, "%s: unknown type %d in spec", path, (int)t);
+	return api_error_set(e, API_ERR_INTERNAL, path, "%s: unknown type %d in spec", path,
+			     (int)t);
 }
 
 int
-api_check_array(const json_t *arr, enum api_type elem, const char *path,
-		struct api_error_info *e)
+api_check_array(const json_t *arr, enum api_type elem, const char *path, struct api_error_info *e)
 {
 	char sub[sizeof(e->field)];
 	const json_t *v;
@@ -246,8 +249,7 @@ api_check_array(const json_t *arr, enum api_type elem, const char *path,
 		path = "";
 	if (api_check_value(arr, API_T_ARRAY, path, e) < 0)
 		return -1;
-	json_array_foreach(arr, i, v)
-	{
+	json_array_foreach(arr, i, v) {
 		snprintf(sub, sizeof(sub), "%s[%zu]", path, i);
 		if (api_check_value(v, elem, sub, e) < 0)
 			return -1;
@@ -265,8 +267,8 @@ join_path(char *buf, size_t len, const char *prefix, const char *key)
 }
 
 int
-api_check_object(const json_t *obj, const struct api_field *spec, size_t n,
-		 const char *path_prefix, struct api_error_info *e)
+api_check_object(const json_t *obj, const struct api_field *spec, size_t n, const char *path_prefix,
+		 struct api_error_info *e)
 {
 	char path[sizeof(e->field)];
 	const char *key;
@@ -284,14 +286,13 @@ api_check_object(const json_t *obj, const struct api_field *spec, size_t n,
 		return 0;
 	}
 	if (!json_is_object(obj)) {
-		const char *what = path_prefix != NULL && path_prefix[0] != '\0' ? path_prefix :
-										   "params";
-		return api_error_set(e, API_ERR_INVALID_PARAMS, what, "%s: expected an object, got %s",
-				     what, json_kind(obj));
+		const char *what =
+			path_prefix != NULL && path_prefix[0] != '\0' ? path_prefix : "params";
+		return api_error_set(e, API_ERR_INVALID_PARAMS, what,
+				     "%s: expected an object, got %s", what, json_kind(obj));
 	}
 
-	json_object_foreach((json_t *)obj, key, v)
-	{
+	json_object_foreach((json_t *)obj, key, v) {
 		const struct api_field *f = NULL;
 
 		for (i = 0; i < n; i++) {

@@ -54,11 +54,11 @@ enum api_type {
 	API_T_INT,
 	API_T_UINT, // an integer >= 0
 	API_T_BOOL,
-	API_T_ARRAY, // elements are checked by the handler (api_check_array)
+	API_T_ARRAY,  // elements are checked by the handler (api_check_array)
 	API_T_OBJECT, // members are checked by the handler (api_check_object + prefix)
-	API_T_ADDR, // string: IPv4 or IPv6 address
+	API_T_ADDR,   // string: IPv4 or IPv6 address
 	API_T_PREFIX, // string: "addr/len" without host bits; a bare address is a host prefix
-	API_T_MAC, // string: "aa:bb:cc:dd:ee:ff"
+	API_T_MAC,    // string: "aa:bb:cc:dd:ee:ff"
 	API_T_INT_OR_STRING,
 	API_T_ANY
 };

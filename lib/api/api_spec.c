@@ -121,8 +121,9 @@ static const struct api_field p_owner[] = {
 
 static const struct api_field p_sid_add[] = {
 	{"sid", API_T_PREFIX, REQ, "SID (a bare address means /128)"},
-	{"behavior", API_T_STRING, REQ, "End, End.X, End.T, End.DX4, End.DX6, End.DT4, End.DT6, "
-					"End.DT46, End.B6.Encaps"},
+	{"behavior", API_T_STRING, REQ,
+	 "End, End.X, End.T, End.DX4, End.DX6, End.DT4, End.DT6, "
+	 "End.DT46, End.B6.Encaps"},
 	{"vrf", API_T_STRING, OPT, "End.T, End.DT4/6/46: VRF"},
 	{"nexthop", API_T_OBJECT, OPT, "End.X, End.DX4/6: {via, port}"},
 	{"segments", API_T_ARRAY, OPT, "End.B6.Encaps: SID list"},
@@ -212,8 +213,14 @@ static const struct api_field p_id[] = {
 	{"id", API_T_UINT, REQ, "id"},
 };
 
-#define M(name, mut, help, params) {name, mut, help, params, N(params)}
-#define M0(name, mut, help) {name, mut, help, NULL, 0}
+#define M(name, mut, help, params)                                                                 \
+	{                                                                                          \
+		name, mut, help, params, N(params)                                                 \
+	}
+#define M0(name, mut, help)                                                                        \
+	{                                                                                          \
+		name, mut, help, NULL, 0                                                           \
+	}
 
 // Sorted by name (api_methods() promises it; help lists it in this order).
 static const struct api_method methods[] = {

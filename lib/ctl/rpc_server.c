@@ -12,6 +12,8 @@
 
 #define _GNU_SOURCE // accept4, struct ucred
 
+#include "rpc_server.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -30,7 +32,6 @@
 #include <jansson.h>
 
 #include "api.h"
-#include "rpc_server.h"
 
 #define READ_CHUNK (64 * 1024)
 #define READS_PER_EVENT 4 // then yield to the other ready fds (level-triggered)
@@ -53,8 +54,8 @@ struct rpc_client {
 	enum src_kind kind;
 	struct rpc_server *srv;
 	int fd;
-	bool dead; // fd closed; on the zombie list until the end of poll
-	bool closing; // reads no more; closed as soon as the output is flushed
+	bool dead;	 // fd closed; on the zombie list until the end of poll
+	bool closing;	 // reads no more; closed as soon as the output is flushed
 	uint32_t events; // what epoll watches now
 	// input: bytes [0, in_len) not yet consumed, [0, scan) known newline-free
 	char *in;
@@ -115,9 +116,9 @@ error_response(json_t *id, const struct api_error_info *e)
 	json_t *resp = json_object();
 
 	json_object_set_new(err, "code", json_integer(e->code));
-	json_object_set_new(err, "message",
-			    json_string_safe(e->message[0] != '\0' ? e->message :
-								     api_error_name(e->code)));
+	json_object_set_new(
+		err, "message",
+		json_string_safe(e->message[0] != '\0' ? e->message : api_error_name(e->code)));
 	if (e->field[0] != '\0') {
 		json_t *data = json_object();
 		json_object_set_new(data, "field", json_string_safe(e->field));
@@ -243,8 +244,9 @@ client_send_json(struct rpc_client *c, json_t *msg)
 
 	if (s == NULL) {
 		// Only when a result cannot be encoded (or out of memory).
-		static const char fallback[] = "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":"
-					       "-32603,\"message\":\"cannot encode the answer\"}}\n";
+		static const char fallback[] =
+			"{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":"
+			"-32603,\"message\":\"cannot encode the answer\"}}\n";
 		client_queue(c, fallback, sizeof(fallback) - 1);
 		return;
 	}
@@ -358,9 +360,9 @@ uid_in_group(uid_t uid, gid_t primary, gid_t gid)
 	// -1 when the array is too small but still fills what fits.
 	if (getgrouplist(pw.pw_name, pw.pw_gid, groups, &ng) >= 0 ||
 	    ng > (int)(sizeof(groups) / sizeof(groups[0]))) {
-		int max = ng < (int)(sizeof(groups) / sizeof(groups[0])) ?
-				  ng :
-				  (int)(sizeof(groups) / sizeof(groups[0]));
+		int max = ng < (int)(sizeof(groups) / sizeof(groups[0]))
+				  ? ng
+				  : (int)(sizeof(groups) / sizeof(groups[0]));
 		for (int i = 0; i < max; i++) {
 			if (groups[i] == gid)
 				return true;
@@ -417,8 +419,9 @@ server_accept(struct rpc_server *srv)
 			return;
 		}
 		if (srv->n_clients >= RPC_MAX_CLIENTS) {
-			static const char full[] = "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{"
-						   "\"code\":-32603,\"message\":\"too many clients\"}}\n";
+			static const char full[] =
+				"{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{"
+				"\"code\":-32603,\"message\":\"too many clients\"}}\n";
 			ssize_t n = send(fd, full, sizeof(full) - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
 			(void)n;
 			close(fd);
@@ -463,8 +466,7 @@ client_subscribed(const struct rpc_client *c, const char *topic)
 
 	if (c->topics == NULL)
 		return false;
-	json_array_foreach(c->topics, i, t)
-	{
+	json_array_foreach(c->topics, i, t) {
 		const char *s = json_string_value(t);
 		if (s != NULL && (strcmp(s, topic) == 0 || strcmp(s, "*") == 0))
 			return true;
@@ -505,8 +507,7 @@ flush_deferred(struct rpc_server *srv)
 	if (list == NULL)
 		return;
 	srv->deferred = NULL;
-	json_array_foreach(list, i, item)
-	{
+	json_array_foreach(list, i, item) {
 		deliver(srv, json_string_value(json_array_get(item, 0)), json_array_get(item, 1));
 	}
 	json_decref(list);
@@ -551,7 +552,7 @@ rpc_server_notify(struct rpc_server *srv, const char *topic, json_t *params)
 
 // One request of a line (a line is a single request or a batch).
 struct slot {
-	json_t *id; // borrowed from the request; JSON null when unknown
+	json_t *id;  // borrowed from the request; JSON null when unknown
 	bool answer; // false for a notification (no "id")
 	bool builtin_subscribe;
 	const char *method;
@@ -640,8 +641,7 @@ subscribe_prepare(struct slot *s)
 	if (api_check_array(topics, API_T_STRING, "topics", &s->e) < 0)
 		return -1;
 	set = json_array();
-	json_array_foreach(topics, i, t)
-	{
+	json_array_foreach(topics, i, t) {
 		bool dup = false;
 
 		if (json_string_length(t) == 0) {
@@ -778,8 +778,8 @@ run_line(struct rpc_client *c, json_t **reqs, size_t n, bool batch)
 		json_t *resp;
 
 		if (s->answer) {
-			resp = s->e.code != 0 ? error_response(s->id, &s->e) :
-						result_response(s->id, s->result);
+			resp = s->e.code != 0 ? error_response(s->id, &s->e)
+					      : result_response(s->id, s->result);
 			if (batch)
 				json_array_append_new(out, resp);
 			else

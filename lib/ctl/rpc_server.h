@@ -67,12 +67,12 @@ struct rpc_txn_ops {
 };
 
 struct rpc_server_conf {
-	const char *path; // socket path; parent directory created 0755 if missing
+	const char *path;  // socket path; parent directory created 0755 if missing
 	const char *group; // NULL: root (and the server's own uid) only
 	const struct rpc_method_binding *methods;
 	size_t n_methods;
 	const struct rpc_txn_ops *txn; // NULL: no transactions (commit always succeeds)
-	void *ctx; // passed to txn ops; see rpc_server_ctx()
+	void *ctx;		       // passed to txn ops; see rpc_server_ctx()
 };
 
 // Create the socket (mode 0660, chown to group when given; a stale socket

@@ -174,7 +174,8 @@ test_wrong_types(void)
 static void
 test_addr_prefix_mac(void)
 {
-	expect("{\"req\":\"x\",\"addr\":\"10.0.0.256\"}", "addr", "addr: invalid address '10.0.0.256'");
+	expect("{\"req\":\"x\",\"addr\":\"10.0.0.256\"}", "addr",
+	       "addr: invalid address '10.0.0.256'");
 	expect("{\"req\":\"x\",\"addr\":\"2001:db8::/64\"}", "addr", "invalid address");
 	expect("{\"req\":\"x\",\"addr\":\"\"}", "addr", "invalid address");
 	expect("{\"req\":\"x\",\"prefix\":\"10.0.0.1/8\"}", "prefix", "prefix: host bits set");
@@ -223,8 +224,7 @@ test_nested_path(void)
 	      "{\"type\":\"srv6\",\"segments\":[\"fc00::2\",\"fc00::zz\"]}]}");
 	CU_ASSERT_EQUAL(api_check_object(p, outer, 1, NULL, &e), 0);
 	arr = json_object_get(p, "nexthops");
-	json_array_foreach(arr, i, v)
-	{
+	json_array_foreach(arr, i, v) {
 		snprintf(path, sizeof(path), "nexthops[%zu]", i);
 		rc = api_check_object(v, nh, n, path, &e);
 		if (rc < 0)
@@ -265,15 +265,15 @@ static void
 test_catalogue(void)
 {
 	static const char *const names[] = {
-		"system.info",	   "config.get",       "config.save",	  "port.list",
-		"port.set",	   "vrf.add",	       "vrf.del",	  "vrf.list",
-		"route.add",	   "route.del",	       "route.list",	  "route.get",
-		"route.sync_begin", "route.sync_end",   "sid.add",	  "sid.del",
-		"sid.list",	   "sid.alloc",	       "locator.add",	  "locator.del",
-		"locator.list",	   "neighbor.add",     "neighbor.del",	  "neighbor.list",
-		"encap.set",	   "encap.get",	       "stats.get",	  "stats.reset",
-		"capture.start",   "capture.stop",     "capture.list",	  "events.subscribe",
-		"ipsec.sa.add",	   "ipsec.sa.del",     "ipsec.sa.list",
+		"system.info",	    "config.get",     "config.save",   "port.list",
+		"port.set",	    "vrf.add",	      "vrf.del",       "vrf.list",
+		"route.add",	    "route.del",      "route.list",    "route.get",
+		"route.sync_begin", "route.sync_end", "sid.add",       "sid.del",
+		"sid.list",	    "sid.alloc",      "locator.add",   "locator.del",
+		"locator.list",	    "neighbor.add",   "neighbor.del",  "neighbor.list",
+		"encap.set",	    "encap.get",      "stats.get",     "stats.reset",
+		"capture.start",    "capture.stop",   "capture.list",  "events.subscribe",
+		"ipsec.sa.add",	    "ipsec.sa.del",   "ipsec.sa.list",
 	};
 	const struct api_method *all, *m;
 	struct api_error_info e;
@@ -314,7 +314,8 @@ test_catalogue(void)
 	json_decref(p);
 
 	m = api_method_find("encap.set");
-	p = J("{\"source\":\"2001:db8:0:1::1\",\"hop_limit\":\"inherit\",\"flowlabel\":\"compute\"}");
+	p = J("{\"source\":\"2001:db8:0:1::1\",\"hop_limit\":\"inherit\",\"flowlabel\":"
+	      "\"compute\"}");
 	CU_ASSERT_EQUAL(api_check_object(p, m->params, m->n_params, NULL, &e), 0);
 	json_decref(p);
 

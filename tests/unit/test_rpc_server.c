@@ -146,12 +146,8 @@ m_clients(struct rpc_call *call, json_t *params, json_t **result, struct api_err
 }
 
 static const struct rpc_method_binding methods[] = {
-	{"test.echo", m_echo},
-	{"test.fail", m_fail},
-	{"test.errno", m_errno},
-	{"test.txn", m_txn},
-	{"test.notify", m_notify},
-	{"test.clients", m_clients},
+	{"test.echo", m_echo}, {"test.fail", m_fail},	  {"test.errno", m_errno},
+	{"test.txn", m_txn},   {"test.notify", m_notify}, {"test.clients", m_clients},
 	{"route.del", m_echo}, // params checked against the api catalogue first
 };
 
@@ -173,8 +169,8 @@ on_eventfd(void *arg, int fd, uint32_t events)
 	(void)arg;
 	(void)events;
 	if (read(fd, &v, sizeof(v)) == sizeof(v))
-		rpc_server_notify(srv, "route", json_pack("{s:s,s:s}", "action", "add", "prefix",
-							  "10.0.0.0/8"));
+		rpc_server_notify(srv, "route",
+				  json_pack("{s:s,s:s}", "action", "add", "prefix", "10.0.0.0/8"));
 }
 
 static void *
@@ -405,7 +401,8 @@ test_single(void)
 	json_t *r;
 
 	tc_connect(&c);
-	r = tc_call(&c, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"test.echo\",\"params\":{\"x\":1}}");
+	r = tc_call(&c,
+		    "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"test.echo\",\"params\":{\"x\":1}}");
 	assert_json(r, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"x\":1}}");
 	json_decref(r);
 	CU_ASSERT_EQUAL(n_begin, b + 1);
@@ -572,18 +569,20 @@ test_batch_success(void)
 	json_t *r;
 
 	tc_connect(&c);
-	r = tc_call(&c, "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"test.txn\"},"
-			"{\"jsonrpc\":\"2.0\",\"method\":\"test.echo\"},"
-			"{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"test.txn\"},"
-			"{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"test.echo\",\"params\":{\"a\":[1]}}]");
+	r = tc_call(
+		&c,
+		"[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"test.txn\"},"
+		"{\"jsonrpc\":\"2.0\",\"method\":\"test.echo\"},"
+		"{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"test.txn\"},"
+		"{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"test.echo\",\"params\":{\"a\":[1]}}]");
 	CU_ASSERT_TRUE_FATAL(json_is_array(r));
 	CU_ASSERT_EQUAL(json_array_size(r), 3); // the notification gets no answer
 	CU_ASSERT_EQUAL(json_integer_value(json_object_get(json_array_get(r, 0), "id")), 1);
 	CU_ASSERT_EQUAL(json_integer_value(json_object_get(json_array_get(r, 1), "id")), 2);
-	t0 = json_integer_value(json_object_get(json_object_get(json_array_get(r, 0), "result"),
-						"txn"));
-	t1 = json_integer_value(json_object_get(json_object_get(json_array_get(r, 1), "result"),
-						"txn"));
+	t0 = json_integer_value(
+		json_object_get(json_object_get(json_array_get(r, 0), "result"), "txn"));
+	t1 = json_integer_value(
+		json_object_get(json_object_get(json_array_get(r, 1), "result"), "txn"));
 	CU_ASSERT_EQUAL(t0, t1); // one transaction for the whole batch
 	CU_ASSERT_NOT_EQUAL(t0, 0);
 	assert_json(json_array_get(r, 2), "{\"jsonrpc\":\"2.0\",\"id\":3,\"result\":{\"a\":[1]}}");
@@ -682,7 +681,8 @@ test_oversize_line(void)
 	json_t *r;
 
 	memset(big, ' ', len);
-	memcpy(big, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"test.echo\",\"params\":{\"x\":\"", 61);
+	memcpy(big, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"test.echo\",\"params\":{\"x\":\"",
+	       61);
 	tc_connect(&c);
 	// the server may close before it has read everything: EPIPE is fine
 	tc_send_raw(&c, big, len);
@@ -735,7 +735,8 @@ test_events(void)
 	tc_connect(&n);
 	r = tc_call(&a, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"events.subscribe\","
 			"\"params\":{\"topics\":[\"route\",\"port\",\"route\"]}}");
-	assert_json(r, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"topics\":[\"route\",\"port\"]}}");
+	assert_json(r,
+		    "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"topics\":[\"route\",\"port\"]}}");
 	json_decref(r);
 	r = tc_call(&b, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"events.subscribe\","
 			"\"params\":{\"topics\":[\"sid\"]}}");
@@ -791,9 +792,8 @@ test_events(void)
 	json_decref(r);
 	CU_ASSERT_EQUAL(write(evfd, &one, sizeof(one)), sizeof(one));
 	r = tc_recv(&n);
-	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(json_object_get(r, "params"),
-								  "topic")),
-			       "route");
+	CU_ASSERT_STRING_EQUAL(
+		json_string_value(json_object_get(json_object_get(r, "params"), "topic")), "route");
 	json_decref(r);
 	r = tc_call(&a, "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"test.echo\"}");
 	CU_ASSERT_EQUAL(json_integer_value(json_object_get(r, "id")), 5);
@@ -880,7 +880,8 @@ test_many_clients(void)
 		tc_connect(&cs[i]);
 	for (int i = 0; i < N; i++) {
 		snprintf(req, sizeof(req),
-			 "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"test.echo\",\"params\":{\"i\":%d}}",
+			 "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"test.echo\",\"params\":{"
+			 "\"i\":%d}}",
 			 i, i);
 		tc_send(&cs[i], req);
 	}
@@ -906,16 +907,20 @@ test_garbage(void)
 {
 	static const char *const lines[] = {
 		"\x01\x02\x03",
-		"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"test.echo\",\"params\":{\"a\":\"\\u0000\"}}",
+		"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"test.echo\",\"params\":{\"a\":"
+		"\"\\u0000\"}}",
 		"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[",
 		"[1,[2],{\"jsonrpc\":\"2.0\"}]",
 		"{\"jsonrpc\":\"2.0\",\"id\":1e400,\"method\":\"test.echo\"}",
 		"{\"jsonrpc\":\"2.0\",\"id\":-1,\"method\":\"\"}",
 		"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"test.echo\",\"params\":null}",
 		"\"\\ud800\"",
-		"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"route.del\",\"params\":{\"\\u00e9\\u00e9"
-		"\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9"
-		"\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9"
+		"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"route.del\",\"params\":{"
+		"\"\\u00e9\\u00e9"
+		"\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00"
+		"e9"
+		"\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00"
+		"e9"
 		"\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\":1}}",
 	};
 	struct tclient c;
