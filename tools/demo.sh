@@ -53,7 +53,7 @@ done
 # ---- hugepages if the project's helper is there, else --no-huge
 if [[ -z ${SRV6D_EAL:-} ]]; then
 	if [[ -f tools/hugepages.sh ]]; then
-		bash tools/hugepages.sh || echo "demo.sh: tools/hugepages.sh failed, continuing without hugepages" >&2
+		bash tools/hugepages.sh 512 || echo "demo.sh: tools/hugepages.sh failed, continuing without hugepages" >&2
 	fi
 	free_mb=$(awk '/^HugePages_Free/ {f=$2} /^Hugepagesize/ {s=$2} END {print int(f * s / 1024)}' /proc/meminfo)
 	if ((free_mb >= 768)); then

@@ -1,11 +1,65 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Install what the build and every test layer need on Debian 12 (idempotent).
+# Copyright (c) 2026 The srv6d authors
+#
+# Installs the Debian 12 packages needed to build srv6d and to run every test
+# layer (unit, api, pcap, e2e). Run as root. Safe to run again: when every
+# package is already installed it returns at once without touching apt
+# (DEPS_FORCE=1 runs apt-get update and install anyway).
+#
+# Every package below is in Debian 12's main component. libdpdk-dev pulls in
+# the DPDK 22.11 poll-mode drivers the tests use (net_pcap, net_af_packet,
+# net_null, net_ring, net_tap) and those for real NICs (mlx5, ice, i40e,
+# virtio); `dpdk` adds dpdk-devbind.py and dpdk-hugepages.py.
+
 set -euo pipefail
+
+PACKAGES=(
+	# build
+	build-essential pkg-config meson ninja-build
+	libdpdk-dev dpdk libnuma-dev libpcap-dev libjansson-dev libcunit1-dev
+	# pcap tests: scapy builds inputs and checks outputs, tshark decodes them
+	python3 python3-scapy tshark
+	# e2e tests and the demo: namespaces, veths, pings, offload switches,
+	# sysctl, modprobe, unshare/mountpoint
+	iproute2 iputils-ping ethtool procps kmod util-linux
+)
+
+log() { printf 'deps.sh: %s\n' "$*"; }
+
+if [[ $(id -u) -ne 0 ]]; then
+	log "must run as root (apt-get); developers with the packages already installed can set SKIP_DEPS=1 for tools/test.sh" >&2
+	exit 1
+fi
+
+if [[ -r /etc/os-release ]]; then
+	# shellcheck disable=SC1091
+	. /etc/os-release
+	if [[ ${ID:-} != debian || ${VERSION_ID:-} != 12 ]]; then
+		log "warning: written for Debian 12, this is ${PRETTY_NAME:-unknown}; trying anyway" >&2
+	fi
+fi
+
 export DEBIAN_FRONTEND=noninteractive
-echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
-apt-get update
-apt-get install -y --no-install-recommends \
-	build-essential pkg-config meson ninja-build \
-	libdpdk-dev dpdk libnuma-dev libpcap-dev libjansson-dev libcunit1-dev \
-	python3 python3-scapy tshark iproute2 iputils-ping ethtool procps kmod util-linux
+
+# tshark's wireshark-common asks whether non-root users may capture; answer
+# "no" up front so the install never stops at a prompt.
+echo 'wireshark-common wireshark-common/install-setuid boolean false' | debconf-set-selections
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+	status=$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true)
+	[[ $status == ii* ]] || missing+=("$p")
+done
+
+if [[ ${#missing[@]} -eq 0 && ${DEPS_FORCE:-0} != 1 ]]; then
+	log "all ${#PACKAGES[@]} packages already installed"
+	exit 0
+fi
+if [[ ${#missing[@]} -gt 0 ]]; then
+	log "installing (missing: ${missing[*]})"
+fi
+
+apt-get -o Acquire::Retries=3 update
+apt-get -o Acquire::Retries=3 install -y --no-install-recommends "${PACKAGES[@]}"
+log "done"

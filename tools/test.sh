@@ -1,11 +1,63 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# The README's test command: dependencies, hugepages, build, every test layer.
-# Run as root from the clone. SKIP_DEPS=1 skips apt.
+# Copyright (c) 2026 The srv6d authors
+#
+# The README's test command. As root on a fresh Debian 12 machine, from the
+# clone:   ./tools/test.sh
+#
+#   1. tools/deps.sh        Debian packages (skipped with SKIP_DEPS=1)
+#   2. tools/hugepages.sh   hugetlbfs + 2 MiB pages (never fails; the tests
+#                           fall back to --no-huge)
+#   3. meson setup build    (--reconfigure when build/ is already set up)
+#   4. ninja -C build
+#   5. meson test -C build --suite unit --suite api --suite pcap --suite e2e
+#                          --print-errorlogs
+#
+# Exit status: that of meson test (0 when nothing failed; skipped tests, exit
+# 77, do not count as failures). A failing step before it stops the script
+# with its own status. Without root the e2e suite skips.
+
 set -euo pipefail
-cd "$(dirname "$0")/.."
-[ "${SKIP_DEPS:-0}" = 1 ] || ./tools/deps.sh
-./tools/hugepages.sh
-if [ -d build ]; then meson setup --reconfigure build; else meson setup build; fi
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$REPO"
+
+t0=$SECONDS
+step() { printf '\n==== test.sh: %s (%ss)\n' "$*" "$((SECONDS - t0))"; }
+
+if [[ $(id -u) -ne 0 ]]; then
+	echo "test.sh: not root: the e2e suite will skip; apt needs root (or SKIP_DEPS=1)" >&2
+fi
+
+if [[ ${SKIP_DEPS:-0} == 1 ]]; then
+	step "dependencies: skipped (SKIP_DEPS=1)"
+else
+	step "dependencies (tools/deps.sh)"
+	./tools/deps.sh
+fi
+
+step "hugepages (tools/hugepages.sh)"
+./tools/hugepages.sh || true
+if [[ -r /run/srv6d-hugepages ]]; then
+	SRV6D_HUGEPAGES=$(cat /run/srv6d-hugepages)
+	export SRV6D_HUGEPAGES
+fi
+
+if [[ -f build/meson-private/coredata.dat ]]; then
+	step "meson setup --reconfigure build"
+	meson setup --reconfigure build
+else
+	step "meson setup build"
+	meson setup build
+fi
+
+step "ninja -C build"
 ninja -C build
-meson test -C build --suite unit --suite api --suite pcap --suite e2e --print-errorlogs
+
+step "meson test"
+rc=0
+meson test -C build --suite unit --suite api --suite pcap --suite e2e --print-errorlogs || rc=$?
+
+printf '\n==== test.sh: meson test exited %d after %ss in all (log: build/meson-logs/testlog.txt)\n' \
+	"$rc" "$((SECONDS - t0))"
+exit "$rc"

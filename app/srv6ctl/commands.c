@@ -386,7 +386,7 @@ parse_args(const struct api_method *m, const struct grammar *g, int argc, char *
 		}
 		// a bare token: the next positional field
 		if (g == NULL || pos >= MAX_POS || g->positional[pos] == NULL) {
-			rc = api_error_set(e, API_ERR_INVALID_PARAMS, tok,
+			rc = api_error_set(e, API_ERR_INVALID_PARAMS, NULL,
 					   "unexpected argument '%s' (see: srv6ctl help %s)", tok,
 					   m->name);
 			break;

@@ -52,6 +52,9 @@ fail_conn(const struct conn *c, const char *what, int err)
 	return CTL_EXIT_CONN;
 }
 
+// Set by SIGINT/SIGTERM while streaming events: stops every wait.
+static volatile sig_atomic_t stop_stream;
+
 static double
 now_s(void)
 {
@@ -96,7 +99,7 @@ wait_fd(int fd, short events, double deadline)
 	}
 	do {
 		rc = poll(&p, 1, ms);
-	} while (rc < 0 && errno == EINTR);
+	} while (rc < 0 && errno == EINTR && !stop_stream);
 	return rc < 0 ? -errno : rc;
 }
 
@@ -193,8 +196,6 @@ print_json(const json_t *j, size_t flags)
 	free(s);
 }
 
-static volatile sig_atomic_t stop_stream;
-
 static void
 on_signal(int sig)
 {
@@ -214,8 +215,10 @@ stream_events(struct conn *c, const struct opts *o)
 		json_t *msg = NULL;
 		int rc = conn_recv(c, &msg, 0);
 
-		if (rc == -EINTR || stop_stream)
+		if (rc == -EINTR || stop_stream) {
+			json_decref(msg);
 			break;
+		}
 		if (rc == -ECONNRESET)
 			return fail_conn(c, "connection closed by", 0);
 		if (rc < 0)

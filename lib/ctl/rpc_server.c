@@ -754,7 +754,7 @@ run_line(struct rpc_client *c, json_t **reqs, size_t n, bool batch)
 		}
 	}
 	if (bad < n) {
-		// RFC-less but contract: the failing request says why, the rest 1006.
+		// The contract: the failing request says why, every other one gets 1006.
 		for (i = 0; i < n; i++) {
 			if (i == bad)
 				continue;

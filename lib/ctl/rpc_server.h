@@ -18,6 +18,7 @@
 // - events.subscribe is built in; rpc_server_notify() sends to subscribers.
 // - A client whose unsent output exceeds RPC_OUT_MAX (16 MiB) is dropped:
 //   the server never waits on a client.
+// Single-threaded: call every function from the thread that polls.
 
 #include <stddef.h>
 #include <stdint.h>

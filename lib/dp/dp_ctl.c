@@ -66,7 +66,12 @@ static void
 port_mac(uint16_t port_id, uint8_t mac[6])
 {
 	struct rte_ether_addr a;
+	int idx = model_port_by_id(dp_g.model, port_id);
 
+	if (idx >= 0 && dp_g.model->ports[idx].has_mac) {
+		memcpy(mac, dp_g.model->ports[idx].mac, 6);
+		return;
+	}
 	rte_eth_macaddr_get(port_id, &a);
 	memcpy(mac, a.addr_bytes, 6);
 }
@@ -162,7 +167,7 @@ dp_neigh_hold_flush(uint32_t slot)
 
 	if (!(w & DP_NEIGH_VALID))
 		return;
-	rte_eth_macaddr_get(s->port, &src);
+	port_mac(s->port, src.addr_bytes);
 	for (uint16_t i = 0; i < s->hold.n; i++) {
 		struct rte_mbuf *m = s->hold.pkts[i];
 		struct rte_ether_hdr *eh =

@@ -241,9 +241,13 @@ dp_port_configure(const struct model_port *p, struct model_err *e)
 	if (p->has_mac) {
 		struct rte_ether_addr mac;
 		memcpy(mac.addr_bytes, p->mac, 6);
+		// Devices that cannot take a MAC (net_pcap) still get it: we build every
+		// Ethernet header and filter on it in software.
 		rc = rte_eth_dev_default_mac_addr_set(pid, &mac);
-		if (rc < 0)
+		if (rc < 0 && rc != -ENOTSUP)
 			return err_set(e, rc, "mac", "cannot set the MAC: %s", rte_strerror(-rc));
+		if (rc < 0)
+			rte_eth_promiscuous_enable(pid);
 	}
 	// Virtual devices may not take an MTU; ours is enforced in software anyway.
 	rc = rte_eth_dev_set_mtu(pid, p->mtu ? p->mtu : 1500);
@@ -344,6 +348,9 @@ dp_port_status(uint16_t port_id, struct dp_port_status *out)
 	}
 	if (rte_eth_macaddr_get(port_id, &mac) == 0)
 		memcpy(out->mac, mac.addr_bytes, 6);
+	int idx = model_port_by_id(dp_g.model, port_id);
+	if (idx >= 0 && dp_g.model->ports[idx].has_mac)
+		memcpy(out->mac, dp_g.model->ports[idx].mac, 6);
 	out->n_rxq = dp_g.port_nrxq[port_id];
 	out->n_txq = (uint16_t)dp_g.n_workers;
 	if (rte_eth_stats_get(port_id, &st) == 0) {

@@ -611,7 +611,10 @@ meta_build(struct dp_tables *t)
 		pm->vrf = p->vrf;
 		pm->mtu = p->mtu;
 		pm->model_idx = i;
-		rte_eth_macaddr_get(p->port_id, &pm->mac);
+		if (p->has_mac)
+			memcpy(pm->mac.addr_bytes, p->mac, 6);
+		else
+			rte_eth_macaddr_get(p->port_id, &pm->mac);
 		struct dp_vrf_meta *vm = &t->vrfs[p->vrf];
 		for (unsigned int j = 0; j < p->n_addrs; j++) {
 			const struct ip_addr *a = &p->addrs[j].addr;
