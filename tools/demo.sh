@@ -59,7 +59,7 @@ if [[ -z ${SRV6D_EAL:-} ]]; then
 	if ((free_mb >= 768)); then
 		SRV6D_EAL="-l 0,1 --in-memory --no-pci -m 512 --no-shconf"
 	else
-		SRV6D_EAL="-l 0,1 --in-memory --no-pci --no-huge -m 1024 --no-shconf"
+		SRV6D_EAL="-l 0,1 --no-pci --no-huge -m 1024 --no-shconf"
 	fi
 	export SRV6D_EAL
 fi

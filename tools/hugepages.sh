@@ -24,6 +24,8 @@ state=/run/srv6d-hugepages
 mnt=
 
 say() { printf 'hugepages.sh: %s\n' "$*"; }
+# wr FILE VALUE: write quietly; failure (no root, read-only sysfs) is not an error
+wr() { { printf '%s\n' "$2" >"$1"; } 2>/dev/null; }
 
 if ! [[ $want =~ ^[0-9]+$ ]]; then
 	say "ignoring \"$want\": not a page count; asking for 1024"
@@ -60,12 +62,15 @@ else
 
 	have=$(cat "$sysdir/nr_hugepages" 2>/dev/null || echo 0)
 	if ((have < want)); then
-		echo "$want" >"$sysdir/nr_hugepages" 2>/dev/null
-		have=$(cat "$sysdir/nr_hugepages" 2>/dev/null || echo 0)
-		if ((have < want)); then
-			# Free memory may be too fragmented for 2 MiB pages: compact, retry once.
-			echo 1 >/proc/sys/vm/compact_memory 2>/dev/null
-			echo "$want" >"$sysdir/nr_hugepages" 2>/dev/null
+		if wr "$sysdir/nr_hugepages" "$want"; then
+			have=$(cat "$sysdir/nr_hugepages" 2>/dev/null || echo 0)
+			if ((have < want)); then
+				# Free memory may be too fragmented for 2 MiB pages: compact, retry once.
+				wr /proc/sys/vm/compact_memory 1
+				wr "$sysdir/nr_hugepages" "$want"
+			fi
+		else
+			say "cannot change the reservation (not root?)"
 		fi
 	fi
 fi
@@ -86,6 +91,6 @@ elif ((got < want)); then
 	say "fewer pages than asked for; the tests fall back to --no-huge where they need more"
 fi
 
-printf '%s\n' "$got" >"$state" 2>/dev/null || true
+wr "$state" "$got" || say "cannot write $state (not root?)"
 echo "SRV6D_HUGEPAGES=$got"
 exit 0

@@ -572,11 +572,92 @@ fib_set(struct dp_tables *t, uint16_t vrf, const struct ip_prefix *p, uint32_t n
 		  : rte_fib6_delete(t->fib6[vrf], p->addr.bytes, p->len);
 }
 
+static struct installed *installed_find(uint16_t vrf, const struct ip_prefix *p);
+
+// Rebuild one side's table of (vrf, family) from the installed entries, so
+// that tbl8 groups fragmented or not reclaimed by add/delete churn come back.
+// Only ever called on the standby side, which no worker reads.
 static int
-ops_apply(struct dp_tables *t, const struct fib_op *ops, size_t n, size_t *done)
+table_rebuild(struct dp_tables *t, unsigned int side, uint16_t vrf, uint8_t family)
 {
+	struct rte_fib_conf c4 = {
+		.type = RTE_FIB_DIR24_8,
+		.max_routes = FIB_MAX_ROUTES,
+		.dir24_8 = {.nh_sz = DP_NH_4B ? RTE_FIB_DIR24_8_4B : RTE_FIB_DIR24_8_2B,
+			    .num_tbl8 = FIB4_TBL8},
+	};
+	struct rte_fib6_conf c6 = {
+		.type = RTE_FIB6_TRIE,
+		.max_routes = FIB_MAX_ROUTES,
+		.trie = {.nh_sz = DP_NH_4B ? RTE_FIB6_TRIE_4B : RTE_FIB6_TRIE_2B,
+			 .num_tbl8 = FIB6_TBL8},
+	};
+	char n4[64], n6[64];
+	struct rte_fib *f4 = NULL;
+	struct rte_fib6 *f6 = NULL;
+	size_t b;
+
+	tb.gen++;
+	fib_names(n4, n6, sizeof(n4), side, vrf);
+	if (family == AF_INET)
+		f4 = rte_fib_create(n4, (int)rte_socket_id(), &c4);
+	else
+		f6 = rte_fib6_create(n6, (int)rte_socket_id(), &c6);
+	if (f4 == NULL && f6 == NULL)
+		return -ENOMEM;
+	for (struct hmap_node *n = hmap_iter_first(&tb.installed, &b); n;
+	     n = hmap_iter_next(&tb.installed, n, &b)) {
+		const struct installed *in = hmap_entry(n, struct installed, node);
+		int rc;
+		if (in->vrf != vrf || in->prefix.addr.family != family)
+			continue;
+		if (family == AF_INET) {
+			uint32_t ip;
+			memcpy(&ip, in->prefix.addr.bytes, 4);
+			rc = rte_fib_add(f4, rte_be_to_cpu_32(ip), in->prefix.len, in->nh);
+		} else {
+			rc = rte_fib6_add(f6, in->prefix.addr.bytes, in->prefix.len, in->nh);
+		}
+		if (rc < 0) {
+			rte_fib_free(f4);
+			rte_fib6_free(f6);
+			return rc;
+		}
+	}
+	if (family == AF_INET) {
+		rte_fib_free(t->fib4[vrf]);
+		t->fib4[vrf] = f4;
+	} else {
+		rte_fib6_free(t->fib6[vrf]);
+		t->fib6[vrf] = f6;
+	}
+	LOG(INFO, "rebuilt the IPv%d table of VRF %u (side %u)\n", family == AF_INET ? 4 : 6,
+	    vrf, side);
+	return 0;
+}
+
+// Apply ops to a side that no worker reads. On -ENOSPC the table concerned is
+// rebuilt once from the installed state (plus the ops already applied to it)
+// and the op retried: only a table that is really full fails.
+static int
+ops_apply_side(unsigned int side, const struct fib_op *ops, size_t n, size_t *done)
+{
+	struct dp_tables *t = dp_g.side[side];
+
 	for (size_t i = 0; i < n; i++) {
 		int rc = fib_set(t, ops[i].vrf, &ops[i].prefix, ops[i].new_nh);
+		if (rc == -ENOSPC) {
+			// The installed map does not have ops[0..i) yet: apply them again on
+			// the fresh table after rebuilding it.
+			if (table_rebuild(t, side, ops[i].vrf, ops[i].prefix.addr.family) == 0) {
+				for (size_t j = 0; j < i; j++)
+					if (ops[j].vrf == ops[i].vrf &&
+					    ops[j].prefix.addr.family == ops[i].prefix.addr.family)
+						fib_set(t, ops[j].vrf, &ops[j].prefix,
+							ops[j].new_nh);
+				rc = fib_set(t, ops[i].vrf, &ops[i].prefix, ops[i].new_nh);
+			}
+		}
 		// Deleting what is not there is fine (both sides converge).
 		if (rc < 0 && !(ops[i].new_nh == 0 && rc == -ENOENT)) {
 			*done = i;
@@ -697,7 +778,7 @@ dp_commit(struct model_txn *txn, struct model_err *e)
 	standby = dp_g.active ^ 1;
 	if (model_txn_meta_dirty(txn) || n_added > 0)
 		meta_build(dp_g.side[standby]);
-	rc = ops_apply(dp_g.side[standby], ops, n_ops, &done);
+	rc = ops_apply_side(standby, ops, n_ops, &done);
 	if (rc < 0) {
 		ops_revert(dp_g.side[standby], ops, done);
 		if (model_txn_meta_dirty(txn) || n_added > 0) {
@@ -718,7 +799,7 @@ dp_commit(struct model_txn *txn, struct model_err *e)
 		rte_rcu_qsbr_synchronize(dp_g.qsv, RTE_QSBR_THRID_INVALID);
 	if (model_txn_meta_dirty(txn) || n_added > 0)
 		meta_build(dp_g.side[standby ^ 1]);
-	if (ops_apply(dp_g.side[standby ^ 1], ops, n_ops, &done) < 0)
+	if (ops_apply_side(standby ^ 1, ops, n_ops, &done) < 0)
 		LOG(ERR, "replay on the old side failed at op %zu: sides differ\n", done);
 
 	// 5. Bookkeeping, then free what no side references any more.

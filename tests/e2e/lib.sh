@@ -13,7 +13,7 @@
 #               against the current folder, then against the repository root)
 #   SRV6D       daemon binary   (default $BUILD_DIR/app/srv6d/srv6d)
 #   SRV6CTL     CLI binary      (default $BUILD_DIR/app/srv6ctl/srv6ctl)
-#   SRV6D_EAL   EAL arguments   (default "-l 0,1 --in-memory --no-pci --no-huge -m 1024 --no-shconf")
+#   SRV6D_EAL   EAL arguments   (default "-l 0,1 --no-pci --no-huge -m 1024 --no-shconf")
 #   PE1_IMPL    srv6d (default) | linux: a Linux namespace stands in for srv6d.
 #               Only for developing the harness; the registered tests use srv6d.
 #   E2E_KEEP    1: keep the work folder (captures, logs, configs) even on success
@@ -36,7 +36,7 @@ if [[ $BUILD_DIR != /* ]]; then
 fi
 SRV6D=${SRV6D:-$BUILD_DIR/app/srv6d/srv6d}
 SRV6CTL=${SRV6CTL:-$BUILD_DIR/app/srv6ctl/srv6ctl}
-SRV6D_EAL=${SRV6D_EAL:--l 0,1 --in-memory --no-pci --no-huge -m 1024 --no-shconf}
+SRV6D_EAL=${SRV6D_EAL:--l 0,1 --no-pci --no-huge -m 1024 --no-shconf}
 PE1_IMPL=${PE1_IMPL:-srv6d}
 
 E2E_NAME=
