@@ -111,16 +111,19 @@ for a in "${norm[@]}"; do
 		[[ -e $n ]] || continue
 		ifc=${n##*/}
 		busy=()
-		ip -o link show dev "$ifc" 2>/dev/null | grep -q '[<,]UP[,>]' && busy+=(up)
+		link=$(ip -o link show dev "$ifc" 2>/dev/null || true)
+		[[ $link =~ [\<,]UP[,\>] ]] && busy+=(up)
 		[[ -n $(ip -o addr show dev "$ifc" scope global 2>/dev/null) ]] && busy+=(addresses)
-		[[ -n $(ip route show dev "$ifc" 2>/dev/null; ip -6 route show dev "$ifc" 2>/dev/null |
-			grep -v '^fe80::/64') ]] && busy+=(routes)
+		routes=$(ip route show dev "$ifc" 2>/dev/null
+			ip -6 route show dev "$ifc" 2>/dev/null | grep -v '^fe80::/64' || true)
+		[[ -n $routes ]] && busy+=(routes)
 		if ((${#busy[@]})); then
 			if ((${#force[@]})); then
 				say "$a: $ifc is in use (${busy[*]}); binding anyway (--force)"
 			else
-				die "$a: interface $ifc is in use (${busy[*]}): 'ip link set $ifc down'" \
-					"and remove its addresses, or pass --force"
+				die "$a: interface $ifc is in use (${busy[*]}):" \
+					"'ip link set $ifc down' and remove its addresses," \
+					"or pass --force"
 			fi
 		fi
 	done
@@ -135,8 +138,9 @@ for a in "${norm[@]}"; do
 			[[ -e $other/driver ]] && od=$(basename "$(readlink -f "$other/driver")")
 			case $od in
 			'' | vfio-pci | pcieport) ;;
-			*) say "$a: warning: $o in the same IOMMU group $group is on $od; vfio needs" \
-				"the whole group (bind it too, or move the card to another slot)" ;;
+			*) say "$a: warning: $o in the same IOMMU group $group is on" \
+				"$od; vfio needs the whole group (bind it too, or move" \
+				"the card to another slot)" ;;
 			esac
 		done
 	fi
@@ -147,7 +151,8 @@ for a in "${norm[@]}"; do
 	[[ -e $sys/driver ]] && now=$(basename "$(readlink -f "$sys/driver")")
 	[[ $now == vfio-pci ]] || die "$a: still on ${now:-no driver} after dpdk-devbind.py"
 	if [[ -e $sys/iommu_group ]]; then
-		say "$a: bound; its group device is /dev/vfio/$(basename "$(readlink -f "$sys/iommu_group")")"
+		grp=$(basename "$(readlink -f "$sys/iommu_group")")
+		say "$a: bound; its group device is /dev/vfio/$grp"
 	else
 		say "$a: bound"
 	fi

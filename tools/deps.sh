@@ -28,7 +28,8 @@ PACKAGES=(
 log() { printf 'deps.sh: %s\n' "$*"; }
 
 if [[ $(id -u) -ne 0 ]]; then
-	log "must run as root (apt-get); developers with the packages already installed can set SKIP_DEPS=1 for tools/test.sh" >&2
+	log "must run as root (apt-get)." \
+		"With the packages installed already, SKIP_DEPS=1 tools/test.sh skips it." >&2
 	exit 1
 fi
 
@@ -36,7 +37,8 @@ if [[ -r /etc/os-release ]]; then
 	# shellcheck disable=SC1091
 	. /etc/os-release
 	if [[ ${ID:-} != debian || ${VERSION_ID:-} != 12 ]]; then
-		log "warning: written for Debian 12, this is ${PRETTY_NAME:-unknown}; trying anyway" >&2
+		log "warning: written for Debian 12, this is ${PRETTY_NAME:-unknown};" \
+			"trying anyway" >&2
 	fi
 fi
 

@@ -65,7 +65,8 @@ else
 		if wr "$sysdir/nr_hugepages" "$want"; then
 			have=$(cat "$sysdir/nr_hugepages" 2>/dev/null || echo 0)
 			if ((have < want)); then
-				# Free memory may be too fragmented for 2 MiB pages: compact, retry once.
+				# Free memory may be too fragmented for 2 MiB pages:
+				# compact it and try once more.
 				wr /proc/sys/vm/compact_memory 1
 				wr "$sysdir/nr_hugepages" "$want"
 			fi

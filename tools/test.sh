@@ -58,6 +58,6 @@ step "meson test"
 rc=0
 meson test -C build --suite unit --suite api --suite pcap --suite e2e --print-errorlogs || rc=$?
 
-printf '\n==== test.sh: meson test exited %d after %ss in all (log: build/meson-logs/testlog.txt)\n' \
-	"$rc" "$((SECONDS - t0))"
+printf '\n==== test.sh: meson test exited %d after %ss in all\n' "$rc" "$((SECONDS - t0))"
+echo "(full log: build/meson-logs/testlog.txt)"
 exit "$rc"

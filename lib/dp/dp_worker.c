@@ -316,7 +316,7 @@ resolve(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m, cons
 
 // Addressed to one of our own addresses: echo replies here, ND to control.
 static int
-local(struct dp_lcore *lc, struct rte_mbuf *m)
+local(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m)
 {
 	struct dp_meta *md = dp_meta(m);
 	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
@@ -335,6 +335,10 @@ local(struct dp_lcore *lc, struct rte_mbuf *m)
 			drop(lc, m, DP_DROP_ip6_ext_bad);
 			return R_DONE;
 		}
+		// RFC 8200 4.4: an unrecognised routing type with segments left.
+		if (info.srh_off != 0 && info.routing_type != 4 && d[info.srh_off + 3] != 0)
+			return icmp_error(lc, t, m, 4, 0, info.srh_off + 2u,
+					  DP_DROP_routing_type_unknown);
 		if (info.ul_proto == IPPROTO_ICMP_V6 && info.ul_off < len) {
 			uint8_t type = d[info.ul_off];
 			if (type == 128 && icmp6_echo_reply(m) == 0) {
@@ -441,7 +445,8 @@ sid_exec(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m, con
 	lc->stats.sid_bytes[nh->sid_counter] += m->pkt_len;
 
 	if (unlikely(pkt_ip6_parse(d, m->data_len, &info) != PKT_OK)) {
-		drop(lc, m, DP_DROP_ip6_ext_bad);
+		// An SRH right after the fixed header that overruns the packet.
+		drop(lc, m, d[6] == IPPROTO_ROUTING ? DP_DROP_srh_truncated : DP_DROP_ip6_ext_bad);
 		return R_DONE;
 	}
 	if (info.srh_off != 0) {
@@ -459,7 +464,9 @@ sid_exec(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m, con
 				drop(lc, m, DP_DROP_srh_truncated);
 				return R_DONE;
 			case SRH_ERR_BAD_LENGTH:
-				return param_problem(lc, t, m, 0, info.srh_off + 1u,
+				// RFC 8986 4.1 S10-S11: Last Entry beyond what Hdr Ext Len
+				// holds points at Segments Left, as SL > Last Entry + 1 does.
+				return param_problem(lc, t, m, 0, info.srh_off + 3u,
 						     DP_DROP_srh_bad_length);
 			case SRH_ERR_SL_EXCEEDS_LIST:
 				// RFC 8754 4.3.1.1: pointer at Segments Left.
@@ -583,7 +590,7 @@ exec(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m)
 	case DNH_SID:
 		return sid_exec(lc, t, m, nh);
 	case DNH_LOCAL:
-		return local(lc, m);
+		return local(lc, t, m);
 	case DNH_RESOLVE:
 		return resolve(lc, t, m, nh);
 	case DNH_BLACKHOLE:

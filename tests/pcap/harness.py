@@ -28,7 +28,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import struct
 import subprocess
 import sys
@@ -163,16 +162,6 @@ def srh(segments, sl=None, nh=None, last_entry=None, **kw):
         fields["nh"] = nh
     fields.update(kw)
     return IPv6ExtHdrSegmentRouting(**fields)
-
-
-def l2_bytes(p):
-    return bytes(p)
-
-
-def ip_bytes(p):
-    """The bytes of a frame from its IP/IPv6 header on (the ICMP error quote source)."""
-    b = bytes(p)
-    return b[14:]
 
 
 # ---------------------------------------------------------------------------
@@ -511,11 +500,11 @@ class HarnessError(Exception):
 def srv6d_path():
     p = os.environ.get("SRV6D")
     if p:
-        return p
+        return os.path.abspath(p)
     bd = os.environ.get("BUILD_DIR", "build")
     if not os.path.isabs(bd) and not os.path.isdir(bd):
         bd = os.path.join(REPO, bd)
-    return os.path.join(bd, "app", "srv6d", "srv6d")
+    return os.path.abspath(os.path.join(bd, "app", "srv6d", "srv6d"))
 
 
 def _write_pcap(path, frames):
@@ -573,7 +562,9 @@ def run_daemon(sc, workdir, timeout=20.0):
     _run_seq[0] += 1
     prefix = f"pcap{os.getpid()}x{_run_seq[0]}"
     lcores = os.environ.get("SRV6D_LCORES", "0,1")
-    cmd = [srv6d_path(), "-l", lcores, "--in-memory", "--no-pci", "--no-huge", "-m", "1024",
+    # DPDK 22.11 treats --no-huge as legacy memory, which --in-memory refuses;
+    # --no-huge --no-shconf leaves no file behind either
+    cmd = [srv6d_path(), "-l", lcores, "--no-pci", "--no-huge", "-m", "1024",
            "--no-shconf", "--file-prefix", prefix, "--", "--config", cfg_path, "--socket", sock]
     with open(os.path.join(workdir, "cmd.txt"), "w") as f:
         f.write(" ".join(cmd) + "\n")
@@ -584,7 +575,6 @@ def run_daemon(sc, workdir, timeout=20.0):
     deadline = time.monotonic() + timeout
 
     def readlog():
-        logf.flush()
         with open(log_path, "rb") as f:
             return f.read().decode(errors="replace")
 
@@ -943,32 +933,42 @@ def icmp4_error(port, dst_mac, src, dst, icmp, invoking, desc=None, tag=None):
                payload_check=quote_v4(orig), desc=desc or f"{icmp.summary()} to {dst}", tag=tag)
 
 
+def _inner_dst(layers):
+    ip = layers.get("ip")
+    if ip is not None:
+        return first(ip).get("ip.dst")
+    v6 = ipv6_layers(layers)
+    return v6[1].get("ipv6.dst") if len(v6) > 1 else None
+
+
 def tshark_srh_check(port, want):
-    """A post-check: tshark decodes the frames of <port>_out.pcap and the outer
-    IPv6 header of frame i carries the SRH described by want[i]: a dict with
-    nxt, segleft, last_entry, addrs (wire order), len; or None for "no SRH".
-    want is a function of the frame's outer destination: {dst: spec}."""
+    """A post-check on <port>_out.pcap decoded by tshark (-T json): the outer IPv6
+    header of every frame carries the SRH described by want[inner destination]:
+    a dict of expected values for nxt, len, segleft, last_entry and addrs (wire
+    order), or None for "no routing header". Type 4, flags 0 and tag 0 are
+    always expected."""
     def chk(res):
         errs = []
         frames = tshark_frames(res.pcap(port))
         for n, layers in enumerate(frames):
+            where = f"tshark {port} frame {n + 1}"
             v6 = ipv6_layers(layers)
             if not v6:
-                errs.append(f"tshark {port} frame {n + 1}: no IPv6 layer")
+                errs.append(f"{where}: no IPv6 layer")
                 continue
             outer = v6[0]
-            dst = outer.get("ipv6.dst")
-            spec = want.get(dst, "absent")
-            if spec == "absent":
-                errs.append(f"tshark {port} frame {n + 1}: no expectation for outer dst {dst}")
+            key = _inner_dst(layers)
+            if key not in want:
+                errs.append(f"{where}: no expectation for inner destination {key}")
                 continue
+            spec = want[key]
             rt = outer.get("ipv6.routing")
             if spec is None:
                 if rt is not None:
-                    errs.append(f"tshark {port} frame {n + 1}: unexpected routing header {rt}")
+                    errs.append(f"{where}: unexpected routing header {json.dumps(rt)}")
                 continue
             if rt is None:
-                errs.append(f"tshark {port} frame {n + 1}: no ipv6.routing")
+                errs.append(f"{where}: no ipv6.routing in the outer header")
                 continue
             rt = first(rt)
             got = {
@@ -979,18 +979,100 @@ def tshark_srh_check(port, want):
                 "last_entry": rt.get("ipv6.routing.srh.last_entry"),
                 "flags": rt.get("ipv6.routing.srh.flags"),
                 "tag": rt.get("ipv6.routing.srh.tag"),
-                "addrs": as_list(rt.get("ipv6.routing.srh.addr")),
+                "addrs": [str(ipaddress.ip_address(a))
+                          for a in as_list(rt.get("ipv6.routing.srh.addr"))],
             }
             exp = {"type": "4", "flags": "0x00", "tag": "00:00"}
-            exp.update({k: (str(v) if k != "addrs" else
-                            [str(ipaddress.ip_address(a)) for a in v]) for k, v in spec.items()})
+            for k, v in spec.items():
+                exp[k] = [str(ipaddress.ip_address(a)) for a in v] if k == "addrs" else str(v)
             for k, v in exp.items():
                 if got.get(k) != v:
-                    errs.append(f"tshark {port} frame {n + 1}: ipv6.routing.{k} expected {v}, "
-                                f"got {got.get(k)}")
-            if "ipv6.nxt" in outer and outer["ipv6.nxt"] != "43":
-                errs.append(f"tshark {port} frame {n + 1}: ipv6.nxt {outer['ipv6.nxt']}, "
-                            f"expected 43")
+                    errs.append(f"{where}: ipv6.routing.{k if k in ('type', 'nxt', 'len', 'segleft') else 'srh.' + k}"
+                                f" expected {v}, got {got.get(k)}")
+            if outer.get("ipv6.nxt") != "43":
+                errs.append(f"{where}: ipv6.nxt {outer.get('ipv6.nxt')}, expected 43")
         return errs
     chk.__name__ = f"tshark_srh_{port}"
     return chk
+
+
+def flow_label_check(mode, tags=None):
+    """A post-check on the matched encapsulated packets with tags ("fl", flow):
+    compute: non-zero, one label per flow, more than one label over the flows;
+    zero: 0 (also checked per packet); inherit: checked per packet."""
+    def chk(res):
+        errs = []
+        per_flow = {}
+        for tag, items in res.by_tag.items():
+            if not (isinstance(tag, tuple) and tag and tag[0] == "fl"):
+                continue
+            per_flow[tag] = {g[IPv6].fl for _, g in items}
+        if not per_flow:
+            return ["flow label check: no encapsulated packet matched"]
+        for tag, labels in sorted(per_flow.items(), key=str):
+            if len(labels) != 1:
+                errs.append(f"flow {tag[1:]}: several flow labels {sorted(labels)} (must be "
+                            f"stable per flow)")
+        if mode == "compute":
+            allv = set().union(*per_flow.values())
+            if 0 in allv:
+                errs.append("flow label 0 with flowlabel compute")
+            if len(per_flow) >= 4 and len(allv) < 2:
+                errs.append(f"{len(per_flow)} flows all got flow label {sorted(allv)}")
+        return errs
+    chk.__name__ = f"flow_label_{mode}"
+    return chk
+
+
+def ecmp_check(prefix, macs, min_share=0.15):
+    """A post-check on packets tagged (prefix, flow): each flow sticks to one next
+    hop (destination MAC), every next hop in `macs` is used by at least
+    min_share of the flows."""
+    def chk(res):
+        errs = []
+        per_flow = {}
+        for tag, items in res.by_tag.items():
+            if isinstance(tag, tuple) and tag and tag[0] == prefix:
+                per_flow[tag] = [g[Ether].dst for _, g in items]
+        if not per_flow:
+            return [f"ECMP {prefix}: no packet matched"]
+        use = {m: 0 for m in macs}
+        for tag, dsts in per_flow.items():
+            if len(set(dsts)) != 1:
+                errs.append(f"ECMP {prefix} flow {tag[1:]}: spread over {sorted(set(dsts))}")
+            for d in set(dsts):
+                use[d] = use.get(d, 0) + 1
+        for m in macs:
+            if use.get(m, 0) < min_share * len(per_flow):
+                errs.append(f"ECMP {prefix}: next hop {m} used by {use.get(m, 0)} of "
+                            f"{len(per_flow)} flows")
+        return errs
+    chk.__name__ = f"ecmp_{prefix}"
+    return chk
+
+
+def arrival_forms(sid_addr, inner, src=REMOTE_PE):
+    """The ways an encapsulated packet reaches its final SID (SL 0), as frames from
+    P1 on wan0: 'srh1' H.Encaps with one segment (SRH, SL 0: Linux and FRR
+    always push it), 'red' H.Encaps.Red with one segment (no SRH), 'srh3' an SRH
+    of three segments whose last one is ours (SL 0 after two End hops)."""
+    nh = 4 if isinstance(inner, IP) else 41
+    base = to_port("wan0", P1_MAC) / IPv6(src=src, dst=sid_addr, hlim=61)
+    return [
+        ("srh1", base.copy() / srh([sid_addr], sl=0, nh=nh) / inner),
+        ("red", base.copy() / inner),
+        ("srh3", base.copy() / srh([B1, B2, sid_addr], sl=0, nh=nh) / inner),
+    ]
+
+
+def dec(pkt, n=1):
+    """A copy of an L3 packet (IP or IPv6, scapy) with TTL / hop limit - n."""
+    b = bytes(pkt)
+    if (b[0] >> 4) == 4:
+        p = IP(b)
+        p.ttl -= n
+        p.chksum = None
+    else:
+        p = IPv6(b)
+        p.hlim -= n
+    return p
