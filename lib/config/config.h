@@ -3,33 +3,31 @@
 #pragma once
 
 // The startup configuration: one JSON object (API.md), applied as a single
-// model transaction, so a bad file leaves nothing half-applied. The object
-// parsers are shared with the socket handlers: config and API accept exactly
-// the same objects.
+// model transaction, so a bad file leaves nothing half-applied. The objects
+// are parsed and encoded by lib/ctl/ctl_json (built into this module's
+// library), the same code the socket handlers use: config and API accept
+// exactly the same objects, and config.get / config.save write what
+// config_load reads.
 
 #include <jansson.h>
 
 #include "model.h"
 
-// Load, validate and apply path. 0, or -errno with e->field the JSON path of
-// the offending key ("routes[2].nexthops[0].segments[0]") and e->msg why.
+// Load, validate and apply path in one txn, then dp_commit. The ports' devices
+// are probed (dp_port_probe) and configured (dp_port_configure) on the way.
+// 0, or -errno with nothing applied (the txn aborted): e->field the JSON path
+// of the offending value ("routes[2].nexthops[0].segments[0]", "" for a file
+// that is not JSON) and e->msg why ("line 3 column 5: ..." for JSON syntax).
 int config_load(struct model *m, const char *path, struct model_err *e);
 
-// Object parsers: obj -> model struct, semantic checks included. path is the
-// JSON path prefix used in e->field ("" for API params).
-int config_parse_vrf(const struct model *m, const json_t *obj, const char *path,
-		     struct model_vrf *out, struct model_err *e);
-int config_parse_route(const struct model *m, const json_t *obj, const char *path,
-		       struct model_route *out, struct model_err *e);
-int config_parse_sid(const struct model *m, const json_t *obj, const char *path,
-		     struct model_sid *out, struct model_err *e);
-int config_parse_locator(const json_t *obj, const char *path, struct model_locator *out,
-			 struct model_err *e);
-int config_parse_encap(const struct model *m, const json_t *obj, const char *path,
-		       struct model_encap *out, struct model_err *e);
-// Port fields that can change at run time (mtu, vrf, addresses, mac) onto *p.
-int config_parse_port(const struct model *m, const json_t *obj, const char *path,
-		      struct model_port *p, struct model_err *e);
-int config_parse_neighbor(const struct model *m, const json_t *obj, const char *path,
-			  uint16_t *port, struct ip_addr *addr, uint8_t mac[6],
-			  struct model_err *e);
+// The running configuration in the file's shape: ports, encap, locators,
+// vrfs (without "default"), sids, routes (API/config routes; owner only when
+// not "static"), neighbors (static ones), ipsec {"sas": []}. NULL when out of
+// memory.
+json_t *config_to_json(const struct model *m);
+
+// config_to_json written to path atomically: a temporary file in the same
+// directory, fsync, rename over path, fsync of the directory. An existing
+// file keeps its permissions (new files: 0644 less the umask). 0, or -errno
+// with e->field "file" and e->msg why.
+int config_save(const struct model *m, const char *path, struct model_err *e);

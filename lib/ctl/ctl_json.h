@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// Copyright (c) 2026 The srv6d authors
+#pragma once
+
+// The JSON codec of the control objects (API.md "Objects" and the config file
+// shape): one encoder per object, shared by the list/get methods, config.get,
+// config.save and events, and one parser per object, shared by the method
+// handlers and the config loader, so that the API and the config file accept
+// and produce exactly the same objects.
+//
+// Parsers check keys and types against the method catalogue of lib/api
+// (api_check_object) and then the semantics (prefix family, VRF and port
+// names, segment lists, behaviours and their parameters). They never touch
+// the model: they only read it to resolve names. On error they return -1
+// with e->code (-32602 for bad input, 1005 for what this build does not
+// support), e->field the JSON path of the offending value prefixed with path
+// ("routes[2].nexthops[0].segments[1]"; path "" for API params) and
+// e->message "<field>: <reason>".
+//
+// Encoders return a new reference (NULL only when out of memory) and never
+// fail on a model object, whatever it holds.
+//
+// Compiled into lib/config's library (config_load and config.get need it and
+// lib/ctl depends on lib/config), declared here because it is the ctl's codec.
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "api.h"
+#include "dp_api.h"
+#include "model.h"
+
+// --- encoders ------------------------------------------------------------------
+
+// A port as configured: name, device, mtu, vrf, addresses ["a/len"], mac when
+// configured (has_mac). The config file's port object.
+json_t *port_to_json(const struct model *m, const struct model_port *p);
+// port.list: the configured fields plus, from st (may be NULL), driver, mac
+// (the one in use), link ("up"/"down"), speed (Mb/s), n_rxq, n_txq, and from
+// c (may be NULL) counters {rx_packets, rx_bytes, tx_packets, tx_bytes, drops,
+// rx_missed, rx_errors, tx_errors, rx_nombuf}.
+json_t *port_status_to_json(const struct model *m, const struct model_port *p,
+			    const struct dp_port_status *st, const struct dp_port_counters *c);
+// name, table, rd (when set), import_rt, export_rt.
+json_t *vrf_to_json(const struct model_vrf *v);
+// One next hop in the contract's shape; weight only when != 1.
+json_t *nexthop_to_json(const struct model *m, const struct model_nexthop *nh);
+// vrf, prefix, nexthops, owner, stale (only when true).
+json_t *route_to_json(const struct model *m, const struct model_route *r);
+// A forwarding entry of route.list / route.get: vrf, prefix, type and the
+// entry's next hops. type is the route's owner for API/config routes
+// ("static" by default) and connected, local, sid or neighbor for the
+// entries derived from ports, SIDs and neighbours.
+json_t *entry_to_json(const struct model *m, uint16_t vrf, const struct ip_prefix *p,
+		      const struct model_entry *en);
+// sid (a bare address when /128), behavior, vrf, nexthop {via, port},
+// segments, flavors, locator (when allocated) — only those that apply.
+json_t *sid_to_json(const struct model *m, const struct model_sid *s);
+// The SID as its prefix string, without /128 when full length.
+json_t *sid_key_to_json(const struct ip_prefix *sid);
+// name, prefix, block_len, node_len, func_len, usid.
+json_t *locator_to_json(const struct model_locator *l);
+// port, address, mac (when known), state, static.
+json_t *neigh_to_json(const struct model *m, const struct model_neigh *n);
+// source (when set), hop_limit (number or "inherit"), flowlabel.
+json_t *encap_to_json(const struct model_encap *enc);
+
+// --- parsers -------------------------------------------------------------------
+
+// A config port (create: name and device required, mac allowed) onto *out,
+// which the caller initialises (zeroed for create); or port.set params
+// (create false: mtu, vrf, addresses over the current port in *out).
+int port_from_json(const struct model *m, const json_t *obj, const char *path, bool create,
+		   struct model_port *out, struct api_error_info *e);
+int vrf_from_json(const struct model *m, const json_t *obj, const char *path, struct model_vrf *out,
+		  struct api_error_info *e);
+// route.add params / a config route; owner empty when not given (the model
+// then uses "static").
+int route_from_json(const struct model *m, const json_t *obj, const char *path,
+		    struct model_route *out, struct api_error_info *e);
+// sid.add params / a config SID. from_config also accepts "locator" (what
+// config.get writes for allocated SIDs, so a restart keeps them allocated).
+int sid_from_json(const struct model *m, const json_t *obj, const char *path, bool from_config,
+		  struct model_sid *out, struct api_error_info *e);
+// sid.alloc params: *locator and the template (behaviour and its parameters).
+int sid_alloc_from_json(const struct model *m, const json_t *obj, const char *path,
+			const char **locator, struct model_sid *tmpl, struct api_error_info *e);
+int locator_from_json(const json_t *obj, const char *path, struct model_locator *out,
+		      struct api_error_info *e);
+// neighbor.add params / a config neighbour.
+int neigh_from_json(const struct model *m, const json_t *obj, const char *path, uint16_t *port,
+		    struct ip_addr *addr, uint8_t mac[6], struct api_error_info *e);
+// encap.set params / the config's encap: the given fields over *out, which the
+// caller initialises (normally with the model's current encap).
+int encap_from_json(const json_t *obj, const char *path, struct model_encap *out,
+		    struct api_error_info *e);
+
+// --- errors --------------------------------------------------------------------
+
+// A model error (field relative to the object at path) as an API error:
+// code from rc, field path + "." + me->field, message "<field>: <reason>".
+// Returns -1.
+int ctl_error_from_model(struct api_error_info *e, int rc, const struct model_err *me,
+			 const char *path);
+// The other way, for the config loader: field kept, the "<field>: " prefix of
+// the message dropped. Returns the errno matching e->code (negative).
+int ctl_error_to_model(const struct api_error_info *e, struct model_err *me);

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// Copyright (c) 2026 The srv6d authors
+
+// config.get / config.save: the running configuration in the config file's
+// shape (lib/config's config_to_json), so a saved file restarts the daemon
+// into the same state.
+
+#include <errno.h>
+
+#include <jansson.h>
+
+#include "config.h"
+#include "ctl_priv.h"
+
+CTL_HANDLER(rpc_config_get)
+{
+	(void)call;
+	if (ctl_params("config.get", params, e) < 0)
+		return -1;
+	*result = config_to_json(ctl_model);
+	if (*result == NULL)
+		return api_error_set(e, API_ERR_INTERNAL, NULL, "out of memory");
+	return 0;
+}
+
+CTL_HANDLER(rpc_config_save)
+{
+	const char *file;
+	const struct model_txn *t;
+	struct model_err me = {0};
+	int rc;
+
+	if (ctl_params("config.save", params, e) < 0)
+		return -1;
+	file = json_string_value(json_object_get(params, "file"));
+	if (file == NULL)
+		file = ctl_cfg.config_path;
+	if (file == NULL || file[0] == '\0')
+		return api_error_set(e, API_ERR_INVALID_PARAMS, "file",
+				     "file: no --config file to default to");
+	// Changes staged earlier in the same batch are not committed yet: a file
+	// holding them would outlive a failed commit. Save after they commit.
+	t = call != NULL ? call->txn : NULL;
+	if (t != NULL &&
+	    (model_txn_n_events(t) > 0 || model_txn_n_dirty(t) > 0 || model_txn_meta_dirty(t)))
+		return api_error_set(e, API_ERR_CONFLICT, NULL,
+				     "config.save follows uncommitted changes in this batch; "
+				     "send it on its own after they commit");
+	rc = config_save(ctl_model, file, &me);
+	if (rc < 0) {
+		// A file system error is the daemon's (-32603), not "not found" or
+		// "in use" as api_errno_to_code would read ENOENT or EBUSY.
+		ctl_model_error(e, rc, &me);
+		if (rc != -EINVAL)
+			e->code = API_ERR_INTERNAL;
+		return -1;
+	}
+	*result = json_pack("{s:s}", "file", file);
+	return 0;
+}
