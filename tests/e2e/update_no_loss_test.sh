@@ -44,7 +44,7 @@ while :; do
 done
 SHEOF
 	bg_start churn pe1 bash "$WORK/churn.sh" "$CE2_NET4" "$CE2_NET6" "$PE2_SID_DX4" "$PE2_SID_DX4B" \
-		"$PE2_SID_DX6" "$PE2_SID_DX6B" $VRF_TABLE
+		"$PE2_SID_DX6" "$PE2_SID_DX6B" "$VRF_TABLE"
 else
 	bg_start churn pe1 "$PY" "$E2E_DIR/churn.py" --socket "$SOCK" --vrf "$VRF" \
 		--v4-prefix "$CE2_NET4" --v6-prefix "$CE2_NET6" \
