@@ -131,8 +131,10 @@ static int
 vrf_lookup(const struct model *m, const char *name, uint16_t *out, const char *path,
 	   const char *key, struct api_error_info *e)
 {
-	int idx = model_vrf_find(m, name);
+	int idx = name != NULL ? model_vrf_find(m, name) : -ENOENT;
 
+	if (name == NULL)
+		return BAD(e, path, key, "missing");
 	if (idx < 0)
 		return BAD(e, path, key, "unknown VRF \"%.40s\"", name);
 	*out = (uint16_t)idx;
@@ -143,8 +145,10 @@ static int
 port_lookup(const struct model *m, const char *name, uint16_t *out, const char *path,
 	    const char *key, struct api_error_info *e)
 {
-	int idx = model_port_find(m, name);
+	int idx = name != NULL ? model_port_find(m, name) : -ENOENT;
 
+	if (name == NULL)
+		return BAD(e, path, key, "missing");
 	if (idx < 0)
 		return BAD(e, path, key, "unknown port \"%.40s\"", name);
 	*out = (uint16_t)idx;
@@ -683,7 +687,7 @@ port_from_json(const struct model *m, const json_t *obj, const char *path, bool 
 			return BAD(e, path, "name", "\"any\" is reserved");
 		snprintf(out->name, sizeof(out->name), "%s", s);
 		s = str(obj, "device");
-		if (s[0] == '\0' || strlen(s) >= sizeof(out->device))
+		if (s == NULL || s[0] == '\0' || strlen(s) >= sizeof(out->device))
 			return BAD(e, path, "device", "must be 1 to %zu characters",
 				   sizeof(out->device) - 1);
 		snprintf(out->device, sizeof(out->device), "%s", s);
@@ -791,6 +795,8 @@ nexthop_from_json(const struct model *m, const struct ip_prefix *dst, const json
 	if (check_object("route.nexthop", obj, path, e) < 0)
 		return -1;
 	type = str(obj, "type");
+	if (type == NULL)
+		return BAD(e, path, "type", "missing");
 	if (strcmp(type, "srv6") != 0 && strcmp(type, "ip") != 0 &&
 	    strcmp(type, "blackhole") != 0 && strcmp(type, "local") != 0)
 		return BAD(e, path, "type", "must be srv6, ip, blackhole or local");
@@ -898,6 +904,8 @@ sid_params(const struct model *m, const json_t *obj, const char *path, struct mo
 	const json_t *nh, *fl, *v;
 	size_t i;
 
+	if (b == NULL)
+		return BAD(e, path, "behavior", "missing");
 	if (model_behavior_parse(b, &out->behavior) < 0)
 		return BAD(e, path, "behavior",
 			   "unknown behavior \"%.40s\" (End, End.X, End.T, End.DX4, End.DX6, "
@@ -1005,6 +1013,8 @@ sid_alloc_from_json(const struct model *m, const json_t *obj, const char *path,
 	if (check_spec("sid.alloc", NULL, obj, path, e) < 0)
 		return -1;
 	*locator = str(obj, "locator");
+	if (*locator == NULL)
+		return BAD(e, path, "locator", "missing");
 	if (model_locator_find(m, *locator) < 0)
 		return BAD(e, path, "locator", "unknown locator \"%.40s\"", *locator);
 	return sid_params(m, obj, path, tmpl, e);

@@ -35,6 +35,9 @@ int ctl_params(const char *method, const json_t *params, struct api_error_info *
 struct model_txn *ctl_txn(const struct rpc_call *call, struct api_error_info *e);
 // A model error at the top level of params; returns -1.
 int ctl_model_error(struct api_error_info *e, int rc, const struct model_err *me);
+// params.key as a string the catalogue requires; NULL with e filled (-32602)
+// when absent, so that no handler depends on the catalogue for its safety.
+const char *ctl_required_str(const json_t *params, const char *key, struct api_error_info *e);
 // The VRF named by params.vrf ("default" when absent); 1001 when unknown.
 int ctl_vrf_param(const json_t *params, uint16_t *vrf, struct api_error_info *e);
 

@@ -39,7 +39,8 @@ CTL_HANDLER(rpc_capture_start)
 
 	if (ctl_params("capture.start", params, e) < 0 || ctl_txn(call, e) == NULL)
 		return -1;
-	port = json_string_value(json_object_get(params, "port"));
+	if ((port = ctl_required_str(params, "port", e)) == NULL)
+		return -1;
 	if (strcmp(port, "any") != 0 && (req.port_idx = model_port_find(ctl_model, port)) < 0)
 		return api_error_set(e, API_ERR_INVALID_PARAMS, "port",
 				     "port: unknown port \"%.40s\" (a port name or any)", port);
@@ -52,7 +53,8 @@ CTL_HANDLER(rpc_capture_start)
 			return api_error_set(e, API_ERR_INVALID_PARAMS, "direction",
 					     "direction: must be rx, tx or both");
 	}
-	req.file = json_string_value(json_object_get(params, "file"));
+	if ((req.file = ctl_required_str(params, "file", e)) == NULL)
+		return -1;
 	if (req.file[0] == '\0')
 		return api_error_set(e, API_ERR_INVALID_PARAMS, "file", "file: must not be empty");
 	req.filter = json_string_value(json_object_get(params, "filter"));

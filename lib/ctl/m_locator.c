@@ -27,12 +27,14 @@ CTL_HANDLER(rpc_locator_del)
 {
 	struct model_err me = {0};
 	struct model_txn *t;
+	const char *name;
 	int rc;
 
 	(void)result;
-	if (ctl_params("locator.del", params, e) < 0 || (t = ctl_txn(call, e)) == NULL)
+	if (ctl_params("locator.del", params, e) < 0 || (t = ctl_txn(call, e)) == NULL ||
+	    (name = ctl_required_str(params, "name", e)) == NULL)
 		return -1;
-	rc = model_locator_del(t, json_string_value(json_object_get(params, "name")), &me);
+	rc = model_locator_del(t, name, &me);
 	return rc < 0 ? ctl_model_error(e, rc, &me) : 0;
 }
 

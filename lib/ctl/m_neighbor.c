@@ -38,7 +38,8 @@ CTL_HANDLER(rpc_neighbor_del)
 	(void)result;
 	if (ctl_params("neighbor.del", params, e) < 0 || (t = ctl_txn(call, e)) == NULL)
 		return -1;
-	port = json_string_value(json_object_get(params, "port"));
+	if ((port = ctl_required_str(params, "port", e)) == NULL)
+		return -1;
 	idx = model_port_find(ctl_model, port);
 	if (idx < 0)
 		return api_error_set(e, API_ERR_INVALID_PARAMS, "port",

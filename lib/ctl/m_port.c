@@ -56,7 +56,8 @@ CTL_HANDLER(rpc_port_set)
 	(void)result;
 	if (ctl_params("port.set", params, e) < 0 || (t = ctl_txn(call, e)) == NULL)
 		return -1;
-	name = json_string_value(json_object_get(params, "name"));
+	if ((name = ctl_required_str(params, "name", e)) == NULL)
+		return -1;
 	idx = model_port_find(ctl_model, name);
 	if (idx < 0)
 		return api_error_set(e, API_ERR_NOT_FOUND, "name", "name: no port \"%.40s\"", name);

@@ -168,7 +168,8 @@ route_sync(struct rpc_call *call, const char *method, json_t *params, json_t **r
 
 	if (ctl_params(method, params, e) < 0 || (t = ctl_txn(call, e)) == NULL)
 		return -1;
-	owner = json_string_value(json_object_get(params, "owner"));
+	if ((owner = ctl_required_str(params, "owner", e)) == NULL)
+		return -1;
 	if (owner[0] == '\0' || strlen(owner) >= MODEL_NAME_LEN)
 		return api_error_set(e, API_ERR_INVALID_PARAMS, "owner",
 				     "owner: must be 1 to %d characters", MODEL_NAME_LEN - 1);

@@ -33,7 +33,8 @@ CTL_HANDLER(rpc_vrf_del)
 	(void)result;
 	if (ctl_params("vrf.del", params, e) < 0 || (t = ctl_txn(call, e)) == NULL)
 		return -1;
-	name = json_string_value(json_object_get(params, "name"));
+	if ((name = ctl_required_str(params, "name", e)) == NULL)
+		return -1;
 	rc = model_vrf_del(t, name, &me);
 	return rc < 0 ? ctl_model_error(e, rc, &me) : 0;
 }

@@ -54,6 +54,16 @@ ctl_model_error(struct api_error_info *e, int rc, const struct model_err *me)
 	return ctl_error_from_model(e, rc, me, "");
 }
 
+const char *
+ctl_required_str(const json_t *params, const char *key, struct api_error_info *e)
+{
+	const char *s = json_string_value(json_object_get(params, key));
+
+	if (s == NULL)
+		api_error_set(e, API_ERR_INVALID_PARAMS, key, "%s: missing or not a string", key);
+	return s;
+}
+
 int
 ctl_vrf_param(const json_t *params, uint16_t *vrf, struct api_error_info *e)
 {
