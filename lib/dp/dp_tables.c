@@ -92,31 +92,45 @@ fib_names(char *n4, char *n6, size_t len, unsigned int side, unsigned int vrf)
 	snprintf(n6, len, "f6_%u_%u_%u", tb.gen, side, vrf);
 }
 
-static int
-vrf_tables_create(uint16_t vrf)
+// One table pair's shape, for creation and for rebuilds. Next-hop ids fit
+// 2-byte entries while max_nexthops <= 32767 (HOUSE-STYLE 4: half the memory).
+static struct rte_fib *
+fib4_create(const char *name)
 {
-	struct rte_fib_conf c4 = {
+	struct rte_fib_conf c = {
 		.type = RTE_FIB_DIR24_8,
 		.default_nh = 0,
 		.max_routes = FIB_MAX_ROUTES,
 		.dir24_8 = {.nh_sz = DP_NH_4B ? RTE_FIB_DIR24_8_4B : RTE_FIB_DIR24_8_2B,
 			    .num_tbl8 = FIB4_TBL8},
 	};
-	struct rte_fib6_conf c6 = {
+	return rte_fib_create(name, (int)rte_socket_id(), &c);
+}
+
+static struct rte_fib6 *
+fib6_create(const char *name)
+{
+	struct rte_fib6_conf c = {
 		.type = RTE_FIB6_TRIE,
 		.default_nh = 0,
 		.max_routes = FIB_MAX_ROUTES,
 		.trie = {.nh_sz = DP_NH_4B ? RTE_FIB6_TRIE_4B : RTE_FIB6_TRIE_2B,
 			 .num_tbl8 = FIB6_TBL8},
 	};
+	return rte_fib6_create(name, (int)rte_socket_id(), &c);
+}
+
+static int
+vrf_tables_create(uint16_t vrf)
+{
 	char n4[64], n6[64];
 
 	tb.gen++;
 	for (unsigned int s = 0; s < 2; s++) {
 		struct dp_tables *t = dp_g.side[s];
 		fib_names(n4, n6, sizeof(n4), s, vrf);
-		t->fib4[vrf] = rte_fib_create(n4, (int)rte_socket_id(), &c4);
-		t->fib6[vrf] = rte_fib6_create(n6, (int)rte_socket_id(), &c6);
+		t->fib4[vrf] = fib4_create(n4);
+		t->fib6[vrf] = fib6_create(n6);
 		if (t->fib4[vrf] == NULL || t->fib6[vrf] == NULL) {
 			LOG(ERR, "cannot create the tables of VRF %u: %s\n", vrf,
 			    rte_strerror(rte_errno));
@@ -580,18 +594,6 @@ static struct installed *installed_find(uint16_t vrf, const struct ip_prefix *p)
 static int
 table_rebuild(struct dp_tables *t, unsigned int side, uint16_t vrf, uint8_t family)
 {
-	struct rte_fib_conf c4 = {
-		.type = RTE_FIB_DIR24_8,
-		.max_routes = FIB_MAX_ROUTES,
-		.dir24_8 = {.nh_sz = DP_NH_4B ? RTE_FIB_DIR24_8_4B : RTE_FIB_DIR24_8_2B,
-			    .num_tbl8 = FIB4_TBL8},
-	};
-	struct rte_fib6_conf c6 = {
-		.type = RTE_FIB6_TRIE,
-		.max_routes = FIB_MAX_ROUTES,
-		.trie = {.nh_sz = DP_NH_4B ? RTE_FIB6_TRIE_4B : RTE_FIB6_TRIE_2B,
-			 .num_tbl8 = FIB6_TBL8},
-	};
 	char n4[64], n6[64];
 	struct rte_fib *f4 = NULL;
 	struct rte_fib6 *f6 = NULL;
@@ -600,9 +602,9 @@ table_rebuild(struct dp_tables *t, unsigned int side, uint16_t vrf, uint8_t fami
 	tb.gen++;
 	fib_names(n4, n6, sizeof(n4), side, vrf);
 	if (family == AF_INET)
-		f4 = rte_fib_create(n4, (int)rte_socket_id(), &c4);
+		f4 = fib4_create(n4);
 	else
-		f6 = rte_fib6_create(n6, (int)rte_socket_id(), &c6);
+		f6 = fib6_create(n6);
 	if (f4 == NULL && f6 == NULL)
 		return -ENOMEM;
 	for (struct hmap_node *n = hmap_iter_first(&tb.installed, &b); n;
