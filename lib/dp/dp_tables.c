@@ -513,15 +513,13 @@ nh_get_sid(const struct model_sid *s)
 	return nh_get(&d);
 }
 
-// The next hop the key should have now, with one reference; 0 = no entry.
+// The next hop for a key's derived entry, with one reference; 0 = no entry.
 static uint32_t
-nh_for_key(uint16_t vrf, const struct ip_prefix *p)
+nh_for_entry(uint16_t vrf, const struct model_entry *ent)
 {
-	struct model *m = dp_g.model;
-	struct model_entry e;
+	struct model_entry e = *ent;
 	struct nh_desc d;
 
-	model_entry_get(m, vrf, p, &e);
 	switch (e.kind) {
 	case ENTRY_NONE:
 		return 0;
@@ -755,10 +753,10 @@ dp_commit(struct model_txn *txn, struct model_err *e)
 		const struct model_key *k = model_txn_dirty(txn, i);
 		struct installed *in = installed_find(k->vrf, &k->prefix);
 		uint32_t old = in ? in->nh : 0;
-		uint32_t nh = nh_for_key(k->vrf, &k->prefix);
 		struct model_entry ent;
 
 		model_entry_get(dp_g.model, k->vrf, &k->prefix, &ent);
+		uint32_t nh = nh_for_entry(k->vrf, &ent);
 		if (nh == 0 && ent.kind != ENTRY_NONE && ent.kind != ENTRY_ROUTE) {
 			rc = err_set(e, -ENOSPC, "", "next-hop or neighbour table full");
 			goto undo_nh;

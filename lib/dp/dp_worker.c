@@ -42,16 +42,23 @@ enum exec_result {
 #define IPPROTO_V6_IN_V6 41
 #define IPPROTO_ICMP_V6 58
 
+// Freed in bulk at the end of the burst.
 static inline void
-drop(struct dp_lcore *lc, struct rte_mbuf *m, enum dp_drop_reason r)
+free_later(struct dp_lcore *lc, struct rte_mbuf *m)
 {
-	lc->stats.drops[r]++;
-	lc->stats.port_drops[dp_meta(m)->rx_port]++;
 	lc->drop[lc->n_drop++] = m;
 	if (unlikely(lc->n_drop == RTE_DIM(lc->drop))) {
 		rte_pktmbuf_free_bulk(lc->drop, lc->n_drop);
 		lc->n_drop = 0;
 	}
+}
+
+static inline void
+drop(struct dp_lcore *lc, struct rte_mbuf *m, enum dp_drop_reason r)
+{
+	lc->stats.drops[r]++;
+	lc->stats.port_drops[dp_meta(m)->rx_port]++;
+	free_later(lc, m);
 }
 
 static inline void
@@ -90,7 +97,7 @@ tx_enqueue(struct dp_lcore *lc, uint16_t port, struct rte_mbuf *m)
 
 	dp_capture_tap(lc, m, port, DP_CAPTURE_TX);
 	b->pkts[b->n++] = m;
-	lc->tx_pending |= 1ull << (port & 63);
+	lc->tx_pending |= 1ull << port;
 	if (unlikely(b->n == DP_BURST))
 		tx_flush_port(lc, port);
 }
@@ -100,13 +107,12 @@ tx_flush_all(struct dp_lcore *lc)
 {
 	uint64_t pending = lc->tx_pending;
 
+	RTE_BUILD_BUG_ON(RTE_MAX_ETHPORTS > 64); // one pending bit per port
 	while (pending != 0) {
 		uint16_t port = (uint16_t)__builtin_ctzll(pending);
 		pending &= pending - 1;
-		// Ports above 63 share bits; flush every candidate.
-		for (uint16_t p = port; p < RTE_MAX_ETHPORTS; p += 64)
-			if (lc->tx[p].n != 0)
-				tx_flush_port(lc, p);
+		if (lc->tx[port].n != 0)
+			tx_flush_port(lc, port);
 	}
 	lc->tx_pending = 0;
 }
@@ -171,11 +177,7 @@ icmp_error(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m, u
 	return R_NEXT;
 suppressed:
 	lc->stats.drops[DP_DROP_icmp_rate_limited]++;
-	lc->drop[lc->n_drop++] = m;
-	if (unlikely(lc->n_drop == RTE_DIM(lc->drop))) {
-		rte_pktmbuf_free_bulk(lc->drop, lc->n_drop);
-		lc->n_drop = 0;
-	}
+	free_later(lc, m);
 	return R_DONE;
 }
 

@@ -1180,11 +1180,9 @@ model_route_add(struct model_txn *t, const struct model_route *r, struct model_e
 	old = model_route_find(t->m, cur->vrf, &cur->prefix);
 	rc = route_replace(t, old, cur);
 	if (rc < 0) {
-		// undo entry may not exist: put things back by hand
-		if (t->n_undo == 0 || t->undo[t->n_undo - 1].cur != cur) {
+		// Once the undo log holds cur, abort frees it; before that, we do.
+		if (t->n_undo == 0 || t->undo[t->n_undo - 1].cur != cur)
 			free(cur);
-			return err_set(e, rc, "", "out of memory");
-		}
 		return err_set(e, rc, "", "out of memory");
 	}
 	return 0;
