@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// Copyright (c) 2026 The srv6d authors
+#pragma once
+
+// Import: VPN paths learnt from BGP -> srv6d routes (owner "bgp").
+//
+// Each path (keyed by family, RD, prefix and the neighbour it came from) is
+// checked once (SID rebuilt per RFC 9252 4, behaviour, route targets) and
+// attached to the (VRF, prefix) routes of every VRF whose import_rt matches
+// one of its RTs. A route's next hops are the distinct reachable SIDs of its
+// paths: two PEs serving one site give an ECMP route. Changes are kept as
+// dirty routes and drained as route.add / route.del requests, so that a
+// burst of BGP updates becomes a few srv6d batches.
+
+#include <jansson.h>
+
+#include "bgp_vpn.h"
+
+#define BGP_VRF_NAME_LEN 32
+#define BGP_MAX_ECMP 16
+#define BGP_OWNER "bgp"
+
+// What the helper knows of one srv6d VRF (from vrf.list).
+struct bgp_vrf {
+	char name[BGP_VRF_NAME_LEN];
+	bool has_rd;
+	struct bgp_rdrt rd;
+	unsigned int n_import;
+	struct bgp_rdrt import_rt[BGP_MAX_RTS];
+	unsigned int n_export;
+	struct bgp_rdrt export_rt[BGP_MAX_RTS];
+};
+
+// A vrf.list entry -> bgp_vrf. 0, or -EINVAL with the field and why.
+int bgp_vrf_from_json(const json_t *o, struct bgp_vrf *v, const char **field, const char **why);
+
+// Indices (into vrfs) of the VRFs importing any of the path's RTs; returns
+// how many (at most max).
+unsigned int bgp_vrf_match_import(const struct bgp_vrf *vrfs, unsigned int n_vrfs,
+				  const struct bgp_vpn_path *p, unsigned int *out, unsigned int max);
+
+// Underlay reachability of a SID (route.get in the default VRF), asked once
+// per SID until bgp_import_recheck() forgets the answers.
+typedef bool (*bgp_reach_fn)(void *ctx, const uint8_t sid[16]);
+
+struct bgp_import_stats {
+	uint64_t updates;     // paths applied (announce or replace)
+	uint64_t withdraws;   // withdraws applied
+	uint64_t rejected[BGP_REJECT_MAX];
+	uint64_t paths;	      // paths held now
+	uint64_t routes;      // (VRF, prefix) routes wanted now
+	uint64_t routes_held; // routes with paths but no reachable SID
+};
+
+struct bgp_import;
+
+struct bgp_import *bgp_import_new(void);
+void bgp_import_free(struct bgp_import *im);
+
+// The VRFs to import into; every path is matched again (routes may move).
+int bgp_import_set_vrfs(struct bgp_import *im, const struct bgp_vrf *vrfs, unsigned int n);
+// Our own locators: a path whose SID lies in one is refused (sid_local), so
+// that our own routes reflected back are never installed.
+void bgp_import_set_local(struct bgp_import *im, const struct ip_prefix *locs, unsigned int n);
+void bgp_import_set_reach(struct bgp_import *im, bgp_reach_fn fn, void *ctx);
+
+// Applies one path: an announce adds or replaces it, a withdraw removes it.
+// A rejected announce removes the previous version of the same path (the
+// speaker replaced it) and returns -1 with *reason; 0 otherwise. A withdraw
+// of an unknown path is not an error.
+int bgp_import_apply(struct bgp_import *im, const struct bgp_vpn_path *p, enum bgp_reject *reason);
+
+// Resync with the speaker: mark every path stale, re-apply the current ones
+// (which clears their mark), then sweep the rest. Returns paths removed.
+void bgp_import_mark_stale(struct bgp_import *im);
+size_t bgp_import_sweep_stale(struct bgp_import *im);
+size_t bgp_import_n_stale(const struct bgp_import *im);
+// Removes every path (the speaker is gone for good).
+void bgp_import_flush(struct bgp_import *im);
+
+// The underlay changed: forget cached reachability, re-evaluate every route.
+void bgp_import_recheck(struct bgp_import *im);
+
+// Appends up to max JSON-RPC request objects (no id: the caller numbers
+// them) for the routes changed since the last drain: route.add with every
+// reachable SID as an ECMP next hop, or route.del. Returns how many.
+size_t bgp_import_drain(struct bgp_import *im, json_t *out, size_t max);
+bool bgp_import_pending(const struct bgp_import *im);
+// srv6d refused the request drained for (vrf, prefix): count it, and treat
+// the route as not installed until its paths change.
+void bgp_import_refused(struct bgp_import *im, const char *vrf, const char *prefix);
+
+// Full replay for route.sync_begin/sync_end: appends route.add requests for
+// every installed route, starting at *cursor (0 first); returns how many,
+// 0 at the end.
+size_t bgp_import_replay(struct bgp_import *im, json_t *out, size_t max, size_t *cursor);
+
+const struct bgp_import_stats *bgp_import_stats(const struct bgp_import *im);
+
+// One route.add request (method + params) for a VRF, prefix and SIDs, as the
+// drain writes it.
+json_t *bgp_route_add_request(const char *vrf, const struct ip_prefix *prefix,
+			      const uint8_t (*sids)[16], unsigned int n_sids);
