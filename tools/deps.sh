@@ -23,6 +23,12 @@ PACKAGES=(
 	# e2e tests and the demo: namespaces, veths, pings, offload switches,
 	# sysctl, modprobe, unshare/mountpoint
 	iproute2 iputils-ping ethtool procps kmod util-linux
+	# srv6-bgp: gRPC C core, protobuf-c, GoBGP's .proto files (the message
+	# code is generated at build time) and protobuf's well-known types
+	libgrpc-dev libprotobuf-c-dev protobuf-c-compiler libprotobuf-dev
+	golang-github-osrg-gobgp-dev
+	# BGP end-to-end tests and the demo: GoBGP on our side, FRR as the remote PE
+	gobgpd frr
 )
 
 log() { printf 'deps.sh: %s\n' "$*"; }

@@ -56,6 +56,7 @@ struct opts {
 	int gr_time_s;
 	int settle_ms;
 	int batch;
+	int withdraw_hold_ms;
 	int verbose;
 };
 
@@ -70,6 +71,11 @@ struct peer {
 	int state; // Apipb__PeerState__SessionState
 };
 
+struct held_withdraw {
+	struct bgp_vpn_path p;
+	long at;
+};
+
 struct counters {
 	uint64_t srv6d_connects, gobgp_connects, gobgp_losses;
 	uint64_t resyncs, sync_end_removed;
@@ -77,6 +83,7 @@ struct counters {
 	uint64_t events;
 	uint64_t decode_rejected[BGP_REJECT_MAX];
 	uint64_t export_errors, leftovers_withdrawn, stale_swept, gr_flushes;
+	uint64_t withdraws_kept; // withdraws that came as gobgpd went away
 	char last_error[256];
 };
 
@@ -104,6 +111,8 @@ struct helper {
 	bool vrfs_dirty, locators_dirty, encap_dirty, underlay_dirty;
 	struct bgp_vpn_path *locals; // local paths seen in gobgpd, checked after an export
 	size_t n_locals, cap_locals;
+	struct held_withdraw *held; // withdraws not applied yet (see hold_withdraw)
+	size_t n_held, cap_held;
 	int stats_fd;
 	struct counters c;
 	long started;
@@ -851,6 +860,65 @@ remember_local(struct helper *h, const struct bgp_vpn_path *p)
 	h->locals[h->n_locals++] = *p;
 }
 
+static bool
+same_path_key(const struct bgp_vpn_path *a, const struct bgp_vpn_path *b)
+{
+	return a->family == b->family && bgp_rdrt_equal(&a->rd, &b->rd) &&
+	       prefix_equal(&a->prefix, &b->prefix) && addr_equal(&a->peer, &b->peer);
+}
+
+// gobgpd, when it stops, withdraws every path of its peers on the watch
+// stream just before closing it. Applying those would empty the VRFs for the
+// length of the restart, so a withdraw waits withdraw_hold_ms: if the stream
+// goes down meanwhile, the path is kept (stale, as graceful restart wants).
+static void
+hold_withdraw(struct helper *h, const struct bgp_vpn_path *p)
+{
+	enum bgp_reject reason;
+
+	if (h->o.withdraw_hold_ms > 0 && h->n_held == h->cap_held) {
+		size_t cap = h->cap_held ? h->cap_held * 2 : 64;
+		struct held_withdraw *n = realloc(h->held, cap * sizeof(*n));
+		if (n != NULL) {
+			h->held = n;
+			h->cap_held = cap;
+		}
+	}
+	if (h->o.withdraw_hold_ms == 0 || h->n_held == h->cap_held) {
+		bgp_import_apply(h->im, p, &reason); // no hold, or no memory for it
+		return;
+	}
+	h->held[h->n_held++] = (struct held_withdraw){*p, now_ms()};
+}
+
+// An announce after a withdraw of the same path cancels the withdraw.
+static void
+cancel_held(struct helper *h, const struct bgp_vpn_path *p)
+{
+	for (size_t i = 0; i < h->n_held; i++) {
+		if (same_path_key(&h->held[i].p, p)) {
+			memmove(&h->held[i], &h->held[i + 1], (h->n_held - i - 1) * sizeof(h->held[0]));
+			h->n_held--;
+			i--;
+		}
+	}
+}
+
+static void
+apply_held(struct helper *h, bool all)
+{
+	long now = now_ms();
+	size_t i = 0;
+	enum bgp_reject reason;
+
+	while (i < h->n_held && (all || now - h->held[i].at >= h->o.withdraw_hold_ms))
+		bgp_import_apply(h->im, &h->held[i++].p, &reason);
+	if (i > 0) {
+		memmove(h->held, h->held + i, (h->n_held - i) * sizeof(h->held[0]));
+		h->n_held -= i;
+	}
+}
+
 static void
 on_path(struct helper *h, const Apipb__Path *pp)
 {
@@ -878,12 +946,18 @@ on_path(struct helper *h, const Apipb__Path *pp)
 			remember_local(h, &p);
 		return;
 	}
+	if (p.withdraw) {
+		hold_withdraw(h, &p);
+		lg(LOG_DEBUG, "withdraw %s", path_str(&p, buf, sizeof(buf)));
+		return;
+	}
+	if (h->n_held > 0)
+		cancel_held(h, &p);
 	if (bgp_import_apply(h->im, &p, &reason) < 0)
 		lg(LOG_WARN, "path %s refused: %s (%s)", path_str(&p, buf, sizeof(buf)),
 		   bgp_reject_name(reason), bgp_reject_text(reason));
 	else
-		lg(LOG_DEBUG, "%s %s", p.withdraw ? "withdraw" : "update",
-		   path_str(&p, buf, sizeof(buf)));
+		lg(LOG_DEBUG, "update %s", path_str(&p, buf, sizeof(buf)));
 }
 
 static void
@@ -939,6 +1013,12 @@ on_watch(struct helper *h)
 			if (h->gobgp_up)
 				h->gobgp_down_at = now_ms();
 			h->gobgp_up = false;
+			if (h->n_held > 0) {
+				lg(LOG_INFO, "%zu withdraws came as gobgpd went away: paths kept",
+				   h->n_held);
+				h->c.withdraws_kept += h->n_held;
+				h->n_held = 0;
+			}
 			break;
 		case WATCH_MESSAGE:
 			on_watch_message(h, it);
@@ -957,8 +1037,10 @@ check_timers(struct helper *h)
 {
 	long now = now_ms();
 
+	if (h->gobgp_up && h->n_held > 0)
+		apply_held(h, false);
 	if (h->gobgp_up && !h->settled) {
-		bool quiet = now - h->last_table_event >= h->o.settle_ms &&
+		bool quiet = h->n_held == 0 && now - h->last_table_event >= h->o.settle_ms &&
 			     now - h->gobgp_up_at >= h->o.settle_ms;
 		bool gr_over = now - h->gobgp_up_at >= (long)h->o.gr_time_s * 1000;
 		if ((quiet && peers_established(h)) || gr_over) {
@@ -984,41 +1066,62 @@ check_timers(struct helper *h)
 
 // --- counters --------------------------------------------------------------------------------
 
+static void
+put(json_t *o, const char *key, uint64_t v)
+{
+	json_object_set_new(o, key, json_integer((json_int_t)v));
+}
+
 static json_t *
 stats_json(const struct helper *h)
 {
 	const struct bgp_import_stats *is = bgp_import_stats(h->im);
 	const struct bgp_export_stats *es = bgp_export_stats(h->ex);
-	json_t *rej = json_object(), *peers = json_array();
+	json_t *o = json_object(), *im = json_object(), *ex = json_object();
+	json_t *rej = json_object(), *peers = json_array(), *ses = json_object();
 
 	for (int r = 0; r < BGP_REJECT_MAX; r++)
-		json_object_set_new(rej, bgp_reject_name(r),
-				    json_integer((json_int_t)(is->rejected[r] +
-							      h->c.decode_rejected[r])));
+		put(rej, bgp_reject_name(r), is->rejected[r] + h->c.decode_rejected[r]);
 	for (unsigned int i = 0; i < h->n_peers; i++)
 		json_array_append_new(peers, json_pack("{s:s,s:b}", "address", h->peers[i].addr,
 						       "established",
 						       h->peers[i].state ==
 							       APIPB__PEER_STATE__SESSION_STATE__ESTABLISHED));
-	return json_pack(
-		"{s:s,s:b,s:b,s:b,s:b,s:o,s:{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I},"
-		"s:{s:I,s:I,s:I,s:I,s:I},s:o,s:{s:I,s:I,s:I,s:I,s:I,s:I},s:s}",
-		"version", SRV6_VERSION, "srv6d_connected", h->sd_up, "gobgpd_connected",
-		h->gobgp_up, "settled", h->settled, "sync_pending", h->sync_open, "peers", peers,
-		"import", "updates", (json_int_t)is->updates, "withdraws", (json_int_t)is->withdraws,
-		"paths", (json_int_t)is->paths, "routes", (json_int_t)is->routes, "routes_held",
-		(json_int_t)is->routes_held, "route_requests", (json_int_t)h->c.route_requests,
-		"route_batches", (json_int_t)h->c.route_batches, "route_errors",
-		(json_int_t)h->c.route_errors, "stale_swept", (json_int_t)h->c.stale_swept,
-		"gr_flushes", (json_int_t)h->c.gr_flushes, "export", "announced",
-		(json_int_t)es->announced, "adds", (json_int_t)es->adds, "withdraws",
-		(json_int_t)es->withdraws, "errors", (json_int_t)h->c.export_errors,
-		"leftovers_withdrawn", (json_int_t)h->c.leftovers_withdrawn, "rejected", rej,
-		"sessions", "srv6d_connects", (json_int_t)h->c.srv6d_connects, "gobgpd_connects",
-		(json_int_t)h->c.gobgp_connects, "gobgpd_losses", (json_int_t)h->c.gobgp_losses,
-		"resyncs", (json_int_t)h->c.resyncs, "sync_end_removed",
-		(json_int_t)h->c.sync_end_removed, "srv6d_events", (json_int_t)h->c.events,
-		"last_error", h->c.last_error);
+	put(im, "updates", is->updates);
+	put(im, "withdraws", is->withdraws);
+	put(im, "paths", is->paths);
+	put(im, "routes", is->routes);
+	put(im, "routes_held", is->routes_held);
+	put(im, "route_requests", h->c.route_requests);
+	put(im, "route_batches", h->c.route_batches);
+	put(im, "route_errors", h->c.route_errors);
+	put(im, "stale_swept", h->c.stale_swept);
+	put(im, "gr_flushes", h->c.gr_flushes);
+	put(im, "withdraws_held", h->n_held);
+	put(im, "withdraws_kept", h->c.withdraws_kept);
+	put(ex, "announced", es->announced);
+	put(ex, "adds", es->adds);
+	put(ex, "withdraws", es->withdraws);
+	put(ex, "errors", h->c.export_errors);
+	put(ex, "leftovers_withdrawn", h->c.leftovers_withdrawn);
+	put(ses, "srv6d_connects", h->c.srv6d_connects);
+	put(ses, "gobgpd_connects", h->c.gobgp_connects);
+	put(ses, "gobgpd_losses", h->c.gobgp_losses);
+	put(ses, "resyncs", h->c.resyncs);
+	put(ses, "sync_end_removed", h->c.sync_end_removed);
+	put(ses, "srv6d_events", h->c.events);
+	json_object_set_new(o, "version", json_string(SRV6_VERSION));
+	json_object_set_new(o, "srv6d_connected", json_boolean(h->sd_up));
+	json_object_set_new(o, "gobgpd_connected", json_boolean(h->gobgp_up));
+	json_object_set_new(o, "settled", json_boolean(h->settled));
+	json_object_set_new(o, "sync_pending", json_boolean(h->sync_open));
+	json_object_set_new(o, "peers", peers);
+	json_object_set_new(o, "import", im);
+	json_object_set_new(o, "export", ex);
+	json_object_set_new(o, "rejected", rej);
+	json_object_set_new(o, "sessions", ses);
+	json_object_set_new(o, "last_error", json_string(h->c.last_error));
+	return o;
 }
 
 static int
@@ -1115,7 +1218,8 @@ usage(FILE *f)
 	fprintf(f,
 		"usage: srv6-bgp [--socket PATH] [--gobgp HOST:PORT] [--locator NAME]\n"
 		"                [--vrf-sid per-vrf|per-af] [--nexthop ADDR] [--transpose]\n"
-		"                [--stats-socket PATH] [--gr-time S] [--settle MS] [--batch N] [-v]\n"
+		"                [--stats-socket PATH] [--gr-time S] [--settle MS] [--batch N]\n"
+		"                [--withdraw-hold MS] [-v]\n"
 		"       srv6-bgp stats [--stats-socket PATH]\n"
 		"\n"
 		"  --socket PATH        srv6d's control socket (default %s)\n"
@@ -1129,7 +1233,9 @@ usage(FILE *f)
 		"                       next to srv6d's socket)\n"
 		"  --gr-time S          keep learnt routes this long without gobgpd (default 120)\n"
 		"  --settle MS          quiet time before stale paths are swept (default 2000)\n"
-		"  --batch N            routes per srv6d batch (default 256)\n",
+		"  --batch N            routes per srv6d batch (default 256)\n"
+		"  --withdraw-hold MS   delay before a withdraw is applied, so that gobgpd's\n"
+		"                       withdraws on its own shutdown keep the routes (300)\n",
 		SRV6_DEFAULT_SOCKET);
 }
 
@@ -1161,6 +1267,7 @@ parse_args(int argc, char **argv, struct opts *o, bool *stats_mode)
 		{"gr-time", required_argument, NULL, 'G'},
 		{"settle", required_argument, NULL, 'T'},
 		{"batch", required_argument, NULL, 'b'},
+		{"withdraw-hold", required_argument, NULL, 'W'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -1170,7 +1277,8 @@ parse_args(int argc, char **argv, struct opts *o, bool *stats_mode)
 	struct ip_addr a;
 
 	*o = (struct opts){.socket = SRV6_DEFAULT_SOCKET, .gobgp = "127.0.0.1:50051",
-			   .gr_time_s = 120, .settle_ms = 2000, .batch = 256};
+			   .gr_time_s = 120, .settle_ms = 2000, .batch = 256,
+			   .withdraw_hold_ms = 300};
 	while ((c = getopt_long(argc, argv, "vh", longs, NULL)) != -1) {
 		switch (c) {
 		case 's':
@@ -1224,6 +1332,13 @@ parse_args(int argc, char **argv, struct opts *o, bool *stats_mode)
 			o->batch = (int)strtol(optarg, &end, 10);
 			if (*end != '\0' || o->batch < 1 || o->batch > 4096) {
 				fprintf(stderr, "srv6-bgp: --batch: 1 to 4096\n");
+				return 2;
+			}
+			break;
+		case 'W':
+			o->withdraw_hold_ms = (int)strtol(optarg, &end, 10);
+			if (*end != '\0' || o->withdraw_hold_ms < 0 || o->withdraw_hold_ms > 60000) {
+				fprintf(stderr, "srv6-bgp: --withdraw-hold: 0 to 60000 ms\n");
 				return 2;
 			}
 			break;
@@ -1373,6 +1488,7 @@ main(int argc, char **argv)
 	bgp_import_free(h->im);
 	bgp_export_free(h->ex);
 	free(h->locals);
+	free(h->held);
 	free(stats_path);
 	free(h);
 	return 0;
