@@ -35,6 +35,7 @@
 #include "bgp_import.h"
 #include "gobgp_client.h"
 #include "gobgp_codec.h"
+#include "hmap.h"
 #include "sd_link.h"
 #include "srv6_build_config.h"
 #include "watch.h"
@@ -44,6 +45,7 @@
 #define MAX_PEERS 64
 #define RPC_TIMEOUT_MS 10000
 #define GOBGP_TIMEOUT_MS 5000
+#define IMPORT_COALESCE_MS 20
 
 struct opts {
 	const char *socket;
@@ -87,6 +89,8 @@ struct counters {
 	char last_error[256];
 };
 
+struct own_route;
+
 struct helper {
 	struct opts o;
 	struct sd_link rpc, ev;
@@ -108,9 +112,13 @@ struct helper {
 	struct ip_addr nexthop;
 	bool export_dirty, export_done_since_up;
 	long export_due;
+	long import_due; // first change not yet sent: send by then (coalescing)
 	bool vrfs_dirty, locators_dirty, encap_dirty, underlay_dirty;
 	struct bgp_vpn_path *locals; // local paths seen in gobgpd, checked after an export
 	size_t n_locals, cap_locals;
+	struct hmap own; // own_route by (vrf, prefix)
+	struct own_route *own_items;
+	size_t n_own;
 	struct held_withdraw *held; // withdraws not applied yet (see hold_withdraw)
 	size_t n_held, cap_held;
 	int stats_fd;
@@ -638,11 +646,105 @@ vrf_sid(struct helper *h, const struct locator *l, const char *vrf, const char *
 	return rc;
 }
 
-// The VRF's connected and static (non-BGP) prefixes, wanted for export.
+// srv6d's own routes (connected and static, any owner but BGP) of every
+// VRF: what is exported, and what BGP must not replace (import shadowing).
+struct own_route {
+	struct hmap_node node;
+	char vrf[BGP_VRF_NAME_LEN];
+	struct ip_prefix p;
+};
+
+static uint32_t
+own_hash(const char *vrf, const struct ip_prefix *p)
+{
+	uint32_t hsh = hmap_hash_bytes(vrf, strlen(vrf), p->len);
+
+	return hmap_hash_bytes(p->addr.bytes, 16, hsh ^ p->addr.family);
+}
+
+static bool
+own_route_find(const struct helper *h, const char *vrf, const struct ip_prefix *p)
+{
+	for (struct hmap_node *n = hmap_first_hash(&h->own, own_hash(vrf, p)); n != NULL;
+	     n = hmap_next_same(n)) {
+		const struct own_route *r = hmap_entry(n, struct own_route, node);
+		if (strcmp(r->vrf, vrf) == 0 && prefix_equal(&r->p, p))
+			return true;
+	}
+	return false;
+}
+
+static bool
+own_route_shadows(void *ctx, const char *vrf, const struct ip_prefix *p)
+{
+	return own_route_find(ctx, vrf, p);
+}
+
+// Reads every VRF's connected and static routes; *changed tells whether the
+// set differs from the last one. 0 or -1 (srv6d did not answer).
+static int
+refresh_own_routes(struct helper *h, bool *changed)
+{
+	static const char *const types[] = {"connected", "static"};
+	struct own_route *items = NULL;
+	size_t n = 0, cap = 0;
+
+	for (unsigned int v = 0; v < h->n_vrfs; v++) {
+		for (unsigned int t = 0; t < 2; t++) {
+			json_t *res = sd_call_result(
+				h, "route.list",
+				json_pack("{s:s,s:s}", "vrf", h->vrfs[v].name, "type", types[t]), NULL);
+			json_t *r;
+			size_t i;
+
+			if (res == NULL) {
+				free(items);
+				return -1;
+			}
+			json_array_foreach(res, i, r)
+			{
+				const char *ps = json_string_value(json_object_get(r, "prefix"));
+				const char *owner = json_string_value(json_object_get(r, "owner"));
+				struct ip_prefix p;
+
+				if (ps == NULL || prefix_parse(ps, true, &p) < 0 ||
+				    (owner != NULL && strcmp(owner, BGP_OWNER) == 0))
+					continue;
+				if (n == cap) {
+					cap = cap ? cap * 2 : 64;
+					struct own_route *ni = realloc(items, cap * sizeof(*ni));
+					if (ni == NULL) {
+						json_decref(res);
+						free(items);
+						return -1;
+					}
+					items = ni;
+				}
+				memset(&items[n], 0, sizeof(items[n]));
+				snprintf(items[n].vrf, sizeof(items[n].vrf), "%s", h->vrfs[v].name);
+				items[n].p = p;
+				n++;
+			}
+			json_decref(res);
+		}
+	}
+	*changed = n != h->n_own;
+	for (size_t i = 0; i < n && !*changed; i++)
+		*changed = !own_route_find(h, items[i].vrf, &items[i].p);
+	hmap_free(&h->own);
+	free(h->own_items);
+	h->own_items = items;
+	h->n_own = n;
+	hmap_init(&h->own, n);
+	for (size_t i = 0; i < n; i++)
+		hmap_insert(&h->own, &items[i].node, own_hash(items[i].vrf, &items[i].p));
+	return 0;
+}
+
+// The VRF's own prefixes, wanted for export with the VRF's SID(s).
 static int
 export_vrf(struct helper *h, const struct bgp_vrf *v, const struct locator *l)
 {
-	static const char *const types[] = {"connected", "static"};
 	uint8_t sid46[16], sid4[16], sid6[16];
 
 	if (h->o.per_af) {
@@ -655,39 +757,24 @@ export_vrf(struct helper *h, const struct bgp_vrf *v, const struct locator *l)
 		memcpy(sid4, sid46, 16);
 		memcpy(sid6, sid46, 16);
 	}
-	for (unsigned int t = 0; t < 2; t++) {
-		json_t *res = sd_call_result(h, "route.list",
-					     json_pack("{s:s,s:s}", "vrf", v->name, "type", types[t]),
-					     NULL);
-		json_t *r;
-		size_t i;
+	for (size_t i = 0; i < h->n_own; i++) {
+		const struct own_route *o = &h->own_items[i];
+		char ps[PREFIX_STRLEN];
+		struct bgp_vpn_path path;
+		const char *why;
+		bool v4 = o->p.addr.family == AF_INET;
+		uint16_t beh = h->o.per_af ? (v4 ? BGP_BEH_END_DT4 : BGP_BEH_END_DT6)
+					   : BGP_BEH_END_DT46;
 
-		if (res == NULL)
-			return -1;
-		json_array_foreach(res, i, r)
-		{
-			const char *ps = json_string_value(json_object_get(r, "prefix"));
-			const char *owner = json_string_value(json_object_get(r, "owner"));
-			struct ip_prefix p;
-			struct bgp_vpn_path path;
-			const char *why;
-			bool v4;
-
-			if (ps == NULL || prefix_parse(ps, true, &p) < 0)
-				continue;
-			if (owner != NULL && strcmp(owner, BGP_OWNER) == 0)
-				continue;
-			v4 = p.addr.family == AF_INET;
-			uint16_t beh = h->o.per_af ? (v4 ? BGP_BEH_END_DT4 : BGP_BEH_END_DT6)
-						   : BGP_BEH_END_DT46;
-			if (bgp_export_build(v, &p, v4 ? sid4 : sid6, beh, &l->st, h->o.transpose,
-					     &h->nexthop, &path, &why) < 0) {
-				set_error(h, "cannot export %s in VRF %s: %s", ps, v->name, why);
-				continue;
-			}
-			bgp_export_want(h->ex, &path);
+		if (strcmp(o->vrf, v->name) != 0)
+			continue;
+		if (bgp_export_build(v, &o->p, v4 ? sid4 : sid6, beh, &l->st, h->o.transpose,
+				     &h->nexthop, &path, &why) < 0) {
+			set_error(h, "cannot export %s in VRF %s: %s",
+				  prefix_fmt(&o->p, ps, sizeof(ps)), v->name, why);
+			continue;
 		}
-		json_decref(res);
+		bgp_export_want(h->ex, &path);
 	}
 	return 0;
 }
@@ -714,9 +801,17 @@ run_export(struct helper *h)
 	const struct locator *l;
 	bool ok = true;
 
+	bool own_changed = false;
+
 	h->export_due = 0;
 	if (!h->sd_up)
 		return;
+	if (refresh_own_routes(h, &own_changed) < 0) {
+		h->export_due = now_ms() + 1000;
+		return;
+	}
+	if (own_changed)
+		bgp_import_recheck(h->im); // shadowing may have changed
 	l = export_locator(h);
 	bgp_export_begin(h->ex);
 	if (l == NULL) {
@@ -860,11 +955,12 @@ remember_local(struct helper *h, const struct bgp_vpn_path *p)
 	h->locals[h->n_locals++] = *p;
 }
 
+// The import RIB's path key: one best path per RD:prefix (bgp_import.h).
 static bool
 same_path_key(const struct bgp_vpn_path *a, const struct bgp_vpn_path *b)
 {
 	return a->family == b->family && bgp_rdrt_equal(&a->rd, &b->rd) &&
-	       prefix_equal(&a->prefix, &b->prefix) && addr_equal(&a->peer, &b->peer);
+	       prefix_equal(&a->prefix, &b->prefix);
 }
 
 // gobgpd, when it stops, withdraws every path of its peers on the watch
@@ -1092,6 +1188,7 @@ stats_json(const struct helper *h)
 	put(im, "paths", is->paths);
 	put(im, "routes", is->routes);
 	put(im, "routes_held", is->routes_held);
+	put(im, "routes_shadowed", is->routes_shadowed);
 	put(im, "route_requests", h->c.route_requests);
 	put(im, "route_batches", h->c.route_batches);
 	put(im, "route_errors", h->c.route_errors);
@@ -1396,10 +1493,12 @@ main(int argc, char **argv)
 	h->gobgp_down_at = h->started; // the graceful-restart clock runs until gobgpd is seen
 	sd_link_init(&h->rpc);
 	sd_link_init(&h->ev);
+	hmap_init(&h->own, 16);
 	h->im = bgp_import_new();
 	h->ex = bgp_export_new();
 	if (h->im == NULL || h->ex == NULL)
 		return 1;
+	bgp_import_set_shadow(h->im, own_route_shadows, h);
 	h->stats_fd = stats_listen(stats_path);
 	if (h->stats_fd < 0)
 		lg(LOG_WARN, "cannot serve counters on %s: %s", stats_path, strerror(errno));
@@ -1430,6 +1529,10 @@ main(int argc, char **argv)
 			long d = h->export_due - now_ms();
 			timeout = d <= 0 ? 0 : (d < timeout ? (int)d : timeout);
 		}
+		if (h->import_due > 0) {
+			long d = h->import_due - now_ms();
+			timeout = d <= 0 ? 0 : (d < timeout ? (int)d : timeout);
+		}
 		if (poll(fds, 3, timeout) < 0 && errno != EINTR)
 			break;
 		if (!h->sd_up && now_ms() >= h->sd_retry_at)
@@ -1457,7 +1560,19 @@ main(int argc, char **argv)
 			bgp_import_recheck(h->im);
 		}
 		check_timers(h);
-		flush_import(h);
+		// A burst of BGP updates arrives as many small watch messages: wait
+		// up to IMPORT_COALESCE_MS for a full batch, so that srv6d commits
+		// (and waits for a grace period) once per batch, not per update.
+		if (bgp_import_pending(h->im)) {
+			long now = now_ms();
+			if (h->import_due == 0)
+				h->import_due = now + IMPORT_COALESCE_MS;
+			if (now >= h->import_due ||
+			    bgp_import_n_pending(h->im) >= (size_t)h->o.batch) {
+				flush_import(h);
+				h->import_due = 0;
+			}
+		}
 		maybe_sync_end(h);
 		if (h->export_dirty && h->export_due > 0 && now_ms() >= h->export_due)
 			run_export(h);
@@ -1489,6 +1604,8 @@ main(int argc, char **argv)
 	bgp_export_free(h->ex);
 	free(h->locals);
 	free(h->held);
+	hmap_free(&h->own);
+	free(h->own_items);
 	free(stats_path);
 	free(h);
 	return 0;

@@ -57,10 +57,14 @@ bgp_export_build(const struct bgp_vrf *vrf, const struct ip_prefix *prefix, cons
 bool
 bgp_export_same(const struct bgp_vpn_path *a, const struct bgp_vpn_path *b)
 {
+	if (a->n_rts != b->n_rts)
+		return false;
+	for (unsigned int i = 0; i < a->n_rts; i++)
+		if (!bgp_rdrt_equal(&a->rts[i], &b->rts[i]))
+			return false;
 	return a->family == b->family && bgp_rdrt_equal(&a->rd, &b->rd) &&
 	       prefix_equal(&a->prefix, &b->prefix) && a->label == b->label &&
-	       addr_equal(&a->nexthop, &b->nexthop) && a->n_rts == b->n_rts &&
-	       memcmp(a->rts, b->rts, a->n_rts * sizeof(a->rts[0])) == 0 &&
+	       addr_equal(&a->nexthop, &b->nexthop) &&
 	       a->has_sid == b->has_sid && memcmp(a->sid, b->sid, 16) == 0 &&
 	       a->behavior == b->behavior && a->has_structure == b->has_structure &&
 	       memcmp(&a->st, &b->st, sizeof(a->st)) == 0;

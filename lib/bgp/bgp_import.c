@@ -15,7 +15,10 @@ struct imp_route;
 
 struct imp_path {
 	struct hmap_node node;
-	struct bgp_vpn_path p; // as last announced (key: family, rd, prefix, peer)
+	// As last announced. Key: family, RD, prefix. Not the neighbour: the
+	// speaker reports one best path per RD:prefix, and a new best path from
+	// another neighbour replaces the old one without a withdraw.
+	struct bgp_vpn_path p;
 	uint8_t sid[16];       // rebuilt
 	bool stale;
 	unsigned int n_routes;
@@ -31,6 +34,7 @@ struct imp_route {
 	bool dirty;
 	bool installed;	  // srv6d has (or may have) a bgp route for it
 	bool held;	  // paths, but no reachable SID
+	bool shadowed;	  // another owner's route holds the key in srv6d
 	unsigned int n_inst; // SIDs last sent; 0 with installed = must resend
 	uint8_t inst[BGP_MAX_ECMP][16];
 	struct imp_route *next_dirty;
@@ -47,12 +51,15 @@ struct bgp_import {
 	struct hmap routes;
 	struct hmap reach;
 	struct imp_route *dirty_head;
+	size_t n_dirty;
 	struct bgp_vrf *vrfs;
 	unsigned int n_vrfs;
 	struct ip_prefix *locals;
 	unsigned int n_locals;
 	bgp_reach_fn reach_fn;
 	void *reach_ctx;
+	bgp_shadow_fn shadow_fn;
+	void *shadow_ctx;
 	size_t n_stale;
 	struct bgp_import_stats st;
 };
@@ -164,16 +171,14 @@ path_hash(const struct bgp_vpn_path *p)
 	h = hmap_hash_bytes(&p->rd.type, 1, h);
 	h = hmap_hash_bytes(&p->rd.admin, sizeof(p->rd.admin), h);
 	h = hmap_hash_bytes(&p->rd.assigned, sizeof(p->rd.assigned), h);
-	h = hmap_hash_bytes(p->prefix.addr.bytes, 16, h);
-	return hmap_hash_bytes(p->peer.bytes, 16, h ^ p->peer.family);
+	return hmap_hash_bytes(p->prefix.addr.bytes, 16, h);
 }
 
 static bool
 path_same_key(const struct bgp_vpn_path *a, const struct bgp_vpn_path *b)
 {
 	return a->family == b->family && bgp_rdrt_equal(&a->rd, &b->rd) &&
-	       prefix_equal(&a->prefix, &b->prefix) && a->peer.family == b->peer.family &&
-	       memcmp(a->peer.bytes, b->peer.bytes, 16) == 0;
+	       prefix_equal(&a->prefix, &b->prefix);
 }
 
 static struct imp_path *
@@ -216,6 +221,7 @@ route_mark_dirty(struct bgp_import *im, struct imp_route *r)
 	r->dirty = true;
 	r->next_dirty = im->dirty_head;
 	im->dirty_head = r;
+	im->n_dirty++;
 }
 
 static struct imp_route *
@@ -305,10 +311,10 @@ sid_is_local(const struct bgp_import *im, const uint8_t sid[16])
 	return false;
 }
 
-// Checks a path and finds its VRFs; 0 or -1 with reason.
+// Checks a path: its SID, behaviour and route targets. 0 or -1 with reason.
 static int
-path_evaluate(const struct bgp_import *im, const struct bgp_vpn_path *p, uint8_t sid[16],
-	      unsigned int *vrf_idx, unsigned int *n_vrfs, enum bgp_reject *reason)
+path_check(const struct bgp_import *im, const struct bgp_vpn_path *p, uint8_t sid[16],
+	   enum bgp_reject *reason)
 {
 	if (p->prefix.addr.family != p->family) {
 		*reason = BGP_REJECT_bad_nlri;
@@ -324,11 +330,6 @@ path_evaluate(const struct bgp_import *im, const struct bgp_vpn_path *p, uint8_t
 	}
 	if (p->n_rts == 0) {
 		*reason = BGP_REJECT_no_route_target;
-		return -1;
-	}
-	*n_vrfs = bgp_vrf_match_import(im->vrfs, im->n_vrfs, p, vrf_idx, PATH_MAX_VRFS);
-	if (*n_vrfs == 0) {
-		*reason = BGP_REJECT_no_vrf;
 		return -1;
 	}
 	return 0;
@@ -354,7 +355,7 @@ int
 bgp_import_apply(struct bgp_import *im, const struct bgp_vpn_path *p, enum bgp_reject *reason)
 {
 	struct imp_path *ip = path_find(im, p);
-	unsigned int vrf_idx[PATH_MAX_VRFS], n_vrfs = 0;
+	unsigned int vrf_idx[PATH_MAX_VRFS], n_vrfs;
 	uint8_t sid[16];
 
 	if (p->withdraw) {
@@ -364,7 +365,7 @@ bgp_import_apply(struct bgp_import *im, const struct bgp_vpn_path *p, enum bgp_r
 		return 0;
 	}
 	im->st.updates++;
-	if (path_evaluate(im, p, sid, vrf_idx, &n_vrfs, reason) < 0) {
+	if (path_check(im, p, sid, reason) < 0) {
 		im->st.rejected[*reason]++;
 		if (ip != NULL)
 			path_free(im, ip);
@@ -388,6 +389,14 @@ bgp_import_apply(struct bgp_import *im, const struct bgp_vpn_path *p, enum bgp_r
 	}
 	ip->p = *p;
 	memcpy(ip->sid, sid, 16);
+	// A path no VRF imports is kept, unattached: a VRF added or changed
+	// later (bgp_import_set_vrfs) picks it up without a resend.
+	n_vrfs = bgp_vrf_match_import(im->vrfs, im->n_vrfs, p, vrf_idx, PATH_MAX_VRFS);
+	if (n_vrfs == 0) {
+		*reason = BGP_REJECT_no_vrf;
+		im->st.rejected[*reason]++;
+		return -1;
+	}
 	if (path_attach(im, ip, vrf_idx, n_vrfs) < 0) {
 		path_free(im, ip);
 		*reason = BGP_REJECT_srv6d_refused;
@@ -413,10 +422,7 @@ bgp_import_set_vrfs(struct bgp_import *im, const struct bgp_vrf *vrfs, unsigned 
 	free(im->vrfs);
 	im->vrfs = copy;
 	im->n_vrfs = n;
-	// Re-match every path; one that no VRF imports any more is dropped
-	// (counted no_vrf), as a fresh announce of it would be.
-	struct imp_path **gone = NULL;
-	size_t n_gone = 0, cap = 0;
+	// Re-match every path, the unattached ones too.
 	for (node = hmap_iter_first(&im->paths, &b); node != NULL;
 	     node = hmap_iter_next(&im->paths, node, &b)) {
 		struct imp_path *ip = hmap_entry(node, struct imp_path, node);
@@ -424,22 +430,9 @@ bgp_import_set_vrfs(struct bgp_import *im, const struct bgp_vrf *vrfs, unsigned 
 
 		path_detach(im, ip);
 		nv = bgp_vrf_match_import(im->vrfs, im->n_vrfs, &ip->p, vrf_idx, PATH_MAX_VRFS);
-		if (nv > 0 && path_attach(im, ip, vrf_idx, nv) == 0)
-			continue;
-		if (n_gone == cap) {
-			cap = cap ? cap * 2 : 16;
-			struct imp_path **ng = realloc(gone, cap * sizeof(*ng));
-			if (ng == NULL)
-				continue; // kept detached; removed by the next sweep or update
-			gone = ng;
-		}
-		gone[n_gone++] = ip;
+		if (nv > 0 && path_attach(im, ip, vrf_idx, nv) < 0)
+			path_detach(im, ip); // out of memory: unattached until its next update
 	}
-	for (size_t i = 0; i < n_gone; i++) {
-		im->st.rejected[BGP_REJECT_no_vrf]++;
-		path_free(im, gone[i]);
-	}
-	free(gone);
 	return 0;
 }
 
@@ -461,6 +454,13 @@ bgp_import_set_reach(struct bgp_import *im, bgp_reach_fn fn, void *ctx)
 	im->reach_fn = fn;
 	im->reach_ctx = ctx;
 	bgp_import_recheck(im);
+}
+
+void
+bgp_import_set_shadow(struct bgp_import *im, bgp_shadow_fn fn, void *ctx)
+{
+	im->shadow_fn = fn;
+	im->shadow_ctx = ctx;
 }
 
 static bool
@@ -630,8 +630,22 @@ bgp_import_drain(struct bgp_import *im, json_t *out, size_t max)
 		unsigned int n;
 
 		im->dirty_head = r->next_dirty;
+		im->n_dirty--;
 		r->dirty = false;
 		r->next_dirty = NULL;
+		bool shadowed = r->n_paths > 0 && im->shadow_fn != NULL &&
+				im->shadow_fn(im->shadow_ctx, r->vrf, &r->prefix);
+		if (shadowed != r->shadowed) {
+			im->st.routes_shadowed += shadowed ? 1 : (uint64_t)-1;
+			r->shadowed = shadowed;
+		}
+		if (shadowed) {
+			// srv6d holds the other owner's route under this key: nothing
+			// of ours is installed any more, and nothing is to be deleted.
+			r->installed = false;
+			r->n_inst = 0;
+			continue;
+		}
 		n = route_sids(im, r, sids);
 		bool held = r->n_paths > 0 && n == 0;
 		if (held != r->held) {
@@ -662,6 +676,12 @@ bool
 bgp_import_pending(const struct bgp_import *im)
 {
 	return im->dirty_head != NULL;
+}
+
+size_t
+bgp_import_n_pending(const struct bgp_import *im)
+{
+	return im->n_dirty;
 }
 
 void

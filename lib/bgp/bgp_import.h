@@ -43,6 +43,11 @@ unsigned int bgp_vrf_match_import(const struct bgp_vrf *vrfs, unsigned int n_vrf
 // per SID until bgp_import_recheck() forgets the answers.
 typedef bool (*bgp_reach_fn)(void *ctx, const uint8_t sid[16]);
 
+// Whether srv6d holds a route of another owner (static, connected) for
+// (vrf, prefix): BGP must then neither replace it (route.add replaces
+// whatever route has the key) nor delete it on withdraw. Asked at drain.
+typedef bool (*bgp_shadow_fn)(void *ctx, const char *vrf, const struct ip_prefix *p);
+
 struct bgp_import_stats {
 	uint64_t updates;     // paths applied (announce or replace)
 	uint64_t withdraws;   // withdraws applied
@@ -50,6 +55,7 @@ struct bgp_import_stats {
 	uint64_t paths;	      // paths held now
 	uint64_t routes;      // (VRF, prefix) routes wanted now
 	uint64_t routes_held; // routes with paths but no reachable SID
+	uint64_t routes_shadowed; // routes left out: another owner's route has the key
 };
 
 struct bgp_import;
@@ -57,17 +63,21 @@ struct bgp_import;
 struct bgp_import *bgp_import_new(void);
 void bgp_import_free(struct bgp_import *im);
 
-// The VRFs to import into; every path is matched again (routes may move).
+// The VRFs to import into; every held path, unattached ones included, is
+// matched again (routes may move, appear or go).
 int bgp_import_set_vrfs(struct bgp_import *im, const struct bgp_vrf *vrfs, unsigned int n);
 // Our own locators: a path whose SID lies in one is refused (sid_local), so
 // that our own routes reflected back are never installed.
 void bgp_import_set_local(struct bgp_import *im, const struct ip_prefix *locs, unsigned int n);
 void bgp_import_set_reach(struct bgp_import *im, bgp_reach_fn fn, void *ctx);
+void bgp_import_set_shadow(struct bgp_import *im, bgp_shadow_fn fn, void *ctx);
 
-// Applies one path: an announce adds or replaces it, a withdraw removes it.
-// A rejected announce removes the previous version of the same path (the
-// speaker replaced it) and returns -1 with *reason; 0 otherwise. A withdraw
-// of an unknown path is not an error.
+// Applies one path (key: family, RD, prefix): an announce adds or replaces
+// it, a withdraw removes it. An announce that cannot be used (bad SID,
+// behaviour, no RT...) removes the previous version of the same path (the
+// speaker replaced it) and returns -1 with *reason. One that no VRF imports
+// returns -1 with BGP_REJECT_no_vrf but is kept unattached, so that a VRF
+// added later gets it. A withdraw of an unknown path is not an error.
 int bgp_import_apply(struct bgp_import *im, const struct bgp_vpn_path *p, enum bgp_reject *reason);
 
 // Resync with the speaker: mark every path stale, re-apply the current ones
@@ -86,6 +96,8 @@ void bgp_import_recheck(struct bgp_import *im);
 // reachable SID as an ECMP next hop, or route.del. Returns how many.
 size_t bgp_import_drain(struct bgp_import *im, json_t *out, size_t max);
 bool bgp_import_pending(const struct bgp_import *im);
+// How many routes changed since the last drain (an upper bound on requests).
+size_t bgp_import_n_pending(const struct bgp_import *im);
 // srv6d refused the request drained for (vrf, prefix): count it, and treat
 // the route as not installed until its paths change.
 void bgp_import_refused(struct bgp_import *im, const char *vrf, const char *prefix);

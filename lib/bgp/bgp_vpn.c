@@ -213,12 +213,14 @@ bgp_sid_rebuild(const struct bgp_vpn_path *p, uint8_t sid_out[16], enum bgp_reje
 		return -1;
 	}
 	memcpy(sid_out, p->sid, 16);
-	if (!p->has_structure || st->tpos_len == 0)
+	if (!p->has_structure)
 		return 0;
 	if (bgp_sid_structure_check(st, NULL) < 0) {
 		*reason = BGP_REJECT_bad_structure;
 		return -1;
 	}
+	if (st->tpos_len == 0)
+		return 0;
 	if (!p->has_label) {
 		*reason = BGP_REJECT_no_label;
 		return -1;

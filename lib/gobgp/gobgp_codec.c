@@ -275,6 +275,73 @@ decode_nexthop(const char *s, struct ip_addr *out)
 	return s != NULL && addr_parse(s, out) == 0 ? 0 : -1;
 }
 
+// Protobuf wire format, just enough to walk one message's fields.
+static int
+wire_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
+{
+	*v = 0;
+	for (unsigned int shift = 0; shift < 64; shift += 7) {
+		if (*p >= end)
+			return -1;
+		uint8_t b = *(*p)++;
+		*v |= (uint64_t)(b & 0x7f) << shift;
+		if ((b & 0x80) == 0)
+			return 0;
+	}
+	return -1;
+}
+
+// The first next hop of a packed MpReachNLRIAttribute (field 2, repeated
+// string), without unpacking field 3: GoBGP repeats every NLRI of the
+// UPDATE there (hundreds), in every path, and the path's own NLRI is
+// Path.nlri. 0 (next hop, or none), or -1 when the bytes are malformed.
+static int
+decode_mp_reach_nexthop(const ProtobufCBinaryData *v, struct ip_addr *out)
+{
+	const uint8_t *p = v->data, *end = v->data + v->len;
+	bool found = false;
+
+	while (p < end) {
+		uint64_t key, len, skip;
+		if (wire_varint(&p, end, &key) < 0)
+			return -1;
+		switch (key & 7) {
+		case 0:
+			if (wire_varint(&p, end, &skip) < 0)
+				return -1;
+			break;
+		case 1:
+			if (end - p < 8)
+				return -1;
+			p += 8;
+			break;
+		case 5:
+			if (end - p < 4)
+				return -1;
+			p += 4;
+			break;
+		case 2:
+			if (wire_varint(&p, end, &len) < 0 || len > (uint64_t)(end - p))
+				return -1;
+			if (key >> 3 == 2 && !found) {
+				char buf[ADDR_STRLEN];
+				if (len == 0 || len >= sizeof(buf))
+					return -1;
+				memcpy(buf, p, len);
+				buf[len] = '\0';
+				if (decode_nexthop(buf, out) < 0)
+					return -1;
+				found = true;
+			}
+			p += len;
+			break;
+		default:
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int
 gobgp_path_decode(const Apipb__Path *pp, struct bgp_vpn_path *out, enum bgp_reject *reason)
 {
@@ -305,14 +372,7 @@ gobgp_path_decode(const Apipb__Path *pp, struct bgp_vpn_path *out, enum bgp_reje
 		ProtobufCMessage *m;
 
 		if (any_is(a, &apipb__mp_reach_nlriattribute__descriptor)) {
-			m = gobgp_any_unpack(a, &apipb__mp_reach_nlriattribute__descriptor);
-			Apipb__MpReachNLRIAttribute *mp = (void *)m;
-			int bad = mp == NULL ||
-				  (mp->n_next_hops > 0 &&
-				   decode_nexthop(mp->next_hops[0], &out->nexthop) < 0);
-			if (m != NULL)
-				protobuf_c_message_free_unpacked(m, NULL);
-			if (bad) {
+			if (decode_mp_reach_nexthop(&a->value, &out->nexthop) < 0) {
 				*reason = BGP_REJECT_bad_attribute;
 				return -1;
 			}

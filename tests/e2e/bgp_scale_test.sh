@@ -1,0 +1,97 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright (c) 2026 The srv6d authors
+#
+# BGP route rate, end to end, both directions, in one run (the BGP L3VPN
+# topology of bgp_l3vpn_test.sh):
+#   import  FRR announces N VPNv4 /32s -> gobgpd -> srv6-bgp -> srv6d's FIB
+#           (measured until route.list holds all N, then until all are gone)
+#   export  N static routes added to srv6d's VRF -> srv6-bgp -> gobgpd -> FRR
+#           bgpd -> zebra -> PE2's kernel FIB (FRR's own pipeline, the
+#           reference: measured until `ip route` shows N encap seg6 routes)
+# A sample of the imported routes is checked with route.get (FRR's SID as next
+# hop). The numbers go to the log and to $BGP_SCALE_REPORT when set.
+#   bgp_scale_test.sh [N]        (default 5000)
+. "$(dirname "$0")/lib.sh"
+. "$E2E_DIR/bgp_topo.sh"
+. "$E2E_DIR/bgp_lib.sh"
+e2e_init bgp_scale
+bgp_require_tools
+bgp_require_helper
+N=${1:-${BGP_SCALE_N:-5000}}
+
+ms_since() { echo $((($(date +%s%N) - $1) / 1000000)); }
+rate() { $PY -c "import sys; n, ms = int(sys.argv[1]), int(sys.argv[2]); print('%.0f' % (n * 1000.0 / max(ms, 1)))" "$1" "$2"; }
+
+# srv6d holds at least COUNT BGP routes in $VRF (one entry at offset COUNT-1)
+srv6d_has_at_least() {
+	rpc route.list "{\"vrf\": \"$VRF\", \"owner\": \"bgp\", \"offset\": $(($1 - 1)), \"limit\": 1}" |
+		$PY -c 'import json, sys; sys.exit(0 if json.load(sys.stdin).get("result") else 1)'
+}
+
+section "topology and helper"
+bgp_l3vpn_up
+bgp_start_helper
+bgp_wait_helper_synced 30
+base=$(bgp_route_count)
+[[ $base == 2 ]] || fail "expected FRR's 2 routes before the scale test, got $base: $(bgp_routes)"
+FRR_SID4=$(bgp_pe2_sid ipv4)
+
+section "import: FRR announces $N VPNv4 prefixes"
+t0=$(date +%s%N)
+bgp_scale_announce "$N" network >/dev/null
+t_gobgp=$(ms_since "$t0")
+wait_until "srv6d_has_at_least $((base + N))" 180 0.05 ||
+	fail "srv6d has $(bgp_route_count) BGP routes, want $((base + N)) after 180 s"
+t_import=$(ms_since "$t0")
+srv6d_has_at_least $((base + N + 1)) && fail "srv6d has more than $((base + N)) BGP routes"
+log "import: FRR -> gobgpd $t_gobgp ms, FRR -> srv6d $t_import ms for $N routes ($(rate "$N" "$t_import") routes/s end to end)"
+for a in 10.100.0.0 10.100.0.7 10.100.$(((N - 1) / 256)).$(((N - 1) % 256)); do
+	out=$(rpc route.get "{\"vrf\": \"$VRF\", \"address\": \"$a\"}")
+	grep -q "\"$FRR_SID4\"" <<<"$out" || fail "route.get $a: $out (want next hop $FRR_SID4)"
+done
+log "route.get: 3 sampled prefixes point at FRR's SID $FRR_SID4"
+bgp_helper_stats | $PY -c 'import json,sys; s=json.load(sys.stdin); print("helper import:", json.dumps(s["import"]))' >&2
+
+section "import: FRR withdraws them"
+t0=$(date +%s%N)
+bgp_scale_withdraw >/dev/null
+t_gobgp_w=$(ms_since "$t0")
+wait_until "! srv6d_has_at_least $((base + 1))" 180 0.05 ||
+	fail "srv6d still has $(bgp_route_count) BGP routes after the withdraw"
+t_withdraw=$(ms_since "$t0")
+log "withdraw: FRR -> gobgpd $t_gobgp_w ms, FRR -> srv6d $t_withdraw ms ($(rate "$N" "$t_withdraw") routes/s, includes the ${SRV6BGP_WITHDRAW_HOLD:-300} ms withdraw hold)"
+
+section "export: $N static routes in srv6d -> FRR's kernel (FRR's own pipeline)"
+before=$(bgp_frr_seg6_count 4)
+$PY - "$N" "$VRF" "$CE1_V4" >"$WORK/export.lines" <<'EOF'
+import json, sys
+n, vrf, via = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+batch, rid = [], 1
+for i in range(n):
+    batch.append({"jsonrpc": "2.0", "id": rid, "method": "route.add",
+                  "params": {"vrf": vrf, "prefix": "10.200.%d.%d/32" % (i // 256, i % 256),
+                             "nexthops": [{"type": "ip", "via": via, "port": "ce0"}]}})
+    rid += 1
+    if len(batch) == 500 or i == n - 1:
+        print(json.dumps(batch))
+        batch = []
+EOF
+t0=$(date +%s%N)
+$PY "$E2E_DIR/rpc.py" --socket "$SOCK" --lines <"$WORK/export.lines" >"$WORK/export.out" ||
+	fail "route.add batches failed: $(grep -m1 error "$WORK/export.out")"
+t_add=$(ms_since "$t0")
+wait_until "(( \$(bgp_frr_seg6_count 4) >= $((before + N)) ))" 180 0.1 ||
+	fail "PE2's kernel has $(bgp_frr_seg6_count 4) seg6 routes, want $((before + N))"
+t_export=$(ms_since "$t0")
+log "export: route.add x$N into srv6d $t_add ms; srv6d -> FRR's kernel FIB $t_export ms ($(rate "$N" "$t_export") routes/s)"
+nsx pe2 ip route show 10.200.0.5/32 >&2
+bgp_helper_stats | $PY -c 'import json,sys; s=json.load(sys.stdin); print("helper export:", json.dumps(s["export"]))' >&2
+
+section "summary"
+report="bgp_scale N=$N import_ms=$t_import import_rps=$(rate "$N" "$t_import") withdraw_ms=$t_withdraw withdraw_rps=$(rate "$N" "$t_withdraw") frr_to_gobgpd_ms=$t_gobgp export_ms=$t_export export_rps=$(rate "$N" "$t_export")"
+log "$report"
+[[ -n ${BGP_SCALE_REPORT:-} ]] && echo "$report" >>"$BGP_SCALE_REPORT"
+bgp_stop_helper
+stop_srv6d
+log "PASS"
