@@ -224,8 +224,7 @@ refresh_vrfs(struct helper *h)
 
 	if (res == NULL)
 		return -1;
-	json_array_foreach(res, i, v)
-	{
+	json_array_foreach(res, i, v) {
 		const char *field, *why;
 		if (n == MAX_VRFS)
 			break;
@@ -252,8 +251,7 @@ refresh_locators(struct helper *h)
 
 	if (res == NULL)
 		return -1;
-	json_array_foreach(res, i, v)
-	{
+	json_array_foreach(res, i, v) {
 		struct locator *l = &h->locs[n];
 		const char *name = json_string_value(json_object_get(v, "name"));
 		const char *pfx = json_string_value(json_object_get(v, "prefix"));
@@ -325,8 +323,7 @@ sid_reachable(void *ctx, const uint8_t sid[16])
 		return false;
 	}
 	nhs = json_object_get(res, "nexthops");
-	json_array_foreach(nhs, i, nh)
-	{
+	json_array_foreach(nhs, i, nh) {
 		const char *t = json_string_value(json_object_get(nh, "type"));
 		if (t != NULL && strcmp(t, "blackhole") == 0)
 			ok = false;
@@ -363,8 +360,7 @@ send_route_batch(struct helper *h, json_t *reqs)
 		return -1;
 	}
 	bool retry = false;
-	json_array_foreach(resp, i, r)
-	{
+	json_array_foreach(resp, i, r) {
 		long code = 0;
 		const char *msg = NULL;
 		if (sd_result(r, &code, &msg) != NULL || json_object_get(r, "error") == NULL)
@@ -383,8 +379,7 @@ send_route_batch(struct helper *h, json_t *reqs)
 			  req_str(req, "vrf"), req_str(req, "prefix"), code, msg ? msg : "");
 	}
 	if (retry) {
-		json_array_foreach(resp, i, r)
-		{
+		json_array_foreach(resp, i, r) {
 			long code = 0;
 			sd_result(r, &code, NULL);
 			if (code != 1006)
@@ -625,10 +620,10 @@ static int
 vrf_sid(struct helper *h, const struct locator *l, const char *vrf, const char *behavior,
 	uint8_t sid[16])
 {
-	json_t *res = sd_call_result(h, "sid.alloc",
-				     json_pack("{s:s,s:s,s:s}", "locator", l->name, "behavior",
-					       behavior, "vrf", vrf),
-				     NULL);
+	json_t *res = sd_call_result(
+		h, "sid.alloc",
+		json_pack("{s:s,s:s,s:s}", "locator", l->name, "behavior", behavior, "vrf", vrf),
+		NULL);
 	struct ip_prefix p;
 	const char *s;
 	int rc = -1;
@@ -693,7 +688,8 @@ refresh_own_routes(struct helper *h, bool *changed)
 		for (unsigned int t = 0; t < 2; t++) {
 			json_t *res = sd_call_result(
 				h, "route.list",
-				json_pack("{s:s,s:s}", "vrf", h->vrfs[v].name, "type", types[t]), NULL);
+				json_pack("{s:s,s:s}", "vrf", h->vrfs[v].name, "type", types[t]),
+				NULL);
 			json_t *r;
 			size_t i;
 
@@ -701,8 +697,7 @@ refresh_own_routes(struct helper *h, bool *changed)
 				free(items);
 				return -1;
 			}
-			json_array_foreach(res, i, r)
-			{
+			json_array_foreach(res, i, r) {
 				const char *ps = json_string_value(json_object_get(r, "prefix"));
 				const char *owner = json_string_value(json_object_get(r, "owner"));
 				struct ip_prefix p;
@@ -763,8 +758,8 @@ export_vrf(struct helper *h, const struct bgp_vrf *v, const struct locator *l)
 		struct bgp_vpn_path path;
 		const char *why;
 		bool v4 = o->p.addr.family == AF_INET;
-		uint16_t beh = h->o.per_af ? (v4 ? BGP_BEH_END_DT4 : BGP_BEH_END_DT6)
-					   : BGP_BEH_END_DT46;
+		uint16_t beh =
+			h->o.per_af ? (v4 ? BGP_BEH_END_DT4 : BGP_BEH_END_DT6) : BGP_BEH_END_DT46;
 
 		if (strcmp(o->vrf, v->name) != 0)
 			continue;
@@ -816,7 +811,8 @@ run_export(struct helper *h)
 	bgp_export_begin(h->ex);
 	if (l == NULL) {
 		if (h->o.locator != NULL)
-			set_error(h, "locator %s not found in srv6d: nothing exported", h->o.locator);
+			set_error(h, "locator %s not found in srv6d: nothing exported",
+				  h->o.locator);
 	} else if (h->nexthop.family != 0) {
 		for (unsigned int i = 0; i < h->n_vrfs; i++) {
 			const struct bgp_vrf *v = &h->vrfs[i];
@@ -993,7 +989,8 @@ cancel_held(struct helper *h, const struct bgp_vpn_path *p)
 {
 	for (size_t i = 0; i < h->n_held; i++) {
 		if (same_path_key(&h->held[i].p, p)) {
-			memmove(&h->held[i], &h->held[i + 1], (h->n_held - i - 1) * sizeof(h->held[0]));
+			memmove(&h->held[i], &h->held[i + 1],
+				(h->n_held - i - 1) * sizeof(h->held[0]));
 			h->n_held--;
 			i--;
 		}
@@ -1095,15 +1092,17 @@ on_watch(struct helper *h)
 			h->export_dirty = true;
 			h->export_due = now_ms();
 			peers_refresh(h);
-			lg(LOG_INFO, "connected to gobgpd at %s (%u peers); %zu learnt paths "
-				     "kept as stale until its table settles",
+			lg(LOG_INFO,
+			   "connected to gobgpd at %s (%u peers); %zu learnt paths "
+			   "kept as stale until its table settles",
 			   h->o.gobgp, h->n_peers, bgp_import_n_stale(h->im));
 			break;
 		case WATCH_DOWN:
 			if (h->gobgp_up || h->c.gobgp_connects == 0) {
 				h->c.gobgp_losses += h->gobgp_up;
-				set_error(h, "gobgpd at %s unreachable (%s): learnt routes kept for "
-					     "%d s",
+				set_error(h,
+					  "gobgpd at %s unreachable (%s): learnt routes kept for "
+					  "%d s",
 					  h->o.gobgp, it->text, h->o.gr_time_s);
 			}
 			if (h->gobgp_up)
@@ -1143,8 +1142,9 @@ check_timers(struct helper *h)
 			size_t n = bgp_import_sweep_stale(h->im);
 			h->c.stale_swept += n;
 			h->settled = true;
-			lg(LOG_INFO, "gobgpd table settled after %ld ms: %zu stale paths removed, "
-				     "%" PRIu64 " paths, %" PRIu64 " routes",
+			lg(LOG_INFO,
+			   "gobgpd table settled after %ld ms: %zu stale paths removed, "
+			   "%" PRIu64 " paths, %" PRIu64 " routes",
 			   now - h->gobgp_up_at, n, bgp_import_stats(h->im)->paths,
 			   bgp_import_stats(h->im)->routes);
 		}
@@ -1179,10 +1179,10 @@ stats_json(const struct helper *h)
 	for (int r = 0; r < BGP_REJECT_MAX; r++)
 		put(rej, bgp_reject_name(r), is->rejected[r] + h->c.decode_rejected[r]);
 	for (unsigned int i = 0; i < h->n_peers; i++)
-		json_array_append_new(peers, json_pack("{s:s,s:b}", "address", h->peers[i].addr,
-						       "established",
-						       h->peers[i].state ==
-							       APIPB__PEER_STATE__SESSION_STATE__ESTABLISHED));
+		json_array_append_new(
+			peers, json_pack("{s:s,s:b}", "address", h->peers[i].addr, "established",
+					 h->peers[i].state ==
+						 APIPB__PEER_STATE__SESSION_STATE__ESTABLISHED));
 	put(im, "updates", is->updates);
 	put(im, "withdraws", is->withdraws);
 	put(im, "paths", is->paths);
@@ -1373,8 +1373,11 @@ parse_args(int argc, char **argv, struct opts *o, bool *stats_mode)
 	char *end;
 	struct ip_addr a;
 
-	*o = (struct opts){.socket = SRV6_DEFAULT_SOCKET, .gobgp = "127.0.0.1:50051",
-			   .gr_time_s = 120, .settle_ms = 2000, .batch = 256,
+	*o = (struct opts){.socket = SRV6_DEFAULT_SOCKET,
+			   .gobgp = "127.0.0.1:50051",
+			   .gr_time_s = 120,
+			   .settle_ms = 2000,
+			   .batch = 256,
 			   .withdraw_hold_ms = 300};
 	while ((c = getopt_long(argc, argv, "vh", longs, NULL)) != -1) {
 		switch (c) {
@@ -1393,14 +1396,16 @@ parse_args(int argc, char **argv, struct opts *o, bool *stats_mode)
 			} else if (strcmp(optarg, "per-af") == 0) {
 				o->per_af = true;
 			} else {
-				fprintf(stderr, "srv6-bgp: --vrf-sid: per-vrf or per-af, not '%s'\n",
+				fprintf(stderr,
+					"srv6-bgp: --vrf-sid: per-vrf or per-af, not '%s'\n",
 					optarg);
 				return 2;
 			}
 			break;
 		case 'n':
 			if (addr_parse(optarg, &a) < 0) {
-				fprintf(stderr, "srv6-bgp: --nexthop: not an address: '%s'\n", optarg);
+				fprintf(stderr, "srv6-bgp: --nexthop: not an address: '%s'\n",
+					optarg);
 				return 2;
 			}
 			o->nexthop = optarg;
@@ -1434,7 +1439,8 @@ parse_args(int argc, char **argv, struct opts *o, bool *stats_mode)
 			break;
 		case 'W':
 			o->withdraw_hold_ms = (int)strtol(optarg, &end, 10);
-			if (*end != '\0' || o->withdraw_hold_ms < 0 || o->withdraw_hold_ms > 60000) {
+			if (*end != '\0' || o->withdraw_hold_ms < 0 ||
+			    o->withdraw_hold_ms > 60000) {
 				fprintf(stderr, "srv6-bgp: --withdraw-hold: 0 to 60000 ms\n");
 				return 2;
 			}

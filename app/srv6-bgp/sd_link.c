@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // Copyright (c) 2026 The srv6d authors
 
+#include "sd_link.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -11,8 +13,6 @@
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
-
-#include "sd_link.h"
 
 void
 sd_link_init(struct sd_link *l)
@@ -227,8 +227,7 @@ sd_batch(struct sd_link *l, json_t *requests, int timeout_ms)
 
 	if (l->fd < 0)
 		return NULL;
-	json_array_foreach(requests, i, r)
-	{
+	json_array_foreach(requests, i, r) {
 		json_object_set_new(r, "jsonrpc", json_string("2.0"));
 		json_object_set_new(r, "id", json_integer((json_int_t)l->next_id++));
 	}

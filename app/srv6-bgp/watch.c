@@ -2,6 +2,8 @@
 // Copyright (c) 2026 The srv6d authors
 
 #define _GNU_SOURCE
+#include "watch.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -14,7 +16,6 @@
 
 #include "gobgp_client.h"
 #include "gobgp_codec.h"
-#include "watch.h"
 
 struct watch {
 	struct gobgp_client *client;
@@ -86,15 +87,15 @@ watch_main(void *arg)
 			pause_ms(w, 1000);
 			continue;
 		}
-		struct gobgp_stream *probe = gobgp_stream_open(w->client, GOBGP_METHOD_LIST_PEER, req,
-							       req_len, 3000, err, sizeof(err));
+		struct gobgp_stream *probe = gobgp_stream_open(
+			w->client, GOBGP_METHOD_LIST_PEER, req, req_len, 3000, err, sizeof(err));
 		free(req);
 		rc = -EIO;
 		if (probe != NULL) {
 			uint8_t *m;
 			size_t ml;
-			while ((rc = gobgp_stream_next(probe, 3000, &m, &ml, &ok, err, sizeof(err))) ==
-			       1)
+			while ((rc = gobgp_stream_next(probe, 3000, &m, &ml, &ok, err,
+						       sizeof(err))) == 1)
 				free(m);
 			gobgp_stream_close(probe);
 			rc = rc == 0 && ok ? 0 : -EIO;

@@ -12,9 +12,9 @@
 struct gobgp_client;
 
 enum watch_item_kind {
-	WATCH_UP,	// a new stream is open: paths that follow are a fresh dump
-	WATCH_DOWN,	// gobgpd unreachable or the stream ended
-	WATCH_MESSAGE,	// one packed WatchEventResponse
+	WATCH_UP,      // a new stream is open: paths that follow are a fresh dump
+	WATCH_DOWN,    // gobgpd unreachable or the stream ended
+	WATCH_MESSAGE, // one packed WatchEventResponse
 };
 
 struct watch_item {

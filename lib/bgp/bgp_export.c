@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // Copyright (c) 2026 The srv6d authors
 
+#include "bgp_export.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
-#include "bgp_export.h"
 #include "hmap.h"
 
 int
@@ -64,17 +65,16 @@ bgp_export_same(const struct bgp_vpn_path *a, const struct bgp_vpn_path *b)
 			return false;
 	return a->family == b->family && bgp_rdrt_equal(&a->rd, &b->rd) &&
 	       prefix_equal(&a->prefix, &b->prefix) && a->label == b->label &&
-	       addr_equal(&a->nexthop, &b->nexthop) &&
-	       a->has_sid == b->has_sid && memcmp(a->sid, b->sid, 16) == 0 &&
-	       a->behavior == b->behavior && a->has_structure == b->has_structure &&
-	       memcmp(&a->st, &b->st, sizeof(a->st)) == 0;
+	       addr_equal(&a->nexthop, &b->nexthop) && a->has_sid == b->has_sid &&
+	       memcmp(a->sid, b->sid, 16) == 0 && a->behavior == b->behavior &&
+	       a->has_structure == b->has_structure && memcmp(&a->st, &b->st, sizeof(a->st)) == 0;
 }
 
 struct exp_entry {
 	struct hmap_node node;
 	struct bgp_vpn_path p;
-	bool announced;	 // the speaker has p
-	bool wanted;	 // in the set being built
+	bool announced;		  // the speaker has p
+	bool wanted;		  // in the set being built
 	struct bgp_vpn_path want; // valid when wanted
 };
 

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // Copyright (c) 2026 The srv6d authors
 
+#include "bgp_import.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
-#include "bgp_import.h"
 #include "hmap.h"
 
 #define PATH_MAX_VRFS 16
@@ -19,7 +20,7 @@ struct imp_path {
 	// speaker reports one best path per RD:prefix, and a new best path from
 	// another neighbour replaces the old one without a withdraw.
 	struct bgp_vpn_path p;
-	uint8_t sid[16];       // rebuilt
+	uint8_t sid[16]; // rebuilt
 	bool stale;
 	unsigned int n_routes;
 	struct imp_route *routes[PATH_MAX_VRFS];
@@ -32,9 +33,9 @@ struct imp_route {
 	struct imp_path **paths;
 	unsigned int n_paths, cap;
 	bool dirty;
-	bool installed;	  // srv6d has (or may have) a bgp route for it
-	bool held;	  // paths, but no reachable SID
-	bool shadowed;	  // another owner's route holds the key in srv6d
+	bool installed;	     // srv6d has (or may have) a bgp route for it
+	bool held;	     // paths, but no reachable SID
+	bool shadowed;	     // another owner's route holds the key in srv6d
 	unsigned int n_inst; // SIDs last sent; 0 with installed = must resend
 	uint8_t inst[BGP_MAX_ECMP][16];
 	struct imp_route *next_dirty;
@@ -79,8 +80,7 @@ rt_list_from_json(const json_t *arr, struct bgp_rdrt *out, unsigned int *n, cons
 		*why = "must be a list of route targets";
 		return -EINVAL;
 	}
-	json_array_foreach(arr, i, v)
-	{
+	json_array_foreach(arr, i, v) {
 		if (*n == BGP_MAX_RTS) {
 			*why = "too many route targets";
 			return -EINVAL;
@@ -506,7 +506,8 @@ bgp_import_recheck(struct bgp_import *im)
 	size_t b;
 
 	reach_forget(im);
-	for (n = hmap_iter_first(&im->routes, &b); n != NULL; n = hmap_iter_next(&im->routes, n, &b))
+	for (n = hmap_iter_first(&im->routes, &b); n != NULL;
+	     n = hmap_iter_next(&im->routes, n, &b))
 		route_mark_dirty(im, hmap_entry(n, struct imp_route, node));
 }
 
@@ -606,8 +607,8 @@ bgp_route_add_request(const char *vrf, const struct ip_prefix *prefix, const uin
 						     addr_fmt(&a, abuf, sizeof(abuf))));
 	}
 	return json_pack("{s:s,s:{s:s,s:s,s:o,s:s}}", "method", "route.add", "params", "vrf", vrf,
-			 "prefix", prefix_fmt(prefix, pbuf, sizeof(pbuf)), "nexthops", nhs,
-			 "owner", BGP_OWNER);
+			 "prefix", prefix_fmt(prefix, pbuf, sizeof(pbuf)), "nexthops", nhs, "owner",
+			 BGP_OWNER);
 }
 
 static json_t *
@@ -660,7 +661,8 @@ bgp_import_drain(struct bgp_import *im, json_t *out, size_t max)
 				r->n_inst = 0;
 			}
 		} else if (!r->installed || r->n_inst != n || memcmp(r->inst, sids, n * 16) != 0) {
-			json_array_append_new(out, bgp_route_add_request(r->vrf, &r->prefix, sids, n));
+			json_array_append_new(out,
+					      bgp_route_add_request(r->vrf, &r->prefix, sids, n));
 			n_out++;
 			r->installed = true;
 			r->n_inst = n;
@@ -712,9 +714,10 @@ bgp_import_replay(struct bgp_import *im, json_t *out, size_t max, size_t *cursor
 			continue;
 		(*cursor)++;
 		if (r->installed && r->n_inst > 0) {
-			json_array_append_new(out, bgp_route_add_request(r->vrf, &r->prefix,
-									 (const uint8_t(*)[16])r->inst,
-									 r->n_inst));
+			json_array_append_new(out,
+					      bgp_route_add_request(r->vrf, &r->prefix,
+								    (const uint8_t(*)[16])r->inst,
+								    r->n_inst));
 			n_out++;
 		}
 	}

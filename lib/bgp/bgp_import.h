@@ -37,7 +37,8 @@ int bgp_vrf_from_json(const json_t *o, struct bgp_vrf *v, const char **field, co
 // Indices (into vrfs) of the VRFs importing any of the path's RTs; returns
 // how many (at most max).
 unsigned int bgp_vrf_match_import(const struct bgp_vrf *vrfs, unsigned int n_vrfs,
-				  const struct bgp_vpn_path *p, unsigned int *out, unsigned int max);
+				  const struct bgp_vpn_path *p, unsigned int *out,
+				  unsigned int max);
 
 // Underlay reachability of a SID (route.get in the default VRF), asked once
 // per SID until bgp_import_recheck() forgets the answers.
@@ -49,12 +50,12 @@ typedef bool (*bgp_reach_fn)(void *ctx, const uint8_t sid[16]);
 typedef bool (*bgp_shadow_fn)(void *ctx, const char *vrf, const struct ip_prefix *p);
 
 struct bgp_import_stats {
-	uint64_t updates;     // paths applied (announce or replace)
-	uint64_t withdraws;   // withdraws applied
+	uint64_t updates;   // paths applied (announce or replace)
+	uint64_t withdraws; // withdraws applied
 	uint64_t rejected[BGP_REJECT_MAX];
-	uint64_t paths;	      // paths held now
-	uint64_t routes;      // (VRF, prefix) routes wanted now
-	uint64_t routes_held; // routes with paths but no reachable SID
+	uint64_t paths;		  // paths held now
+	uint64_t routes;	  // (VRF, prefix) routes wanted now
+	uint64_t routes_held;	  // routes with paths but no reachable SID
 	uint64_t routes_shadowed; // routes left out: another owner's route has the key
 };
 

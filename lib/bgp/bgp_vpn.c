@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // Copyright (c) 2026 The srv6d authors
 
+#include "bgp_vpn.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -9,14 +11,12 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "bgp_vpn.h"
-
 static const struct {
 	uint16_t code;
 	const char *name;
 } behaviors[] = {
-	{BGP_BEH_END_DX6, "End.DX6"},	{BGP_BEH_END_DX4, "End.DX4"}, {BGP_BEH_END_DT6, "End.DT6"},
-	{BGP_BEH_END_DT4, "End.DT4"},	{BGP_BEH_END_DT46, "End.DT46"},
+	{BGP_BEH_END_DX6, "End.DX6"}, {BGP_BEH_END_DX4, "End.DX4"},   {BGP_BEH_END_DT6, "End.DT6"},
+	{BGP_BEH_END_DT4, "End.DT4"}, {BGP_BEH_END_DT46, "End.DT46"},
 };
 
 const char *

@@ -5,12 +5,9 @@
 // "next" kind; batches are tagged with the address of a small enum so that
 // one loop can tell which one completed.
 
-#include <errno.h>
-#include <stdbool.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
+#include "gobgp_client.h"
 
+#include <errno.h>
 #include <grpc/byte_buffer.h>
 #include <grpc/byte_buffer_reader.h>
 #include <grpc/grpc.h>
@@ -18,8 +15,10 @@
 #include <grpc/slice.h>
 #include <grpc/support/alloc.h>
 #include <grpc/support/time.h>
-
-#include "gobgp_client.h"
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 struct gobgp_client {
 	grpc_channel *channel;
@@ -45,18 +44,26 @@ gobgp_client_new(const char *target)
 	// Reconnect fast: gobgpd restarts are part of normal operation, and the
 	// default backoff (up to 120 s) would stretch a restart into minutes.
 	grpc_arg args[] = {
-		{.type = GRPC_ARG_INTEGER, .key = GRPC_ARG_MAX_RECEIVE_MESSAGE_LENGTH,
+		{.type = GRPC_ARG_INTEGER,
+		 .key = GRPC_ARG_MAX_RECEIVE_MESSAGE_LENGTH,
 		 .value.integer = -1},
-		{.type = GRPC_ARG_INTEGER, .key = GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS,
+		{.type = GRPC_ARG_INTEGER,
+		 .key = GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS,
 		 .value.integer = 200},
-		{.type = GRPC_ARG_INTEGER, .key = GRPC_ARG_MIN_RECONNECT_BACKOFF_MS,
+		{.type = GRPC_ARG_INTEGER,
+		 .key = GRPC_ARG_MIN_RECONNECT_BACKOFF_MS,
 		 .value.integer = 200},
-		{.type = GRPC_ARG_INTEGER, .key = GRPC_ARG_MAX_RECONNECT_BACKOFF_MS,
+		{.type = GRPC_ARG_INTEGER,
+		 .key = GRPC_ARG_MAX_RECONNECT_BACKOFF_MS,
 		 .value.integer = 1000},
-		{.type = GRPC_ARG_INTEGER, .key = GRPC_ARG_KEEPALIVE_TIME_MS, .value.integer = 10000},
-		{.type = GRPC_ARG_INTEGER, .key = GRPC_ARG_KEEPALIVE_TIMEOUT_MS,
+		{.type = GRPC_ARG_INTEGER,
+		 .key = GRPC_ARG_KEEPALIVE_TIME_MS,
+		 .value.integer = 10000},
+		{.type = GRPC_ARG_INTEGER,
+		 .key = GRPC_ARG_KEEPALIVE_TIMEOUT_MS,
 		 .value.integer = 5000},
-		{.type = GRPC_ARG_INTEGER, .key = GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS,
+		{.type = GRPC_ARG_INTEGER,
+		 .key = GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS,
 		 .value.integer = 0},
 	};
 	grpc_channel_args cargs = {.num_args = sizeof(args) / sizeof(args[0]), .args = args};
@@ -205,7 +212,7 @@ gobgp_unary(struct gobgp_client *c, const char *method, const uint8_t *req, size
 			rc = -EIO;
 		} else if (status != GRPC_STATUS_OK) {
 			status_text(status, details, err, err_len);
-			rc = status == GRPC_STATUS_UNAVAILABLE	      ? -ECONNREFUSED
+			rc = status == GRPC_STATUS_UNAVAILABLE	       ? -ECONNREFUSED
 			     : status == GRPC_STATUS_DEADLINE_EXCEEDED ? -ETIMEDOUT
 								       : -EPROTO;
 		} else if (recv != NULL) {

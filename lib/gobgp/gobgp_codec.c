@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // Copyright (c) 2026 The srv6d authors
 
+#include "gobgp_codec.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
@@ -9,7 +11,6 @@
 #include <sys/socket.h>
 
 #include "attribute.pb-c.h"
-#include "gobgp_codec.h"
 
 #define TYPE_URL_PREFIX "type.googleapis.com/"
 // RFC 9252: SRv6 L3 Service TLV type 5; its SID Information Sub-TLV type 1;
@@ -100,8 +101,8 @@ decode_rd(const Google__Protobuf__Any *any, struct bgp_rdrt *rd)
 static int
 decode_nlri(const Google__Protobuf__Any *any, uint8_t family, struct bgp_vpn_path *out)
 {
-	Apipb__LabeledVPNIPAddressPrefix *n = (void *)gobgp_any_unpack(
-		any, &apipb__labeled_vpnipaddress_prefix__descriptor);
+	Apipb__LabeledVPNIPAddressPrefix *n =
+		(void *)gobgp_any_unpack(any, &apipb__labeled_vpnipaddress_prefix__descriptor);
 	char buf[PREFIX_STRLEN + 8];
 	int rc = -1;
 
@@ -132,8 +133,8 @@ out:
 static int
 decode_ext_communities(const Google__Protobuf__Any *any, struct bgp_vpn_path *out)
 {
-	Apipb__ExtendedCommunitiesAttribute *ec = (void *)gobgp_any_unpack(
-		any, &apipb__extended_communities_attribute__descriptor);
+	Apipb__ExtendedCommunitiesAttribute *ec =
+		(void *)gobgp_any_unpack(any, &apipb__extended_communities_attribute__descriptor);
 
 	if (ec == NULL)
 		return -1;
@@ -147,14 +148,15 @@ decode_ext_communities(const Google__Protobuf__Any *any, struct bgp_vpn_path *ou
 			Apipb__TwoOctetAsSpecificExtended *e = (void *)m;
 			is_rt = e->sub_type == EXT_SUBTYPE_RT;
 			rt = (struct bgp_rdrt){BGP_RDRT_AS2, e->asn, e->local_admin};
-		} else if ((m = gobgp_any_unpack(c,
-						 &apipb__ipv4_address_specific_extended__descriptor))) {
+		} else if ((m = gobgp_any_unpack(
+				    c, &apipb__ipv4_address_specific_extended__descriptor))) {
 			Apipb__IPv4AddressSpecificExtended *e = (void *)m;
 			struct in_addr a;
 			is_rt = e->sub_type == EXT_SUBTYPE_RT && e->address != NULL &&
 				inet_pton(AF_INET, e->address, &a) == 1;
 			if (is_rt)
-				rt = (struct bgp_rdrt){BGP_RDRT_IP4, ntohl(a.s_addr), e->local_admin};
+				rt = (struct bgp_rdrt){BGP_RDRT_IP4, ntohl(a.s_addr),
+						       e->local_admin};
 		} else if ((m = gobgp_any_unpack(
 				    c, &apipb__four_octet_as_specific_extended__descriptor))) {
 			Apipb__FourOctetAsSpecificExtended *e = (void *)m;
@@ -240,8 +242,9 @@ decode_prefix_sid(const Google__Protobuf__Any *any, struct bgp_vpn_path *out,
 
 			if (e == NULL || e->key != SRV6_INFO_SUBTLV)
 				continue;
-			info = (void *)gobgp_any_unpack(srv6_tlv_first(e->value),
-							&apipb__srv6_information_sub_tlv__descriptor);
+			info = (void *)gobgp_any_unpack(
+				srv6_tlv_first(e->value),
+				&apipb__srv6_information_sub_tlv__descriptor);
 			if (info == NULL) {
 				*reason = BGP_REJECT_bad_attribute;
 				rc = -1;
@@ -592,7 +595,8 @@ encode_path(struct path_parts *x, const struct bgp_vpn_path *p)
 	if (p->family != AF_INET && p->family != AF_INET6)
 		return -EINVAL;
 	apipb__family__init(&x->family);
-	x->family.afi = p->family == AF_INET ? APIPB__FAMILY__AFI__AFI_IP : APIPB__FAMILY__AFI__AFI_IP6;
+	x->family.afi =
+		p->family == AF_INET ? APIPB__FAMILY__AFI__AFI_IP : APIPB__FAMILY__AFI__AFI_IP6;
 	x->family.safi = APIPB__FAMILY__SAFI__SAFI_MPLS_VPN;
 
 	if ((rc = encode_rd(x, &p->rd)) < 0)

@@ -1856,7 +1856,6 @@ test_export_want_replaces_same_key(void)
 
 // --- main ---------------------------------------------------------------------------------
 
-
 // --- shadowing: another owner's route holds the key ---------------------------------------
 
 static bool shadow_on;
@@ -1893,7 +1892,7 @@ test_import_shadowed_by_static(void)
 	CU_ASSERT(bgp_import_stats(im)->routes_shadowed == 1);
 	// a withdraw while shadowed sends nothing either
 	CU_ASSERT(apply(im, withdraw_of(plain_path("172.16.10.0/24", "2001:db8:0:ff::3", 1, SID_P2,
-						  101))) == 0);
+						   101))) == 0);
 	out = drain(im, 100, &n);
 	CU_ASSERT(n == 0);
 	json_decref(out);
