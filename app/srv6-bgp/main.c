@@ -1142,6 +1142,10 @@ check_timers(struct helper *h)
 			size_t n = bgp_import_sweep_stale(h->im);
 			h->c.stale_swept += n;
 			h->settled = true;
+			// gobgpd's dump is in: local paths of ours this run does not
+			// announce are leftovers (the export ran before the dump came)
+			if (h->export_done_since_up && !h->export_dirty)
+				check_leftovers(h);
 			lg(LOG_INFO,
 			   "gobgpd table settled after %ld ms: %zu stale paths removed, "
 			   "%" PRIu64 " paths, %" PRIu64 " routes",

@@ -8,7 +8,8 @@
 # it; CE1 and CE2 ping each other over IPv4 and IPv6. Then: a prefix withdrawn
 # on FRR leaves route.list and comes back; a route added on our side appears
 # on FRR and goes; srv6-bgp and then gobgpd restart during a steady ping
-# without losing one; srv6d restarts from its saved config with every route.
+# without losing one; srv6d restarts from its saved config with every route;
+# with gobgpd gone past the graceful-restart time the learnt routes go.
 . "$(dirname "$0")/lib.sh"
 . "$E2E_DIR/bgp_topo.sh"
 . "$E2E_DIR/bgp_lib.sh"
@@ -99,6 +100,21 @@ wait_until "[[ -z \$(bgp_frr_route 4 $EXTRA4) ]]" 15 0.05 ||
 	fail "FRR still has $EXTRA4 after route.del: $(bgp_frr_route 4 $EXTRA4)"
 log "FRR removed $EXTRA4"
 
+section "a route removed while srv6-bgp is down is withdrawn when it starts (leftover)"
+EXTRA6=2001:db8:99::/64
+rpc_ok route.add "{\"vrf\": \"$VRF\", \"prefix\": \"$EXTRA6\", \"nexthops\": [{\"type\": \"ip\", \"via\": \"$CE1_V6\", \"port\": \"ce0\"}]}" >/dev/null
+wait_until "bgp_frr_has 6 $EXTRA6 $OUR_SID" 15 0.05 || fail "FRR did not install $EXTRA6"
+bgp_stop_helper
+rpc_ok route.del "{\"vrf\": \"$VRF\", \"prefix\": \"$EXTRA6\"}" >/dev/null
+bgp_frr_has 6 "$EXTRA6" "$OUR_SID" || fail "FRR lost $EXTRA6 while the helper was down"
+bgp_start_helper
+wait_until "[[ -z \$(bgp_frr_route 6 $EXTRA6) ]]" 15 0.05 ||
+	fail "FRR still has $EXTRA6 after the helper restarted: $(bgp_frr_route 6 $EXTRA6)"
+[[ $(bgp_helper_get export.leftovers_withdrawn) -ge 1 ]] ||
+	fail "leftover not counted: $(bgp_helper_get export)"
+log "leftover $EXTRA6 withdrawn after the restart: $(bgp_helper_get export)"
+bgp_wait_helper_synced 20
+
 section "restart srv6-bgp, then gobgpd, during a steady ping: no loss"
 N=900 # 0.02 s apart: 18 s
 ping_flood_start flood4 ce1 "$CE2_V4" $N 0.02
@@ -136,6 +152,25 @@ bgp_wait_helper_synced 20
 ping_warm ce1 "$CE2_V4"
 ping_ok ce1 "$CE2_V4" 3 0.2
 ping_ok ce2 "$CE1_V6" 3 0.2
+
+section "gobgpd gone for longer than the graceful-restart time: learnt routes flushed"
+bgp_stop_helper
+SRV6BGP_ARGS="--settle 1000 --gr-time 4"
+bgp_start_helper
+bgp_wait_helper_synced 20
+bgp_stop_gobgpd
+sleep 2
+[[ "$(bgp_routes)" == "$want_routes" ]] || fail "routes gone before the GR time: $(bgp_routes)"
+t0=$(date +%s%N)
+wait_until '[[ -z "$(bgp_routes)" ]]' 10 0.1 || fail "routes not flushed after the GR time: $(bgp_routes)"
+log "flushed $((($(date +%s%N) - t0) / 1000000 + 2000)) ms after gobgpd stopped (--gr-time 4)"
+[[ $(bgp_helper_get import.gr_flushes) == 1 ]] || fail "gr_flushes: $(bgp_helper_get import)"
+bgp_start_gobgpd
+bgp_wait_established 30
+bgp_wait_helper_synced 30
+wait_until '[[ "$(bgp_routes)" == "$want_routes" ]]' 15 0.1 ||
+	fail "routes not back with gobgpd: $(bgp_routes)"
+ping_ok ce1 "$CE2_V4" 3 0.2
 
 section "srv6-bgp counters"
 bgp_helper_stats >&2
