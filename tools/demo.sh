@@ -209,7 +209,7 @@ import json, sys
 s = json.load(sys.stdin)
 def line(name, d):
     if isinstance(d, dict):
-        d = " ".join("%s=%s" % (k, json.dumps(v) if isinstance(v, (dict, list)) else v) for k, v in d.items())
+        d = " ".join("%s=%s" % (k, json.dumps(v) if isinstance(v, (dict, list, bool)) else v) for k, v in d.items())
     print("  %-9s %s" % (name, d))
 line("state", {k: s[k] for k in ("srv6d_connected", "gobgpd_connected", "settled", "sync_pending") if k in s})
 if s.get("peers") is not None:
@@ -234,11 +234,12 @@ FRR_SID4=$(bgp_pe2_sid ipv4)
 FRR_SID6=$(bgp_pe2_sid ipv6)
 want_routes="$CE2_NET4 $FRR_SID4
 $CE2_NET6 $FRR_SID6"
-if ! wait_until '[[ "$(bgp_routes)" == "$want_routes" ]]' 30 0.1; then
-	echo "!! srv6d's BGP routes after 30 s: '$(bgp_routes)', want '$want_routes'" >&2
+# shellcheck disable=SC2016 # wait_until evaluates it
+if ! wait_until '[[ "$(bgp_routes "$VRF")" == "$want_routes" ]]' 30 0.1; then
+	echo "!! srv6d's BGP routes after 30 s: '$(bgp_routes "$VRF")', want '$want_routes'" >&2
 	failed=1
 fi
-OUR_SID=$(bgp_our_sid)
+OUR_SID=$(bgp_our_sid End.DT46)
 if [[ -z $OUR_SID ]]; then
 	echo "!! srv6-bgp allocated no End.DT46 SID in srv6d" >&2
 	failed=1
@@ -272,7 +273,7 @@ say "PE2's kernel routes toward us (installed by FRR's zebra)"
 nsx pe2 ip route show proto bgp || true
 nsx pe2 ip -6 route show proto bgp || true
 
-learnt_srv6d=$(bgp_routes)
+learnt_srv6d=$(bgp_routes "$VRF")
 learnt_frr=$({ nsx pe2 ip route show proto bgp; nsx pe2 ip -6 route show proto bgp; } |
 	sed -n 's/^\([^ ]*\) .*encap seg6 mode \([a-z.]*\) segs [0-9]* \[ \([^]]*\) \].*/\1 -> SID \3 (seg6 \2)/p')
 
