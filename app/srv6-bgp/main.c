@@ -191,6 +191,7 @@ path_str(const struct bgp_vpn_path *p, char *buf, size_t len)
 // --- srv6d: state we read --------------------------------------------------------------------
 
 static void sd_lost(struct helper *h, const char *why);
+static int refresh_own_routes(struct helper *h, bool *changed);
 
 static json_t *
 sd_call_result(struct helper *h, const char *method, json_t *params, long *code)
@@ -437,8 +438,9 @@ sync_call(struct helper *h, const char *method)
 		if (json_is_integer(d))
 			h->c.sync_end_removed += (uint64_t)json_integer_value(d);
 	}
-	lg(LOG_INFO, "%s owner %s: %s", method, BGP_OWNER,
-	   json_dumps(res, JSON_COMPACT | JSON_ENCODE_ANY) ?: "");
+	char *text = json_dumps(res, JSON_COMPACT | JSON_ENCODE_ANY);
+	lg(LOG_INFO, "%s owner %s: %s", method, BGP_OWNER, text != NULL ? text : "");
+	free(text);
 	json_decref(res);
 	return 0;
 }
@@ -517,6 +519,13 @@ sd_connect(struct helper *h)
 	h->sd_up = true;
 	if (refresh_locators(h) < 0 || refresh_vrfs(h) < 0 || refresh_encap(h) < 0) {
 		sd_lost(h, "reading its state");
+		return;
+	}
+	// Before the replay: a route of another owner may now hold a key that
+	// a BGP route had (srv6d restarted with another configuration).
+	bool own_changed = false;
+	if (refresh_own_routes(h, &own_changed) < 0) {
+		sd_lost(h, "reading its routes");
 		return;
 	}
 	bgp_import_set_reach(h->im, sid_reachable, h);

@@ -713,7 +713,8 @@ bgp_import_replay(struct bgp_import *im, json_t *out, size_t max, size_t *cursor
 		if (seen++ < *cursor)
 			continue;
 		(*cursor)++;
-		if (r->installed && r->n_inst > 0) {
+		if (r->installed && r->n_inst > 0 &&
+		    (im->shadow_fn == NULL || !im->shadow_fn(im->shadow_ctx, r->vrf, &r->prefix))) {
 			json_array_append_new(out,
 					      bgp_route_add_request(r->vrf, &r->prefix,
 								    (const uint8_t(*)[16])r->inst,

@@ -104,8 +104,8 @@ size_t bgp_import_n_pending(const struct bgp_import *im);
 void bgp_import_refused(struct bgp_import *im, const char *vrf, const char *prefix);
 
 // Full replay for route.sync_begin/sync_end: appends route.add requests for
-// every installed route, starting at *cursor (0 first); returns how many,
-// 0 at the end.
+// every installed route that no other owner's route shadows, starting at
+// *cursor (0 first); returns how many, 0 at the end.
 size_t bgp_import_replay(struct bgp_import *im, json_t *out, size_t max, size_t *cursor);
 
 const struct bgp_import_stats *bgp_import_stats(const struct bgp_import *im);
