@@ -29,6 +29,9 @@ PACKAGES=(
 	golang-github-osrg-gobgp-dev
 	# BGP end-to-end tests and the demo: GoBGP on our side, FRR as the remote PE
 	gobgpd frr
+	# bgp_paths test: gobgp_inject.py drives a second gobgpd over gRPC with
+	# Python message code protoc generates from GoBGP's .proto files
+	python3-grpcio python3-protobuf protobuf-compiler
 )
 
 log() { printf 'deps.sh: %s\n' "$*"; }

@@ -1035,11 +1035,8 @@ on_path(struct helper *h, const Apipb__Path *pp)
 		h->c.decode_rejected[reason]++;
 		lg(LOG_WARN, "path %s refused: %s (%s)", path_str(&p, buf, sizeof(buf)),
 		   bgp_reject_name(reason), bgp_reject_text(reason));
-		if (p.prefix.addr.family != 0) {
-			// Whatever the speaker held before under this key is replaced.
-			p.withdraw = true;
-			bgp_import_apply(h->im, &p, &reason);
-		}
+		if (p.prefix.addr.family != 0)
+			bgp_import_remove(h->im, &p); // the speaker replaced what it had
 		return;
 	}
 	if (p.peer.family == 0) {

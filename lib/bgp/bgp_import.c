@@ -406,6 +406,17 @@ bgp_import_apply(struct bgp_import *im, const struct bgp_vpn_path *p, enum bgp_r
 	return 0;
 }
 
+bool
+bgp_import_remove(struct bgp_import *im, const struct bgp_vpn_path *p)
+{
+	struct imp_path *ip = path_find(im, p);
+
+	if (ip == NULL)
+		return false;
+	path_free(im, ip);
+	return true;
+}
+
 int
 bgp_import_set_vrfs(struct bgp_import *im, const struct bgp_vrf *vrfs, unsigned int n)
 {

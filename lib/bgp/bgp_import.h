@@ -81,6 +81,11 @@ void bgp_import_set_shadow(struct bgp_import *im, bgp_shadow_fn fn, void *ctx);
 // added later gets it. A withdraw of an unknown path is not an error.
 int bgp_import_apply(struct bgp_import *im, const struct bgp_vpn_path *p, enum bgp_reject *reason);
 
+// Removes the path with p's key, if held, without counting a withdraw (the
+// speaker sent a version of it that could not even be decoded). Returns
+// whether one was removed.
+bool bgp_import_remove(struct bgp_import *im, const struct bgp_vpn_path *p);
+
 // Resync with the speaker: mark every path stale, re-apply the current ones
 // (which clears their mark), then sweep the rest. Returns paths removed.
 void bgp_import_mark_stale(struct bgp_import *im);

@@ -10,10 +10,18 @@
 # on FRR and goes; srv6-bgp and then gobgpd restart during a steady ping
 # without losing one; srv6d restarts from its saved config with every route;
 # with gobgpd gone past the graceful-restart time the learnt routes go.
+#   bgp_l3vpn_test.sh [plain|transpose]   transpose: srv6-bgp --transpose, our
+#   SID's function bits ride in the label as FRR sends its own
 . "$(dirname "$0")/lib.sh"
 . "$E2E_DIR/bgp_topo.sh"
 . "$E2E_DIR/bgp_lib.sh"
-e2e_init bgp_l3vpn
+MODE=${1:-plain}
+case $MODE in
+plain) ;;
+transpose) SRV6BGP_ARGS="$SRV6BGP_ARGS --transpose" ;;
+*) echo "usage: $0 [plain|transpose]" >&2; exit 2 ;;
+esac
+e2e_init "bgp_l3vpn_$MODE"
 bgp_require_tools
 bgp_require_helper
 
@@ -42,6 +50,17 @@ wait_until "bgp_frr_has 4 $CE1_NET4 $OUR_SID && bgp_frr_has 6 $CE1_NET6 $OUR_SID
 	fail "FRR's kernel: $(bgp_frr_route 4 "$CE1_NET4"); $(bgp_frr_route 6 "$CE1_NET6")"
 bgp_frr_route 4 "$CE1_NET4" >&2
 bgp_frr_route 6 "$CE1_NET6" >&2
+# how our path looks in gobgpd (what FRR received): label 3 and the full SID,
+# or (transpose) the function in the label and the locator in the SID field
+ours=$(bgp_gobgp_paths vpnv4 | grep "^$CE1_NET4 rd $PE1_RD ")
+log "our VPNv4 path: $ours"
+if [[ $MODE == transpose ]]; then
+	[[ $ours == *" label 16 "*" sid $OUR_SID field ${PE1_LOC%/64} "*"struct 48/16/16/0/16/64"* ]] ||
+		fail "transposed path: $ours"
+else
+	[[ $ours == *" label 3 "*" sid $OUR_SID field $OUR_SID "*"behavior 20 struct 48/16/16/0/0/0"* ]] ||
+		fail "path: $ours"
+fi
 bgp_wait_helper_synced 30
 bgp_pe2_install_sids >&2
 
@@ -155,7 +174,7 @@ ping_ok ce2 "$CE1_V6" 3 0.2
 
 section "gobgpd gone for longer than the graceful-restart time: learnt routes flushed"
 bgp_stop_helper
-SRV6BGP_ARGS="--settle 1000 --gr-time 4"
+SRV6BGP_ARGS="$SRV6BGP_ARGS --gr-time 4"
 bgp_start_helper
 bgp_wait_helper_synced 20
 bgp_stop_gobgpd

@@ -1927,6 +1927,26 @@ test_sid_structure_checked_without_transposition(void)
 	CU_ASSERT(bgp_sid_rebuild(&p, sid, &reason) == 0);
 }
 
+static void
+test_import_remove_not_a_withdraw(void)
+{
+	struct bgp_import *im = import_ab();
+	struct bgp_vpn_path p = plain_path("172.16.10.0/24", "2001:db8:0:ff::3", 1, SID_P2, 101);
+	json_t *out;
+	size_t n;
+
+	CU_ASSERT(apply(im, p) == 0);
+	out = drain(im, 100, &n);
+	json_decref(out);
+	CU_ASSERT(bgp_import_remove(im, &p));
+	CU_ASSERT_FALSE(bgp_import_remove(im, &p));
+	out = drain(im, 100, &n);
+	CU_ASSERT(n == 1 && find_req(out, "route.del", "A", "172.16.10.0/24") != NULL);
+	json_decref(out);
+	CU_ASSERT(bgp_import_stats(im)->withdraws == 0 && bgp_import_stats(im)->paths == 0);
+	bgp_import_free(im);
+}
+
 static const struct {
 	const char *name;
 	CU_TestFunc fn;
@@ -1982,6 +2002,7 @@ static const struct {
 	{"export commit failure retried", test_export_commit_failure_retried},
 	{"export want replaces same key", test_export_want_replaces_same_key},
 	{"import shadowed by a static route", test_import_shadowed_by_static},
+	{"import remove is not a withdraw", test_import_remove_not_a_withdraw},
 	{"SID structure checked without transposition",
 	 test_sid_structure_checked_without_transposition},
 };
