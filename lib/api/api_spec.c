@@ -44,6 +44,7 @@ static const struct api_field f_config_port[] = {
 	{"vrf", API_T_STRING, OPT, "VRF of received traffic (default: default)"},
 	{"addresses", API_T_ARRAY, OPT, "interface addresses addr/len"},
 	{"mac", API_T_MAC, OPT, "MAC address to use instead of the device's"},
+	{"host_if", API_T_STRING, OPT, "kernel TAP interface for control traffic to the port"},
 };
 
 static const struct api_field f_config_ipsec[] = {

@@ -9,6 +9,7 @@
 
 #include "ctl_json.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -363,6 +364,8 @@ port_to_json(const struct model *m, const struct model_port *p)
 	json_object_set_new(o, "addresses", addrs);
 	if (p->has_mac)
 		json_object_set_new(o, "mac", mac_to_json(p->mac));
+	if (p->host_if[0] != '\0')
+		json_object_set_new(o, "host_if", json_string(p->host_if));
 	return o;
 }
 
@@ -393,6 +396,15 @@ port_status_to_json(const struct model *m, const struct model_port *p,
 			json_object_set_new(k, "rx_errors", json_integer(jint(st->ierrors)));
 			json_object_set_new(k, "tx_errors", json_integer(jint(st->oerrors)));
 			json_object_set_new(k, "rx_nombuf", json_integer(jint(st->rx_nombuf)));
+			if (st->has_host) {
+				// Frames to and from the kernel's host interface.
+				json_object_set_new(k, "host_to_kernel",
+						    json_integer(jint(st->host_to_kernel)));
+				json_object_set_new(k, "host_from_kernel",
+						    json_integer(jint(st->host_from_kernel)));
+				json_object_set_new(k, "host_errors",
+						    json_integer(jint(st->host_errors)));
+			}
 		}
 		json_object_set_new(o, "counters", k);
 	}
@@ -705,6 +717,17 @@ port_from_json(const struct model *m, const json_t *obj, const char *path, bool 
 		if (mac_get(obj, "mac", out->mac, path, e) < 0)
 			return -1;
 		out->has_mac = true;
+	}
+	if (create && (s = str(obj, "host_if")) != NULL) {
+		size_t n = strlen(s);
+		if (n == 0 || n >= sizeof(out->host_if))
+			return BAD(e, path, "host_if", "must be 1 to %zu characters",
+				   sizeof(out->host_if) - 1);
+		for (size_t i = 0; i < n; i++)
+			if (!isalnum((unsigned char)s[i]) && strchr("_.-", s[i]) == NULL)
+				return BAD(e, path, "host_if",
+					   "interface names take letters, digits, '_', '.' and '-'");
+		memcpy(out->host_if, s, n + 1);
 	}
 	return 0;
 }

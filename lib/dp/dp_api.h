@@ -48,6 +48,8 @@ struct dp_port_status {
 	uint8_t mac[6];
 	uint16_t n_rxq, n_txq;
 	uint64_t imissed, ierrors, oerrors, rx_nombuf;
+	bool has_host; // a host interface (port key host_if) is open
+	uint64_t host_to_kernel, host_from_kernel, host_errors; // frames to/from it
 };
 int dp_port_status(uint16_t port_id, struct dp_port_status *out);
 

@@ -62,8 +62,8 @@ send_frame(uint16_t port_id, const uint8_t *frame, int len)
 	dp_ctl_send(port_id, m);
 }
 
-static void
-port_mac(uint16_t port_id, uint8_t mac[6])
+void
+dp_port_mac(uint16_t port_id, uint8_t mac[6])
 {
 	struct rte_ether_addr a;
 	int idx = model_port_by_id(dp_g.model, port_id);
@@ -102,7 +102,7 @@ port_owns(const struct model_port *p, int family, const uint8_t *addr)
 			return true;
 	if (family == AF_INET6) {
 		uint8_t mac[6], ll[16];
-		port_mac(p->port_id, mac);
+		dp_port_mac(p->port_id, mac);
 		link_local(mac, ll);
 		return memcmp(ll, addr, 16) == 0;
 	}
@@ -138,7 +138,7 @@ probe(const struct model_neigh *n, bool unicast)
 	uint8_t frame[128], mac[6], ll[16];
 	int len;
 
-	port_mac(p->port_id, mac);
+	dp_port_mac(p->port_id, mac);
 	if (n->addr.family == AF_INET) {
 		if (src == NULL)
 			return;
@@ -167,7 +167,7 @@ dp_neigh_hold_flush(uint32_t slot)
 
 	if (!(w & DP_NEIGH_VALID))
 		return;
-	port_mac(s->port, src.addr_bytes);
+	dp_port_mac(s->port, src.addr_bytes);
 	for (uint16_t i = 0; i < s->hold.n; i++) {
 		struct rte_mbuf *m = s->hold.pkts[i];
 		struct rte_ether_hdr *eh =
@@ -312,7 +312,7 @@ handle_arp(struct rte_mbuf *m)
 	if ((ours || known) && sender.bytes[0] != 0 && !(a.sha[0] & 1))
 		learn((uint16_t)idx, &sender, a.sha, NEIGH_REACHABLE);
 	if (ours && a.op == 1) {
-		port_mac(p->port_id, mac);
+		dp_port_mac(p->port_id, mac);
 		send_frame(p->port_id, frame,
 			   arp_build(frame, sizeof(frame), 2, mac, a.tpa, a.sha, a.spa));
 	}
@@ -344,7 +344,7 @@ handle_nd(struct rte_mbuf *m)
 		// updates the sender's entry.
 		if (!src_unspec && nd.has_lladdr)
 			learn((uint16_t)idx, &src, nd.lladdr, NEIGH_STALE);
-		port_mac(p->port_id, mac);
+		dp_port_mac(p->port_id, mac);
 		if (src_unspec) {
 			// DAD probe: answer to all-nodes, not solicited (RFC 4861 7.2.4).
 			static const uint8_t all_nodes[16] = {0xff, 0x02, [15] = 1};
@@ -523,12 +523,24 @@ dp_ctl_poll(uint64_t now_ms)
 	while ((n = rte_ring_sc_dequeue_burst(dp_g.punt_ring, (void **)pkts, RTE_DIM(pkts),
 					      NULL)) > 0) {
 		for (unsigned int i = 0; i < n; i++) {
-			switch (dp_meta(pkts[i])->punt) {
+			struct dp_meta *md = dp_meta(pkts[i]);
+			switch (md->punt) {
 			case DP_PUNT_ARP:
+				// The kernel resolves its own neighbours: a copy for it.
+				if (dp_g.host_on[md->rx_port])
+					dp_host_deliver(md->rx_port, pkts[i], RTE_ETHER_TYPE_ARP);
 				handle_arp(pkts[i]);
 				break;
 			case DP_PUNT_ND:
+				if (dp_g.host_on[md->rx_port])
+					dp_host_deliver(md->rx_port, pkts[i], RTE_ETHER_TYPE_IPV6);
 				handle_nd(pkts[i]);
+				break;
+			case DP_PUNT_HOST:
+				dp_host_deliver(md->rx_port, pkts[i],
+						md->family == 4 ? RTE_ETHER_TYPE_IPV4
+								: RTE_ETHER_TYPE_IPV6);
+				rte_pktmbuf_free(pkts[i]);
 				break;
 			case DP_PUNT_HOLD:
 				handle_hold(pkts[i]);
@@ -546,5 +558,6 @@ dp_ctl_poll(uint64_t now_ms)
 		last_scan_ms = now_ms;
 		neigh_timers();
 	}
+	dp_host_poll();
 	dp_capture_poll();
 }

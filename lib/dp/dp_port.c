@@ -273,6 +273,13 @@ dp_port_configure(const struct model_port *p, struct model_err *e)
 	}
 	dp_g.port_nrxq[pid] = nrxq;
 	dp_g.port_configured[pid] = true;
+	if (p->host_if[0] != '\0') {
+		uint8_t mac[6];
+		dp_port_mac(pid, mac);
+		rc = dp_host_open(p, mac, e);
+		if (rc < 0)
+			return rc;
+	}
 	return 0;
 }
 
@@ -320,6 +327,7 @@ dp_stop(void)
 	__atomic_store_n(&dp_g.stop, true, __ATOMIC_RELEASE);
 	rte_eal_mp_wait_lcore();
 	dp_capture_fini();
+	dp_host_fini();
 	RTE_ETH_FOREACH_DEV(pid)
 	{
 		if (dp_g.port_started[pid])
@@ -359,6 +367,8 @@ dp_port_status(uint16_t port_id, struct dp_port_status *out)
 		out->oerrors = st.oerrors;
 		out->rx_nombuf = st.rx_nombuf;
 	}
+	out->has_host = dp_g.host_on[port_id] != 0;
+	dp_host_counters(port_id, &out->host_to_kernel, &out->host_from_kernel, &out->host_errors);
 	return 0;
 }
 

@@ -114,6 +114,7 @@ enum dp_punt {
 	DP_PUNT_ND, // data at the IPv6 header of a neighbour discovery message
 	DP_PUNT_HOLD, // routed packet (data at L3) waiting for neighbour slot `neigh`
 	DP_PUNT_RESOLVE, // routed packet (data at L3) to an unknown host on tx_port
+	DP_PUNT_HOST, // to one of our addresses, for the kernel (data at L3)
 };
 
 static inline struct dp_meta *
@@ -202,6 +203,7 @@ struct dp_global {
 	struct dp_neigh_slot *neigh_slots; // [DP_MAX_NEIGH], ctl only
 
 	volatile uint8_t capture_on[RTE_MAX_ETHPORTS]; // DP_CAPTURE_* bits, dp: ro
+	volatile uint8_t host_on[RTE_MAX_ETHPORTS]; // the port has a host interface, dp: ro
 
 	// Drops counted on the control thread (hold queue overflow, failed resolution).
 	uint64_t ctl_drops[DP_DROP_MAX];
@@ -235,6 +237,19 @@ void dp_neigh_hold_drop(uint32_t slot, enum dp_drop_reason r);
 int dp_tables_init(void);
 void dp_tables_fini(void);
 uint32_t dp_neigh_slot_find(uint16_t port_id, const struct ip_addr *a);
+
+// dp_host.c (control thread)
+int dp_host_open(const struct model_port *p, const uint8_t mac[6], struct model_err *e);
+// A copy of the packet (data at L3 or ARP, ether_type of that header) to
+// the port's kernel interface; m is not consumed.
+void dp_host_deliver(uint16_t port_id, const struct rte_mbuf *m, uint16_t ether_type);
+void dp_host_poll(void); // kernel -> wire, and address sync
+void dp_host_fini(void);
+void dp_host_counters(uint16_t port_id, uint64_t *to_kernel, uint64_t *from_kernel,
+		      uint64_t *errors);
+
+// dp_ctl.c: the MAC a port uses (configured, or the device's)
+void dp_port_mac(uint16_t port_id, uint8_t mac[6]);
 
 // dp_capture.c
 void dp_capture_poll(void);

@@ -353,6 +353,11 @@ local(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m)
 			}
 		}
 	}
+	// Not ours to serve: the kernel's, when the port has a host interface.
+	if (dp_g.host_on[md->rx_port]) {
+		punt(lc, m, DP_PUNT_HOST);
+		return R_DONE;
+	}
 	drop(lc, m, DP_DROP_local_unhandled);
 	return R_DONE;
 }

@@ -944,6 +944,10 @@ model_port_create(struct model_txn *t, const struct model_port *p, struct model_
 		if (m->ports[i].used && m->ports[i].port_id == p->port_id)
 			return err_set(e, -EEXIST, "device", "device already used by port %s",
 				       m->ports[i].name);
+		if (m->ports[i].used && p->host_if[0] != '\0' &&
+		    strcmp(m->ports[i].host_if, p->host_if) == 0)
+			return err_set(e, -EEXIST, "host_if", "host_if already used by port %s",
+				       m->ports[i].name);
 		if (!m->ports[i].used && free_idx < 0)
 			free_idx = i;
 	}

@@ -22,6 +22,7 @@
 
 #define MODEL_NAME_LEN 32
 #define MODEL_DEVICE_LEN 256
+#define MODEL_IFNAME_LEN 16 // IFNAMSIZ
 #define MODEL_MAX_PORTS 32
 #define MODEL_MAX_ADDRS 8
 #define MODEL_MAX_RTS 8
@@ -104,6 +105,10 @@ struct model_port {
 	struct ip_prefix addrs[MODEL_MAX_ADDRS]; // address + subnet length, host bits kept
 	bool has_mac; // "mac" given in the config (our extension)
 	uint8_t mac[6]; // the port's MAC (from the device when not given)
+	// "host_if" (our extension): name of the kernel TAP interface that gets
+	// the port's addresses and the traffic to them srv6d does not serve
+	// (BGP, SSH...); empty for none. Set at start only.
+	char host_if[MODEL_IFNAME_LEN];
 };
 
 struct model_vrf {

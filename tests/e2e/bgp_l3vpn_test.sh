@@ -28,6 +28,20 @@ bgp_require_helper
 section "topology: CE1 - srv6d/gobgpd/srv6-bgp - FRR/Linux - CE2"
 bgp_l3vpn_up
 bgp_session_md5 >/dev/null || fail "the BGP session has no TCP-MD5 key"
+if [[ $BGP_LINK == wan ]]; then
+	# BGP rides on srv6d's WAN port: the kernel sees it through the host
+	# interface wan0, which holds the port's address
+	nsx pe1 ip -6 addr show dev wan0 | grep -q "$PE1_WAN/64" ||
+		fail "host interface wan0 lacks $PE1_WAN: $(nsx pe1 ip addr show dev wan0)"
+	host=$(rpc port.list | $PY -c '
+import json, sys
+for p in json.load(sys.stdin)["result"]:
+    if p["name"] == "wan0":
+        c = p["counters"]; print(c.get("host_to_kernel", 0), c.get("host_from_kernel", 0))')
+	read -r to_k from_k <<<"$host"
+	((to_k > 0 && from_k > 0)) || fail "host interface counters: to kernel $to_k, from kernel $from_k"
+	log "BGP over srv6d's wan0 host interface: $to_k frames to the kernel, $from_k from it"
+fi
 t0=$(date +%s%N)
 bgp_start_helper
 
@@ -164,6 +178,8 @@ start_srv6d pe1 "$WORK/saved.json"
 after=$(bgp_routes)
 [[ $after == "$before" ]] || fail "routes after the srv6d restart: '$after', before '$before'"
 [[ $(bgp_our_sid) == "$OUR_SID" ]] || fail "our SID after the restart: $(bgp_our_sid)"
+# over the WAN port the session went down with srv6d's host interface
+[[ $BGP_LINK == wan ]] && bgp_wait_established 60
 wait_until '[[ $(bgp_helper_get sessions.srv6d_connects) -ge 2 ]]' 15 0.2 ||
 	fail "srv6-bgp did not reconnect to srv6d"
 bgp_wait_helper_synced 20

@@ -22,8 +22,23 @@
 # shell, not from a $(...) subshell (bg_stop waits for its child).
 
 # ---- control link and BGP parameters
-PE1_BGP=2001:db8:0:ff::1
-PE2_BGP=2001:db8:0:ff::2
+# BGP_LINK=control (default): iBGP on the separate control link below.
+# BGP_LINK=wan: iBGP between the WAN addresses, as in seed 000; srv6d gives
+# its wan0 port a host interface (port key "host_if"), a kernel TAP named
+# wan0 in pe1 that holds the port's address and gets the TCP srv6d does not
+# serve, so gobgpd's session rides on the port srv6d forwards on.
+BGP_LINK=${BGP_LINK:-control}
+case $BGP_LINK in
+control)
+	PE1_BGP=2001:db8:0:ff::1
+	PE2_BGP=2001:db8:0:ff::2
+	;;
+wan)
+	PE1_BGP=$PE1_WAN
+	PE2_BGP=$PE2_WAN
+	;;
+*) fail "BGP_LINK must be control or wan, not '$BGP_LINK'" ;;
+esac
 BGP_AS=65513
 BGP_PASSWORD=CorrectHorseBatteryStable
 PE1_RID=10.1.1.1
@@ -73,7 +88,7 @@ bgp_srv6d_config() {
     {"name": "ce0", "device": "net_af_packet0,iface=veth-pe1-ce", "vrf": "$VRF",
      "addresses": ["$PE1_CE_V4/24", "$PE1_CE_V6/64"]},
     {"name": "wan0", "device": "net_af_packet1,iface=veth-pe1-wan", "vrf": "default",
-     "addresses": ["$PE1_WAN/64"]}
+     "addresses": ["$PE1_WAN/64"]$([[ $BGP_LINK == wan ]] && printf ', "host_if": "wan0"')}
   ],
   "encap": {"source": "$PE1_WAN", "hop_limit": 64},
   "locators": [{"name": "$BGP_LOCATOR", "prefix": "$PE1_LOC",
@@ -316,7 +331,7 @@ bgp_pe2_kernel() {
 	router_sysctls pe2
 	ifaddr pe2 veth-pe2-wan "$PE2_WAN/64"
 	ifaddr pe2 veth-pe2-ce "$PE2_CE_V4/24" "$PE2_CE_V6/64"
-	ifaddr pe2 veth-pe2-bgp "$PE2_BGP/64"
+	[[ $BGP_LINK == wan ]] || ifaddr pe2 veth-pe2-bgp "$PE2_BGP/64"
 	nsx pe2 ip sr tunsrc set "$PE2_WAN"
 	nsx pe2 ip -6 route add "$PE1_LOC" via "$PE1_WAN" dev veth-pe2-wan
 }
@@ -407,7 +422,7 @@ bgp_l3vpn_up() {
 	veth_add ce1 veth-ce1 pe1 veth-pe1-ce
 	veth_add pe1 veth-pe1-wan pe2 veth-pe2-wan
 	veth_add pe2 veth-pe2-ce ce2 veth-ce2
-	veth_add pe1 veth-pe1-bgp pe2 veth-pe2-bgp
+	[[ $BGP_LINK == wan ]] || veth_add pe1 veth-pe1-bgp pe2 veth-pe2-bgp
 
 	ifaddr ce1 veth-ce1 "$CE1_V4/24" "$CE1_V6/64"
 	nsx ce1 ip route add default via "$PE1_CE_V4"
@@ -422,7 +437,7 @@ bgp_l3vpn_up() {
 
 	kernel_quiet pe1 veth-pe1-ce
 	kernel_quiet pe1 veth-pe1-wan
-	ifaddr pe1 veth-pe1-bgp "$PE1_BGP/64"
+	[[ $BGP_LINK == wan ]] || ifaddr pe1 veth-pe1-bgp "$PE1_BGP/64"
 	bgp_srv6d_config "$WORK/pe1.json"
 	start_srv6d pe1 "$WORK/pe1.json"
 
