@@ -8,9 +8,14 @@
 # routes and SIDs over iBGP (TCP-MD5, VPNv4 + VPNv6, extended next hop).
 #
 #   CE1 ---- PE1: srv6d ======= SRv6 over IPv6 (WAN) ======= PE2: Linux ---- CE2
-#   172.16.10.2   gobgpd ----- iBGP (control link) --------- FRR bgpd   172.16.20.2
-#   2001:db8:1::2 srv6-bgp     2001:db8:0:ff::1 / ::2        zebra      2001:db8:2::2
+#   172.16.10.2   gobgpd ----- iBGP over the same WAN ------ FRR bgpd   172.16.20.2
+#   2001:db8:1::2 srv6-bgp     2001:db8:0:12::1 / ::2        zebra      2001:db8:2::2
 #                 locator 2a0e:97c0:ae6:1001::/64  locator 2a0e:97c0:ae6:2001::/64
+#
+# As in seed 000, BGP runs between the WAN addresses: srv6d's wan0 port has a
+# host interface (port key host_if), a kernel TAP named wan0 with the port's
+# address, through which gobgpd's TCP session reaches the wire.
+# BGP_LINK=control runs it over a separate control link instead.
 #
 # Run as root on Debian 12:   sudo tools/demo.sh [--static]
 # It builds srv6d if needed (tools/deps.sh, meson, ninja), reserves hugepages
@@ -96,6 +101,7 @@ if [[ -z ${SRV6D_EAL:-} ]]; then
 fi
 
 # ---- the topology helpers of the end-to-end tests
+BGP_LINK=${BGP_LINK:-wan}
 . "$REPO/tests/e2e/lib.sh"
 . "$REPO/tests/e2e/bgp_topo.sh"
 . "$REPO/tests/e2e/bgp_lib.sh"
