@@ -208,7 +208,7 @@ static const char base_config[] =
 	"{"
 	"\"ports\": ["
 	" {\"name\": \"wan0\", \"device\": \"net_null0\", \"mtu\": 1500, \"vrf\": \"default\","
-	"  \"addresses\": [\"2001:db8:0:1::1/64\"]},"
+	"  \"addresses\": [\"2001:db8:0:1::1/64\"], \"host_if\": \"wan0\"},"
 	" {\"name\": \"ce0\", \"device\": \"net_null1\", \"mtu\": 9000, \"vrf\": \"L3VPN-1\","
 	"  \"addresses\": [\"172.16.10.1/24\", \"2001:db8:1::1/64\"], \"mac\": "
 	"\"02:00:00:00:0c:01\"}"
@@ -901,6 +901,20 @@ static const struct bad_file bad_files[] = {
 	 "\"d1\"}]}",
 	 "ports[1]"},
 	{"{\"ports\": [{\"name\": \"p0\", \"device\": \"broken0\"}]}", "ports[0].device"},
+	// host interfaces: a kernel interface name, unique
+	{"{\"ports\": [{\"name\": \"p0\", \"device\": \"d0\", \"host_if\": \"\"}]}",
+	 "ports[0].host_if"},
+	{"{\"ports\": [{\"name\": \"p0\", \"device\": \"d0\", \"host_if\": \"0123456789abcdef\"}]}",
+	 "ports[0].host_if"},
+	{"{\"ports\": [{\"name\": \"p0\", \"device\": \"d0\", \"host_if\": \"wan 0\"}]}",
+	 "ports[0].host_if"},
+	{"{\"ports\": [{\"name\": \"p0\", \"device\": \"d0\", \"host_if\": \"a/b\"}]}",
+	 "ports[0].host_if"},
+	{"{\"ports\": [{\"name\": \"p0\", \"device\": \"d0\", \"host_if\": 7}]}",
+	 "ports[0].host_if"},
+	{"{\"ports\": [{\"name\": \"p0\", \"device\": \"d0\", \"host_if\": \"h0\"}, "
+	 "{\"name\": \"p1\", \"device\": \"d1\", \"host_if\": \"h0\"}]}",
+	 "ports[1].host_if"},
 	{"{\"ports\": [{\"name\": \"p0\", \"device\": \"d0\", \"addresses\": "
 	 "[\"2001:db8::1/64\"]}],"
 	 " \"routes\": [{\"prefix\": \"10.0.0.0/8\", \"nexthops\": [{\"type\": \"blackhole\"}]},"
