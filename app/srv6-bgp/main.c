@@ -33,6 +33,7 @@
 
 #include "bgp_export.h"
 #include "bgp_import.h"
+#include "clock.h"
 #include "gobgp_client.h"
 #include "gobgp_codec.h"
 #include "hmap.h"
@@ -71,11 +72,6 @@ struct locator {
 struct peer {
 	char addr[ADDR_STRLEN];
 	int state; // Apipb__PeerState__SessionState
-};
-
-struct held_withdraw {
-	struct bgp_vpn_path p;
-	long at;
 };
 
 struct counters {
@@ -119,8 +115,6 @@ struct helper {
 	struct hmap own; // own_route by (vrf, prefix)
 	struct own_route *own_items;
 	size_t n_own;
-	struct held_withdraw *held; // withdraws not applied yet (see hold_withdraw)
-	size_t n_held, cap_held;
 	int stats_fd;
 	struct counters c;
 	long started;
@@ -155,15 +149,6 @@ lg(int level, const char *fmt, ...)
 #define LOG_WARN 1
 #define LOG_INFO 2
 #define LOG_DEBUG 3
-
-static long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
 
 static void
 set_error(struct helper *h, const char *fmt, ...)
@@ -960,67 +945,6 @@ remember_local(struct helper *h, const struct bgp_vpn_path *p)
 	h->locals[h->n_locals++] = *p;
 }
 
-// The import RIB's path key: one best path per RD:prefix (bgp_import.h).
-static bool
-same_path_key(const struct bgp_vpn_path *a, const struct bgp_vpn_path *b)
-{
-	return a->family == b->family && bgp_rdrt_equal(&a->rd, &b->rd) &&
-	       prefix_equal(&a->prefix, &b->prefix);
-}
-
-// gobgpd, when it stops, withdraws every path of its peers on the watch
-// stream just before closing it. Applying those would empty the VRFs for the
-// length of the restart, so a withdraw waits withdraw_hold_ms: if the stream
-// goes down meanwhile, the path is kept (stale, as graceful restart wants).
-static void
-hold_withdraw(struct helper *h, const struct bgp_vpn_path *p)
-{
-	enum bgp_reject reason;
-
-	if (h->o.withdraw_hold_ms > 0 && h->n_held == h->cap_held) {
-		size_t cap = h->cap_held ? h->cap_held * 2 : 64;
-		struct held_withdraw *n = realloc(h->held, cap * sizeof(*n));
-		if (n != NULL) {
-			h->held = n;
-			h->cap_held = cap;
-		}
-	}
-	if (h->o.withdraw_hold_ms == 0 || h->n_held == h->cap_held) {
-		bgp_import_apply(h->im, p, &reason); // no hold, or no memory for it
-		return;
-	}
-	h->held[h->n_held++] = (struct held_withdraw){*p, now_ms()};
-}
-
-// An announce after a withdraw of the same path cancels the withdraw.
-static void
-cancel_held(struct helper *h, const struct bgp_vpn_path *p)
-{
-	for (size_t i = 0; i < h->n_held; i++) {
-		if (same_path_key(&h->held[i].p, p)) {
-			memmove(&h->held[i], &h->held[i + 1],
-				(h->n_held - i - 1) * sizeof(h->held[0]));
-			h->n_held--;
-			i--;
-		}
-	}
-}
-
-static void
-apply_held(struct helper *h, bool all)
-{
-	long now = now_ms();
-	size_t i = 0;
-	enum bgp_reject reason;
-
-	while (i < h->n_held && (all || now - h->held[i].at >= h->o.withdraw_hold_ms))
-		bgp_import_apply(h->im, &h->held[i++].p, &reason);
-	if (i > 0) {
-		memmove(h->held, h->held + i, (h->n_held - i) * sizeof(h->held[0]));
-		h->n_held -= i;
-	}
-}
-
 static void
 on_path(struct helper *h, const Apipb__Path *pp)
 {
@@ -1046,12 +970,16 @@ on_path(struct helper *h, const Apipb__Path *pp)
 		return;
 	}
 	if (p.withdraw) {
-		hold_withdraw(h, &p);
+		// gobgpd, when it stops, withdraws every path of its peers on the
+		// watch stream just before closing it: a withdraw waits
+		// withdraw_hold_ms, and is dropped if the stream goes down by then
+		// (the path stays, stale, as graceful restart wants).
+		if (h->o.withdraw_hold_ms == 0 ||
+		    bgp_import_hold_withdraw(h->im, &p, (uint64_t)now_ms()) < 0)
+			bgp_import_apply(h->im, &p, &reason);
 		lg(LOG_DEBUG, "withdraw %s", path_str(&p, buf, sizeof(buf)));
 		return;
 	}
-	if (h->n_held > 0)
-		cancel_held(h, &p);
 	if (bgp_import_apply(h->im, &p, &reason) < 0)
 		lg(LOG_WARN, "path %s refused: %s (%s)", path_str(&p, buf, sizeof(buf)),
 		   bgp_reject_name(reason), bgp_reject_text(reason));
@@ -1114,11 +1042,11 @@ on_watch(struct helper *h)
 			if (h->gobgp_up)
 				h->gobgp_down_at = now_ms();
 			h->gobgp_up = false;
-			if (h->n_held > 0) {
+			size_t kept = bgp_import_drop_held(h->im);
+			if (kept > 0) {
 				lg(LOG_INFO, "%zu withdraws came as gobgpd went away: paths kept",
-				   h->n_held);
-				h->c.withdraws_kept += h->n_held;
-				h->n_held = 0;
+				   kept);
+				h->c.withdraws_kept += kept;
 			}
 			break;
 		case WATCH_MESSAGE:
@@ -1138,10 +1066,11 @@ check_timers(struct helper *h)
 {
 	long now = now_ms();
 
-	if (h->gobgp_up && h->n_held > 0)
-		apply_held(h, false);
+	if (h->gobgp_up && bgp_import_n_held(h->im) > 0)
+		bgp_import_apply_held(h->im, (uint64_t)now, (uint64_t)h->o.withdraw_hold_ms);
 	if (h->gobgp_up && !h->settled) {
-		bool quiet = h->n_held == 0 && now - h->last_table_event >= h->o.settle_ms &&
+		bool quiet = bgp_import_n_held(h->im) == 0 &&
+			     now - h->last_table_event >= h->o.settle_ms &&
 			     now - h->gobgp_up_at >= h->o.settle_ms;
 		bool gr_over = now - h->gobgp_up_at >= (long)h->o.gr_time_s * 1000;
 		if ((quiet && peers_established(h)) || gr_over) {
@@ -1204,7 +1133,7 @@ stats_json(const struct helper *h)
 	put(im, "route_errors", h->c.route_errors);
 	put(im, "stale_swept", h->c.stale_swept);
 	put(im, "gr_flushes", h->c.gr_flushes);
-	put(im, "withdraws_held", h->n_held);
+	put(im, "withdraws_held", bgp_import_n_held(h->im));
 	put(im, "withdraws_kept", h->c.withdraws_kept);
 	put(ex, "announced", es->announced);
 	put(ex, "adds", es->adds);
@@ -1619,7 +1548,6 @@ main(int argc, char **argv)
 	bgp_import_free(h->im);
 	bgp_export_free(h->ex);
 	free(h->locals);
-	free(h->held);
 	hmap_free(&h->own);
 	free(h->own_items);
 	free(stats_path);

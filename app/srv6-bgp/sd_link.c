@@ -14,6 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
+
 void
 sd_link_init(struct sd_link *l)
 {
@@ -58,15 +60,6 @@ sd_link_close(struct sd_link *l)
 		close(l->fd);
 	l->fd = -1;
 	l->len = 0;
-}
-
-static long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
 static int

@@ -47,8 +47,15 @@ struct reach_entry {
 	bool reachable;
 };
 
+struct held_withdraw {
+	struct bgp_vpn_path p;
+	uint64_t at;
+};
+
 struct bgp_import {
 	struct hmap paths;
+	struct held_withdraw *held; // oldest first
+	size_t n_held, cap_held;
 	struct hmap routes;
 	struct hmap reach;
 	struct imp_route *dirty_head;
@@ -351,6 +358,70 @@ path_attach(struct bgp_import *im, struct imp_path *ip, const unsigned int *vrf_
 	return 0;
 }
 
+static void
+held_cancel(struct bgp_import *im, const struct bgp_vpn_path *p)
+{
+	size_t j = 0;
+
+	for (size_t i = 0; i < im->n_held; i++)
+		if (!path_same_key(&im->held[i].p, p))
+			im->held[j++] = im->held[i];
+	im->n_held = j;
+}
+
+int
+bgp_import_hold_withdraw(struct bgp_import *im, const struct bgp_vpn_path *p, uint64_t now_ms)
+{
+	if (im->n_held == im->cap_held) {
+		size_t cap = im->cap_held ? im->cap_held * 2 : 64;
+		struct held_withdraw *n = realloc(im->held, cap * sizeof(*n));
+		if (n == NULL)
+			return -ENOMEM;
+		im->held = n;
+		im->cap_held = cap;
+	}
+	im->held[im->n_held++] = (struct held_withdraw){*p, now_ms};
+	return 0;
+}
+
+size_t
+bgp_import_apply_held(struct bgp_import *im, uint64_t now_ms, uint64_t hold_ms)
+{
+	enum bgp_reject reason;
+	size_t i = 0;
+
+	while (i < im->n_held && now_ms - im->held[i].at >= hold_ms)
+		i++;
+	// Apply after taking them out: apply() cancels held withdraws of its key.
+	struct held_withdraw *due = i > 0 ? malloc(i * sizeof(*due)) : NULL;
+	if (i > 0 && due == NULL)
+		return 0;
+	if (i > 0) {
+		memcpy(due, im->held, i * sizeof(*due));
+		memmove(im->held, im->held + i, (im->n_held - i) * sizeof(im->held[0]));
+		im->n_held -= i;
+	}
+	for (size_t k = 0; k < i; k++)
+		bgp_import_apply(im, &due[k].p, &reason);
+	free(due);
+	return i;
+}
+
+size_t
+bgp_import_drop_held(struct bgp_import *im)
+{
+	size_t n = im->n_held;
+
+	im->n_held = 0;
+	return n;
+}
+
+size_t
+bgp_import_n_held(const struct bgp_import *im)
+{
+	return im->n_held;
+}
+
 int
 bgp_import_apply(struct bgp_import *im, const struct bgp_vpn_path *p, enum bgp_reject *reason)
 {
@@ -365,6 +436,8 @@ bgp_import_apply(struct bgp_import *im, const struct bgp_vpn_path *p, enum bgp_r
 		return 0;
 	}
 	im->st.updates++;
+	if (im->n_held > 0)
+		held_cancel(im, p);
 	if (path_check(im, p, sid, reason) < 0) {
 		im->st.rejected[*reason]++;
 		if (ip != NULL)
@@ -762,5 +835,6 @@ bgp_import_free(struct bgp_import *im)
 	hmap_free(&im->reach);
 	free(im->vrfs);
 	free(im->locals);
+	free(im->held);
 	free(im);
 }

@@ -81,6 +81,19 @@ void bgp_import_set_shadow(struct bgp_import *im, bgp_shadow_fn fn, void *ctx);
 // added later gets it. A withdraw of an unknown path is not an error.
 int bgp_import_apply(struct bgp_import *im, const struct bgp_vpn_path *p, enum bgp_reject *reason);
 
+// Withdraws that wait before they are applied (srv6-bgp --withdraw-hold):
+// a speaker that shuts down withdraws everything just before it goes, and
+// those withdraws must not empty the VRFs. An announce of the same key
+// cancels a waiting withdraw.
+int bgp_import_hold_withdraw(struct bgp_import *im, const struct bgp_vpn_path *p, uint64_t now_ms);
+// Applies the waiting withdraws that came hold_ms or more before now_ms
+// (all of them with hold_ms 0); returns how many.
+size_t bgp_import_apply_held(struct bgp_import *im, uint64_t now_ms, uint64_t hold_ms);
+// Drops the waiting withdraws (the speaker went away: its paths stay);
+// returns how many.
+size_t bgp_import_drop_held(struct bgp_import *im);
+size_t bgp_import_n_held(const struct bgp_import *im);
+
 // Removes the path with p's key, if held, without counting a withdraw (the
 // speaker sent a version of it that could not even be decoded). Returns
 // whether one was removed.

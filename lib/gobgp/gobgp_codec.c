@@ -661,20 +661,31 @@ pack_message(const ProtobufCMessage *m, uint8_t **buf, size_t *len)
 	return 0;
 }
 
-int
-gobgp_encode_add_path(const struct bgp_vpn_path *p, uint8_t **buf, size_t *len)
+// AddPathRequest (announce) or DeletePathRequest (withdraw) on the global
+// table for one path.
+static int
+encode_path_request(const struct bgp_vpn_path *p, bool withdraw, uint8_t **buf, size_t *len)
 {
 	struct path_parts *x = calloc(1, sizeof(*x));
-	Apipb__AddPathRequest req;
 	int rc;
 
 	if (x == NULL)
 		return -ENOMEM;
 	if ((rc = encode_path(x, p)) == 0) {
-		apipb__add_path_request__init(&req);
-		req.table_type = APIPB__TABLE_TYPE__GLOBAL;
-		req.path = &x->path;
-		rc = pack_message(&req.base, buf, len);
+		if (withdraw) {
+			Apipb__DeletePathRequest req;
+			apipb__delete_path_request__init(&req);
+			req.table_type = APIPB__TABLE_TYPE__GLOBAL;
+			req.family = &x->family;
+			req.path = &x->path;
+			rc = pack_message(&req.base, buf, len);
+		} else {
+			Apipb__AddPathRequest req;
+			apipb__add_path_request__init(&req);
+			req.table_type = APIPB__TABLE_TYPE__GLOBAL;
+			req.path = &x->path;
+			rc = pack_message(&req.base, buf, len);
+		}
 	}
 	parts_clear(x);
 	free(x);
@@ -682,24 +693,15 @@ gobgp_encode_add_path(const struct bgp_vpn_path *p, uint8_t **buf, size_t *len)
 }
 
 int
+gobgp_encode_add_path(const struct bgp_vpn_path *p, uint8_t **buf, size_t *len)
+{
+	return encode_path_request(p, false, buf, len);
+}
+
+int
 gobgp_encode_delete_path(const struct bgp_vpn_path *p, uint8_t **buf, size_t *len)
 {
-	struct path_parts *x = calloc(1, sizeof(*x));
-	Apipb__DeletePathRequest req;
-	int rc;
-
-	if (x == NULL)
-		return -ENOMEM;
-	if ((rc = encode_path(x, p)) == 0) {
-		apipb__delete_path_request__init(&req);
-		req.table_type = APIPB__TABLE_TYPE__GLOBAL;
-		req.family = &x->family;
-		req.path = &x->path;
-		rc = pack_message(&req.base, buf, len);
-	}
-	parts_clear(x);
-	free(x);
-	return rc;
+	return encode_path_request(p, true, buf, len);
 }
 
 int

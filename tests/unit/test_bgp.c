@@ -1947,6 +1947,46 @@ test_import_remove_not_a_withdraw(void)
 	bgp_import_free(im);
 }
 
+// Withdraws wait hold_ms; a speaker going away drops them; an announce of the
+// same key cancels one.
+static void
+test_import_withdraw_hold(void)
+{
+	struct bgp_import *im = import_ab();
+	struct bgp_vpn_path p1 = plain_path("172.16.10.0/24", "2001:db8:0:ff::3", 1, SID_P2, 101);
+	struct bgp_vpn_path p2 = plain_path("172.16.20.0/24", "2001:db8:0:ff::3", 1, SID_P2, 101);
+	json_t *out;
+	size_t n;
+
+	CU_ASSERT(apply(im, p1) == 0 && apply(im, p2) == 0);
+	out = drain(im, 100, &n);
+	CU_ASSERT(n == 2);
+	json_decref(out);
+	// held at t=1000: nothing at 1299, applied at 1300 with a hold of 300
+	struct bgp_vpn_path w1 = withdraw_of(p1), w2 = withdraw_of(p2);
+	CU_ASSERT(bgp_import_hold_withdraw(im, &w1, 1000) == 0);
+	CU_ASSERT(bgp_import_hold_withdraw(im, &w2, 1100) == 0);
+	CU_ASSERT(bgp_import_n_held(im) == 2);
+	CU_ASSERT(bgp_import_apply_held(im, 1299, 300) == 0);
+	CU_ASSERT(bgp_import_stats(im)->paths == 2);
+	CU_ASSERT(bgp_import_apply_held(im, 1300, 300) == 1);
+	CU_ASSERT(bgp_import_stats(im)->paths == 1 && bgp_import_n_held(im) == 1);
+	// p2 announced again before its withdraw is due: the withdraw is gone
+	CU_ASSERT(apply(im, p2) == 0);
+	CU_ASSERT(bgp_import_n_held(im) == 0);
+	CU_ASSERT(bgp_import_apply_held(im, 5000, 300) == 0);
+	CU_ASSERT(bgp_import_stats(im)->paths == 1);
+	out = drain(im, 100, &n);
+	CU_ASSERT(n == 1 && find_req(out, "route.del", "A", "172.16.10.0/24") != NULL);
+	json_decref(out);
+	// the speaker goes away with a withdraw pending: dropped, the path stays
+	CU_ASSERT(bgp_import_hold_withdraw(im, &w2, 6000) == 0);
+	CU_ASSERT(bgp_import_drop_held(im) == 1);
+	CU_ASSERT(bgp_import_apply_held(im, 99999, 300) == 0);
+	CU_ASSERT(bgp_import_stats(im)->paths == 1);
+	bgp_import_free(im);
+}
+
 static const struct {
 	const char *name;
 	CU_TestFunc fn;
@@ -2003,6 +2043,7 @@ static const struct {
 	{"export want replaces same key", test_export_want_replaces_same_key},
 	{"import shadowed by a static route", test_import_shadowed_by_static},
 	{"import remove is not a withdraw", test_import_remove_not_a_withdraw},
+	{"import withdraw hold", test_import_withdraw_hold},
 	{"SID structure checked without transposition",
 	 test_sid_structure_checked_without_transposition},
 };
