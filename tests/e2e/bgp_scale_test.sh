@@ -10,7 +10,7 @@
 #           bgpd -> zebra -> PE2's kernel FIB (FRR's own pipeline, the
 #           reference: measured until `ip route` shows N encap seg6 routes)
 # A sample of the imported routes is checked with route.get (FRR's SID as next
-# hop). The numbers go to the log and to $BGP_SCALE_REPORT when set.
+# hop), and one of them, a host on CE2, with a ping from CE1. The numbers go to the log and to $BGP_SCALE_REPORT when set.
 #   bgp_scale_test.sh [N]        (default 5000)
 . "$(dirname "$0")/lib.sh"
 . "$E2E_DIR/bgp_topo.sh"
@@ -37,6 +37,12 @@ base=$(bgp_route_count)
 [[ $base == 2 ]] || fail "expected FRR's 2 routes before the scale test, got $base: $(bgp_routes)"
 FRR_SID4=$(bgp_pe2_sid ipv4)
 
+# One of the announced prefixes is a host on CE2, so that a ping checks that
+# a route learnt in the burst forwards (PE2's End.DX4 delivers to CE2).
+PROBE4=10.100.0.7
+nsx ce2 ip addr add "$PROBE4/32" dev lo
+bgp_pe2_install_sids >/dev/null
+
 section "import: FRR announces $N VPNv4 prefixes"
 t0=$(date +%s%N)
 bgp_scale_announce "$N" network >/dev/null
@@ -51,6 +57,9 @@ for a in 10.100.0.0 10.100.0.7 10.100.$(((N - 1) / 256)).$(((N - 1) % 256)); do
 	grep -q "\"$FRR_SID4\"" <<<"$out" || fail "route.get $a: $out (want next hop $FRR_SID4)"
 done
 log "route.get: 3 sampled prefixes point at FRR's SID $FRR_SID4"
+ping_warm ce1 "$PROBE4" 10
+ping_ok ce1 "$PROBE4" 3 0.2
+log "CE1 reaches $PROBE4 on CE2 through a route of the burst"
 bgp_helper_stats | $PY -c 'import json,sys; s=json.load(sys.stdin); print("helper import:", json.dumps(s["import"]))' >&2
 
 section "import: FRR withdraws them"
