@@ -360,7 +360,6 @@ on_sd_event(void *ctx, json_t *msg)
 	struct helper *h = ctx;
 	json_t *p = json_object_get(msg, "params");
 	const char *topic = json_string_value(json_object_get(p, "topic"));
-	const char *action = json_string_value(json_object_get(p, "action"));
 	const char *vrf = json_string_value(json_object_get(p, "vrf"));
 	json_t *route = json_object_get(p, "route");
 	const char *owner = json_string_value(json_object_get(route, "owner"));
@@ -389,5 +388,4 @@ on_sd_event(void *ctx, json_t *msg)
 	}
 	if (h->export_dirty && h->export_due == 0)
 		h->export_due = now_ms() + 100; // coalesce a burst of events
-	(void)action;
 }
