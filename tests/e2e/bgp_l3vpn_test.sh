@@ -31,7 +31,9 @@ bgp_session_md5 >/dev/null || fail "the BGP session has no TCP-MD5 key"
 if [[ $BGP_LINK == wan ]]; then
 	# BGP rides on srv6d's WAN port: the kernel sees it through the host
 	# interface wan0, which holds the port's address
-	nsx pe1 ip -6 addr show dev wan0 | grep -q "$PE1_WAN/64" ||
+	# (grep on a captured output: with pipefail, grep -q in a pipe can fail
+	# the pipe when the writer gets SIGPIPE)
+	grep -q "$PE1_WAN/64" <<<"$(nsx pe1 ip -6 addr show dev wan0)" ||
 		fail "host interface wan0 lacks $PE1_WAN: $(nsx pe1 ip addr show dev wan0)"
 	host=$(rpc port.list | $PY -c '
 import json, sys
@@ -97,10 +99,10 @@ check_wire "$WORK/wan.pcap" --label "PE2 -> PE1 (Linux, our End.DT46)" --src "$P
 section "withdraw on FRR: $CE2_NET4 leaves route.list, then comes back"
 t0=$(date +%s%N)
 bgp_frr_network del 4 "$CE2_NET4"
-wait_until "! bgp_routes | grep -q '^$CE2_NET4 '" 15 0.05 ||
+wait_until "! grep -q '^$CE2_NET4 ' <<<\"\$(bgp_routes)\"" 15 0.05 ||
 	fail "$CE2_NET4 still in srv6d after FRR withdrew it: $(bgp_routes)"
 log "withdrawn in srv6d after $((($(date +%s%N) - t0) / 1000000)) ms"
-bgp_routes | grep -q "^$CE2_NET6 $FRR_SID6\$" || fail "the IPv6 route went too: $(bgp_routes)"
+grep -q "^$CE2_NET6 $FRR_SID6\$" <<<"$(bgp_routes)" || fail "the IPv6 route went too: $(bgp_routes)"
 t0=$(date +%s%N)
 bgp_frr_network add 4 "$CE2_NET4"
 wait_until '[[ "$(bgp_routes)" == "$want_routes" ]]' 15 0.05 ||
@@ -112,7 +114,7 @@ section "route targets: FRR exports IPv6 with an RT no VRF of ours imports"
 rej0=$(bgp_helper_get rejected.no_vrf)
 bgp_frr_vtysh "configure terminal" "router bgp $BGP_AS" "address-family ipv6 unicast" \
 	"rt vpn export 65513:999" "end" >/dev/null
-wait_until "! bgp_routes | grep -q '^$CE2_NET6 '" 15 0.05 ||
+wait_until "! grep -q '^$CE2_NET6 ' <<<\"\$(bgp_routes)\"" 15 0.05 ||
 	fail "$CE2_NET6 still in srv6d with RT 65513:999: $(bgp_routes)"
 [[ $(bgp_helper_get rejected.no_vrf) -gt $rej0 ]] || fail "no_vrf not counted: $(bgp_helper_get rejected)"
 log "RT 65513:999: $CE2_NET6 left VRF $VRF, counted no_vrf ($(bgp_helper_get rejected.no_vrf))"

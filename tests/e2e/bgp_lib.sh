@@ -84,7 +84,7 @@ for s in json.load(sys.stdin).get("result", []):
 
 # bgp_frr_has PFX4|6 PREFIX SID: PE2's kernel routes PREFIX into SRv6 toward SID
 bgp_frr_has() {
-	bgp_frr_route "$1" "$2" | grep -q "encap seg6 mode encap segs 1 \[ $3 \]"
+	[[ $(bgp_frr_route "$1" "$2") == *"encap seg6 mode encap segs 1 [ $3 ]"* ]]
 }
 
 # bgp_frr_network add|del 4|6 PREFIX: a "network" statement on FRR (the

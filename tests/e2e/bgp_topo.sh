@@ -287,8 +287,16 @@ bgp_start_frr() {
 # "sid vpn export" is a no-op, "no sid vpn export" answers "It's not
 # implemented"). So: wait for the chunk, then "no export vpn" / "export vpn"
 # in each family that has no SID yet; returns when both have one.
+# _bgp_frr_has_chunk: bgpd lists a locator chunk ("locator_chunks:" then "- ...")
+_bgp_frr_has_chunk() {
+	local t
+	t=$(bgp_frr_vtysh 'show bgp segment-routing srv6')
+	t=$(grep -A1 '^locator_chunks:' <<<"$t")
+	[[ $t == *$'\n- '* ]]
+}
+
 bgp_frr_kick_sids() {
-	wait_until "bgp_frr_vtysh 'show bgp segment-routing srv6' | grep -A1 '^locator_chunks:' | grep -q '^- '" 20 0.1 ||
+	wait_until _bgp_frr_has_chunk 20 0.1 ||
 		fail "bgpd got no SRv6 locator chunk from zebra in 20 s"
 	local fam af
 	for fam in ipv4 ipv6; do
