@@ -89,18 +89,10 @@ struct own_route {
 	struct ip_prefix p;
 };
 
-static uint32_t
-own_hash(const char *vrf, const struct ip_prefix *p)
-{
-	uint32_t hsh = hmap_hash_bytes(vrf, strlen(vrf), p->len);
-
-	return hmap_hash_bytes(p->addr.bytes, 16, hsh ^ p->addr.family);
-}
-
 static bool
 own_route_find(const struct helper *h, const char *vrf, const struct ip_prefix *p)
 {
-	for (struct hmap_node *n = hmap_first_hash(&h->own, own_hash(vrf, p)); n != NULL;
+	for (struct hmap_node *n = hmap_first_hash(&h->own, bgp_vrf_prefix_hash(vrf, p)); n != NULL;
 	     n = hmap_next_same(n)) {
 		const struct own_route *r = hmap_entry(n, struct own_route, node);
 		if (strcmp(r->vrf, vrf) == 0 && prefix_equal(&r->p, p))
@@ -172,7 +164,8 @@ refresh_own_routes(struct helper *h, bool *changed)
 	h->n_own = n;
 	hmap_init(&h->own, n);
 	for (size_t i = 0; i < n; i++)
-		hmap_insert(&h->own, &items[i].node, own_hash(items[i].vrf, &items[i].p));
+		hmap_insert(&h->own, &items[i].node,
+			    bgp_vrf_prefix_hash(items[i].vrf, &items[i].p));
 	return 0;
 }
 
@@ -242,7 +235,7 @@ run_export(struct helper *h)
 	if (!h->sd_up)
 		return;
 	if (refresh_own_routes(h, &own_changed) < 0) {
-		h->export_due = now_ms() + 1000;
+		h->export_due = rpc_now_ms() + 1000;
 		return;
 	}
 	if (own_changed)
@@ -267,7 +260,7 @@ run_export(struct helper *h)
 	}
 	if (!ok) {
 		// Keep what is announced (a partial set would withdraw good paths).
-		h->export_due = now_ms() + 1000;
+		h->export_due = rpc_now_ms() + 1000;
 		return;
 	}
 	h->export_dirty = false;
@@ -275,7 +268,7 @@ run_export(struct helper *h)
 		return; // announced on the next WATCH_UP
 	if (bgp_export_commit(h->ex, export_path, h) > 0) {
 		h->export_dirty = true;
-		h->export_due = now_ms() + 1000;
+		h->export_due = rpc_now_ms() + 1000;
 		return;
 	}
 	h->export_done_since_up = true;

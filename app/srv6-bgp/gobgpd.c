@@ -146,7 +146,7 @@ on_path(struct helper *h, const Apipb__Path *pp)
 		// withdraw_hold_ms, and is dropped if the stream goes down by then
 		// (the path stays, stale, as graceful restart wants).
 		if (h->o.withdraw_hold_ms == 0 ||
-		    bgp_import_hold_withdraw(h->im, &p, (uint64_t)now_ms()) < 0)
+		    bgp_import_hold_withdraw(h->im, &p, (uint64_t)rpc_now_ms()) < 0)
 			bgp_import_apply(h->im, &p, &reason);
 		lg(LOG_DEBUG, "withdraw %s", path_str(&p, buf, sizeof(buf)));
 		return;
@@ -170,7 +170,7 @@ on_watch_message(struct helper *h, const struct watch_item *it)
 	if (r->event_case == APIPB__WATCH_EVENT_RESPONSE__EVENT_TABLE && r->table != NULL) {
 		for (size_t i = 0; i < r->table->n_paths; i++)
 			on_path(h, r->table->paths[i]);
-		h->last_table_event = now_ms();
+		h->last_table_event = rpc_now_ms();
 	} else if (r->event_case == APIPB__WATCH_EVENT_RESPONSE__EVENT_PEER && r->peer != NULL) {
 		peer_event(h, r->peer->peer);
 	}
@@ -188,14 +188,14 @@ on_watch(struct helper *h)
 		case WATCH_UP:
 			h->gobgp_up = true;
 			h->settled = false;
-			h->gobgp_up_at = h->last_table_event = now_ms();
+			h->gobgp_up_at = h->last_table_event = rpc_now_ms();
 			h->c.gobgp_connects++;
 			h->n_locals = 0;
 			bgp_import_mark_stale(h->im);
 			bgp_export_forget(h->ex);
 			h->export_done_since_up = false;
 			h->export_dirty = true;
-			h->export_due = now_ms();
+			h->export_due = rpc_now_ms();
 			peers_refresh(h);
 			lg(LOG_INFO,
 			   "connected to gobgpd at %s (%u peers); %zu learnt paths "
@@ -211,7 +211,7 @@ on_watch(struct helper *h)
 					  h->o.gobgp, it->text, h->o.gr_time_s);
 			}
 			if (h->gobgp_up)
-				h->gobgp_down_at = now_ms();
+				h->gobgp_down_at = rpc_now_ms();
 			h->gobgp_up = false;
 			size_t kept = bgp_import_drop_held(h->im);
 			if (kept > 0) {
@@ -235,7 +235,7 @@ on_watch(struct helper *h)
 void
 check_timers(struct helper *h)
 {
-	long now = now_ms();
+	long now = rpc_now_ms();
 
 	if (h->gobgp_up && bgp_import_n_held(h->im) > 0)
 		bgp_import_apply_held(h->im, (uint64_t)now, (uint64_t)h->o.withdraw_hold_ms);

@@ -26,7 +26,6 @@
 
 #include "bgp_export.h"
 #include "bgp_import.h"
-#include "clock.h"
 #include "gobgp_client.h"
 #include "gobgp_codec.h"
 #include "hmap.h"

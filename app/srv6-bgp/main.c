@@ -215,7 +215,7 @@ main(int argc, char **argv)
 	sigaction(SIGUSR1, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	h->started = now_ms();
+	h->started = rpc_now_ms();
 	h->gobgp_down_at = h->started; // the graceful-restart clock runs until gobgpd is seen
 	sd_link_init(&h->rpc);
 	sd_link_init(&h->ev);
@@ -246,22 +246,22 @@ main(int argc, char **argv)
 	while (!stop_requested) {
 		struct pollfd fds[3] = {
 			{.fd = watch_fd(h->watch), .events = POLLIN},
-			{.fd = h->ev.fd, .events = POLLIN},
+			{.fd = sd_link_fd(&h->ev), .events = POLLIN},
 			{.fd = h->stats_fd, .events = POLLIN},
 		};
 		int timeout = 200;
 
 		if (h->export_due > 0) {
-			long d = h->export_due - now_ms();
+			long d = h->export_due - rpc_now_ms();
 			timeout = d <= 0 ? 0 : (d < timeout ? (int)d : timeout);
 		}
 		if (h->import_due > 0) {
-			long d = h->import_due - now_ms();
+			long d = h->import_due - rpc_now_ms();
 			timeout = d <= 0 ? 0 : (d < timeout ? (int)d : timeout);
 		}
 		if (poll(fds, 3, timeout) < 0 && errno != EINTR)
 			break;
-		if (!h->sd_up && now_ms() >= h->sd_retry_at)
+		if (!h->sd_up && rpc_now_ms() >= h->sd_retry_at)
 			sd_connect(h);
 		if (h->sd_up && fds[1].revents) {
 			if (sd_read_ready(&h->ev, on_sd_event, h) < 0)
@@ -290,7 +290,7 @@ main(int argc, char **argv)
 		// up to IMPORT_COALESCE_MS for a full batch, so that srv6d commits
 		// (and waits for a grace period) once per batch, not per update.
 		if (bgp_import_pending(h->im)) {
-			long now = now_ms();
+			long now = rpc_now_ms();
 			if (h->import_due == 0)
 				h->import_due = now + IMPORT_COALESCE_MS;
 			if (now >= h->import_due ||
@@ -300,10 +300,10 @@ main(int argc, char **argv)
 			}
 		}
 		maybe_sync_end(h);
-		if (h->export_dirty && h->export_due > 0 && now_ms() >= h->export_due)
+		if (h->export_dirty && h->export_due > 0 && rpc_now_ms() >= h->export_due)
 			run_export(h);
 		else if (h->export_dirty && h->export_due == 0)
-			h->export_due = now_ms() + 100;
+			h->export_due = rpc_now_ms() + 100;
 		if (fds[2].revents)
 			stats_serve(h);
 		if (dump_requested) {

@@ -4,191 +4,69 @@
 #include "sd_link.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <time.h>
-#include <unistd.h>
-
-#include "clock.h"
 
 void
 sd_link_init(struct sd_link *l)
 {
-	memset(l, 0, sizeof(*l));
-	l->fd = -1;
+	rpc_conn_init(&l->conn);
 	l->next_id = 1;
 }
 
 bool
 sd_link_is_open(const struct sd_link *l)
 {
-	return l->fd >= 0;
+	return rpc_conn_is_open(&l->conn);
+}
+
+int
+sd_link_fd(const struct sd_link *l)
+{
+	return l->conn.fd;
 }
 
 int
 sd_link_open(struct sd_link *l, const char *path)
 {
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	int fd;
-
-	sd_link_close(l);
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return -ENAMETOOLONG;
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0)
-		return -errno;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		int e = errno;
-		close(fd);
-		return -e;
-	}
-	l->fd = fd;
-	l->len = 0;
-	return 0;
+	return rpc_conn_open(&l->conn, path);
 }
 
 void
 sd_link_close(struct sd_link *l)
 {
-	if (l->fd >= 0)
-		close(l->fd);
-	l->fd = -1;
-	l->len = 0;
+	rpc_conn_close(&l->conn);
 }
 
 static int
-wait_fd(int fd, short ev, long deadline)
+send_msg(struct sd_link *l, const json_t *msg)
 {
-	struct pollfd p = {.fd = fd, .events = ev};
-	long left = deadline - now_ms();
-	int rc;
+	int rc = rpc_conn_send(&l->conn, msg, rpc_now_ms() + 5000);
 
-	if (left < 0)
-		left = 0;
-	rc = poll(&p, 1, (int)left);
-	if (rc < 0)
-		return errno == EINTR ? 0 : -errno;
-	return rc;
-}
-
-static int
-send_all(struct sd_link *l, const char *p, size_t n, long deadline)
-{
-	while (n > 0) {
-		ssize_t w = send(l->fd, p, n, MSG_NOSIGNAL);
-		if (w > 0) {
-			p += w;
-			n -= (size_t)w;
-			continue;
-		}
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			int rc = wait_fd(l->fd, POLLOUT, deadline);
-			if (rc < 0)
-				return rc;
-			if (rc == 0 && now_ms() >= deadline)
-				return -ETIMEDOUT;
-			continue;
-		}
-		return w < 0 ? -errno : -EPIPE;
-	}
-	return 0;
-}
-
-int
-sd_send(struct sd_link *l, json_t *msg)
-{
-	char *s = json_dumps(msg, JSON_COMPACT);
-	int rc;
-
-	if (s == NULL)
-		return -ENOMEM;
-	size_t n = strlen(s);
-	rc = send_all(l, s, n, now_ms() + 5000);
-	if (rc == 0)
-		rc = send_all(l, "\n", 1, now_ms() + 5000);
-	free(s);
 	if (rc < 0)
 		sd_link_close(l);
 	return rc;
 }
 
-// Reads into the buffer once; 1 when bytes came, 0 when none (EAGAIN), -errno.
-static int
-fill(struct sd_link *l)
-{
-	if (l->cap - l->len < 65536) {
-		size_t cap = l->cap ? l->cap * 2 : 131072;
-		char *nb = realloc(l->buf, cap);
-		if (nb == NULL)
-			return -ENOMEM;
-		l->buf = nb;
-		l->cap = cap;
-	}
-	ssize_t r = recv(l->fd, l->buf + l->len, l->cap - l->len - 1, 0);
-	if (r > 0) {
-		l->len += (size_t)r;
-		return 1;
-	}
-	if (r == 0)
-		return -ECONNRESET;
-	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
-		return 0;
-	return -errno;
-}
-
-// The next complete line as JSON, or NULL (none yet; a line that is not JSON
-// is skipped).
-static json_t *
-next_line(struct sd_link *l)
-{
-	while (true) {
-		char *nl = memchr(l->buf, '\n', l->len);
-		json_t *j;
-		if (nl == NULL)
-			return NULL;
-		size_t n = (size_t)(nl - l->buf);
-		j = json_loadb(l->buf, n, 0, NULL);
-		memmove(l->buf, nl + 1, l->len - n - 1);
-		l->len -= n + 1;
-		if (j != NULL)
-			return j;
-	}
-}
-
+// The next answer (notifications are skipped: this link is not subscribed,
+// but a server may still send them), or NULL with the link closed.
 static json_t *
 read_response(struct sd_link *l, long deadline)
 {
-	while (true) {
-		json_t *j = l->buf != NULL ? next_line(l) : NULL;
-		if (j != NULL) {
-			// Not subscribed on this link: skip notifications anyway.
-			if (json_is_object(j) && json_object_get(j, "method") != NULL) {
-				json_decref(j);
-				continue;
-			}
-			return j;
-		}
-		int rc = fill(l);
+	for (;;) {
+		json_t *j;
+		int rc = rpc_conn_recv(&l->conn, &j, deadline);
+
+		if (rc == -EBADMSG || rc == -EINTR)
+			continue;
 		if (rc < 0) {
 			sd_link_close(l);
 			return NULL;
 		}
-		if (rc == 0) {
-			rc = wait_fd(l->fd, POLLIN, deadline);
-			if (rc < 0 || (rc == 0 && now_ms() >= deadline)) {
-				// A late answer would be read as the next one's: start over.
-				sd_link_close(l);
-				return NULL;
-			}
+		if (json_is_object(j) && json_object_get(j, "method") != NULL) {
+			json_decref(j);
+			continue;
 		}
+		return j;
 	}
 }
 
@@ -197,7 +75,7 @@ sd_call(struct sd_link *l, const char *method, json_t *params, int timeout_ms)
 {
 	json_t *req;
 
-	if (l->fd < 0) {
+	if (!sd_link_is_open(l)) {
 		json_decref(params);
 		return NULL;
 	}
@@ -205,11 +83,11 @@ sd_call(struct sd_link *l, const char *method, json_t *params, int timeout_ms)
 			method);
 	if (params != NULL)
 		json_object_set_new(req, "params", params);
-	int rc = sd_send(l, req);
+	int rc = send_msg(l, req);
 	json_decref(req);
 	if (rc < 0)
 		return NULL;
-	return read_response(l, now_ms() + timeout_ms);
+	return read_response(l, rpc_now_ms() + timeout_ms);
 }
 
 json_t *
@@ -218,15 +96,15 @@ sd_batch(struct sd_link *l, json_t *requests, int timeout_ms)
 	size_t i;
 	json_t *r;
 
-	if (l->fd < 0)
+	if (!sd_link_is_open(l))
 		return NULL;
 	json_array_foreach(requests, i, r) {
 		json_object_set_new(r, "jsonrpc", json_string("2.0"));
 		json_object_set_new(r, "id", json_integer((json_int_t)l->next_id++));
 	}
-	if (sd_send(l, requests) < 0)
+	if (send_msg(l, requests) < 0)
 		return NULL;
-	json_t *resp = read_response(l, now_ms() + timeout_ms);
+	json_t *resp = read_response(l, rpc_now_ms() + timeout_ms);
 	if (resp != NULL && !json_is_array(resp)) {
 		// A batch-level error (e.g. -32600): one answer for every request.
 		json_t *arr = json_array();
@@ -241,22 +119,21 @@ sd_batch(struct sd_link *l, json_t *requests, int timeout_ms)
 int
 sd_read_ready(struct sd_link *l, void (*fn)(void *ctx, json_t *msg), void *ctx)
 {
-	while (l->fd >= 0) {
-		json_t *j = l->buf != NULL ? next_line(l) : NULL;
-		if (j != NULL) {
-			fn(ctx, j);
-			json_decref(j);
+	for (;;) {
+		json_t *j;
+		int rc = rpc_conn_recv(&l->conn, &j, RPC_NOWAIT);
+
+		if (rc == -ETIMEDOUT)
+			return 0; // nothing more for now
+		if (rc == -EBADMSG || rc == -EINTR)
 			continue;
-		}
-		int rc = fill(l);
 		if (rc < 0) {
 			sd_link_close(l);
 			return rc;
 		}
-		if (rc == 0)
-			return 0;
+		fn(ctx, j);
+		json_decref(j);
 	}
-	return -ENOTCONN;
 }
 
 json_t *

@@ -305,7 +305,7 @@ sd_lost(struct helper *h, const char *why)
 	sd_link_close(&h->ev);
 	h->sd_up = false;
 	h->sync_open = false;
-	h->sd_retry_at = now_ms() + 1000;
+	h->sd_retry_at = rpc_now_ms() + 1000;
 }
 
 void
@@ -316,10 +316,10 @@ sd_connect(struct helper *h)
 
 	if ((rc = sd_link_open(&h->rpc, h->o.socket)) < 0 ||
 	    (rc = sd_link_open(&h->ev, h->o.socket)) < 0) {
-		if (h->c.srv6d_connects == 0 && now_ms() - h->started < 2000)
+		if (h->c.srv6d_connects == 0 && rpc_now_ms() - h->started < 2000)
 			lg(LOG_INFO, "waiting for srv6d on %s: %s", h->o.socket, strerror(-rc));
 		sd_link_close(&h->rpc);
-		h->sd_retry_at = now_ms() + 1000;
+		h->sd_retry_at = rpc_now_ms() + 1000;
 		return;
 	}
 	resp = sd_call(&h->ev, "events.subscribe", json_pack("{s:[s]}", "topics", "*"),
@@ -328,7 +328,7 @@ sd_connect(struct helper *h)
 		json_decref(resp);
 		sd_link_close(&h->rpc);
 		sd_link_close(&h->ev);
-		h->sd_retry_at = now_ms() + 1000;
+		h->sd_retry_at = rpc_now_ms() + 1000;
 		return;
 	}
 	json_decref(resp);
@@ -351,7 +351,7 @@ sd_connect(struct helper *h)
 	if (resync_srv6d(h) < 0)
 		return;
 	h->export_dirty = true;
-	h->export_due = now_ms();
+	h->export_due = rpc_now_ms();
 }
 
 void
@@ -387,5 +387,5 @@ on_sd_event(void *ctx, json_t *msg)
 		h->export_dirty = true; // connected prefixes, or our SID deleted
 	}
 	if (h->export_dirty && h->export_due == 0)
-		h->export_due = now_ms() + 100; // coalesce a burst of events
+		h->export_due = rpc_now_ms() + 100; // coalesce a burst of events
 }

@@ -80,26 +80,15 @@ watch_main(void *arg)
 	while (!atomic_load(&w->stop)) {
 		uint8_t *req = NULL, *resp = NULL;
 		size_t req_len = 0, resp_len = 0;
-		int rc, ok;
+		int rc, ok = 0;
 
-		// A unary call first: a stream would wait silently for a dead server.
-		if (gobgp_encode_list_peer(&req, &req_len) < 0) {
-			pause_ms(w, 1000);
-			continue;
-		}
-		struct gobgp_stream *probe = gobgp_stream_open(
-			w->client, GOBGP_METHOD_LIST_PEER, req, req_len, 3000, err, sizeof(err));
-		free(req);
-		rc = -EIO;
-		if (probe != NULL) {
-			uint8_t *m;
-			size_t ml;
-			while ((rc = gobgp_stream_next(probe, 3000, &m, &ml, &ok, err,
-						       sizeof(err))) == 1)
-				free(m);
-			gobgp_stream_close(probe);
-			rc = rc == 0 && ok ? 0 : -EIO;
-		}
+		// A unary call first (GetBgp, an empty request): a stream would wait
+		// silently for a dead server.
+		static const uint8_t empty[1];
+		rc = gobgp_unary(w->client, GOBGP_METHOD_GET_BGP, empty, 0, 3000, &resp, &resp_len,
+				 err, sizeof(err));
+		free(resp);
+		resp = NULL;
 		if (rc < 0) {
 			if (first)
 				push(w, WATCH_DOWN, NULL, 0, err);

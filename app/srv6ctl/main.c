@@ -22,6 +22,7 @@
 #include <jansson.h>
 
 #include "api.h"
+#include "rpc_client.h"
 #include "srv6_build_config.h"
 #include "srv6ctl.h"
 
@@ -35,134 +36,18 @@ struct opts {
 	const char *params;
 };
 
-struct conn {
-	int fd;
-	const char *path;
-	char *buf;
-	size_t len, cap;
-};
-
 static int
-fail_conn(const struct conn *c, const char *what, int err)
+fail_conn(const char *path, const char *what, int err)
 {
 	if (err != 0)
-		fprintf(stderr, "srv6ctl: %s %s: %s\n", what, c->path, strerror(err));
+		fprintf(stderr, "srv6ctl: %s %s: %s\n", what, path, strerror(err));
 	else
-		fprintf(stderr, "srv6ctl: %s %s\n", what, c->path);
+		fprintf(stderr, "srv6ctl: %s %s\n", what, path);
 	return CTL_EXIT_CONN;
 }
 
 // Set by SIGINT/SIGTERM while streaming events: stops every wait.
 static volatile sig_atomic_t stop_stream;
-
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int
-conn_open(struct conn *c)
-{
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-
-	if (strlen(c->path) >= sizeof(sa.sun_path))
-		return -ENAMETOOLONG;
-	memcpy(sa.sun_path, c->path, strlen(c->path) + 1);
-	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (c->fd < 0)
-		return -errno;
-	if (connect(c->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		int rc = -errno;
-		close(c->fd);
-		c->fd = -1;
-		return rc;
-	}
-	return 0;
-}
-
-// Wait for fd to be ready until deadline (0: none). 1 ready, 0 timeout, -errno.
-static int
-wait_fd(int fd, short events, double deadline)
-{
-	struct pollfd p = {.fd = fd, .events = events};
-	int ms = -1, rc;
-
-	if (deadline > 0) {
-		double left = deadline - now_s();
-		if (left <= 0)
-			return 0;
-		ms = (int)(left * 1000) + 1;
-	}
-	do {
-		rc = poll(&p, 1, ms);
-	} while (rc < 0 && errno == EINTR && !stop_stream);
-	return rc < 0 ? -errno : rc;
-}
-
-static int
-conn_send(struct conn *c, const char *data, size_t len, double deadline)
-{
-	while (len > 0) {
-		ssize_t n;
-		int rc = wait_fd(c->fd, POLLOUT, deadline);
-
-		if (rc <= 0)
-			return rc == 0 ? -ETIMEDOUT : rc;
-		n = send(c->fd, data, len, MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (n < 0) {
-			if (errno == EINTR || errno == EAGAIN)
-				continue;
-			return -errno;
-		}
-		data += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-// Next line from the server, parsed. Returns 0 with *out set, -ETIMEDOUT,
-// -ECONNRESET on EOF, -EBADMSG for a line that is not JSON, or -errno.
-static int
-conn_recv(struct conn *c, json_t **out, double deadline)
-{
-	for (;;) {
-		char *nl = c->len > 0 ? memchr(c->buf, '\n', c->len) : NULL;
-		ssize_t n;
-		int rc;
-
-		if (nl != NULL) {
-			size_t l = (size_t)(nl - c->buf);
-			*out = json_loadb(c->buf, l, JSON_DECODE_ANY, NULL);
-			memmove(c->buf, nl + 1, c->len - l - 1);
-			c->len -= l + 1;
-			return *out != NULL ? 0 : -EBADMSG;
-		}
-		if (c->cap - c->len < 65536) {
-			size_t cap = c->cap ? c->cap * 2 : 65536;
-			char *p = realloc(c->buf, cap);
-			if (p == NULL)
-				return -ENOMEM;
-			c->buf = p;
-			c->cap = cap;
-		}
-		rc = wait_fd(c->fd, POLLIN, deadline);
-		if (rc <= 0)
-			return rc == 0 ? -ETIMEDOUT : rc;
-		n = recv(c->fd, c->buf + c->len, c->cap - c->len, MSG_DONTWAIT);
-		if (n < 0) {
-			if (errno == EINTR || errno == EAGAIN)
-				continue;
-			return -errno;
-		}
-		if (n == 0)
-			return -ECONNRESET;
-		c->len += (size_t)n;
-	}
-}
 
 static void
 print_error(const struct api_error_info *e)
@@ -205,7 +90,7 @@ on_signal(int sig)
 
 // After events.subscribe: print notifications until EOF or a signal.
 static int
-stream_events(struct conn *c, const struct opts *o)
+stream_events(struct rpc_conn *c, const struct opts *o)
 {
 	struct sigaction sa = {.sa_handler = on_signal};
 
@@ -213,16 +98,16 @@ stream_events(struct conn *c, const struct opts *o)
 	sigaction(SIGTERM, &sa, NULL);
 	while (!stop_stream) {
 		json_t *msg = NULL;
-		int rc = conn_recv(c, &msg, 0);
+		int rc = rpc_conn_recv(c, &msg, RPC_FOREVER);
 
 		if (rc == -EINTR || stop_stream) {
 			json_decref(msg);
 			break;
 		}
 		if (rc == -ECONNRESET)
-			return fail_conn(c, "connection closed by", 0);
+			return fail_conn(o->socket, "connection closed by", 0);
 		if (rc < 0)
-			return fail_conn(c, "lost connection to", -rc);
+			return fail_conn(o->socket, "lost connection to", -rc);
 		if (o->json)
 			print_json(msg, JSON_COMPACT);
 		else
@@ -236,15 +121,15 @@ stream_events(struct conn *c, const struct opts *o)
 static int
 run(const struct opts *o, const char *method, json_t *params)
 {
-	struct conn c = {.fd = -1, .path = o->socket};
-	double deadline = o->timeout > 0 ? now_s() + o->timeout : 0;
+	struct rpc_conn c;
+	long deadline = o->timeout > 0 ? rpc_now_ms() + (long)(o->timeout * 1000) : RPC_FOREVER;
 	json_t *req, *resp = NULL;
 	int rc, status;
-	char *line;
 
-	rc = conn_open(&c);
+	rpc_conn_init(&c);
+	rc = rpc_conn_open(&c, o->socket);
 	if (rc < 0)
-		return fail_conn(&c, "cannot connect to", -rc);
+		return fail_conn(o->socket, "cannot connect to", -rc);
 
 	req = json_object();
 	json_object_set_new(req, "jsonrpc", json_string("2.0"));
@@ -252,38 +137,36 @@ run(const struct opts *o, const char *method, json_t *params)
 	json_object_set_new(req, "method", json_string(method));
 	if (params != NULL && json_object_size(params) > 0)
 		json_object_set(req, "params", params);
-	line = json_dumps(req, JSON_COMPACT);
+	rc = rpc_conn_send(&c, req, deadline);
 	json_decref(req);
-	if (line == NULL) {
+	if (rc == -ENOMEM) {
 		fprintf(stderr, "srv6ctl: cannot encode the request\n");
-		close(c.fd);
+		rpc_conn_close(&c);
 		return CTL_EXIT_ERROR;
 	}
-	rc = conn_send(&c, line, strlen(line), deadline);
-	if (rc == 0)
-		rc = conn_send(&c, "\n", 1, deadline);
-	free(line);
 
 	// Read even when the send failed: the server may have refused us with
 	// an error line (permission denied, request too large) and closed.
 	for (;;) {
-		int r = conn_recv(&c, &resp, deadline);
+		int r = rpc_conn_recv(&c, &resp, deadline);
 		const json_t *id;
 
+		if (r == -EINTR)
+			continue;
 		if (r == -ETIMEDOUT) {
-			status = fail_conn(&c, "no answer (timeout) from", 0);
+			status = fail_conn(o->socket, "no answer (timeout) from", 0);
 			goto out;
 		}
 		if (r == -ECONNRESET || (r < 0 && rc < 0)) {
-			status = fail_conn(&c, "connection closed by", 0);
+			status = fail_conn(o->socket, "connection closed by", 0);
 			goto out;
 		}
 		if (r == -EBADMSG) {
-			status = fail_conn(&c, "invalid answer from", 0);
+			status = fail_conn(o->socket, "invalid answer from", 0);
 			goto out;
 		}
 		if (r < 0) {
-			status = fail_conn(&c, "lost connection to", -r);
+			status = fail_conn(o->socket, "lost connection to", -r);
 			goto out;
 		}
 		id = json_object_get(resp, "id");
@@ -311,8 +194,7 @@ run(const struct opts *o, const char *method, json_t *params)
 		status = stream_events(&c, o);
 out:
 	json_decref(resp);
-	free(c.buf);
-	close(c.fd);
+	rpc_conn_close(&c);
 	return status;
 }
 

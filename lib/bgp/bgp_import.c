@@ -200,8 +200,8 @@ path_find(const struct bgp_import *im, const struct bgp_vpn_path *p)
 	return NULL;
 }
 
-static uint32_t
-route_hash(const char *vrf, const struct ip_prefix *p)
+uint32_t
+bgp_vrf_prefix_hash(const char *vrf, const struct ip_prefix *p)
 {
 	uint32_t h = hmap_hash_bytes(vrf, strlen(vrf), p->len);
 
@@ -211,8 +211,8 @@ route_hash(const char *vrf, const struct ip_prefix *p)
 static struct imp_route *
 route_find(const struct bgp_import *im, const char *vrf, const struct ip_prefix *p)
 {
-	for (struct hmap_node *n = hmap_first_hash(&im->routes, route_hash(vrf, p)); n != NULL;
-	     n = hmap_next_same(n)) {
+	for (struct hmap_node *n = hmap_first_hash(&im->routes, bgp_vrf_prefix_hash(vrf, p));
+	     n != NULL; n = hmap_next_same(n)) {
 		struct imp_route *r = hmap_entry(n, struct imp_route, node);
 		if (strcmp(r->vrf, vrf) == 0 && prefix_equal(&r->prefix, p))
 			return r;
@@ -243,7 +243,7 @@ route_get(struct bgp_import *im, const char *vrf, const struct ip_prefix *p)
 		return NULL;
 	snprintf(r->vrf, sizeof(r->vrf), "%s", vrf);
 	r->prefix = *p;
-	hmap_insert(&im->routes, &r->node, route_hash(vrf, p));
+	hmap_insert(&im->routes, &r->node, bgp_vrf_prefix_hash(vrf, p));
 	return r;
 }
 

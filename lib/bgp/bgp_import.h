@@ -128,6 +128,9 @@ size_t bgp_import_replay(struct bgp_import *im, json_t *out, size_t max, size_t 
 
 const struct bgp_import_stats *bgp_import_stats(const struct bgp_import *im);
 
+// The hash of a (VRF name, prefix) key, for tables keyed like srv6d routes.
+uint32_t bgp_vrf_prefix_hash(const char *vrf, const struct ip_prefix *p);
+
 // One route.add request (method + params) for a VRF, prefix and SIDs, as the
 // drain writes it.
 json_t *bgp_route_add_request(const char *vrf, const struct ip_prefix *prefix,

@@ -90,9 +90,18 @@ ipv6_sysctls(const char *ifname)
 	}
 }
 
+static struct ifreq *
+ifreq_named(struct ifreq *ifr, const char *name)
+{
+	memset(ifr, 0, sizeof(*ifr));
+	snprintf(ifr->ifr_name, IFNAMSIZ, "%s", name);
+	return ifr;
+}
+
 int
 dp_host_open(const struct model_port *p, const uint8_t mac[6], struct model_err *e)
 {
+	const char *what = "cannot open /dev/net/tun";
 	struct ifreq ifr;
 	struct host_if *h;
 	int fd, rc;
@@ -106,40 +115,26 @@ dp_host_open(const struct model_port *p, const uint8_t mac[6], struct model_err 
 	fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
 		rc = -errno;
-		if (e != NULL) {
-			snprintf(e->field, sizeof(e->field), "host_if");
-			snprintf(e->msg, sizeof(e->msg), "cannot open /dev/net/tun: %s",
-				 strerror(-rc));
-		}
-		return rc;
+		goto fail;
 	}
-	memset(&ifr, 0, sizeof(ifr));
-	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
-	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", p->host_if);
+	what = "cannot set up the interface";
+	ifreq_named(&ifr, p->host_if)->ifr_flags = IFF_TAP | IFF_NO_PI;
 	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
 		rc = -errno;
 		goto fail;
 	}
-	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", p->host_if);
-	ifr.ifr_hwaddr.sa_family = ARPHRD_ETHER;
+	ifreq_named(&ifr, p->host_if)->ifr_hwaddr.sa_family = ARPHRD_ETHER;
 	memcpy(ifr.ifr_hwaddr.sa_data, mac, 6);
 	if ((rc = ifreq_ioctl(SIOCSIFHWADDR, &ifr)) < 0)
 		goto fail;
-	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", p->host_if);
-	ifr.ifr_mtu = p->mtu ? p->mtu : 1500;
+	ifreq_named(&ifr, p->host_if)->ifr_mtu = p->mtu ? p->mtu : 1500;
 	if ((rc = ifreq_ioctl(SIOCSIFMTU, &ifr)) < 0)
 		goto fail;
-	ipv6_sysctls(p->host_if);
-	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", p->host_if);
-	if ((rc = ifreq_ioctl(SIOCGIFINDEX, &ifr)) < 0)
+	ipv6_sysctls(p->host_if); // before it is up: no DAD, RS or SLAAC
+	if ((rc = ifreq_ioctl(SIOCGIFINDEX, ifreq_named(&ifr, p->host_if))) < 0)
 		goto fail;
 	h->ifindex = ifr.ifr_ifindex;
-	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", p->host_if);
-	ifr.ifr_flags = IFF_UP | IFF_RUNNING;
+	ifreq_named(&ifr, p->host_if)->ifr_flags = IFF_UP | IFF_RUNNING;
 	if ((rc = ifreq_ioctl(SIOCSIFFLAGS, &ifr)) < 0)
 		goto fail;
 	h->fd = fd;
@@ -148,11 +143,11 @@ dp_host_open(const struct model_port *p, const uint8_t mac[6], struct model_err 
 	LOG(INFO, "%s: host interface %s (ifindex %d)\n", p->name, p->host_if, h->ifindex);
 	return 0;
 fail:
-	close(fd);
+	if (fd >= 0)
+		close(fd);
 	if (e != NULL) {
 		snprintf(e->field, sizeof(e->field), "host_if");
-		snprintf(e->msg, sizeof(e->msg), "cannot set up interface %s: %s", p->host_if,
-			 strerror(-rc));
+		snprintf(e->msg, sizeof(e->msg), "%s %s: %s", what, p->host_if, strerror(-rc));
 	}
 	return rc;
 }

@@ -66,12 +66,7 @@ PB_DIR=$WORK/pb
 paths_srv6d_config() {
 	cat >"$1" <<EOF
 {
-  "ports": [
-    {"name": "ce0", "device": "net_af_packet0,iface=veth-pe1-ce", "vrf": "$VRF",
-     "addresses": ["$PE1_CE_V4/24", "$PE1_CE_V6/64"]},
-    {"name": "wan0", "device": "net_af_packet1,iface=veth-pe1-wan", "vrf": "default",
-     "addresses": ["$PE1_WAN/64"]}
-  ],
+$(l3vpn_pe1_ports)
   "encap": {"source": "$PE1_WAN", "hop_limit": 64},
   "locators": [{"name": "$BGP_LOCATOR", "prefix": "$PE1_LOC",
                 "block_len": 48, "node_len": 16, "func_len": 16, "usid": false}],

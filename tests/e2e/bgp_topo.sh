@@ -79,17 +79,15 @@ bgp_require_tools() {
 
 # ---------------------------------------------------------------- PE1: srv6d
 
+# bgp_wan_port_keys: with BGP_LINK=wan, the WAN port's host interface
+bgp_wan_port_keys() { [[ $BGP_LINK != wan ]] || echo '"host_if": "wan0"'; }
+
 # bgp_srv6d_config FILE: PE1 as in l3vpn_srv6d_config, minus the static VPN
 # routes and SIDs (srv6-bgp installs the routes and sid.allocs the SIDs)
 bgp_srv6d_config() {
 	cat >"$1" <<EOF
 {
-  "ports": [
-    {"name": "ce0", "device": "net_af_packet0,iface=veth-pe1-ce", "vrf": "$VRF",
-     "addresses": ["$PE1_CE_V4/24", "$PE1_CE_V6/64"]},
-    {"name": "wan0", "device": "net_af_packet1,iface=veth-pe1-wan", "vrf": "default",
-     "addresses": ["$PE1_WAN/64"]$([[ $BGP_LINK == wan ]] && printf ', "host_if": "wan0"')}
-  ],
+$(l3vpn_pe1_ports "$(bgp_wan_port_keys)")
   "encap": {"source": "$PE1_WAN", "hop_limit": 64},
   "locators": [{"name": "$BGP_LOCATOR", "prefix": "$PE1_LOC",
                 "block_len": 48, "node_len": 16, "func_len": 16, "usid": false}],

@@ -55,16 +55,26 @@ L3_CAPTURE=${L3_CAPTURE:-1}             # dumpcap on PE2's WAN veth into $WORK/w
 # srv6d next hop object for a VPN route
 l3_srv6_nh() { printf '{"type":"srv6","segments":["%s"],"encap":"%s"}' "$1" "$L3_ENCAP"; }
 
-# l3vpn_srv6d_config FILE: srv6d's startup configuration for PE1
-l3vpn_srv6d_config() {
-	cat >"$1" <<EOF
-{
+# l3vpn_pe1_ports [WAN_KEYS]: the "ports" member of PE1's srv6d configuration
+# (CE and WAN af_packet ports); WAN_KEYS (e.g. "host_if": "wan0") are added
+# to the WAN port object
+l3vpn_pe1_ports() {
+	local extra=${1:+, $1}
+	cat <<EOF
   "ports": [
     {"name": "ce0", "device": "net_af_packet0,iface=veth-pe1-ce", "vrf": "$VRF",
      "addresses": ["$PE1_CE_V4/24", "$PE1_CE_V6/64"]},
     {"name": "wan0", "device": "net_af_packet1,iface=veth-pe1-wan", "vrf": "default",
-     "addresses": ["$PE1_WAN/64"]}
+     "addresses": ["$PE1_WAN/64"]$extra}
   ],
+EOF
+}
+
+# l3vpn_srv6d_config FILE: srv6d's startup configuration for PE1
+l3vpn_srv6d_config() {
+	cat >"$1" <<EOF
+{
+$(l3vpn_pe1_ports)
   "encap": {"source": "$PE1_WAN", "hop_limit": 64},
   "locators": [{"name": "VPN-SERVICES", "prefix": "$PE1_LOC",
                 "block_len": 48, "node_len": 16, "func_len": 16, "usid": false}],
