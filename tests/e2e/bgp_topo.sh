@@ -421,21 +421,8 @@ print(json.load(sys.stdin).get("peers", {}).get(sys.argv[1], {}).get("pfxRcd", 0
 bgp_l3vpn_up() {
 	bgp_require_tools
 	[[ $PE1_IMPL == srv6d ]] || fail "bgp_l3vpn_up needs srv6d on PE1 (PE1_IMPL=$PE1_IMPL)"
-	ns_add ce1
-	ns_add pe1
-	ns_add pe2
-	ns_add ce2
-	veth_add ce1 veth-ce1 pe1 veth-pe1-ce
-	veth_add pe1 veth-pe1-wan pe2 veth-pe2-wan
-	veth_add pe2 veth-pe2-ce ce2 veth-ce2
+	l3vpn_hosts_up
 	[[ $BGP_LINK == wan ]] || veth_add pe1 veth-pe1-bgp pe2 veth-pe2-bgp
-
-	ifaddr ce1 veth-ce1 "$CE1_V4/24" "$CE1_V6/64"
-	nsx ce1 ip route add default via "$PE1_CE_V4"
-	nsx ce1 ip -6 route add default via "$PE1_CE_V6"
-	ifaddr ce2 veth-ce2 "$CE2_V4/24" "$CE2_V6/64"
-	nsx ce2 ip route add default via "$PE2_CE_V4"
-	nsx ce2 ip -6 route add default via "$PE2_CE_V6"
 
 	bgp_pe2_kernel
 	if [[ $L3_CAPTURE == 1 ]]; then capture_start wan pe2 veth-pe2-wan; fi

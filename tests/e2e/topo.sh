@@ -124,13 +124,9 @@ l3vpn_pe2_vpn_routes() {
 		dev veth-pe2-wan table $VRF_TABLE
 }
 
-# l3vpn_up: builds CE1 - PE1 - PE2 - CE2 and starts PE1 (srv6d or Linux)
-l3vpn_up() {
-	if [[ $PE1_IMPL == linux && $L3_PE1_V4_SID == "$L3_PE1_V6_SID" ]]; then
-		log "PE1_IMPL=linux: no End.DT46 in this kernel, PE1 uses $PE1_SID_DT4 (End.DX4) and $PE1_SID_DT6 (End.DT6)"
-		L3_PE1_V4_SID=$PE1_SID_DT4
-		L3_PE1_V6_SID=$PE1_SID_DT6
-	fi
+# l3vpn_hosts_up: the four namespaces, the three veths, and CE1 and CE2 as
+# plain hosts with their default routes toward the PEs
+l3vpn_hosts_up() {
 	ns_add ce1
 	ns_add pe1
 	ns_add pe2
@@ -146,6 +142,16 @@ l3vpn_up() {
 	ifaddr ce2 veth-ce2 "$CE2_V4/24" "$CE2_V6/64"
 	nsx ce2 ip route add default via "$PE2_CE_V4"
 	nsx ce2 ip -6 route add default via "$PE2_CE_V6"
+}
+
+# l3vpn_up: builds CE1 - PE1 - PE2 - CE2 and starts PE1 (srv6d or Linux)
+l3vpn_up() {
+	if [[ $PE1_IMPL == linux && $L3_PE1_V4_SID == "$L3_PE1_V6_SID" ]]; then
+		log "PE1_IMPL=linux: no End.DT46 in this kernel, PE1 uses $PE1_SID_DT4 (End.DX4) and $PE1_SID_DT6 (End.DT6)"
+		L3_PE1_V4_SID=$PE1_SID_DT4
+		L3_PE1_V6_SID=$PE1_SID_DT6
+	fi
+	l3vpn_hosts_up
 
 	# PE2: Linux kernel SRv6 PE, VRF emulated with table 101 picked by iif
 	router_sysctls pe2
