@@ -54,6 +54,12 @@ fi
 step "ninja -C build"
 ninja -C build
 
+step "kernel capabilities (tests/e2e/kprobe.sh): e2e tests use fallback peers for what is missing"
+# shellcheck source=../tests/e2e/kprobe.sh
+. tests/e2e/kprobe.sh
+kernel_probe_print || exit 1
+export SRV6D_KCAPS
+
 step "meson test"
 rc=0
 meson test -C build --suite unit --suite api --suite pcap --suite e2e --print-errorlogs || rc=$?

@@ -90,6 +90,7 @@ e2e_init() {
 	e2e_require_tools ip ethtool sysctl dumpcap tshark timeout
 	[[ -x $PY ]] || skip "missing $PY"
 	e2e_require_srv6d
+	kernel_probe || fail "kernel probe: bad SRV6D_KCAPS or SRV6D_KCAPS_FORCE"
 	case $PE1_IMPL in
 	srv6d | linux) ;;
 	*) fail "PE1_IMPL must be srv6d or linux, not '$PE1_IMPL'" ;;
@@ -290,6 +291,11 @@ capture_stop() {
 	[[ -f $WORK/$1.pcap ]] || fail "capture $1 wrote no file"
 }
 
+# hlim_of PCAP DST: the outer hop limit of the frames sent to DST (first one)
+hlim_of() {
+	tshark -r "$1" -n -Y "ipv6.dst == $2" -T fields -e ipv6.hlim -E occurrence=f 2>/dev/null | head -n 1
+}
+
 # check_wire ARGS...: tests/e2e/check_wire.py (tshark -T json) on a capture
 check_wire() { $PY "$E2E_DIR/check_wire.py" "$@"; }
 
@@ -436,4 +442,6 @@ ping_warm() {
 	done
 }
 
+. "$E2E_DIR/kprobe.sh"
 . "$E2E_DIR/topo.sh"
+. "$E2E_DIR/topo_transit.sh"

@@ -11,7 +11,7 @@
 #
 #   PE1 (srv6d) locator 2a0e:97c0:ae6:1001::/64, PE2 (Linux) locator 2a0e:97c0:ae6:2001::/64.
 #
-# Transit (seed 004):   A ---- srv6d (End) ---- B
+# Transit (seed 004): topo_transit.sh
 
 # ---- L3VPN addressing
 CE1_V4=172.16.10.2
@@ -198,92 +198,6 @@ l3vpn_dump() {
 	fi
 }
 
-# ---- Transit addressing (A - srv6d End - B)
-TA_NET=2001:db8:a::/64
-TA_A=2001:db8:a::2
-TA_R=2001:db8:a::1
-TB_NET=2001:db8:b::/64
-TB_B=2001:db8:b::2
-TB_R=2001:db8:b::1
-R_LOC=2a0e:97c0:ae6:1001::/64
-R_SID_END=2a0e:97c0:ae6:1001:e::
-A_LOC=2a0e:97c0:ae6:3001::/64
-A_SID_DT6=2a0e:97c0:ae6:3001:d6::
-A_SID_DX4=2a0e:97c0:ae6:3001:a4::
-B_LOC=2a0e:97c0:ae6:2001::/64
-B_SID_DT6=2a0e:97c0:ae6:2001:d6::
-B_SID_DX4=2a0e:97c0:ae6:2001:a4::
-A_HOST6=fd00:a::1           # A's service addresses, on lo
-A_HOST4=10.0.1.1
-B_HOST6=fd00:b::1
-B_HOST4=10.0.2.1
-HOST_TABLE=100              # End.DT6 target: holds the host's own address
-
-# transit_srv6d_config FILE: srv6d with two default-VRF ports and one End SID
-transit_srv6d_config() {
-	cat >"$1" <<EOF
-{
-  "ports": [
-    {"name": "pa", "device": "net_af_packet0,iface=veth-r-a", "vrf": "default",
-     "addresses": ["$TA_R/64"]},
-    {"name": "pb", "device": "net_af_packet1,iface=veth-r-b", "vrf": "default",
-     "addresses": ["$TB_R/64"]}
-  ],
-  "encap": {"source": "$TA_R"},
-  "locators": [{"name": "TRANSIT", "prefix": "$R_LOC",
-                "block_len": 48, "node_len": 16, "func_len": 16, "usid": false}],
-  "sids": [{"sid": "$R_SID_END/128", "behavior": "End"}],
-  "routes": [
-    {"vrf": "default", "prefix": "$A_LOC", "nexthops": [{"type": "ip", "via": "$TA_A", "port": "pa"}]},
-    {"vrf": "default", "prefix": "fd00:a::/64", "nexthops": [{"type": "ip", "via": "$TA_A", "port": "pa"}]},
-    {"vrf": "default", "prefix": "$B_LOC", "nexthops": [{"type": "ip", "via": "$TB_B", "port": "pb"}]},
-    {"vrf": "default", "prefix": "fd00:b::/64", "nexthops": [{"type": "ip", "via": "$TB_B", "port": "pb"}]}
-  ]
-}
-EOF
-}
-
-# transit_host SHORT IF ADDR GW HOST6 HOST4 SID_DT6 SID_DX4: an SRv6 end host
-# whose service addresses sit on lo; SID_DT6 decapsulates into table 100
-# (holding only the host's own address), SID_DX4 hands IPv4 to the host itself.
-transit_host() {
-	local s=$1 ifn=$2 addr=$3 gw=$4 h6=$5 h4=$6 dt6=$7 dx4=$8
-	nsx "$s" sysctl -qw net.ipv6.conf.all.seg6_enabled=1 "net.ipv6.conf.$ifn.seg6_enabled=1" \
-		net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.lo.rp_filter=0 >/dev/null
-	ifaddr "$s" "$ifn" "$addr/64"
-	ifaddr "$s" lo "$h6/128" "$h4/32"
-	nsx "$s" ip -6 route add 2a0e:97c0:ae6::/48 via "$gw" dev "$ifn"
-	nsx "$s" ip -6 route add local "$h6/128" dev lo table $HOST_TABLE
-	nsx "$s" ip -6 route add "$dt6/128" encap seg6local action End.DT6 table $HOST_TABLE dev "$ifn"
-	nsx "$s" ip -6 route add "$dx4/128" encap seg6local action End.DX4 nh4 "$h4" dev "$ifn"
-}
-
-# transit_up: A - R - B; R is srv6d (or Linux with seg6local End)
-transit_up() {
-	ns_add a
-	ns_add r
-	ns_add b
-	veth_add a veth-a r veth-r-a
-	veth_add r veth-r-b b veth-b
-	transit_host a veth-a "$TA_A" "$TA_R" "$A_HOST6" "$A_HOST4" "$A_SID_DT6" "$A_SID_DX4"
-	transit_host b veth-b "$TB_B" "$TB_R" "$B_HOST6" "$B_HOST4" "$B_SID_DT6" "$B_SID_DX4"
-	if [[ $PE1_IMPL == linux ]]; then
-		router_sysctls r
-		ifaddr r veth-r-a "$TA_R/64"
-		ifaddr r veth-r-b "$TB_R/64"
-		nsx r ip -6 route add "$A_LOC" via "$TA_A" dev veth-r-a
-		nsx r ip -6 route add fd00:a::/64 via "$TA_A" dev veth-r-a
-		nsx r ip -6 route add "$B_LOC" via "$TB_B" dev veth-r-b
-		nsx r ip -6 route add fd00:b::/64 via "$TB_B" dev veth-r-b
-		nsx r ip -6 route add "$R_SID_END/128" encap seg6local action End dev veth-r-a
-	else
-		kernel_quiet r veth-r-a
-		kernel_quiet r veth-r-b
-		transit_srv6d_config "$WORK/r.json"
-		start_srv6d r "$WORK/r.json"
-	fi
-}
-
 # l3vpn_case FAMILY VARIANT: the L3VPN ping test, shared by l3vpn_v4_test.sh and
 # l3vpn_v6_test.sh. VARIANT:
 #   base  PE1 h.encaps to PE2's End.DX4/DX6, PE2 "encap" back to PE1's End.DT46
@@ -353,9 +267,4 @@ l3vpn_case() {
 	fi
 	[[ $rc == 0 ]] || fail "wire format or counters (see above)"
 	log "PASS"
-}
-
-# hlim_of PCAP DST: the outer hop limit of the frames sent to DST (first one)
-hlim_of() {
-	tshark -r "$1" -n -Y "ipv6.dst == $2" -T fields -e ipv6.hlim -E occurrence=f 2>/dev/null | head -n 1
 }
