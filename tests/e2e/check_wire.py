@@ -18,6 +18,8 @@ must be selected.
 41 IPv6 (both then checked against --inner-src/--inner-dst), 58 ICMPv6 carried
 directly (inline SRH). Inner IPv4 header, ICMP and ICMPv6 checksums must be
 good (tshark's checksum status).
+--udp-checksum: a UDP header must follow (after the SRH, or inside the inner
+packet) and tshark must find its checksum good.
 Exit status 0 when all checks pass, 1 otherwise.
 """
 import argparse, ipaddress, json, subprocess, sys
@@ -92,6 +94,8 @@ def main():
     ap.add_argument("--label", default="")
     ap.add_argument("--select-inner", action="store_true",
                     help="select frames by the inner addresses too (when one outer pair carries several flows)")
+    ap.add_argument("--udp-checksum", action="store_true",
+                    help="a UDP header must follow and its checksum must be good")
     a = ap.parse_args()
 
     src, dst = addr(a.src), addr(a.dst)
@@ -187,6 +191,15 @@ def main():
         elif a.icmp:
             errs.append("no ICMP payload")
 
+        if a.udp_checksum:
+            udp = L.get("udp")
+            if isinstance(udp, list):
+                udp = udp[-1]
+            if udp is None:
+                errs.append("no UDP header")
+            elif udp.get("udp.checksum.status") != "1":
+                errs.append("UDP checksum status %s (want 1 = good)" % udp.get("udp.checksum.status"))
+
         selected += 1
         if errs:
             bad.append((n, errs))
@@ -198,6 +211,8 @@ def main():
         what += " no SRH, nh %d" % a.payload
     if a.inner_src or a.inner_dst:
         what += " inner %s -> %s" % (a.inner_src, a.inner_dst)
+    if a.udp_checksum:
+        what += ", UDP checksum good"
     label = (a.label + ": ") if a.label else ""
     ok = not bad and selected >= a.min
     if ok:
