@@ -112,5 +112,6 @@ const struct api_method *api_methods(size_t *n);
 // Specs of the nested objects, for handlers and the config loader:
 // "route.nexthop" (a route next hop, union of every type's keys),
 // "sid.nexthop" ({via, port}), "port" (a config port), "config" (the startup
-// configuration's top level). NULL when unknown.
+// configuration's top level), "config.datapath", "config.ipsec". NULL when
+// unknown.
 const struct api_field *api_object_spec(const char *name, size_t *n);

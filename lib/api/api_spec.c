@@ -51,6 +51,11 @@ static const struct api_field f_config_ipsec[] = {
 	{"sas", API_T_ARRAY, OPT, "IPsec SA objects"},
 };
 
+static const struct api_field f_config_datapath[] = {
+	{"idle_sleep_us", API_T_UINT, OPT,
+	 "longest sleep of an idle worker in microseconds (0: busy polling)"},
+};
+
 static const struct api_field f_config[] = {
 	{"ports", API_T_ARRAY, REQ, "ports"},
 	{"encap", API_T_OBJECT, OPT, "encapsulation parameters (as encap.set)"},
@@ -60,6 +65,7 @@ static const struct api_field f_config[] = {
 	{"routes", API_T_ARRAY, OPT, "routes (as route.add)"},
 	{"neighbors", API_T_ARRAY, OPT, "static neighbours (as neighbor.add)"},
 	{"ipsec", API_T_OBJECT, OPT, "{sas: [SA, ...]}"},
+	{"datapath", API_T_OBJECT, OPT, "worker settings: {idle_sleep_us}"},
 };
 
 // --- method params ------------------------------------------------------------
@@ -298,6 +304,7 @@ static const struct {
 	size_t n;
 } objects[] = {
 	{"config", f_config, N(f_config)},
+	{"config.datapath", f_config_datapath, N(f_config_datapath)},
 	{"config.ipsec", f_config_ipsec, N(f_config_ipsec)},
 	{"port", f_config_port, N(f_config_port)},
 	{"route.nexthop", f_route_nexthop, N(f_route_nexthop)},

@@ -70,6 +70,7 @@ struct loader {
 	struct model *m;
 	struct model_txn *t;
 	struct model_err *e;
+	uint32_t idle_sleep_us; // "datapath", applied once the rest committed
 };
 
 typedef int (*item_fn)(struct loader *l, const json_t *item, const char *path);
@@ -196,6 +197,36 @@ load_neighbor(struct loader *l, const json_t *item, const char *path)
 	return rc < 0 ? prefixed(l->e, rc, path) : 0;
 }
 
+// "datapath": {"idle_sleep_us": N}. Checked here, applied by config_load
+// after the commit, so a file refused later leaves the workers as they were.
+static int
+load_datapath(struct loader *l, const json_t *root)
+{
+	struct api_error_info ae = {0};
+	const struct api_field *spec;
+	const json_t *v = json_object_get(root, "datapath"), *us;
+	size_t n;
+
+	l->idle_sleep_us = DP_IDLE_SLEEP_DEFAULT_US;
+	if (v == NULL)
+		return 0;
+	spec = api_object_spec("config.datapath", &n);
+	if (spec == NULL)
+		return fail(l->e, -EINVAL, "datapath", "not supported");
+	if (api_check_object(v, spec, n, "datapath", &ae) < 0)
+		return from_api(&ae, l->e);
+	if ((us = json_object_get(v, "idle_sleep_us")) != NULL) {
+		json_int_t x = json_integer_value(us);
+		if (x > (json_int_t)DP_IDLE_SLEEP_MAX_US)
+			return fail(l->e, -EINVAL, "datapath.idle_sleep_us",
+				    "%" JSON_INTEGER_FORMAT
+				    " is too long: at most %u microseconds (0 turns sleeping off)",
+				    x, DP_IDLE_SLEEP_MAX_US);
+		l->idle_sleep_us = (uint32_t)x;
+	}
+	return 0;
+}
+
 static int
 load_all(struct loader *l, const json_t *root)
 {
@@ -206,6 +237,8 @@ load_all(struct loader *l, const json_t *root)
 
 	if (json_array_size(json_object_get(root, "ports")) == 0)
 		return fail(l->e, -EINVAL, "ports", "at least one port is needed");
+	if ((rc = load_datapath(l, root)) < 0)
+		return rc;
 	// VRFs first: a port, SID or route may name a VRF defined later in the file.
 	if ((rc = each(l, root, "vrfs", load_vrf)) < 0 ||
 	    (rc = each(l, root, "ports", load_port)) < 0 ||
@@ -279,10 +312,12 @@ config_load(struct model *m, const char *path, struct model_err *e)
 			snprintf(e->msg, sizeof(e->msg),
 				 "the datapath refused the configuration: %s", strerror(-rc));
 	}
-	if (rc < 0)
+	if (rc < 0) {
 		model_txn_abort(l.t);
-	else
+	} else {
 		model_txn_end(l.t);
+		dp_idle_sleep_set(l.idle_sleep_us);
+	}
 	json_decref(root);
 	return rc;
 }
@@ -387,6 +422,8 @@ config_to_json(const struct model *m)
 	json_object_set_new(o, "routes", routes);
 	json_object_set_new(o, "neighbors", neighs);
 	json_object_set_new(o, "ipsec", json_pack("{s:[]}", "sas"));
+	json_object_set_new(o, "datapath",
+			    json_pack("{s:I}", "idle_sleep_us", (json_int_t)dp_idle_sleep_get()));
 	return o;
 oom:
 	json_decref(o);

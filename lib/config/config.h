@@ -22,8 +22,8 @@ int config_load(struct model *m, const char *path, struct model_err *e);
 
 // The running configuration in the file's shape: ports, encap, locators,
 // vrfs (without "default"), sids, routes (API/config routes; owner only when
-// not "static"), neighbors (static ones), ipsec {"sas": []}. NULL when out of
-// memory.
+// not "static"), neighbors (static ones), ipsec {"sas": []}, datapath
+// {"idle_sleep_us": N} (dp_idle_sleep_get). NULL when out of memory.
 json_t *config_to_json(const struct model *m);
 
 // config_to_json written to path atomically: a temporary file in the same

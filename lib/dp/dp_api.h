@@ -25,6 +25,13 @@ int dp_port_probe(const char *devargs, uint16_t *port_id, struct model_err *e);
 // Configure queues (one RX queue per worker up to the device's maximum, one TX
 // queue per worker), MTU and MAC, without starting. 0 or -errno with reason.
 int dp_port_configure(const struct model_port *p, struct model_err *e);
+// Idle backoff of the workers (doc/api.md "datapath"): a worker whose RX
+// queues stay empty sleeps up to this many microseconds per poll round; 0
+// busy-polls. Read by the workers when they start: set it before dp_start.
+#define DP_IDLE_SLEEP_DEFAULT_US 200u
+#define DP_IDLE_SLEEP_MAX_US 10000u
+void dp_idle_sleep_set(uint32_t us); // clamped to DP_IDLE_SLEEP_MAX_US
+uint32_t dp_idle_sleep_get(void);
 // Start every configured port and launch the workers.
 int dp_start(void);
 // Ask workers to stop, wait for them, stop and close ports (flushes pcap vdevs).
@@ -61,6 +68,8 @@ struct dp_lcore_counters {
 	unsigned int lcore_id;
 	unsigned int n_rxq;
 	uint64_t rx_packets, tx_packets, drops, bursts;
+	uint64_t idle_sleeps; // idle backoff: sleeps taken
+	uint64_t idle_sleep_us; // and the time they took (measured)
 };
 struct dp_counters {
 	struct dp_port_counters ports[MODEL_MAX_PORTS]; // by model port index

@@ -108,6 +108,7 @@ dp_init(struct model *m, const struct dp_init_conf *conf)
 	(void)conf;
 	dp_g.model = m;
 	dp_g.tsc_hz = rte_get_tsc_hz();
+	dp_g.idle_sleep_us = DP_IDLE_SLEEP_DEFAULT_US;
 	RTE_LCORE_FOREACH_WORKER(lcore_id)
 	{
 		if (idx >= SRV6_MAX_WORKERS)
@@ -303,6 +304,18 @@ dp_ports_start(void)
 	return 0;
 }
 
+void
+dp_idle_sleep_set(uint32_t us)
+{
+	dp_g.idle_sleep_us = RTE_MIN(us, DP_IDLE_SLEEP_MAX_US);
+}
+
+uint32_t
+dp_idle_sleep_get(void)
+{
+	return dp_g.idle_sleep_us;
+}
+
 int
 dp_start(void)
 {
@@ -392,6 +405,15 @@ dp_lcores(struct dp_lcore_info *out, unsigned int max)
 // Relaxed reads of counters written by a single worker each.
 #define RD(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
 
+static uint64_t
+tsc_to_us(uint64_t tsc)
+{
+	uint64_t hz = dp_g.tsc_hz ? dp_g.tsc_hz : 1;
+
+	// Split so that tsc * 1e6 cannot overflow.
+	return tsc / hz * 1000000u + tsc % hz * 1000000u / hz;
+}
+
 static void
 counters_raw(struct dp_counters *c)
 {
@@ -406,6 +428,8 @@ counters_raw(struct dp_counters *c)
 		lcc->lcore_id = lc->lcore_id;
 		lcc->n_rxq = lc->n_rxq;
 		lcc->bursts = RD(s->bursts);
+		lcc->idle_sleeps = RD(s->idle_sleeps);
+		lcc->idle_sleep_us = tsc_to_us(RD(s->idle_tsc));
 		for (uint16_t i = 0; i < MODEL_MAX_PORTS; i++) {
 			if (!m->ports[i].used)
 				continue;
@@ -450,6 +474,8 @@ dp_counters_read(struct dp_counters *out)
 		SUB(lcores[w].tx_packets);
 		SUB(lcores[w].drops);
 		SUB(lcores[w].bursts);
+		SUB(lcores[w].idle_sleeps);
+		SUB(lcores[w].idle_sleep_us);
 	}
 	for (unsigned int i = 0; i < SRV6_MAX_SIDS; i++) {
 		SUB(sid_packets[i]);

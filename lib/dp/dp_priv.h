@@ -132,6 +132,8 @@ struct dp_lcore_stats {
 	uint64_t port_drops[RTE_MAX_ETHPORTS];
 	uint64_t drops[DP_DROP_MAX];
 	uint64_t bursts;
+	uint64_t idle_sleeps; // idle backoff: sleeps taken
+	uint64_t idle_tsc; // and the TSC cycles they took
 	uint64_t sid_packets[SRV6_MAX_SIDS];
 	uint64_t sid_bytes[SRV6_MAX_SIDS];
 };
@@ -208,6 +210,7 @@ struct dp_global {
 	// Drops counted on the control thread (hold queue overflow, failed resolution).
 	uint64_t ctl_drops[DP_DROP_MAX];
 	uint64_t tsc_hz;
+	uint32_t idle_sleep_us; // worker idle backoff cap, read when a worker starts
 };
 
 extern struct dp_global dp_g;

@@ -9,11 +9,15 @@
 // ICMP error or echo reply (lookup toward its source).
 //
 // Workers touch only their struct dp_lcore, the published table side and the
-// immutable next-hop objects; they never lock, allocate, log or make syscalls.
+// immutable next-hop objects; they never lock, allocate or log, and make no
+// syscall but the idle sleep (dp_idle.h), which only a worker that found
+// nothing to do for a while takes.
 
 #include <stdbool.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include <rte_byteorder.h>
 #include <rte_cycles.h>
@@ -23,6 +27,7 @@
 #include <rte_ip.h>
 #include <rte_prefetch.h>
 
+#include "dp_idle.h"
 #include "dp_priv.h"
 #include "icmp.h"
 #include "pkt.h"
@@ -793,10 +798,12 @@ process_burst(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf **
 }
 
 // Frames built by the control thread (ARP, ND, released held packets).
-static void
+// Returns how many were taken.
+static unsigned int
 drain_ctl_tx(struct dp_lcore *lc)
 {
 	struct rte_mbuf *pkts[DP_BURST];
+	unsigned int total = 0;
 
 	for (uint16_t port = 0; port < RTE_MAX_ETHPORTS; port++) {
 		if (dp_g.ctl_tx[port] == NULL)
@@ -805,7 +812,27 @@ drain_ctl_tx(struct dp_lcore *lc)
 							   DP_BURST, NULL);
 		for (unsigned int i = 0; i < n; i++)
 			tx_enqueue(lc, port, pkts[i]);
+		total += n;
 	}
+	return total;
+}
+
+// The idle path: nothing arrived for a while. The worker goes offline for
+// QSBR first, so a control-thread grace period (dp_commit ->
+// rte_rcu_qsbr_synchronize) does not wait for the sleep; online again before
+// the next round reads the tables.
+static __rte_noinline __rte_cold void
+idle_sleep(struct dp_lcore *lc, uint32_t us)
+{
+	struct timespec ts = {.tv_sec = us / 1000000u, .tv_nsec = (long)(us % 1000000u) * 1000};
+	uint64_t t0;
+
+	rte_rcu_qsbr_thread_offline(dp_g.qsv, lc->idx);
+	t0 = rte_rdtsc();
+	nanosleep(&ts, NULL); // EINTR only shortens the sleep
+	lc->stats.idle_sleeps++;
+	lc->stats.idle_tsc += rte_rdtsc() - t0;
+	rte_rcu_qsbr_thread_online(dp_g.qsv, lc->idx);
 }
 
 void
@@ -828,26 +855,35 @@ dp_worker_main(void *arg)
 {
 	struct dp_lcore *lc = arg;
 	struct rte_mbuf *pkts[DP_BURST];
+	struct dp_idle idle;
 
 	lc->icmp_tokens = ICMP_BURST;
 	lc->icmp_last_tsc = rte_rdtsc();
+	dp_idle_init(&idle, dp_g.idle_sleep_us, DP_IDLE_SPIN_ROUNDS);
+	// Sleeps of a few microseconds need the timer to fire on time: the
+	// default slack (50 us) would stretch every short sleep to it.
+	if (idle.cap_us != 0)
+		prctl(PR_SET_TIMERSLACK, 1000ul, 0ul, 0ul, 0ul);
 	rte_rcu_qsbr_thread_register(dp_g.qsv, lc->idx);
 	rte_rcu_qsbr_thread_online(dp_g.qsv, lc->idx);
 
 	while (!__atomic_load_n(&dp_g.stop, __ATOMIC_RELAXED)) {
 		// One acquire load per iteration; t is dead after the quiescent call.
 		const struct dp_tables *t = dp_tables_active();
+		unsigned int work = 0;
+		uint32_t us;
 
 		for (uint16_t q = 0; q < lc->n_rxq; q++) {
 			uint16_t n = rte_eth_rx_burst(lc->rxq[q].port, lc->rxq[q].queue, pkts,
 						      DP_BURST);
 			if (n == 0)
 				continue;
+			work += n;
 			lc->stats.bursts++;
 			process_burst(lc, t, pkts, n);
 		}
 		if (lc->idx == 0)
-			drain_ctl_tx(lc);
+			work += drain_ctl_tx(lc);
 		if (lc->tx_pending)
 			tx_flush_all(lc);
 		if (lc->n_drop) {
@@ -855,6 +891,10 @@ dp_worker_main(void *arg)
 			lc->n_drop = 0;
 		}
 		rte_rcu_qsbr_quiescent(dp_g.qsv, lc->idx);
+		if (likely(work != 0))
+			dp_idle_work(&idle);
+		else if (unlikely((us = dp_idle_empty(&idle)) != 0))
+			idle_sleep(lc, us);
 	}
 	if (lc->idx == 0)
 		drain_ctl_tx(lc);

@@ -11,7 +11,16 @@
 // runs its own loop on its own lcore and TX queue: the aggregate shows scaling,
 // including for traffic from a single remote PE (one outer address pair).
 //
-// Usage: bench_dp [EAL options] -- [--bursts N] [--workers N]
+// Those loops call dp_bench_burst, not the worker's poll loop. When EAL has a
+// net_ring0 device (run.sh gives one), a second part runs the real loop,
+// dp_worker_main on worker 0 with its idle backoff, on H.Encaps traffic that
+// the main lcore feeds into net_ring0's RX ring as fast as the worker takes
+// it, with the backoff off and on in alternating rounds: Mpps and TSC cycles
+// of the worker's wall time per packet, so any cost of the idle checks on
+// the loaded path shows as a difference between the two.
+//
+// Usage: bench_dp [EAL options] -- [--bursts N] [--workers N] [--loop-ms N]
+//        [--loop-rounds N] [--idle-us N]
 
 #include <errno.h>
 #include <getopt.h>
@@ -28,6 +37,7 @@
 #include <rte_launch.h>
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
+#include <rte_ring.h>
 
 #include "dp_priv.h"
 #include "model.h"
@@ -46,7 +56,10 @@ struct tmpl {
 };
 
 static struct tmpl templates[SC_MAX];
-static uint16_t wan_id, ce_id;
+static uint16_t wan_id, ce_id, ring_id;
+static bool have_ring;
+static unsigned int loop_ms = 1000, loop_rounds = 3;
+static uint32_t loop_idle_us = DP_IDLE_SLEEP_DEFAULT_US;
 static uint64_t n_bursts = 200000;
 static struct model model;
 
@@ -134,6 +147,9 @@ configure(void)
 		die("vrf", &e);
 	add_port(t, "wan0", "net_null0", 0, "2001:db8:0:12::1/64", NULL, &wan_id);
 	add_port(t, "ce0", "net_null1", 1, "172.16.10.1/24", "2001:db8:1::1/64", &ce_id);
+	// The real loop's traffic source: a second customer port in the VRF.
+	if (have_ring)
+		add_port(t, "ce1", "net_ring0", 1, "172.16.11.1/24", NULL, &ring_id);
 	memcpy(enc.src, src.bytes, 16);
 	if (model_encap_set(t, &enc, &e) < 0)
 		die("encap", &e);
@@ -326,11 +342,122 @@ bench_worker(void *arg)
 	return 0;
 }
 
+// --- the real worker loop ----------------------------------------------------------
+
+struct loop_result {
+	double mpps, cpp;
+	uint64_t sleeps;
+};
+
+// One round: worker 0 runs dp_worker_main with the given idle cap while this
+// (main) lcore keeps net_ring0's RX ring full of H.Encaps frames for ms
+// milliseconds; packets counted from the port counters.
+static struct loop_result
+loop_round(uint32_t idle_us, unsigned int ms)
+{
+	struct rte_ring *r = rte_ring_lookup("ETH_RXTX0_net_ring0");
+	struct rte_mempool *pool = dp_g.pools[0];
+	struct dp_counters *c0 = calloc(1, sizeof(*c0)), *c1 = calloc(1, sizeof(*c1));
+	struct tmpl t = templates[SC_ENCAP];
+	struct rte_mbuf *pkts[BURST];
+	struct rte_ether_addr mac;
+	uint64_t hz = rte_get_tsc_hz(), start, t0 = 0, t1 = 0, drops = 0;
+	struct loop_result res = {0};
+	bool measuring = false;
+	unsigned int n = 0;
+
+	if (r == NULL || pool == NULL || c0 == NULL || c1 == NULL)
+		die("real loop: no net_ring0 ring or no memory", NULL);
+	rte_eth_macaddr_get(ring_id, &mac);
+	memcpy(t.data, mac.addr_bytes, 6);
+	dp_g.idle_sleep_us = idle_us;
+	__atomic_store_n(&dp_g.stop, false, __ATOMIC_RELEASE);
+	rte_eal_remote_launch(dp_worker_main, dp_g.lcores[0], dp_g.lcores[0]->lcore_id);
+	start = rte_rdtsc();
+	for (uint64_t b = 0;; b++) {
+		uint64_t now = rte_rdtsc();
+		// 100 ms of warm-up, then the measured window.
+		if (!measuring && now - start > hz / 10) {
+			dp_counters_read(c0);
+			now = t0 = rte_rdtsc();
+			measuring = true;
+		}
+		if (measuring && now - t0 > hz * ms / 1000)
+			break;
+		if (n == 0) {
+			if (rte_pktmbuf_alloc_bulk(pool, pkts, BURST) != 0)
+				continue;
+			for (unsigned int i = 0; i < BURST; i++) {
+				struct rte_mbuf *m = pkts[i];
+				uint8_t *d = rte_pktmbuf_mtod(m, uint8_t *);
+				rte_memcpy(d, t.data, t.len);
+				d[t.len - 26] = (uint8_t)(b + i);
+				m->data_len = m->pkt_len = t.len;
+				m->port = ring_id;
+			}
+			n = BURST;
+		}
+		n -= rte_ring_sp_enqueue_burst(r, (void **)pkts + (BURST - n), n, NULL);
+	}
+	dp_counters_read(c1);
+	t1 = rte_rdtsc();
+	if (n != 0)
+		rte_pktmbuf_free_bulk(pkts + (BURST - n), n);
+	// Let the worker drain the ring before it stops.
+	while (rte_ring_count(r) != 0)
+		rte_pause();
+	__atomic_store_n(&dp_g.stop, true, __ATOMIC_RELEASE);
+	rte_eal_wait_lcore(dp_g.lcores[0]->lcore_id);
+	uint64_t pkts_done = c1->ports[0].tx_packets - c0->ports[0].tx_packets;
+	for (int i = 0; i < DP_DROP_MAX; i++)
+		drops += c1->drops[i] - c0->drops[i];
+	if (drops != 0 || pkts_done == 0) {
+		fprintf(stderr, "bench_dp: real loop: %" PRIu64 " sent, %" PRIu64 " dropped\n",
+			pkts_done, drops);
+		exit(1);
+	}
+	res.mpps = (double)pkts_done / ((double)(t1 - t0) / (double)hz) / 1e6;
+	res.cpp = (double)(t1 - t0) / (double)pkts_done;
+	res.sleeps = c1->lcores[0].idle_sleeps - c0->lcores[0].idle_sleeps;
+	free(c0);
+	free(c1);
+	return res;
+}
+
+static void
+loop_bench(void)
+{
+	const uint32_t caps[2] = {0, loop_idle_us};
+	double sum_mpps[2] = {0}, sum_cpp[2] = {0};
+
+	printf("\nreal worker loop (dp_worker_main), H.Encaps from net_ring0, %u ms rounds:\n",
+	       loop_ms);
+	printf("%-8s %-14s %12s %12s %12s\n", "round", "idle_sleep_us", "Mpps", "cycles/pkt",
+	       "idle_sleeps");
+	for (unsigned int round = 0; round < loop_rounds; round++) {
+		for (int k = 0; k < 2; k++) {
+			// Alternate which setting goes first, so drift hits both alike.
+			int i = (int)(round & 1) ^ k;
+			struct loop_result r = loop_round(caps[i], loop_ms);
+			sum_mpps[i] += r.mpps;
+			sum_cpp[i] += r.cpp;
+			printf("%-8u %-14u %12.2f %12.1f %12" PRIu64 "\n", round, caps[i], r.mpps,
+			       r.cpp, r.sleeps);
+		}
+	}
+	for (int i = 0; i < 2; i++)
+		printf("%-8s %-14u %12.2f %12.1f\n", "mean", caps[i], sum_mpps[i] / loop_rounds,
+		       sum_cpp[i] / loop_rounds);
+}
+
 int
 main(int argc, char **argv)
 {
 	static const struct option opts[] = {{"bursts", required_argument, NULL, 'b'},
 					     {"workers", required_argument, NULL, 'w'},
+					     {"loop-ms", required_argument, NULL, 'm'},
+					     {"loop-rounds", required_argument, NULL, 'r'},
+					     {"idle-us", required_argument, NULL, 'i'},
 					     {NULL, 0, NULL, 0}};
 	unsigned int max_workers = SRV6_MAX_WORKERS;
 	int rc = rte_eal_init(argc, argv), opt;
@@ -347,6 +474,16 @@ main(int argc, char **argv)
 			n_bursts = strtoull(optarg, NULL, 10);
 		else if (opt == 'w')
 			max_workers = (unsigned int)atoi(optarg);
+		else if (opt == 'm')
+			loop_ms = (unsigned int)atoi(optarg);
+		else if (opt == 'r')
+			loop_rounds = (unsigned int)atoi(optarg);
+		else if (opt == 'i')
+			loop_idle_us = (uint32_t)atoi(optarg);
+	}
+	{
+		uint16_t pid;
+		have_ring = rte_eth_dev_get_port_by_name("net_ring0", &pid) == 0;
 	}
 	if (model_init(&model) < 0 || dp_init(&model, &(struct dp_init_conf){0}) < 0) {
 		fprintf(stderr, "bench_dp: datapath init failed\n");
@@ -402,5 +539,7 @@ main(int argc, char **argv)
 		free(before);
 		free(after);
 	}
+	if (have_ring && loop_rounds > 0)
+		loop_bench();
 	return 0;
 }

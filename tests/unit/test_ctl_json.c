@@ -36,6 +36,7 @@ static unsigned int fake_commits; // successful dp_commit calls
 static json_t *notified;	  // [[topic, params], ...] from rpc_server_notify
 static unsigned int fake_resets;  // dp_counters_reset calls
 static char fake_devs[MODEL_MAX_PORTS][MODEL_DEVICE_LEN];
+static uint32_t fake_idle_us = DP_IDLE_SLEEP_DEFAULT_US; // dp_idle_sleep_set
 
 int
 dp_port_probe(const char *devargs, uint16_t *port_id, struct model_err *e)
@@ -76,6 +77,18 @@ dp_commit(struct model_txn *t, struct model_err *e)
 	return 0;
 }
 
+void
+dp_idle_sleep_set(uint32_t us)
+{
+	fake_idle_us = us;
+}
+
+uint32_t
+dp_idle_sleep_get(void)
+{
+	return fake_idle_us;
+}
+
 int
 dp_port_status(uint16_t port_id, struct dp_port_status *out)
 {
@@ -96,6 +109,8 @@ dp_counters_read(struct dp_counters *out)
 	out->n_lcores = 1;
 	out->lcores[0].lcore_id = 1;
 	out->lcores[0].rx_packets = 7;
+	out->lcores[0].idle_sleeps = 11;
+	out->lcores[0].idle_sleep_us = 2200;
 	out->ports[0].rx_packets = 5;
 	out->drops[DP_DROP_blackhole] = 3;
 	return 0;
@@ -255,7 +270,8 @@ static const char base_config[] =
 	" {\"port\": \"wan0\", \"address\": \"2001:db8:0:1::2\", \"mac\": \"02:00:00:00:0a:01\"},"
 	" {\"port\": \"ce0\", \"address\": \"172.16.10.2\", \"mac\": \"02:00:00:00:0c:02\"}"
 	"],"
-	"\"ipsec\": {\"sas\": []}"
+	"\"ipsec\": {\"sas\": []},"
+	"\"datapath\": {\"idle_sleep_us\": 50}"
 	"}";
 
 static char tmpdir[64];
@@ -322,6 +338,7 @@ test_load_base(void)
 	CU_ASSERT_FATAL(model_port_find(&M, "ce0") == 1);
 	CU_ASSERT(M.txn == NULL);
 	CU_ASSERT(fake_commits == 1);
+	CU_ASSERT(fake_idle_us == 50);
 }
 
 static int
@@ -453,9 +470,12 @@ test_config_save_reload(void)
 		json_decref(rpc_ok("config.save", params));
 	}
 	CU_ASSERT(access(p, R_OK) == 0);
+	a = config_to_json(&M);
+	// The setting comes back from the file, not from what is running.
+	fake_idle_us = 7;
 	if (config_load(m2, p, &e) != 0)
 		fprintf(stderr, "\nreload: %s: %s\n", e.field, e.msg);
-	a = config_to_json(&M);
+	CU_ASSERT(fake_idle_us == 50);
 	b = config_to_json(m2);
 	CU_ASSERT(same_json(b, a));
 	json_decref(a);
@@ -901,6 +921,32 @@ static const struct bad_file bad_files[] = {
 	 "\"d1\"}]}",
 	 "ports[1]"},
 	{"{\"ports\": [{\"name\": \"p0\", \"device\": \"broken0\"}]}", "ports[0].device"},
+	// datapath: an object of known keys; idle_sleep_us 0..DP_IDLE_SLEEP_MAX_US
+	{"{\"ports\": [{\"name\": \"p0\", \"device\": \"d0\"}], \"datapath\": 5}", "datapath"},
+	{"{\"ports\": [{\"name\": \"p0\", \"device\": \"d0\"}], \"datapath\": {\"idle\": 5}}",
+	 "datapath.idle"},
+	{"{\"ports\": [{\"name\": \"p0\", \"device\": \"d0\"}],"
+	 " \"datapath\": {\"idle_sleep_us\": \"100\"}}",
+	 "datapath.idle_sleep_us"},
+	{"{\"ports\": [{\"name\": \"p0\", \"device\": \"d0\"}],"
+	 " \"datapath\": {\"idle_sleep_us\": 1.5}}",
+	 "datapath.idle_sleep_us"},
+	{"{\"ports\": [{\"name\": \"p0\", \"device\": \"d0\"}],"
+	 " \"datapath\": {\"idle_sleep_us\": null}}",
+	 "datapath.idle_sleep_us"},
+	{"{\"ports\": [{\"name\": \"p0\", \"device\": \"d0\"}],"
+	 " \"datapath\": {\"idle_sleep_us\": -1}}",
+	 "datapath.idle_sleep_us"},
+	{"{\"ports\": [{\"name\": \"p0\", \"device\": \"d0\"}],"
+	 " \"datapath\": {\"idle_sleep_us\": 10001}}",
+	 "datapath.idle_sleep_us"},
+	{"{\"ports\": [{\"name\": \"p0\", \"device\": \"d0\"}],"
+	 " \"datapath\": {\"idle_sleep_us\": 99999999999999}}",
+	 "datapath.idle_sleep_us"},
+	// A valid setting in a file refused later is not applied either.
+	{"{\"datapath\": {\"idle_sleep_us\": 0},"
+	 " \"ports\": [{\"name\": \"p0\", \"device\": \"broken0\"}]}",
+	 "ports[0].device"},
 	// host interfaces: a kernel interface name, unique
 	{"{\"ports\": [{\"name\": \"p0\", \"device\": \"d0\", \"host_if\": \"\"}]}",
 	 "ports[0].host_if"},
@@ -981,11 +1027,24 @@ test_config_errors(void)
 	// A commit refused by the datapath applies nothing either.
 	{
 		struct model_err e = {0};
+		uint32_t before = fake_idle_us;
 		fake_commit_rc = -ENOSPC;
-		CU_ASSERT(load_text(m2, "{\"ports\": [{\"name\": \"p0\", \"device\": \"d0\"}]}",
+		CU_ASSERT(load_text(m2,
+				    "{\"ports\": [{\"name\": \"p0\", \"device\": \"d0\"}],"
+				    " \"datapath\": {\"idle_sleep_us\": 3}}",
 				    &e) == -ENOSPC);
 		fake_commit_rc = 0;
 		CU_ASSERT(model_port_find(m2, "p0") < 0);
+		CU_ASSERT(fake_idle_us == before);
+	}
+	// The message of a too long sleep says the limit.
+	{
+		struct model_err e = {0};
+		CU_ASSERT(load_text(m2,
+				    "{\"ports\": [{\"name\": \"p0\", \"device\": \"d0\"}],"
+				    " \"datapath\": {\"idle_sleep_us\": 10001}}",
+				    &e) < 0);
+		CU_ASSERT(strstr(e.msg, "10000") != NULL);
 	}
 	json_decref(empty);
 	model_fini(m2);
@@ -993,6 +1052,49 @@ test_config_errors(void)
 }
 
 // --- handlers -----------------------------------------------------------------------
+
+// "datapath": absent means the default, 0 (busy polling) and the maximum are
+// accepted, and config.get reports what was loaded.
+static void
+test_config_datapath(void)
+{
+	static const struct {
+		const char *datapath; // NULL: no "datapath" key
+		uint32_t want;
+	} cases[] = {
+		{NULL, DP_IDLE_SLEEP_DEFAULT_US},
+		{"{}", DP_IDLE_SLEEP_DEFAULT_US},
+		{"{\"idle_sleep_us\": 0}", 0},
+		{"{\"idle_sleep_us\": 1}", 1},
+		{"{\"idle_sleep_us\": 10000}", DP_IDLE_SLEEP_MAX_US},
+	};
+	uint32_t saved = fake_idle_us;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct model *m2 = calloc(1, sizeof(*m2));
+		struct model_err e = {0};
+		char text[256];
+		json_t *got;
+
+		CU_ASSERT_FATAL(m2 != NULL && model_init(m2) == 0);
+		snprintf(text, sizeof(text),
+			 "{\"ports\": [{\"name\": \"p0\", \"device\": \"d0\"}]%s%s}",
+			 cases[i].datapath ? ", \"datapath\": " : "",
+			 cases[i].datapath ? cases[i].datapath : "");
+		fake_idle_us = 12345;
+		if (load_text(m2, text, &e) != 0)
+			fprintf(stderr, "\n%s: %s: %s\n", text, e.field, e.msg);
+		CU_ASSERT(fake_idle_us == cases[i].want);
+		got = config_to_json(m2);
+		CU_ASSERT(json_integer_value(json_object_get(json_object_get(got, "datapath"),
+							     "idle_sleep_us")) ==
+			  (json_int_t)cases[i].want);
+		json_decref(got);
+		model_fini(m2);
+		free(m2);
+	}
+	fake_idle_us = saved;
+}
 
 static void
 test_handlers(void)
@@ -1090,6 +1192,9 @@ test_handlers(void)
 		  3);
 	CU_ASSERT(json_array_size(json_object_get(res, "sids")) == 6);
 	CU_ASSERT(json_array_size(json_object_get(res, "lcores")) == 1);
+	v = json_array_get(json_object_get(res, "lcores"), 0);
+	CU_ASSERT(json_integer_value(json_object_get(v, "idle_sleeps")) == 11);
+	CU_ASSERT(json_integer_value(json_object_get(v, "idle_sleep_us")) == 2200);
 	json_decref(res);
 	res = rpc_ok("stats.get", "{\"port\": \"wan0\"}");
 	CU_ASSERT(json_array_size(json_object_get(res, "ports")) == 1);
@@ -1327,6 +1432,7 @@ main(void)
 	CU_add_test(s, "malformed params name their field", test_malformed);
 	CU_add_test(s, "error paths are prefixed", test_paths);
 	CU_add_test(s, "bad config files apply nothing", test_config_errors);
+	CU_add_test(s, "datapath settings", test_config_datapath);
 	CU_add_test(s, "handlers", test_handlers);
 	CU_add_test(s, "batch abort undoes side effects", test_batch_abort);
 	CU_add_test(s, "events after commit", test_events);
