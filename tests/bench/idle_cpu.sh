@@ -3,8 +3,10 @@
 # Idle CPU of one srv6d: two ports that receive nothing (net_null with no-rx),
 # one worker, for each idle_sleep_us given (default: 0 = busy polling, and the
 # default backoff). Prints the CPU time srv6d used over SECONDS of wall time,
-# split into the worker thread and the rest, and the worker's idle-sleep
-# counters from stats.get.
+# split into the worker thread and the rest, the worker's idle-sleep counters
+# from stats.get, and then the round-trip time of 300 route.add requests on
+# one connection: each commit waits for a QSBR grace period, which a sleeping
+# worker must not hold up (it goes offline while it sleeps).
 # Usage: tests/bench/idle_cpu.sh [SECONDS] [IDLE_SLEEP_US...]
 #        (BUILD_DIR defaults to build; run as root or with hugepage rights)
 set -euo pipefail
@@ -48,7 +50,31 @@ worker_stat() {
 	return 1
 }
 
-printf '%-14s %8s %10s %10s %12s %14s\n' idle_sleep_us seconds "cpu %" "worker %" idle_sleeps idle_sleep_ms
+# route_add_ms SOCKET: median and maximum route.add round trip, in ms.
+route_add_ms() {
+	/usr/bin/python3 - "$1" <<-'PY'
+	import json, socket, sys, time
+	s = socket.socket(socket.AF_UNIX)
+	s.connect(sys.argv[1])
+	f = s.makefile("rwb")
+	lat = []
+	for i in range(300):
+	    req = {"jsonrpc": "2.0", "id": i, "method": "route.add",
+	           "params": {"prefix": "10.%d.%d.0/24" % (i // 250, i % 250),
+	                      "nexthops": [{"type": "blackhole"}]}}
+	    t = time.monotonic()
+	    f.write(json.dumps(req).encode() + b"\n")
+	    f.flush()
+	    r = json.loads(f.readline())
+	    assert "result" in r, r
+	    lat.append((time.monotonic() - t) * 1000)
+	lat.sort()
+	print("%.2f %.2f" % (lat[len(lat) // 2], lat[-1]))
+	PY
+}
+
+printf '%-14s %8s %10s %10s %12s %14s %12s %12s\n' idle_sleep_us seconds "cpu %" "worker %" \
+	idle_sleeps idle_sleep_ms "add med ms" "add max ms"
 for us in "${settings[@]}"; do
 	sock=$work/srv6d.sock
 	cat >"$work/config.json" <<-JSON
@@ -79,10 +105,11 @@ for us in "${settings[@]}"; do
 	stats=$("$srv6ctl" --socket "$sock" --json stats get)
 	sleeps=$(echo "$stats" | /usr/bin/python3 -c \
 		'import json,sys; l=json.load(sys.stdin)["lcores"][0]; print(l["idle_sleeps"], l["idle_sleep_us"] // 1000)')
+	adds=$(route_add_ms "$sock")
 	stop_srv6d
 	awk -v us="$us" -v p="$((p1 - p0))" -v w="$((w1 - w0))" -v hz="$hz" -v t0="$t0" \
-		-v t1="$t1" -v s="$sleeps" 'BEGIN {
-		split(s, a, " "); el = t1 - t0
-		printf "%-14s %8.1f %10.1f %10.1f %12s %14s\n", us, el,
-			100 * p / hz / el, 100 * w / hz / el, a[1], a[2] }'
+		-v t1="$t1" -v s="$sleeps" -v r="$adds" 'BEGIN {
+		split(s, a, " "); split(r, b, " "); el = t1 - t0
+		printf "%-14s %8.1f %10.1f %10.1f %12s %14s %12s %12s\n", us, el,
+			100 * p / hz / el, 100 * w / hz / el, a[1], a[2], b[1], b[2] }'
 done
