@@ -65,15 +65,45 @@ transit_host() {
 	nsx "$s" ip -6 route add "$dx4/128" encap seg6local action End.DX4 nh4 "$h4" dev "$ifn"
 }
 
-# transit_up: A - R - B; R is srv6d (or Linux with seg6local End)
+# transit_socket_host SHORT IF ADDR GW HOST6 HOST4 SID6 SID4: an SRv6 end host
+# with only what every IPv6 kernel has (no lwtunnel): SRHs are inserted by
+# srh_host.py's sockets and taken apart by the kernel's built-in SRH code
+# (seg6_enabled on all and on IF: the receiving interface's setting counts).
+# SID6/SID4 are plain local addresses on lo: a packet to one of them with SL 0
+# and an inner IPv6/IPv4 packet is decapsulated by the kernel and the inner
+# packet delivered to the service addresses on lo. The only route off the
+# link is srv6d's locator, so nothing reaches the other host without an SRH
+# through the End SID.
+transit_socket_host() {
+	local s=$1 ifn=$2 addr=$3 gw=$4 h6=$5 h4=$6 sid6=$7 sid4=$8
+	nsx "$s" sysctl -qw net.ipv6.conf.all.seg6_enabled=1 "net.ipv6.conf.$ifn.seg6_enabled=1" \
+		net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.lo.rp_filter=0 >/dev/null
+	ifaddr "$s" "$ifn" "$addr/64"
+	ifaddr "$s" lo "$h6/128" "$h4/32" "$sid6/128" "$sid4/128"
+	nsx "$s" ip -6 route add "$R_LOC" via "$gw" dev "$ifn"
+}
+
+# transit_up [HOSTS]: A - R - B; R is srv6d (or Linux with seg6local End).
+# HOSTS: linux (default: seg6 lwtunnel and seg6local SIDs on A and B) or
+# socket (transit_socket_host: the SIDs are local addresses).
 transit_up() {
+	local hosts=${1:-linux}
 	ns_add a
 	ns_add r
 	ns_add b
 	veth_add a veth-a r veth-r-a
 	veth_add r veth-r-b b veth-b
-	transit_host a veth-a "$TA_A" "$TA_R" "$A_HOST6" "$A_HOST4" "$A_SID_DT6" "$A_SID_DX4"
-	transit_host b veth-b "$TB_B" "$TB_R" "$B_HOST6" "$B_HOST4" "$B_SID_DT6" "$B_SID_DX4"
+	case $hosts in
+	linux)
+		transit_host a veth-a "$TA_A" "$TA_R" "$A_HOST6" "$A_HOST4" "$A_SID_DT6" "$A_SID_DX4"
+		transit_host b veth-b "$TB_B" "$TB_R" "$B_HOST6" "$B_HOST4" "$B_SID_DT6" "$B_SID_DX4"
+		;;
+	socket)
+		transit_socket_host a veth-a "$TA_A" "$TA_R" "$A_HOST6" "$A_HOST4" "$A_SID_DT6" "$A_SID_DX4"
+		transit_socket_host b veth-b "$TB_B" "$TB_R" "$B_HOST6" "$B_HOST4" "$B_SID_DT6" "$B_SID_DX4"
+		;;
+	*) fail "transit_up: hosts must be linux or socket, not '$hosts'" ;;
+	esac
 	if [[ $PE1_IMPL == linux ]]; then
 		router_sysctls r
 		ifaddr r veth-r-a "$TA_R/64"
@@ -91,3 +121,39 @@ transit_up() {
 	fi
 }
 
+# ---- socket-API hosts (srh_host.py)
+SRH_PORT=7007               # the UDP echo service on A's and B's service addresses
+
+# srh_server_start SHORT ARGS...: srh_host.py server in SHORT (background job
+# srh-SHORT); returns once it listens
+srh_server_start() {
+	local s=$1
+	shift
+	bg_start "srh-$s" "$s" "$PY" "$E2E_DIR/srh_host.py" server --port "$SRH_PORT" "$@"
+	wait_until "grep -q '^listening' '$WORK/srh-$s.log'" 20 ||
+		fail "srh_host.py server in $s did not start: $(cat "$WORK/srh-$s.log")"
+}
+
+# srh_server_stop SHORT: stop it, show its summary; fails the test when it
+# refused a datagram (wrong SRH) or could not answer
+srh_server_stop() {
+	local rc=0
+	bg_stop "srh-$1" TERM 10 || rc=$?
+	sed 's/^/    /' "$WORK/srh-$1.log" >&2
+	[[ $rc == 0 ]] || fail "srh_host.py server in $1 exited with status $rc"
+}
+
+# srh_client SHORT ARGS...: srh_host.py client in SHORT; prints its summary,
+# fails the test on any lost or wrong answer
+srh_client() {
+	local s=$1 out rc=0
+	shift
+	out=$(nsx "$s" "$PY" "$E2E_DIR/srh_host.py" client --port "$SRH_PORT" "$@" 2>&1) || rc=$?
+	printf '%s\n' "$out" | sed 's/^/    /' >&2
+	[[ $rc == 0 ]] || fail "srh_host.py client in $s: exit $rc"
+}
+
+# drop_count JSON REASON: one drop counter of a stats.get result ("0" if absent)
+drop_count() {
+	$PY -c 'import json,sys; print((json.loads(sys.argv[1]).get("drops") or {}).get(sys.argv[2], 0))' "$1" "$2"
+}
