@@ -10,8 +10,18 @@
 # switch both families at once. Passes when every echo is answered, no
 # datapath drop counter grew, every request succeeded, and both SIDs of each
 # pair were really used on the wire.
+#   update_no_loss_test.sh [linux|scapy]
+# PE2: linux = the kernel's seg6local End.DX4/DX6 (skips without seg6
+# lwtunnel), scapy = scapy_pe.py owning the same four SIDs, which must then
+# have decapsulated on all four and dropped nothing; default: L3_PE2_PEER,
+# else linux where the kernel has it.
 . "$(dirname "$0")/lib.sh"
-e2e_init update_no_loss
+L3_PE2_PEER=${1:-${L3_PE2_PEER:-}}
+case $L3_PE2_PEER in
+'' | linux | scapy) ;;
+*) echo "usage: $0 [linux|scapy]" >&2; exit 2 ;;
+esac
+e2e_init "update_no_loss${L3_PE2_PEER:+_$L3_PE2_PEER}"
 COUNT=${UPDATE_PINGS:-1000}
 INTERVAL=0.01
 
@@ -115,6 +125,14 @@ if [[ $PE1_IMPL == srv6d ]]; then
 	ping_ok ce1 "$CE2_V4" 3 0.2
 	ping_ok ce1 "$CE2_V6" 3 0.2
 	stop_srv6d
+fi
+if [[ $L3_PE2_PEER == scapy ]]; then
+	section "PE2 (scapy_pe.py) counters"
+	# every echo crossed it both ways, on all four SIDs, nothing dropped
+	l3_scapy_pe_check '{}' "encapsulated/$L3_PE1_V4_SID>=$((2 * COUNT))" \
+		"decapsulated/$PE2_SID_DX4>=1" "decapsulated/$PE2_SID_DX4B>=1" \
+		"decapsulated/$PE2_SID_DX6>=1" "decapsulated/$PE2_SID_DX6B>=1" \
+		"decapsulated/$PE2_SID_DX4+$PE2_SID_DX4B>=$COUNT" "decapsulated/$PE2_SID_DX6+$PE2_SID_DX6B>=$COUNT" >&2 || rc=1
 fi
 [[ $rc == 0 ]] || fail "updates were not hitless (see above)"
 log PASS
