@@ -168,11 +168,14 @@ def on_signal(signum, frame):
 def server(a):
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    socks = [udp_socket(x, a.port) for x in a.listen]
-    senders = {s: Sender(a.mode, a.via, a.outer_src, s if fam(x) == socket.AF_INET6 else None)
-               for s, x in zip(socks, a.listen)}
     if a.mode == "inline" and any(fam(x) != socket.AF_INET6 for x in a.listen):
         sys.exit("inline mode is IPv6 only")
+    socks = [udp_socket(x, a.port) for x in a.listen]
+    if a.mode == "inline":  # the answer leaves on the socket it came in on
+        senders = {s: Sender("inline", a.via, udp_sock=s) for s in socks}
+    else:                   # one pair of raw sockets for every service address
+        enc = Sender("encap", a.via, a.outer_src)
+        senders = {s: enc for s in socks}
     print("listening on %s port %d (%s via %s)" % (",".join(a.listen), a.port, a.mode, a.via), flush=True)
     answered = refused = 0
     while not stop:
