@@ -353,6 +353,79 @@ stop_srv6d() {
 	log "srv6d stopped cleanly (exit 0)"
 }
 
+# Named srv6d instances, for tests that run several srv6d at once (one per
+# PE). Instance NAME has its own folder $WORK/srv6d-NAME (control socket
+# srv6d.sock; srv6-bgp puts its counters socket next to it), its own log
+# $WORK/srv6d-NAME.log, E2E_BG[srv6d-NAME] and its own EAL --file-prefix, so
+# that two EALs in one machine never share a runtime folder. The unnamed
+# start_srv6d/stop_srv6d/rpc/ctl above are unchanged ($SOCK, E2E_BG[srv6d]).
+
+# srv6d_sock NAME: the control socket of instance NAME
+srv6d_sock() { printf '%s\n' "$WORK/srv6d-$1/srv6d.sock"; }
+
+# rpc_on NAME METHOD [PARAMS_JSON]: rpc on instance NAME's socket
+rpc_on() {
+	local name=$1
+	shift
+	$PY "$E2E_DIR/rpc.py" --socket "$(srv6d_sock "$name")" "$@"
+}
+# rpc_ok_on NAME METHOD [PARAMS_JSON]: as rpc_on, fails the test on an error
+rpc_ok_on() {
+	local out
+	out=$(rpc_on "$@") || fail "rpc on srv6d $1: $2 ${3:-} -> $out"
+	printf '%s\n' "$out"
+}
+
+# ctl_on NAME ARGS...: srv6ctl on instance NAME's socket
+ctl_on() {
+	local name=$1
+	shift
+	if [[ -x $SRV6CTL ]]; then
+		"$SRV6CTL" --socket "$(srv6d_sock "$name")" "$@"
+	else
+		echo "(srv6ctl not built: $SRV6CTL)"
+	fi
+}
+
+# start_srv6d_named NAME SHORT CONFIG: srv6d instance NAME in namespace SHORT;
+# returns when system.info answers on its socket, fails if the daemon exits
+# or does not answer in 60 s (as start_srv6d)
+start_srv6d_named() {
+	local name=$1 short=$2 config=$3 sock pid eal=$SRV6D_EAL
+	[[ -x $SRV6D ]] || fail "srv6d binary not found: $SRV6D"
+	[[ -z ${E2E_BG[srv6d-$name]:-} ]] || fail "srv6d $name already running (pid ${E2E_BG[srv6d-$name]})"
+	sock=$(srv6d_sock "$name")
+	mkdir -p "${sock%/*}"
+	[[ $eal == *--file-prefix* ]] || eal+=" --file-prefix srv6d-$E2E_PFX-$name"
+	# shellcheck disable=SC2086
+	bg_start "srv6d-$name" "$short" "$SRV6D" $eal -- --config "$config" --socket "$sock"
+	pid=${E2E_BG[srv6d-$name]}
+	log "srv6d $name started in $short, pid $pid, config $config"
+	local end=$(($(date +%s) + 60))
+	while :; do
+		if ! kill -0 "$pid" 2>/dev/null; then
+			local rc=0
+			wait "$pid" || rc=$?
+			_forget_pid "$pid"
+			unset "E2E_BG[srv6d-$name]"
+			fail "srv6d $name exited with status $rc before answering on $sock: $(tail -n 5 "$WORK/srv6d-$name.log")"
+		fi
+		if [[ -S $sock ]] && rpc_on "$name" system.info >/dev/null 2>&1; then break; fi
+		(($(date +%s) >= end)) && fail "srv6d $name did not answer system.info on $sock within 60 s"
+		sleep 0.2
+	done
+	log "srv6d $name ready: $(rpc_on "$name" system.info | head -c 200)"
+}
+
+# stop_srv6d_named NAME: SIGTERM, expects exit status 0
+stop_srv6d_named() {
+	[[ -n ${E2E_BG[srv6d-$1]:-} ]] || return 0
+	local rc=0
+	bg_stop "srv6d-$1" TERM 15 || rc=$?
+	[[ $rc == 0 ]] || fail "srv6d $1 exited with status $rc after SIGTERM (expected 0)"
+	log "srv6d $1 stopped cleanly (exit 0)"
+}
+
 # srv6d_stats: the stats.get result (JSON) or "{}" when PE1 is Linux
 srv6d_stats() {
 	if [[ $PE1_IMPL == linux ]]; then
