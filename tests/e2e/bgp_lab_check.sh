@@ -66,7 +66,7 @@ bgp_frr_vtysh "show bgp segment-routing srv6" >&2
 bgp_frr_vtysh "show segment-routing srv6 locator $BGP_LOCATOR detail" >&2
 bgp_pe2_install_sids >&2
 bgp_pe2_install_sids >/dev/null # idempotent
-nsx pe2 ip -6 route show | grep seg6local >&2
+bgp_pe2_show_sids >&2
 bgp_frr_vtysh "show bgp ipv4 vpn" "show bgp ipv6 vpn" >&2
 log "FRR installed $(bgp_frr_route_count 4) IPv4 / $(bgp_frr_route_count 6) IPv6 BGP routes in pe2's kernel" \
 	"(received $(bgp_frr_rx_count ipv4) / $(bgp_frr_rx_count ipv6) VPN prefixes from PE1; none without srv6-bgp)"

@@ -366,30 +366,79 @@ bgp_pe2_sids() {
 	return 0
 }
 
+# BGP_PE2_SID_MODE: how PE2's kernel serves FRR's SIDs (bgp_pe2_install_sids)
+#   seg6local  End.DX4 / End.DX6 (or End.DT6) routes: decapsulation both for
+#              one segment and the full behaviour (needs seg6 lwtunnel)
+#   local      the SIDs as local addresses of PE2 with seg6_enabled on: the
+#              kernel's built-in SRH processing decapsulates a packet to them
+#              at Segments Left 0 with an inner IPv4 (NH 4) / IPv6 (NH 41)
+#              packet and routes the inner packet on (to CE2); any kernel
+#   auto       (default) seg6local where the kernel has it, else local
+BGP_PE2_SID_MODE=${BGP_PE2_SID_MODE:-auto}
+
+# bgp_pe2_sid_mode: "seg6local" or "local", BGP_PE2_SID_MODE resolved
+bgp_pe2_sid_mode() {
+	case $BGP_PE2_SID_MODE in
+	seg6local | local) echo "$BGP_PE2_SID_MODE" ;;
+	auto) if kernel_has seg6local; then echo seg6local; else echo local; fi ;;
+	*) fail "BGP_PE2_SID_MODE must be seg6local, local or auto, not '$BGP_PE2_SID_MODE'" ;;
+	esac
+}
+
 # bgp_pe2_install_sids: kernel equivalents of FRR's End.DT4/DT6 vrftable SIDs
-# (the lab kernel has no VRF devices): the IPv4 SID as End.DX4 to CE2, the
-# IPv6 SID as End.DX6 to CE2 (or End.DT6 table main, BGP_PE2_V6_ACTION=dt6).
-# Idempotent (ip route replace); prints "FAMILY SID" lines.
+# (the lab kernel has no VRF devices), per bgp_pe2_sid_mode: seg6local puts
+# the IPv4 SID as End.DX4 to CE2, the IPv6 SID as End.DX6 to CE2 (or End.DT6
+# table main, BGP_PE2_V6_ACTION=dt6); local puts both on PE2's lo with
+# seg6_enabled on (all, veth-pe2-wan), so the kernel decapsulates what comes
+# to them (Segments Left 0, NH 4/41) and routes the inner packet to CE2.
+# Idempotent (ip route/addr replace); prints "FAMILY SID" lines.
 bgp_pe2_install_sids() {
-	local sids fam sid n=0
+	local sids fam sid n=0 mode
+	mode=$(bgp_pe2_sid_mode)
 	wait_until '[[ $(bgp_pe2_sids | wc -l) -ge 2 ]]' 20 0.2 ||
 		fail "FRR has no SIDs: $(bgp_frr_vtysh 'show bgp segment-routing srv6' 2>&1)"
 	sids=$(bgp_pe2_sids)
+	[[ $mode == local ]] && nsx pe2 sysctl -qw net.ipv6.conf.all.seg6_enabled=1 \
+		net.ipv6.conf.veth-pe2-wan.seg6_enabled=1 >/dev/null
 	while read -r fam sid; do
-		case $fam in
-		ipv4) nsx pe2 ip -6 route replace "$sid/128" encap seg6local action End.DX4 nh4 "$CE2_V4" dev veth-pe2-ce ;;
-		ipv6)
-			if [[ $BGP_PE2_V6_ACTION == dt6 ]]; then
-				nsx pe2 ip -6 route replace "$sid/128" encap seg6local action End.DT6 table main dev veth-pe2-wan
-			else
-				nsx pe2 ip -6 route replace "$sid/128" encap seg6local action End.DX6 nh6 "$CE2_V6" dev veth-pe2-ce
-			fi
-			;;
-		esac
+		if [[ $mode == local ]]; then
+			nsx pe2 ip -6 addr replace "$sid/128" dev lo nodad
+		else
+			case $fam in
+			ipv4) nsx pe2 ip -6 route replace "$sid/128" encap seg6local action End.DX4 nh4 "$CE2_V4" dev veth-pe2-ce ;;
+			ipv6)
+				if [[ $BGP_PE2_V6_ACTION == dt6 ]]; then
+					nsx pe2 ip -6 route replace "$sid/128" encap seg6local action End.DT6 table main dev veth-pe2-wan
+				else
+					nsx pe2 ip -6 route replace "$sid/128" encap seg6local action End.DX6 nh6 "$CE2_V6" dev veth-pe2-ce
+				fi
+				;;
+			esac
+		fi
 		n=$((n + 1))
 		printf '%s %s\n' "$fam" "$sid"
 	done <<<"$sids"
-	log "PE2 SIDs installed in the kernel ($n): ${sids//$'\n'/, }"
+	if [[ $mode == local ]]; then
+		log "PE2 SIDs as local addresses with seg6_enabled (built-in SRH decap, one way) ($n): ${sids//$'\n'/, }"
+	else
+		log "PE2 SIDs installed in the kernel as seg6local ($n): ${sids//$'\n'/, }"
+	fi
+}
+
+# bgp_pe2_show_sids: PE2's kernel state for FRR's SIDs (for the log)
+bgp_pe2_show_sids() {
+	nsx pe2 ip -6 route show | grep seg6local || true
+	nsx pe2 ip -6 addr show dev lo | grep -F "${PE2_LOC%::/64}:" || true
+}
+
+# bgp_pe2_drop_replies: PE2 silently drops what CE2 sends toward CE1 (ip rule
+# blackhole): without seg6 lwtunnel PE2 cannot encapsulate toward us, and its
+# ICMP unreachables would only be noise; the one-way checks count what
+# reaches CE2
+bgp_pe2_drop_replies() {
+	nsx pe2 ip rule add iif veth-pe2-ce to "$CE1_NET4" blackhole pref 90
+	nsx pe2 ip -6 rule add iif veth-pe2-ce to "$CE1_NET6" blackhole pref 90
+	log "PE2 drops CE2's packets toward CE1 (ip rule blackhole): the data plane is checked one way"
 }
 
 # bgp_frr_route 4|6 PREFIX: PE2's kernel route for PREFIX, e.g. "172.16.10.0/24
