@@ -63,6 +63,14 @@ peer_event(struct helper *h, const Apipb__Peer *peer)
 			if (h->peers[i].state != state)
 				lg(LOG_INFO, "peer %s: state %d -> %d", addr, h->peers[i].state,
 				   state);
+			// A peer that has just come up sends its table after the
+			// OPEN exchange: the settle time counts from here, not from
+			// our connect to gobgpd, or a session that took longer than
+			// the settle time to come up would have the stale paths swept
+			// before the peer's table arrives.
+			if (h->peers[i].state != state &&
+			    state == APIPB__PEER_STATE__SESSION_STATE__ESTABLISHED && !h->settled)
+				h->last_table_event = rpc_now_ms();
 			h->peers[i].state = state;
 			return;
 		}

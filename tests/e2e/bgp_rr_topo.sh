@@ -54,13 +54,12 @@ declare -A RR_API_PORT=([pe1]=50051 [pe2]=50052)         # gobgpd gRPC, own loop
 RR_FRR_DIR=                     # $WORK/frr-rr: configs, pid files, zserv and vty sockets
 # srv6-bgp's --settle here. After it (re)connects to gobgpd, srv6-bgp sweeps
 # the learnt paths not seen again once every peer is Established and the
-# table has been quiet for this long, counted from its connect, not from the
-# session's establishment. The RR is passive (rr-bgpd.conf) and a (re)started
-# gobgpd connects 5-9 s after it starts, and FRR sends its table about a
-# second after that: with a settle time shorter than that, a gobgpd restart
-# swept the learnt paths at the moment the session came up, before the RR
-# had resent them (measured: 48 pings lost). 15 s covers it.
-RR_SETTLE_MS=${RR_SETTLE_MS:-15000}
+# table has been quiet for this long, counted from the session's
+# establishment (FRR sends its table about a second after it). srv6-bgp
+# counted from its own connect before: the RR is passive and a restarted
+# gobgpd connects 5-9 s after it starts, so a shorter settle swept the paths
+# before the RR resent them (measured: 48 pings lost). srv6-bgp's default.
+RR_SETTLE_MS=${RR_SETTLE_MS:-2000}
 
 # rr_require_tools: skip (77) without FRR, GoBGP or srv6-bgp
 rr_require_tools() {
