@@ -116,8 +116,7 @@ fi
 
 # ---- the topology helpers of the end-to-end tests
 BGP_LINK=${BGP_LINK:-wan}
-# the demo restarts nothing: srv6-bgp's default settle time (the tests use a
-# longer one for gobgpd restarts, see bgp_rr_topo.sh)
+# srv6-bgp's default settle time (see bgp_rr_topo.sh)
 RR_SETTLE_MS=${RR_SETTLE_MS:-2000}
 . "$REPO/tests/e2e/lib.sh"
 . "$REPO/tests/e2e/bgp_topo.sh"
