@@ -77,7 +77,7 @@ for line in open(sys.argv[1]):
     skipped += 1
     out = (t.get("stdout") or "") + "\n" + (t.get("stderr") or "")
     why = [l for l in out.splitlines() if "SKIP:" in l]
-    print("  %-28s %s" % (t["name"], why[-1].split("SKIP:", 1)[1].strip() if why else "(no reason given)"))
+    print("  %-28s %s" % (t["name"].split(" / ")[-1], why[-1].split("SKIP:", 1)[1].strip() if why else "(no reason given)"))
 print("  %d skipped" % skipped)
 EOF
 
