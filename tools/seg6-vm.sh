@@ -98,6 +98,8 @@ chmod 755 "$INITRD_DIR/init"
 	echo 'mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev'
 	echo 'mkdir -p /dev/pts /dev/shm; mount -t devpts devpts /dev/pts; mount -t tmpfs shm /dev/shm'
 	echo 'mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null; mkdir -p /run/netns'
+	# no udev in the guest: the TUN device node (srv6d's host interfaces)
+	echo 'modprobe tun; [[ -e /dev/net/tun ]] || { mkdir -p /dev/net; mknod /dev/net/tun c 10 200; }'
 	echo 'ip link set lo up'
 	echo "cd '$REPO'"
 	echo "export BUILD_DIR='$BUILD_DIR' PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
