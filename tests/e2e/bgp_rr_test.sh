@@ -160,14 +160,18 @@ extra_add() {
 	rpc_ok_on pe1 route.add "{\"vrf\": \"$VRF\", \"prefix\": \"$EXTRA4\", \"nexthops\": [{\"type\": \"ip\", \"via\": \"$CE1_V4\", \"port\": \"ce0\"}]}" >/dev/null
 	rpc_ok_on pe1 route.add "{\"vrf\": \"$VRF\", \"prefix\": \"$EXTRA6\", \"nexthops\": [{\"type\": \"ip\", \"via\": \"$CE1_V6\", \"port\": \"ce0\"}]}" >/dev/null
 }
+# extra_del: PE1 removes them
+extra_del() {
+	rpc_ok_on pe1 route.del "{\"vrf\": \"$VRF\", \"prefix\": \"$EXTRA4\"}" >/dev/null
+	rpc_ok_on pe1 route.del "{\"vrf\": \"$VRF\", \"prefix\": \"$EXTRA6\"}" >/dev/null
+}
 extra_add
 t0=$(date +%s%N)
 wait_until '[[ "$(rr_routes pe2)" == "$want_extra" ]]' 30 0.05 || fail "PE2: '$(rr_routes pe2)', want '$want_extra'"
 log "PE2 has PE1's new routes after $(ms_since "$t0") ms"
 ping_ok ce2 "$EXTRA4_H" 3 0.2
 ping_ok ce2 "$EXTRA6_H" 3 0.2
-rpc_ok_on pe1 route.del "{\"vrf\": \"$VRF\", \"prefix\": \"$EXTRA4\"}" >/dev/null
-rpc_ok_on pe1 route.del "{\"vrf\": \"$VRF\", \"prefix\": \"$EXTRA6\"}" >/dev/null
+extra_del
 t0=$(date +%s%N)
 wait_until 'rr_has_routes pe2' 30 0.05 || fail "PE2 after PE1's route.del: '$(rr_routes pe2)', want '$(rr_want_routes pe2)'"
 log "withdrawn on PE2 after $(ms_since "$t0") ms"
@@ -178,8 +182,7 @@ wait_until '[[ "$(rr_routes pe2)" == "$want_extra" ]]' 30 0.05 || fail "PE2: '$(
 log "back on PE2 after $(ms_since "$t0") ms"
 ping_ok ce2 "$EXTRA4_H" 3 0.2
 ping_ok ce2 "$EXTRA6_H" 3 0.2
-rpc_ok_on pe1 route.del "{\"vrf\": \"$VRF\", \"prefix\": \"$EXTRA4\"}" >/dev/null
-rpc_ok_on pe1 route.del "{\"vrf\": \"$VRF\", \"prefix\": \"$EXTRA6\"}" >/dev/null
+extra_del
 wait_until 'rr_has_routes pe2' 30 0.05 || fail "PE2: '$(rr_routes pe2)' after the second route.del"
 
 section "PE1: srv6-bgp, then gobgpd restarted during a steady ping both ways: no loss"

@@ -322,26 +322,35 @@ ctl() {
 # start_srv6d SHORT CONFIG: srv6d in namespace SHORT; returns when system.info
 # answers on $SOCK, fails if the daemon exits or does not answer in 60 s.
 start_srv6d() {
-	local short=$1 config=$2
+	_srv6d_launch srv6d "$1" "$2" "$SOCK" "$SRV6D_EAL"
+	SRV6D_PID=${E2E_BG[srv6d]}
+}
+
+# _srv6d_launch BG_NAME SHORT CONFIG SOCK EAL: srv6d in namespace SHORT as
+# background job BG_NAME; returns when system.info answers on SOCK, fails if
+# the daemon exits first or does not answer in 60 s (every srv6d start, named
+# or not, goes through here)
+_srv6d_launch() {
+	local bg=$1 short=$2 config=$3 sock=$4 eal=$5 pid
 	[[ -x $SRV6D ]] || fail "srv6d binary not found: $SRV6D"
 	# shellcheck disable=SC2086
-	bg_start srv6d "$short" "$SRV6D" $SRV6D_EAL -- --config "$config" --socket "$SOCK"
-	SRV6D_PID=${E2E_BG[srv6d]}
-	log "srv6d started, pid $SRV6D_PID, config $config"
+	bg_start "$bg" "$short" "$SRV6D" $eal -- --config "$config" --socket "$sock"
+	pid=${E2E_BG[$bg]}
+	log "$bg started in $short, pid $pid, config $config"
 	local end=$(($(date +%s) + 60))
 	while :; do
-		if ! kill -0 "$SRV6D_PID" 2>/dev/null; then
+		if ! kill -0 "$pid" 2>/dev/null; then
 			local rc=0
-			wait "$SRV6D_PID" || rc=$?
-			_forget_pid "$SRV6D_PID"
-			unset "E2E_BG[srv6d]"
-			fail "srv6d exited with status $rc before answering on $SOCK"
+			wait "$pid" || rc=$?
+			_forget_pid "$pid"
+			unset "E2E_BG[$bg]"
+			fail "$bg exited with status $rc before answering on $sock: $(tail -n 5 "$WORK/$bg.log")"
 		fi
-		if [[ -S $SOCK ]] && rpc system.info >/dev/null 2>&1; then break; fi
-		(($(date +%s) >= end)) && fail "srv6d did not answer system.info on $SOCK within 60 s"
+		if [[ -S $sock ]] && $PY "$E2E_DIR/rpc.py" --socket "$sock" system.info >/dev/null 2>&1; then break; fi
+		(($(date +%s) >= end)) && fail "$bg did not answer system.info on $sock within 60 s"
 		sleep 0.2
 	done
-	log "srv6d ready: $(rpc system.info | head -c 300)"
+	log "$bg ready: $($PY "$E2E_DIR/rpc.py" --socket "$sock" system.info | head -c 300)"
 }
 
 # stop_srv6d: SIGTERM, expects exit status 0
@@ -391,30 +400,12 @@ ctl_on() {
 # returns when system.info answers on its socket, fails if the daemon exits
 # or does not answer in 60 s (as start_srv6d)
 start_srv6d_named() {
-	local name=$1 short=$2 config=$3 sock pid eal=$SRV6D_EAL
-	[[ -x $SRV6D ]] || fail "srv6d binary not found: $SRV6D"
+	local name=$1 sock eal=$SRV6D_EAL
 	[[ -z ${E2E_BG[srv6d-$name]:-} ]] || fail "srv6d $name already running (pid ${E2E_BG[srv6d-$name]})"
 	sock=$(srv6d_sock "$name")
 	mkdir -p "${sock%/*}"
 	[[ $eal == *--file-prefix* ]] || eal+=" --file-prefix srv6d-$E2E_PFX-$name"
-	# shellcheck disable=SC2086
-	bg_start "srv6d-$name" "$short" "$SRV6D" $eal -- --config "$config" --socket "$sock"
-	pid=${E2E_BG[srv6d-$name]}
-	log "srv6d $name started in $short, pid $pid, config $config"
-	local end=$(($(date +%s) + 60))
-	while :; do
-		if ! kill -0 "$pid" 2>/dev/null; then
-			local rc=0
-			wait "$pid" || rc=$?
-			_forget_pid "$pid"
-			unset "E2E_BG[srv6d-$name]"
-			fail "srv6d $name exited with status $rc before answering on $sock: $(tail -n 5 "$WORK/srv6d-$name.log")"
-		fi
-		if [[ -S $sock ]] && rpc_on "$name" system.info >/dev/null 2>&1; then break; fi
-		(($(date +%s) >= end)) && fail "srv6d $name did not answer system.info on $sock within 60 s"
-		sleep 0.2
-	done
-	log "srv6d $name ready: $(rpc_on "$name" system.info | head -c 200)"
+	_srv6d_launch "srv6d-$name" "$2" "$3" "$sock" "$eal"
 }
 
 # stop_srv6d_named NAME: SIGTERM, expects exit status 0
