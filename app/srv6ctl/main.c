@@ -326,6 +326,8 @@ main(int argc, char **argv)
 			return CTL_EXIT_OK;
 	}
 
+	if (argc >= 2 && strcmp(argv[0], "route") == 0 && strcmp(argv[1], "load") == 0)
+		return ctl_route_load(o.socket, o.timeout, o.json, argc - 2, argv + 2);
 	if (o.params != NULL) {
 		json_error_t jerr;
 

@@ -16,6 +16,7 @@
 // - Mutations answer null unless the contract gives them a result.
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include <jansson.h>
 
@@ -50,6 +51,19 @@ int ctl_defer_capture_stop(unsigned int id, struct api_error_info *e);
 int ctl_note_capture_started(unsigned int id, struct api_error_info *e);
 // True when a capture stop for id is already pending in this txn.
 bool ctl_capture_stop_pending(unsigned int id);
+
+// Where commits spend the control thread's time (rpc_methods.c), summed since
+// start, CLOCK_MONOTONIC nanoseconds; system.info reports it with the server's
+// own phases (rpc_server_stats).
+struct ctl_commit_stats {
+	uint64_t commits;
+	uint64_t dirty_keys;   // forwarding keys handed to dp_commit
+	uint64_t dp_commit_ns; // dp_commit: next hops, FIB updates on both sides, RCU wait
+	uint64_t events_ns;    // events built for subscribers
+	uint64_t txn_end_ns;   // model_txn_end / abort: undo log and old objects freed
+};
+extern struct ctl_commit_stats ctl_commit_stats;
+uint64_t ctl_now_ns(void); // CLOCK_MONOTONIC
 
 #define CTL_HANDLER(name)                                                                          \
 	int name(struct rpc_call *call, json_t *params, json_t **result, struct api_error_info *e)

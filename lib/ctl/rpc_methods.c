@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -319,7 +320,10 @@ publish_events(const struct model_txn *t)
 		json_t *params;
 
 		model_txn_event(t, i, &topic, &action, &id);
-		if (topic == NULL || action == NULL)
+		// Building an event costs more than the change itself (a route's
+		// JSON): only for topics somebody listens to.
+		if (topic == NULL || action == NULL ||
+		    !rpc_server_has_subscriber(ctl_server, topic))
 			continue;
 		params = json_pack("{s:s,s:s?}", "action", action, "id", id);
 		if (params == NULL)
@@ -379,29 +383,54 @@ txn_commit(void *ctx, void *txn, struct api_error_info *e)
 	struct model_err me = {0};
 	int rc;
 
+	uint64_t t0, t1;
+
 	(void)ctx;
 	reset_new_sid_counters(t);
+	t0 = ctl_now_ns();
 	rc = dp_commit(t, &me);
+	t1 = ctl_now_ns();
+	ctl_commit_stats.commits++;
+	ctl_commit_stats.dirty_keys += model_txn_n_dirty(t);
+	ctl_commit_stats.dp_commit_ns += t1 - t0;
 	if (rc < 0) {
 		// The datapath is unchanged (dp_commit's promise): undo the model too.
 		model_txn_abort(t);
 		pending_undo();
+		ctl_commit_stats.txn_end_ns += ctl_now_ns() - t1;
 		return ctl_error_from_model(e, rc, &me, "");
 	}
 	// Events live in the txn: read them before it ends.
 	publish_events(t);
+	t0 = ctl_now_ns();
+	ctl_commit_stats.events_ns += t0 - t1;
 	model_txn_end(t);
 	pending_apply();
+	ctl_commit_stats.txn_end_ns += ctl_now_ns() - t0;
 	return 0;
 }
 
 static void
 txn_abort(void *ctx, void *txn)
 {
+	uint64_t t0 = ctl_now_ns();
+
 	(void)ctx;
 	if (txn != NULL)
 		model_txn_abort(txn);
 	pending_undo();
+	ctl_commit_stats.txn_end_ns += ctl_now_ns() - t0;
+}
+
+struct ctl_commit_stats ctl_commit_stats;
+
+uint64_t
+ctl_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 const struct rpc_txn_ops ctl_txn_ops = {txn_begin, txn_commit, txn_abort};

@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -88,9 +89,20 @@ struct rpc_server {
 	// (an array of [topic, message]) so that they follow the answer.
 	int busy;
 	json_t *deferred;
+	struct rpc_server_stats stats;
 };
 
 // --- small helpers --------------------------------------------------------
+
+// Phases are timed per line, not per request: a few vDSO clock reads per batch.
+static uint64_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
 
 // jansson refuses strings that are not valid UTF-8; our messages can hold a
 // truncated multi-byte sequence (snprintf cuts bytes, not characters).
@@ -504,13 +516,34 @@ flush_deferred(struct rpc_server *srv)
 	json_t *item;
 	size_t i;
 
+	uint64_t t0;
+
 	if (list == NULL)
 		return;
+	t0 = now_ns();
 	srv->deferred = NULL;
 	json_array_foreach(list, i, item) {
 		deliver(srv, json_string_value(json_array_get(item, 0)), json_array_get(item, 1));
 	}
 	json_decref(list);
+	srv->stats.notify_ns += now_ns() - t0;
+}
+
+bool
+rpc_server_has_subscriber(const struct rpc_server *srv, const char *topic)
+{
+	if (srv == NULL || topic == NULL)
+		return false;
+	for (const struct rpc_client *c = srv->clients; c != NULL; c = c->next)
+		if (!c->closing && client_subscribed(c, topic))
+			return true;
+	return false;
+}
+
+const struct rpc_server_stats *
+rpc_server_stats(const struct rpc_server *srv)
+{
+	return &srv->stats;
 }
 
 void
@@ -703,7 +736,10 @@ run_line(struct rpc_client *c, json_t **reqs, size_t n, bool batch)
 	void *txn = NULL;
 	int failed = 0;
 	json_t *out;
+	uint64_t t0 = now_ns(), t1;
 
+	srv->stats.lines++;
+	srv->stats.requests += n;
 	slots = calloc(n, sizeof(*slots));
 	if (slots == NULL) {
 		client_send_error(c, API_ERR_INTERNAL, "out of memory");
@@ -720,6 +756,9 @@ run_line(struct rpc_client *c, json_t **reqs, size_t n, bool batch)
 		slot_prepare(srv, reqs[i], &slots[i]);
 		slots[i].e = tmp;
 	}
+	t1 = now_ns();
+	srv->stats.prepare_ns += t1 - t0;
+	t0 = t1;
 
 	if (bad == n && srv->txn != NULL && srv->txn->begin != NULL) {
 		txn = srv->txn->begin(srv->ctx);
@@ -736,6 +775,9 @@ run_line(struct rpc_client *c, json_t **reqs, size_t n, bool batch)
 			if (failed)
 				bad = i;
 		}
+		t1 = now_ns();
+		srv->stats.handlers_ns += t1 - t0;
+		t0 = t1;
 		if (failed) {
 			if (srv->txn != NULL && srv->txn->abort != NULL)
 				srv->txn->abort(srv->ctx, txn);
@@ -752,6 +794,9 @@ run_line(struct rpc_client *c, json_t **reqs, size_t n, bool batch)
 				bad = n + 1;
 			}
 		}
+		t1 = now_ns();
+		srv->stats.commit_ns += t1 - t0;
+		t0 = t1;
 	}
 	if (bad < n) {
 		// The contract: the failing request says why, every other one gets 1006.
@@ -793,6 +838,7 @@ run_line(struct rpc_client *c, json_t **reqs, size_t n, bool batch)
 		client_send_json(c, out);
 	json_decref(out);
 	free(slots);
+	srv->stats.respond_ns += now_ns() - t0;
 }
 
 static bool
@@ -813,9 +859,13 @@ handle_line(struct rpc_client *c, const char *buf, size_t len)
 	json_t *req;
 	char msg[256];
 
+	uint64_t t0;
+
 	if (blank(buf, len))
 		return;
+	t0 = now_ns();
 	req = json_loadb(buf, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &jerr);
+	srv->stats.decode_ns += now_ns() - t0;
 	if (req == NULL) {
 		snprintf(msg, sizeof(msg), "parse error at byte %d: %s", jerr.position, jerr.text);
 		client_send_error(c, API_ERR_PARSE, msg);
@@ -844,7 +894,9 @@ handle_line(struct rpc_client *c, const char *buf, size_t len)
 		client_send_error(c, API_ERR_INVALID_REQUEST,
 				  "request must be an object or an array");
 	}
+	t0 = now_ns();
 	json_decref(req);
+	srv->stats.decode_ns += now_ns() - t0;
 	if (--srv->busy == 0)
 		flush_deferred(srv);
 }

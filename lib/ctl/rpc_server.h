@@ -20,6 +20,7 @@
 //   the server never waits on a client.
 // Single-threaded: call every function from the thread that polls.
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -100,6 +101,24 @@ void *rpc_server_ctx(const struct rpc_server *srv);
 
 // Connected clients (for tests and system.info).
 size_t rpc_server_n_clients(const struct rpc_server *srv);
+
+// Where the control thread's time went, summed since the server started
+// (CLOCK_MONOTONIC nanoseconds), for system.info and the route-rate bench.
+struct rpc_server_stats {
+	uint64_t lines;	      // request lines (a batch is one line)
+	uint64_t requests;    // requests in them
+	uint64_t decode_ns;   // JSON text -> jansson tree (json_loadb), and freeing it
+	uint64_t prepare_ns;  // envelope and params checked against the catalogue
+	uint64_t handlers_ns; // method handlers: params parsed, changes staged
+	uint64_t commit_ns;   // txn commit (or abort): the datapath, events
+	uint64_t respond_ns;  // answers built, encoded and queued
+	uint64_t notify_ns;   // events delivered to subscribers
+};
+const struct rpc_server_stats *rpc_server_stats(const struct rpc_server *srv);
+
+// True when some client is subscribed to topic (or to "*"): lets a caller
+// skip building notifications nobody reads.
+bool rpc_server_has_subscriber(const struct rpc_server *srv, const char *topic);
 
 // The epoll fd: readable when rpc_server_poll() has work, so an outer loop
 // can wait on it instead.

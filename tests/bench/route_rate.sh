@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Control-plane rate: starts its own srv6d (own socket and --file-prefix,
+# net_null ports, --no-huge when no hugepages are free), writes N4 IPv4 and
+# N6 IPv6 routes with realistic prefix lengths (route_gen.py), loads them with
+# `srv6ctl route load` in batches, then deletes them the same way. Prints,
+# for each: routes/s, wall time, srv6ctl's CPU, srv6d's control-thread CPU and
+# where it went (system.info "process"), srv6d's RSS before and after and the
+# memory per route; hugepage use too when hugepages are used.
+# Usage: tests/bench/route_rate.sh [N4] [N6] [BATCH] [WINDOW]
+#        (defaults 100000 1000 1000 2; BUILD_DIR: build; MEM_MB: 2048;
+#         VRF: load into this VRF, created first, instead of the default)
+set -euo pipefail
+
+n4=${1:-100000}
+n6=${2:-1000}
+batch=${3:-1000}
+window=${4:-2}
+build=${BUILD_DIR:-build}
+here=$(cd "$(dirname "$0")" && pwd)
+srv6d=$build/app/srv6d/srv6d
+srv6ctl=$build/app/srv6ctl/srv6ctl
+[ -x "$srv6d" ] && [ -x "$srv6ctl" ] || { echo "build first: ninja -C $build" >&2; exit 1; }
+work=$(mktemp -d /tmp/srv6d-rrate.XXXXXX)
+sock=$work/srv6d.sock
+pid=
+
+stop_srv6d() {
+	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+		kill -TERM "$pid"
+		wait "$pid" 2>/dev/null || true
+	fi
+	pid=
+}
+trap 'stop_srv6d; rm -rf "$work"' EXIT
+
+# Hugepages when free ones exist, else plain memory (counted in RSS then).
+mem=(--in-memory --file-prefix "rrate$$")
+huge=1
+if ! grep -q "^HugePages_Free: *[1-9]" /proc/meminfo; then
+	mem=(--no-huge -m "${MEM_MB:-2048}" --no-shconf)
+	huge=0
+fi
+hp_free() { awk '/^HugePages_Free/ { print $2 }' /proc/meminfo; }
+hp_size_kb() { awk '/^Hugepagesize/ { print $2 }' /proc/meminfo; }
+
+cat >"$work/config.json" <<-JSON
+{"ports": [{"name": "p0", "device": "net_null0,no-rx=1",
+            "addresses": ["192.0.2.1/24", "2001:db8:1::1/64"]},
+           {"name": "p1", "device": "net_null1,no-rx=1",
+            "addresses": ["198.51.100.1/24", "2001:db8:2::1/64"]}],
+ "encap": {"source": "2001:db8:1::1"}}
+JSON
+echo "generating $n4 IPv4 + $n6 IPv6 routes" >&2
+"$here/route_gen.py" "$n4" "$n6" >"$work/routes.txt"
+
+hp0=$(hp_free 2>/dev/null || echo 0)
+"$srv6d" -l 0,1 --no-pci "${mem[@]}" --log-level=lib.eal:error -- \
+	--config "$work/config.json" --socket "$sock" >"$work/srv6d.log" 2>&1 &
+pid=$!
+for _ in $(seq 300); do
+	grep -q "control socket" "$work/srv6d.log" && break
+	kill -0 "$pid" 2>/dev/null || { cat "$work/srv6d.log" >&2; exit 1; }
+	sleep 0.1
+done
+grep -q "control socket" "$work/srv6d.log" || { echo "srv6d did not start" >&2; exit 1; }
+vrf_args=()
+if [ -n "${VRF:-}" ]; then
+	"$srv6ctl" --socket "$sock" vrf add "$VRF" table 100 >/dev/null
+	vrf_args=(--vrf "$VRF")
+fi
+hp1=$(hp_free 2>/dev/null || echo 0)
+
+echo "srv6d pid $pid; $(nproc) CPUs; batch $batch, window $window; huge=$huge" >&2
+"$srv6ctl" --socket "$sock" --timeout 600 route load "$work/routes.txt" --batch "$batch" \
+	--window "$window" "${vrf_args[@]}"
+hp2=$(hp_free 2>/dev/null || echo 0)
+"$srv6ctl" --socket "$sock" --timeout 600 route load "$work/routes.txt" --batch "$batch" \
+	--window "$window" "${vrf_args[@]}" --delete
+if [ "$huge" = 1 ]; then
+	sz=$(hp_size_kb)
+	echo "hugepages ($sz kB): $((hp0 - hp1)) at start, $((hp1 - hp2)) more for $((n4 + n6)) routes"
+fi
