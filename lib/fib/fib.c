@@ -1,0 +1,542 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// Copyright (c) 2026 The srv6d authors
+
+#include "fib.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include <rte_branch_prediction.h>
+#include <rte_malloc.h>
+#include <rte_prefetch.h>
+
+// Entry: bit 31 set = child group index in bits 0-30; else a leaf with the
+// prefix length in bits 23-30 and the next-hop id in bits 0-22 (0 = miss).
+// Keeping the length in the entry is what lets an update tell its own
+// expansion from a longer prefix's without a second structure.
+#define E_CHILD 0x80000000u
+#define E_DEPTH_SHIFT 23
+#define E_NH_MASK FIB_NH_MAX
+#define GRP_BITS 8
+#define GRP_SIZE (1u << GRP_BITS)
+#define GRP_NONE UINT32_MAX
+
+// Root sizes: start at 1 KiB; grow once the groups outweigh the next root
+// size by 1/8 (IPv6 waits longer: most of its tables stay below /24 levels).
+#define ROOT_MIN_BITS 8
+#define ROOT_MAX_BITS 24
+#define GROW_TO_16_GROUPS 32u
+#define GROW_TO_24_GROUPS_V4 8192u
+#define GROW_TO_24_GROUPS_V6 65536u
+#define GROUPS_MIN_CAP 16u
+
+struct fib {
+	uint32_t *root; // 1 << root_bits entries
+	uint32_t *groups; // groups_cap * GRP_SIZE entries
+	unsigned int key_bits;
+	unsigned int root_bits;
+	uint32_t groups_cap;
+	uint32_t groups_hw; // groups [0, hw) have been handed out at least once
+	uint32_t groups_used;
+	uint32_t free_head; // freed groups, linked through their entry 0
+	int socket;
+	// Reservation, taken into use by the next update (fib_reserve).
+	uint32_t *pend_groups;
+	uint32_t pend_cap;
+	uint32_t *pend_root;
+	unsigned int pend_root_bits;
+};
+
+static inline uint32_t
+leaf(unsigned int len, uint32_t nh)
+{
+	return nh == 0 ? 0 : (uint32_t)len << E_DEPTH_SHIFT | nh;
+}
+
+static inline unsigned int
+leaf_depth(uint32_t e)
+{
+	return e >> E_DEPTH_SHIFT;
+}
+
+static inline uint32_t *
+group_at(const struct fib *f, uint32_t e)
+{
+	return &f->groups[(size_t)(e & ~E_CHILD) << GRP_BITS];
+}
+
+static inline uint32_t
+root_index(unsigned int root_bits, const uint8_t *k)
+{
+	uint32_t v = (uint32_t)k[0] << 16 | (uint32_t)k[1] << 8 | k[2];
+	return v >> (24 - root_bits);
+}
+
+static void *
+table_alloc(size_t bytes, int socket)
+{
+	return rte_malloc_socket("fib", bytes, RTE_CACHE_LINE_SIZE, socket);
+}
+
+struct fib *
+fib_create(unsigned int key_bits, int socket)
+{
+	struct fib *f;
+
+	if (key_bits != 32 && key_bits != 128) {
+		errno = EINVAL;
+		return NULL;
+	}
+	f = rte_zmalloc_socket("fib", sizeof(*f), RTE_CACHE_LINE_SIZE, socket);
+	if (f == NULL) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	f->key_bits = key_bits;
+	f->root_bits = ROOT_MIN_BITS;
+	f->socket = socket;
+	f->free_head = GRP_NONE;
+	f->root = rte_zmalloc_socket("fib", sizeof(uint32_t) << ROOT_MIN_BITS,
+				     RTE_CACHE_LINE_SIZE, socket);
+	if (f->root == NULL) {
+		rte_free(f);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return f;
+}
+
+void
+fib_reserve_cancel(struct fib *f)
+{
+	rte_free(f->pend_groups);
+	rte_free(f->pend_root);
+	f->pend_groups = NULL;
+	f->pend_root = NULL;
+	f->pend_cap = 0;
+	f->pend_root_bits = 0;
+}
+
+void
+fib_free(struct fib *f)
+{
+	if (f == NULL)
+		return;
+	fib_reserve_cancel(f);
+	rte_free(f->root);
+	rte_free(f->groups);
+	rte_free(f);
+}
+
+// --- groups ----------------------------------------------------------------------
+
+// A group filled with the entry it replaces; GRP_NONE when the reservation
+// has run out (only a missing fib_reserve does that).
+static uint32_t
+group_new(struct fib *f, uint32_t fill)
+{
+	uint32_t g;
+
+	if (f->free_head != GRP_NONE) {
+		g = f->free_head;
+		f->free_head = f->groups[(size_t)g << GRP_BITS];
+	} else if (f->groups_hw < f->groups_cap) {
+		g = f->groups_hw++;
+	} else {
+		return GRP_NONE;
+	}
+	uint32_t *grp = &f->groups[(size_t)g << GRP_BITS];
+	for (unsigned int i = 0; i < GRP_SIZE; i++)
+		grp[i] = fill;
+	f->groups_used++;
+	return g;
+}
+
+static void
+group_release(struct fib *f, uint32_t e)
+{
+	uint32_t g = e & ~E_CHILD;
+
+	f->groups[(size_t)g << GRP_BITS] = f->free_head;
+	f->free_head = g;
+	f->groups_used--;
+}
+
+// A child group whose 256 entries are the same leaf is folded back into *e.
+static bool
+group_try_merge(struct fib *f, uint32_t *e)
+{
+	const uint32_t *grp = group_at(f, *e);
+	uint32_t first = grp[0];
+
+	if (first & E_CHILD)
+		return false;
+	for (unsigned int i = 1; i < GRP_SIZE; i++)
+		if (grp[i] != first)
+			return false;
+	group_release(f, *e);
+	*e = first;
+	return true;
+}
+
+// Free a group and the `levels - 1` levels of groups below it.
+static void
+group_release_levels(struct fib *f, uint32_t e, unsigned int levels)
+{
+	if (levels > 1) {
+		const uint32_t *grp = group_at(f, e);
+		for (unsigned int i = 0; i < GRP_SIZE; i++)
+			if (grp[i] & E_CHILD)
+				group_release_levels(f, grp[i], levels - 1);
+	}
+	group_release(f, e);
+}
+
+// --- reservation -----------------------------------------------------------------
+
+// Groups one more prefix may create: the levels its path lacks today.
+static unsigned int
+groups_needed(const struct fib *f, const uint8_t *key, unsigned int len)
+{
+	unsigned int levels, have = 0, pos = f->root_bits;
+	uint32_t e;
+
+	if (len <= f->root_bits)
+		return 0;
+	levels = (len - f->root_bits + GRP_BITS - 1) / GRP_BITS;
+	e = f->root[root_index(f->root_bits, key)];
+	while (have < levels && (e & E_CHILD)) {
+		have++;
+		if (have == levels)
+			break;
+		e = group_at(f, e)[key[pos / 8]];
+		pos += GRP_BITS;
+	}
+	return levels - have;
+}
+
+static unsigned int
+root_bits_wanted(const struct fib *f)
+{
+	unsigned int bits = f->root_bits;
+
+	if (bits == 8 && f->groups_used >= GROW_TO_16_GROUPS)
+		bits = 16;
+	if (bits == 16 &&
+	    f->groups_used >= (f->key_bits == 32 ? GROW_TO_24_GROUPS_V4 : GROW_TO_24_GROUPS_V6))
+		bits = 24;
+	return bits;
+}
+
+int
+fib_reserve(struct fib *f, const uint8_t *const *keys, const uint8_t *lens, unsigned int n)
+{
+	uint64_t need = 0, avail;
+	unsigned int bits;
+
+	fib_reserve_cancel(f);
+	for (unsigned int i = 0; i < n; i++)
+		need += groups_needed(f, keys[i], lens[i]);
+	avail = (uint64_t)(f->groups_cap - f->groups_hw) + (f->groups_used < f->groups_hw
+								  ? f->groups_hw - f->groups_used
+								  : 0);
+	if (need > avail) {
+		uint64_t cap = (uint64_t)f->groups_cap * 2;
+		if (cap < f->groups_hw + need)
+			cap = f->groups_hw + need;
+		if (cap < GROUPS_MIN_CAP)
+			cap = GROUPS_MIN_CAP;
+		if (cap > (E_CHILD >> 1)) // group ids must stay below bit 31 after << 8 math
+			return -ENOMEM;
+		f->pend_groups = table_alloc(cap * GRP_SIZE * sizeof(uint32_t), f->socket);
+		if (f->pend_groups == NULL)
+			return -ENOMEM;
+		f->pend_cap = (uint32_t)cap;
+	}
+	bits = root_bits_wanted(f);
+	if (bits != f->root_bits) {
+		f->pend_root = table_alloc(sizeof(uint32_t) << bits, f->socket);
+		if (f->pend_root == NULL) {
+			fib_reserve_cancel(f);
+			return -ENOMEM;
+		}
+		f->pend_root_bits = bits;
+	}
+	return 0;
+}
+
+// A bigger root: each new entry is what the old path read after the
+// root's extra bits; the groups those levels used are freed.
+static void
+root_grow(struct fib *f)
+{
+	unsigned int old_bits = f->root_bits, new_bits = f->pend_root_bits;
+	unsigned int extra = new_bits - old_bits, levels = extra / GRP_BITS;
+	uint32_t *nr = f->pend_root, n = 1u << new_bits;
+
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t e = f->root[i >> extra];
+		for (unsigned int l = 1; l <= levels && (e & E_CHILD); l++)
+			e = group_at(f, e)[(i >> ((levels - l) * GRP_BITS)) & (GRP_SIZE - 1)];
+		nr[i] = e;
+	}
+	for (uint32_t i = 0; i < (1u << old_bits); i++)
+		if (f->root[i] & E_CHILD)
+			group_release_levels(f, f->root[i], levels);
+	rte_free(f->root);
+	f->root = nr;
+	f->root_bits = new_bits;
+	f->pend_root = NULL;
+	f->pend_root_bits = 0;
+}
+
+// Take a reservation into use: only on a table no reader sees.
+static void
+reservation_adopt(struct fib *f)
+{
+	if (f->pend_groups != NULL) {
+		if (f->groups_hw > 0)
+			memcpy(f->pend_groups, f->groups,
+			       (size_t)f->groups_hw * GRP_SIZE * sizeof(uint32_t));
+		rte_free(f->groups);
+		f->groups = f->pend_groups;
+		f->groups_cap = f->pend_cap;
+		f->pend_groups = NULL;
+		f->pend_cap = 0;
+	}
+	if (f->pend_root != NULL)
+		root_grow(f);
+}
+
+// --- updates ---------------------------------------------------------------------
+
+// Expand a prefix of length len into *e and, through children, every entry
+// below it that no longer prefix set.
+static void
+expand(struct fib *f, uint32_t *e, unsigned int len, uint32_t val)
+{
+	if (*e & E_CHILD) {
+		uint32_t *grp = group_at(f, *e);
+		for (unsigned int i = 0; i < GRP_SIZE; i++)
+			expand(f, &grp[i], len, val);
+	} else if (leaf_depth(*e) <= len) {
+		*e = val;
+	}
+}
+
+// Give back what a prefix of length len set to its parent's value, merging
+// groups that become uniform.
+static void
+unexpand(struct fib *f, uint32_t *e, unsigned int len, uint32_t val)
+{
+	if (*e & E_CHILD) {
+		uint32_t *grp = group_at(f, *e);
+		for (unsigned int i = 0; i < GRP_SIZE; i++)
+			unexpand(f, &grp[i], len, val);
+		group_try_merge(f, e);
+	} else if (leaf_depth(*e) == len && (*e & E_NH_MASK) != 0) {
+		*e = val;
+	}
+}
+
+typedef void (*range_fn)(struct fib *f, uint32_t *e, unsigned int len, uint32_t val);
+
+// The entries of `tbl` (indexed by `bits` bits, the prefix's first ones in
+// idx) that key/len covers.
+static void
+range_apply(struct fib *f, uint32_t *tbl, uint32_t idx, unsigned int bits, unsigned int len_here,
+	    unsigned int len, uint32_t val, range_fn fn)
+{
+	uint32_t span = 1u << (bits - len_here);
+
+	idx &= ~(span - 1);
+	for (uint32_t i = 0; i < span; i++)
+		fn(f, &tbl[idx + i], len, val);
+}
+
+static int
+check_args(const struct fib *f, unsigned int len)
+{
+	return len <= f->key_bits ? 0 : -EINVAL;
+}
+
+int
+fib_add(struct fib *f, const uint8_t *key, unsigned int len, uint32_t nh)
+{
+	uint32_t val = leaf(len, nh), *e;
+	unsigned int pos;
+
+	if (check_args(f, len) < 0 || nh == 0 || nh > FIB_NH_MAX)
+		return -EINVAL;
+	reservation_adopt(f);
+	if (len <= f->root_bits) {
+		range_apply(f, f->root, root_index(f->root_bits, key), f->root_bits, len, len, val,
+			    expand);
+		return 0;
+	}
+	e = &f->root[root_index(f->root_bits, key)];
+	pos = f->root_bits;
+	for (;;) {
+		if (!(*e & E_CHILD)) {
+			uint32_t g = group_new(f, *e);
+			if (g == GRP_NONE)
+				return -ENOSPC;
+			*e = E_CHILD | g;
+		}
+		uint32_t *grp = group_at(f, *e);
+		if (len <= pos + GRP_BITS) {
+			range_apply(f, grp, key[pos / 8], GRP_BITS, len - pos, len, val, expand);
+			return 0;
+		}
+		e = &grp[key[pos / 8]];
+		pos += GRP_BITS;
+	}
+}
+
+int
+fib_del(struct fib *f, const uint8_t *key, unsigned int len, uint32_t parent_nh,
+	unsigned int parent_len)
+{
+	uint32_t val = leaf(parent_len, parent_nh), *e, *path[16];
+	unsigned int pos, n = 0;
+
+	if (check_args(f, len) < 0 || parent_len >= (len ? len : 1) || parent_nh > FIB_NH_MAX)
+		return -EINVAL;
+	reservation_adopt(f);
+	if (len <= f->root_bits) {
+		range_apply(f, f->root, root_index(f->root_bits, key), f->root_bits, len, len, val,
+			    unexpand);
+		return 0;
+	}
+	e = &f->root[root_index(f->root_bits, key)];
+	pos = f->root_bits;
+	for (;;) {
+		if (!(*e & E_CHILD))
+			return 0; // no group on the way: nothing this long is here
+		path[n++] = e;
+		uint32_t *grp = group_at(f, *e);
+		if (len <= pos + GRP_BITS) {
+			range_apply(f, grp, key[pos / 8], GRP_BITS, len - pos, len, val, unexpand);
+			break;
+		}
+		e = &grp[key[pos / 8]];
+		pos += GRP_BITS;
+	}
+	// Groups on the way that became uniform, deepest first.
+	while (n > 0 && group_try_merge(f, path[n - 1]))
+		n--;
+	return 0;
+}
+
+// --- lookups ---------------------------------------------------------------------
+
+uint32_t
+fib_lookup(const struct fib *f, const uint8_t *key)
+{
+	uint32_t e = f->root[root_index(f->root_bits, key)];
+	unsigned int pos = f->root_bits;
+
+	while (e & E_CHILD) {
+		e = group_at(f, e)[key[pos / 8]];
+		pos += GRP_BITS;
+	}
+	return e & E_NH_MASK;
+}
+
+#define BULK_MAX 64
+
+// One level at a time across the vector: every load of a level is
+// prefetched before the first is read, so their cache misses overlap.
+void
+fib_lookup4_bulk(const struct fib *f, const uint32_t *ip, uint32_t *nh, unsigned int n)
+{
+	while (n > BULK_MAX) {
+		fib_lookup4_bulk(f, ip, nh, BULK_MAX);
+		ip += BULK_MAX;
+		nh += BULK_MAX;
+		n -= BULK_MAX;
+	}
+	const uint32_t *p[BULK_MAX];
+	uint32_t e[BULK_MAX];
+	unsigned int sh = 32 - f->root_bits;
+	bool more = false;
+
+	for (unsigned int i = 0; i < n; i++) {
+		p[i] = &f->root[ip[i] >> sh];
+		rte_prefetch0(p[i]);
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		e[i] = *p[i];
+		more |= (e[i] & E_CHILD) != 0;
+	}
+	while (unlikely(more)) {
+		sh -= GRP_BITS;
+		for (unsigned int i = 0; i < n; i++)
+			if (e[i] & E_CHILD) {
+				p[i] = &group_at(f, e[i])[(ip[i] >> sh) & (GRP_SIZE - 1)];
+				rte_prefetch0(p[i]);
+			}
+		more = false;
+		for (unsigned int i = 0; i < n; i++)
+			if (e[i] & E_CHILD) {
+				e[i] = *p[i];
+				more |= (e[i] & E_CHILD) != 0;
+			}
+	}
+	for (unsigned int i = 0; i < n; i++)
+		nh[i] = e[i] & E_NH_MASK;
+}
+
+void
+fib_lookup6_bulk(const struct fib *f, const uint8_t (*ip)[16], uint32_t *nh, unsigned int n)
+{
+	while (n > BULK_MAX) {
+		fib_lookup6_bulk(f, ip, nh, BULK_MAX);
+		ip += BULK_MAX;
+		nh += BULK_MAX;
+		n -= BULK_MAX;
+	}
+	const uint32_t *p[BULK_MAX];
+	uint32_t e[BULK_MAX];
+	unsigned int byte = f->root_bits / 8;
+	bool more = false;
+
+	for (unsigned int i = 0; i < n; i++) {
+		p[i] = &f->root[root_index(f->root_bits, ip[i])];
+		rte_prefetch0(p[i]);
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		e[i] = *p[i];
+		more |= (e[i] & E_CHILD) != 0;
+	}
+	while (unlikely(more)) {
+		for (unsigned int i = 0; i < n; i++)
+			if (e[i] & E_CHILD) {
+				p[i] = &group_at(f, e[i])[ip[i][byte]];
+				rte_prefetch0(p[i]);
+			}
+		more = false;
+		for (unsigned int i = 0; i < n; i++)
+			if (e[i] & E_CHILD) {
+				e[i] = *p[i];
+				more |= (e[i] & E_CHILD) != 0;
+			}
+		byte++;
+	}
+	for (unsigned int i = 0; i < n; i++)
+		nh[i] = e[i] & E_NH_MASK;
+}
+
+void
+fib_info_get(const struct fib *f, struct fib_info *out)
+{
+	out->key_bits = f->key_bits;
+	out->root_bits = f->root_bits;
+	out->groups_used = f->groups_used;
+	out->groups_cap = f->groups_cap;
+	out->bytes = (sizeof(uint32_t) << f->root_bits) +
+		     (size_t)f->groups_cap * GRP_SIZE * sizeof(uint32_t) +
+		     (size_t)f->pend_cap * GRP_SIZE * sizeof(uint32_t) +
+		     (f->pend_root ? sizeof(uint32_t) << f->pend_root_bits : 0) + sizeof(*f);
+}
