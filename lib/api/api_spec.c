@@ -54,6 +54,10 @@ static const struct api_field f_config_ipsec[] = {
 static const struct api_field f_config_datapath[] = {
 	{"idle_sleep_us", API_T_UINT, OPT,
 	 "longest sleep of an idle worker in microseconds (0: busy polling)"},
+	{"max_ipv4_routes", API_T_UINT, OPT,
+	 "IPv4 forwarding entries per VRF (routes and derived entries)"},
+	{"max_ipv6_routes", API_T_UINT, OPT,
+	 "IPv6 forwarding entries per VRF (routes, SIDs and derived entries)"},
 };
 
 static const struct api_field f_config[] = {
@@ -65,7 +69,7 @@ static const struct api_field f_config[] = {
 	{"routes", API_T_ARRAY, OPT, "routes (as route.add)"},
 	{"neighbors", API_T_ARRAY, OPT, "static neighbours (as neighbor.add)"},
 	{"ipsec", API_T_OBJECT, OPT, "{sas: [SA, ...]}"},
-	{"datapath", API_T_OBJECT, OPT, "worker settings: {idle_sleep_us}"},
+	{"datapath", API_T_OBJECT, OPT, "worker settings: {idle_sleep_us, max_ipv4_routes, max_ipv6_routes}"},
 };
 
 // --- method params ------------------------------------------------------------

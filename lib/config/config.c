@@ -71,6 +71,7 @@ struct loader {
 	struct model_txn *t;
 	struct model_err *e;
 	uint32_t idle_sleep_us; // "datapath", applied once the rest committed
+	uint32_t fib_max[2]; // "datapath" FIB limits, in force for the commit itself
 };
 
 typedef int (*item_fn)(struct loader *l, const json_t *item, const char *path);
@@ -197,17 +198,23 @@ load_neighbor(struct loader *l, const json_t *item, const char *path)
 	return rc < 0 ? prefixed(l->e, rc, path) : 0;
 }
 
-// "datapath": {"idle_sleep_us": N}. Checked here, applied by config_load
-// after the commit, so a file refused later leaves the workers as they were.
+// "datapath": {"idle_sleep_us": N, "max_ipv4_routes": N, "max_ipv6_routes": N}.
+// Checked here, applied by config_load: the sleep after the commit, so a file
+// refused later leaves the workers as they were; the FIB limits before it (the
+// file's own routes are held to them) and put back if the file is refused.
 static int
 load_datapath(struct loader *l, const json_t *root)
 {
+	static const char *const lim_keys[2] = {"max_ipv4_routes", "max_ipv6_routes"};
+	static const uint32_t lim_def[2] = {DP_FIB_MAX_IPV4_DEFAULT, DP_FIB_MAX_IPV6_DEFAULT};
 	struct api_error_info ae = {0};
 	const struct api_field *spec;
 	const json_t *v = json_object_get(root, "datapath"), *us;
 	size_t n;
 
 	l->idle_sleep_us = DP_IDLE_SLEEP_DEFAULT_US;
+	l->fib_max[0] = lim_def[0];
+	l->fib_max[1] = lim_def[1];
 	if (v == NULL)
 		return 0;
 	spec = api_object_spec("config.datapath", &n);
@@ -223,6 +230,18 @@ load_datapath(struct loader *l, const json_t *root)
 				    " is too long: at most %u microseconds (0 turns sleeping off)",
 				    x, DP_IDLE_SLEEP_MAX_US);
 		l->idle_sleep_us = (uint32_t)x;
+	}
+	for (unsigned int f = 0; f < 2; f++) {
+		const json_t *lim = json_object_get(v, lim_keys[f]);
+		if (lim == NULL)
+			continue;
+		json_int_t x = json_integer_value(lim);
+		if (x < 1 || x > (json_int_t)DP_FIB_MAX_LIMIT)
+			return fail(l->e, -EINVAL, f ? "datapath.max_ipv6_routes"
+						     : "datapath.max_ipv4_routes",
+				    "%" JSON_INTEGER_FORMAT " is out of range: 1 to %u entries per VRF",
+				    x, DP_FIB_MAX_LIMIT);
+		l->fib_max[f] = (uint32_t)x;
 	}
 	return 0;
 }
@@ -305,8 +324,11 @@ config_load(struct model *m, const char *path, struct model_err *e)
 		json_decref(root);
 		return fail(e, -EBUSY, "", "a transaction is already open");
 	}
+	uint32_t old_max4, old_max6;
+	dp_fib_limits_get(&old_max4, &old_max6);
 	rc = load_all(&l, root);
 	if (rc == 0) {
+		dp_fib_limits_set(l.fib_max[0], l.fib_max[1]);
 		rc = dp_commit(l.t, e);
 		if (rc < 0 && e->msg[0] == '\0')
 			snprintf(e->msg, sizeof(e->msg),
@@ -314,6 +336,7 @@ config_load(struct model *m, const char *path, struct model_err *e)
 	}
 	if (rc < 0) {
 		model_txn_abort(l.t);
+		dp_fib_limits_set(old_max4, old_max6);
 	} else {
 		model_txn_end(l.t);
 		dp_idle_sleep_set(l.idle_sleep_us);
@@ -422,8 +445,16 @@ config_to_json(const struct model *m)
 	json_object_set_new(o, "routes", routes);
 	json_object_set_new(o, "neighbors", neighs);
 	json_object_set_new(o, "ipsec", json_pack("{s:[]}", "sas"));
-	json_object_set_new(o, "datapath",
-			    json_pack("{s:I}", "idle_sleep_us", (json_int_t)dp_idle_sleep_get()));
+	// FIB limits only where the operator changed them: the defaults follow the
+	// build, a saved file should too.
+	uint32_t max4, max6;
+	json_t *dpo = json_pack("{s:I}", "idle_sleep_us", (json_int_t)dp_idle_sleep_get());
+	dp_fib_limits_get(&max4, &max6);
+	if (dpo != NULL && max4 != DP_FIB_MAX_IPV4_DEFAULT)
+		json_object_set_new(dpo, "max_ipv4_routes", json_integer(max4));
+	if (dpo != NULL && max6 != DP_FIB_MAX_IPV6_DEFAULT)
+		json_object_set_new(dpo, "max_ipv6_routes", json_integer(max6));
+	json_object_set_new(o, "datapath", dpo);
 	return o;
 oom:
 	json_decref(o);

@@ -43,6 +43,23 @@ void dp_stop(void);
 // why (-ENOSPC: table full). The caller then aborts or ends the model txn.
 int dp_commit(struct model_txn *t, struct model_err *e);
 
+// Forwarding table limits per VRF and family (config "fib", doc/api.md): a
+// transaction that would take a table past its limit is refused with -ENOSPC
+// and the limit named. Memory is not preallocated: tables grow with content.
+#define DP_FIB_MAX_IPV4_DEFAULT (1u << 21)
+#define DP_FIB_MAX_IPV6_DEFAULT (1u << 20)
+#define DP_FIB_MAX_LIMIT (1u << 24)
+void dp_fib_limits_set(uint32_t max_ipv4, uint32_t max_ipv6);
+void dp_fib_limits_get(uint32_t *max_ipv4, uint32_t *max_ipv6);
+// What one VRF's tables hold and cost, by family (0 IPv4, 1 IPv6): entries
+// (routes and derived entries), bytes of both A/B sides, root width.
+struct dp_fib_usage {
+	uint32_t entries[2];
+	uint64_t bytes[2];
+	unsigned int root_bits[2];
+};
+int dp_fib_usage(uint16_t vrf, struct dp_fib_usage *out); // 0 or -ENOENT
+
 // Control-thread housekeeping, called every millisecond or so: punted packets
 // (ARP, ND, unresolved next hops), neighbour timers, capture writers.
 void dp_ctl_poll(uint64_t now_ms);

@@ -31,11 +31,6 @@
 #define DP_CTL_TX_RING 1024
 #define DP_CAPTURE_RING 4096
 
-#if SRV6_MAX_NEXTHOPS > 32767
-#define DP_NH_4B 1
-#else
-#define DP_NH_4B 0
-#endif
 
 enum dp_nh_type {
 	DNH_NONE = 0, // id 0: FIB miss
@@ -80,10 +75,12 @@ struct dp_vrf_meta {
 	uint8_t src6[16];
 };
 
+struct fib; // lib/fib
+
 // One side of the published A/B state: everything a worker reads per packet.
 struct dp_tables {
-	struct rte_fib *fib4[SRV6_MAX_VRFS];
-	struct rte_fib6 *fib6[SRV6_MAX_VRFS];
+	struct fib *fib4[SRV6_MAX_VRFS]; // lib/fib, sized by what each holds
+	struct fib *fib6[SRV6_MAX_VRFS];
 	struct dp_port_meta ports[RTE_MAX_ETHPORTS];
 	struct dp_vrf_meta vrfs[SRV6_MAX_VRFS];
 };

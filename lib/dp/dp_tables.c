@@ -14,22 +14,17 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include <rte_byteorder.h>
 #include <rte_ethdev.h>
-#include <rte_fib.h>
-#include <rte_fib6.h>
 #include <rte_log.h>
 #include <rte_malloc.h>
 
 #include "dp_priv.h"
+#include "fib.h"
 #include "hmap.h"
 
 RTE_LOG_REGISTER_SUFFIX(dp_logtype_tables, tables, NOTICE);
 #define LOG(level, ...) rte_log(RTE_LOG_##level, dp_logtype_tables, "tables: " __VA_ARGS__)
 
-#define FIB4_TBL8 (1u << 12)
-#define FIB6_TBL8 (1u << 13)
-#define FIB_MAX_ROUTES (1u << 17)
 
 // Next-hop descriptor: everything that makes two next hops identical, zeroed
 // fully before filling so it can be hashed and compared as bytes.
@@ -76,72 +71,57 @@ struct fib_op {
 	uint32_t old_nh; // 0 = absent before
 };
 
+// Per-VRF bookkeeping of what both sides hold, by family (0 IPv4, 1 IPv6):
+// entry counts for the operator's limits, and how many entries of each
+// prefix length exist so that finding a deleted prefix's parent probes only
+// the lengths in use.
+struct vrf_fib_ctl {
+	uint32_t n_entries[2];
+	uint32_t len_count[2][129];
+};
+
 static struct {
 	struct hmap nh_map; // nh_desc -> nh_rec
 	struct nh_rec **recs; // by id
 	uint32_t *free_ids;
 	uint32_t n_free;
 	struct hmap installed; // (vrf, prefix) -> installed nh
-	uint32_t gen; // table name generation
-} tb;
+	struct vrf_fib_ctl *vrf[SRV6_MAX_VRFS];
+	uint32_t max_entries[2]; // per VRF and family (dp_fib_limits_set)
+} tb = {.max_entries = {DP_FIB_MAX_IPV4_DEFAULT, DP_FIB_MAX_IPV6_DEFAULT}};
 
-static inline void
-fib_names(char *n4, char *n6, size_t len, unsigned int side, unsigned int vrf)
+static inline unsigned int
+fam_idx(uint8_t family)
 {
-	snprintf(n4, len, "f4_%u_%u_%u", tb.gen, side, vrf);
-	snprintf(n6, len, "f6_%u_%u_%u", tb.gen, side, vrf);
+	return family == AF_INET ? 0 : 1;
 }
 
-// One table pair's shape, for creation and for rebuilds. Next-hop ids fit
-// 2-byte entries while max_nexthops <= 32767 (HOUSE-STYLE 4: half the memory).
-static struct rte_fib *
-fib4_create(const char *name)
-{
-	struct rte_fib_conf c = {
-		.type = RTE_FIB_DIR24_8,
-		.default_nh = 0,
-		.max_routes = FIB_MAX_ROUTES,
-		.dir24_8 = {.nh_sz = DP_NH_4B ? RTE_FIB_DIR24_8_4B : RTE_FIB_DIR24_8_2B,
-			    .num_tbl8 = FIB4_TBL8},
-	};
-	return rte_fib_create(name, (int)rte_socket_id(), &c);
-}
-
-static struct rte_fib6 *
-fib6_create(const char *name)
-{
-	struct rte_fib6_conf c = {
-		.type = RTE_FIB6_TRIE,
-		.default_nh = 0,
-		.max_routes = FIB_MAX_ROUTES,
-		.trie = {.nh_sz = DP_NH_4B ? RTE_FIB6_TRIE_4B : RTE_FIB6_TRIE_2B,
-			 .num_tbl8 = FIB6_TBL8},
-	};
-	return rte_fib6_create(name, (int)rte_socket_id(), &c);
-}
-
+// A new VRF's tables cost a few KiB: they grow with what they hold (lib/fib).
 static int
 vrf_tables_create(uint16_t vrf)
 {
-	char n4[64], n6[64];
+	int socket = (int)rte_socket_id();
 
-	tb.gen++;
+	tb.vrf[vrf] = calloc(1, sizeof(*tb.vrf[vrf]));
 	for (unsigned int s = 0; s < 2; s++) {
 		struct dp_tables *t = dp_g.side[s];
-		fib_names(n4, n6, sizeof(n4), s, vrf);
-		t->fib4[vrf] = fib4_create(n4);
-		t->fib6[vrf] = fib6_create(n6);
-		if (t->fib4[vrf] == NULL || t->fib6[vrf] == NULL) {
-			LOG(ERR, "cannot create the tables of VRF %u: %s\n", vrf,
-			    rte_strerror(rte_errno));
-			for (unsigned int k = 0; k <= s; k++) {
-				rte_fib_free(dp_g.side[k]->fib4[vrf]);
-				rte_fib6_free(dp_g.side[k]->fib6[vrf]);
-				dp_g.side[k]->fib4[vrf] = NULL;
-				dp_g.side[k]->fib6[vrf] = NULL;
-			}
-			return -ENOMEM;
+		t->fib4[vrf] = fib_create(32, socket);
+		t->fib6[vrf] = fib_create(128, socket);
+	}
+	for (unsigned int s = 0; s < 2; s++) {
+		struct dp_tables *t = dp_g.side[s];
+		if (t->fib4[vrf] != NULL && t->fib6[vrf] != NULL && tb.vrf[vrf] != NULL)
+			continue;
+		LOG(ERR, "cannot create the tables of VRF %u: out of memory\n", vrf);
+		for (unsigned int k = 0; k < 2; k++) {
+			fib_free(dp_g.side[k]->fib4[vrf]);
+			fib_free(dp_g.side[k]->fib6[vrf]);
+			dp_g.side[k]->fib4[vrf] = NULL;
+			dp_g.side[k]->fib6[vrf] = NULL;
 		}
+		free(tb.vrf[vrf]);
+		tb.vrf[vrf] = NULL;
+		return -ENOMEM;
 	}
 	return 0;
 }
@@ -150,11 +130,47 @@ static void
 vrf_tables_free(uint16_t vrf)
 {
 	for (unsigned int s = 0; s < 2; s++) {
-		rte_fib_free(dp_g.side[s]->fib4[vrf]);
-		rte_fib6_free(dp_g.side[s]->fib6[vrf]);
+		fib_free(dp_g.side[s]->fib4[vrf]);
+		fib_free(dp_g.side[s]->fib6[vrf]);
 		dp_g.side[s]->fib4[vrf] = NULL;
 		dp_g.side[s]->fib6[vrf] = NULL;
 	}
+	free(tb.vrf[vrf]);
+	tb.vrf[vrf] = NULL;
+}
+
+void
+dp_fib_limits_set(uint32_t max_ipv4, uint32_t max_ipv6)
+{
+	tb.max_entries[0] = max_ipv4;
+	tb.max_entries[1] = max_ipv6;
+}
+
+void
+dp_fib_limits_get(uint32_t *max_ipv4, uint32_t *max_ipv6)
+{
+	*max_ipv4 = tb.max_entries[0];
+	*max_ipv6 = tb.max_entries[1];
+}
+
+int
+dp_fib_usage(uint16_t vrf, struct dp_fib_usage *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (vrf >= SRV6_MAX_VRFS || tb.vrf[vrf] == NULL)
+		return -ENOENT;
+	out->entries[0] = tb.vrf[vrf]->n_entries[0];
+	out->entries[1] = tb.vrf[vrf]->n_entries[1];
+	for (unsigned int s = 0; s < 2; s++) {
+		struct fib_info fi;
+		fib_info_get(dp_g.side[s]->fib4[vrf], &fi);
+		out->bytes[0] += fi.bytes;
+		out->root_bits[0] = fi.root_bits;
+		fib_info_get(dp_g.side[s]->fib6[vrf], &fi);
+		out->bytes[1] += fi.bytes;
+		out->root_bits[1] = fi.root_bits;
+	}
+	return 0;
 }
 
 int
@@ -566,113 +582,194 @@ installed_find(uint16_t vrf, const struct ip_prefix *p)
 	return NULL;
 }
 
-static int
-fib_set(struct dp_tables *t, uint16_t vrf, const struct ip_prefix *p, uint32_t nh)
+static struct fib *
+table_of(const struct dp_tables *t, uint16_t vrf, uint8_t family)
 {
-	if (p->addr.family == AF_INET) {
-		uint32_t ip;
-		memcpy(&ip, p->addr.bytes, 4);
-		ip = rte_be_to_cpu_32(ip);
-		if (t->fib4[vrf] == NULL)
-			return -ENOENT;
-		return nh ? rte_fib_add(t->fib4[vrf], ip, p->len, nh)
-			  : rte_fib_delete(t->fib4[vrf], ip, p->len);
-	}
-	if (t->fib6[vrf] == NULL)
-		return -ENOENT;
-	return nh ? rte_fib6_add(t->fib6[vrf], p->addr.bytes, p->len, nh)
-		  : rte_fib6_delete(t->fib6[vrf], p->addr.bytes, p->len);
+	return family == AF_INET ? t->fib4[vrf] : t->fib6[vrf];
 }
 
-static struct installed *installed_find(uint16_t vrf, const struct ip_prefix *p);
-
-// Rebuild one side's table of (vrf, family) from the installed entries, so
-// that tbl8 groups fragmented or not reclaimed by add/delete churn come back.
-// Only ever called on the standby side, which no worker reads.
-static int
-table_rebuild(struct dp_tables *t, unsigned int side, uint16_t vrf, uint8_t family)
+// The longest installed prefix shorter than p that covers it (the final state
+// of the transaction: the installed map is updated before the sides are).
+static uint32_t
+parent_of(uint16_t vrf, const struct ip_prefix *p, unsigned int *plen)
 {
-	char n4[64], n6[64];
-	struct rte_fib *f4 = NULL;
-	struct rte_fib6 *f6 = NULL;
-	size_t b;
+	const struct vrf_fib_ctl *vc = tb.vrf[vrf];
+	unsigned int f = fam_idx(p->addr.family);
 
-	tb.gen++;
-	fib_names(n4, n6, sizeof(n4), side, vrf);
-	if (family == AF_INET)
-		f4 = fib4_create(n4);
-	else
-		f6 = fib6_create(n6);
-	if (f4 == NULL && f6 == NULL)
-		return -ENOMEM;
-	for (struct hmap_node *n = hmap_iter_first(&tb.installed, &b); n;
-	     n = hmap_iter_next(&tb.installed, n, &b)) {
-		const struct installed *in = hmap_entry(n, struct installed, node);
-		int rc;
-		if (in->vrf != vrf || in->prefix.addr.family != family)
+	for (unsigned int l = p->len; l-- > 0;) {
+		if (vc->len_count[f][l] == 0)
 			continue;
-		if (family == AF_INET) {
-			uint32_t ip;
-			memcpy(&ip, in->prefix.addr.bytes, 4);
-			rc = rte_fib_add(f4, rte_be_to_cpu_32(ip), in->prefix.len, in->nh);
-		} else {
-			rc = rte_fib6_add(f6, in->prefix.addr.bytes, in->prefix.len, in->nh);
+		struct ip_prefix q = *p;
+		q.len = (uint8_t)l;
+		for (unsigned int b = 0; b < 16; b++) {
+			if (b * 8 >= l)
+				q.addr.bytes[b] = 0;
+			else if (b * 8 + 8 > l)
+				q.addr.bytes[b] &= (uint8_t)(0xff << (8 - (l - b * 8)));
 		}
-		if (rc < 0) {
-			rte_fib_free(f4);
-			rte_fib6_free(f6);
-			return rc;
+		const struct installed *in = installed_find(vrf, &q);
+		if (in != NULL) {
+			*plen = l;
+			return in->nh;
 		}
 	}
-	if (family == AF_INET) {
-		rte_fib_free(t->fib4[vrf]);
-		t->fib4[vrf] = f4;
-	} else {
-		rte_fib6_free(t->fib6[vrf]);
-		t->fib6[vrf] = f6;
-	}
-	LOG(INFO, "rebuilt the IPv%d table of VRF %u (side %u)\n", family == AF_INET ? 4 : 6,
-	    vrf, side);
+	*plen = 0;
 	return 0;
 }
 
-// Apply ops to a side that no worker reads. On -ENOSPC the table concerned is
-// rebuilt once from the installed state (plus the ops already applied to it)
-// and the op retried: only a table that is really full fails.
-static int
-ops_apply_side(unsigned int side, const struct fib_op *ops, size_t n, size_t *done)
+// Apply ops to a side that no worker reads. The memory was reserved, so an
+// error here is a bug in the reservation: logged, and the sides may differ.
+static void
+ops_apply_side(unsigned int side, const struct fib_op *ops, size_t n)
 {
 	struct dp_tables *t = dp_g.side[side];
 
 	for (size_t i = 0; i < n; i++) {
-		int rc = fib_set(t, ops[i].vrf, &ops[i].prefix, ops[i].new_nh);
-		if (rc == -ENOSPC) {
-			// The installed map does not have ops[0..i) yet: apply them again on
-			// the fresh table after rebuilding it.
-			if (table_rebuild(t, side, ops[i].vrf, ops[i].prefix.addr.family) == 0) {
-				for (size_t j = 0; j < i; j++)
-					if (ops[j].vrf == ops[i].vrf &&
-					    ops[j].prefix.addr.family == ops[i].prefix.addr.family)
-						fib_set(t, ops[j].vrf, &ops[j].prefix,
-							ops[j].new_nh);
-				rc = fib_set(t, ops[i].vrf, &ops[i].prefix, ops[i].new_nh);
-			}
+		const struct fib_op *o = &ops[i];
+		struct fib *f = table_of(t, o->vrf, o->prefix.addr.family);
+		unsigned int plen;
+		int rc;
+
+		if (o->new_nh != 0) {
+			rc = fib_add(f, o->prefix.addr.bytes, o->prefix.len, o->new_nh);
+		} else {
+			uint32_t pnh = parent_of(o->vrf, &o->prefix, &plen);
+			rc = fib_del(f, o->prefix.addr.bytes, o->prefix.len, pnh, plen);
 		}
-		// Deleting what is not there is fine (both sides converge).
-		if (rc < 0 && !(ops[i].new_nh == 0 && rc == -ENOENT)) {
-			*done = i;
-			return rc;
-		}
+		if (rc < 0)
+			LOG(ERR, "side %u: VRF %u op %zu failed (%s): the sides differ\n", side,
+			    o->vrf, i, strerror(-rc));
 	}
-	*done = n;
-	return 0;
+}
+
+static int
+op_cmp_table(const void *a, const void *b)
+{
+	const struct fib_op *x = *(const struct fib_op *const *)a;
+	const struct fib_op *y = *(const struct fib_op *const *)b;
+
+	if (x->vrf != y->vrf)
+		return x->vrf < y->vrf ? -1 : 1;
+	return (int)x->prefix.addr.family - (int)y->prefix.addr.family;
+}
+
+static int
+err_set(struct model_err *e, int rc, const char *field, const char *msg)
+{
+	if (e != NULL) {
+		snprintf(e->field, sizeof(e->field), "%s", field);
+		snprintf(e->msg, sizeof(e->msg), "%s", msg);
+	}
+	return rc;
 }
 
 static void
-ops_revert(struct dp_tables *t, const struct fib_op *ops, size_t n)
+reservations_cancel(struct fib_op **by_table, size_t n)
 {
-	for (size_t i = n; i-- > 0;)
-		fib_set(t, ops[i].vrf, &ops[i].prefix, ops[i].old_nh);
+	for (size_t i = 0; i < n; i++)
+		for (unsigned int s = 0; s < 2; s++)
+			fib_reserve_cancel(
+				table_of(dp_g.side[s], by_table[i]->vrf, by_table[i]->prefix.addr.family));
+}
+
+// Before anything changes: every table stays within the operator's limit,
+// and the memory every add may need is reserved on both sides (the active
+// side's reservation is taken into use only after the grace period). -ENOSPC
+// with the table and limit named in e; nothing reserved then.
+static int
+ops_admit(struct fib_op *ops, size_t n, struct model_err *e)
+{
+	struct fib_op **by_table = malloc((n ? n : 1) * sizeof(*by_table));
+	const uint8_t **keys = malloc((n ? n : 1) * sizeof(*keys));
+	uint8_t *lens = malloc(n ? n : 1);
+	size_t j;
+	int rc = 0;
+
+	if (by_table == NULL || keys == NULL || lens == NULL) {
+		rc = err_set(e, -ENOMEM, "", "out of memory");
+		goto out;
+	}
+	for (size_t k = 0; k < n; k++)
+		by_table[k] = &ops[k];
+	qsort(by_table, n, sizeof(*by_table), op_cmp_table);
+	for (size_t i = 0; i < n; i = j) {
+		uint16_t vrf = by_table[i]->vrf;
+		uint8_t family = by_table[i]->prefix.addr.family;
+		unsigned int f = fam_idx(family), n_keys = 0;
+		int64_t count = tb.vrf[vrf]->n_entries[f];
+
+		for (j = i; j < n && by_table[j]->vrf == vrf &&
+			    by_table[j]->prefix.addr.family == family;
+		     j++) {
+			count += (by_table[j]->new_nh != 0) - (by_table[j]->old_nh != 0);
+			if (by_table[j]->new_nh != 0 && by_table[j]->old_nh == 0) {
+				keys[n_keys] = by_table[j]->prefix.addr.bytes;
+				lens[n_keys++] = by_table[j]->prefix.len;
+			}
+		}
+		if (count > tb.max_entries[f]) {
+			char msg[200];
+			snprintf(msg, sizeof(msg),
+				 "forwarding table full: the IPv%c table of VRF \"%s\" holds at most "
+				 "%u entries (datapath.max_ipv%c_routes)",
+				 f ? '6' : '4', dp_g.model->vrfs[vrf].name, tb.max_entries[f],
+				 f ? '6' : '4');
+			rc = err_set(e, -ENOSPC, "prefix", msg);
+			goto out;
+		}
+		for (unsigned int s = 0; s < 2 && n_keys > 0; s++)
+			if (fib_reserve(table_of(dp_g.side[s], vrf, family), keys, lens, n_keys) < 0) {
+				char msg[200];
+				snprintf(msg, sizeof(msg),
+					 "forwarding table full: no memory for the IPv%c table of VRF "
+					 "\"%s\" (%u entries; more hugepages, or -m)",
+					 f ? '6' : '4', dp_g.model->vrfs[vrf].name,
+					 tb.vrf[vrf]->n_entries[f]);
+				rc = err_set(e, -ENOSPC, "prefix", msg);
+				goto out;
+			}
+	}
+out:
+	if (rc < 0 && by_table != NULL)
+		reservations_cancel(by_table, n);
+	free(by_table);
+	free(keys);
+	free(lens);
+	return rc;
+}
+
+// The installed map (and the per-VRF counts) move to the transaction's final
+// state; both sides are then brought to it.
+static void
+installed_update(const struct fib_op *ops, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct installed *in = installed_find(ops[i].vrf, &ops[i].prefix);
+		struct vrf_fib_ctl *vc = tb.vrf[ops[i].vrf];
+		unsigned int f = fam_idx(ops[i].prefix.addr.family);
+
+		if (ops[i].new_nh != 0) {
+			if (in == NULL) {
+				in = malloc(sizeof(*in));
+				if (in == NULL) {
+					LOG(ERR, "out of memory recording an installed entry\n");
+					continue;
+				}
+				in->vrf = ops[i].vrf;
+				in->prefix = ops[i].prefix;
+				hmap_insert(&tb.installed, &in->node,
+					    installed_hash(in->vrf, &in->prefix));
+				vc->n_entries[f]++;
+				vc->len_count[f][in->prefix.len]++;
+			}
+			in->nh = ops[i].new_nh;
+		} else if (in != NULL) {
+			vc->n_entries[f]--;
+			vc->len_count[f][in->prefix.len]--;
+			hmap_remove(&tb.installed, &in->node);
+			free(in);
+		}
+	}
 }
 
 // Per-port and per-VRF facts for the workers, derived from the model.
@@ -710,30 +807,21 @@ meta_build(struct dp_tables *t)
 	}
 }
 
-static int
-err_set(struct model_err *e, int rc, const char *field, const char *msg)
-{
-	if (e != NULL) {
-		snprintf(e->field, sizeof(e->field), "%s", field);
-		snprintf(e->msg, sizeof(e->msg), "%s", msg);
-	}
-	return rc;
-}
-
 int
 dp_commit(struct model_txn *txn, struct model_err *e)
 {
-	size_t n_dirty = model_txn_n_dirty(txn), n_ops = 0, done = 0;
+	size_t n_dirty = model_txn_n_dirty(txn), n_ops = 0;
 	struct fib_op *ops = NULL;
 	uint16_t added[SRV6_MAX_VRFS];
 	unsigned int n_added = 0;
 	uint32_t standby;
+	bool meta = model_txn_meta_dirty(txn);
 	int rc = 0;
 
 	// 1. Tables of new VRFs, on both sides: no worker looks at them until a
 	// port, SID or next hop refers to the VRF in a published side.
 	for (uint16_t v = 1; v < SRV6_MAX_VRFS; v++) {
-		if (!model_txn_vrf_added(txn, v) || dp_g.side[0]->fib4[v] != NULL)
+		if (!model_txn_vrf_added(txn, v) || tb.vrf[v] != NULL)
 			continue;
 		rc = vrf_tables_create(v);
 		if (rc < 0) {
@@ -771,61 +859,34 @@ dp_commit(struct model_txn *txn, struct model_err *e)
 		}
 		ops[n_ops++] = (struct fib_op){k->vrf, k->prefix, nh, old};
 	}
+
+	// 3. Limits and memory, before anything changes.
+	rc = ops_admit(ops, n_ops, e);
+	if (rc < 0)
+		goto undo_nh;
+
 	// Neighbour MACs first: new next hops may point at fresh slots.
 	neigh_slots_sync(false);
+	installed_update(ops, n_ops);
 
-	// 3. Standby side.
+	// 4. Standby side, publish, wait until no worker can hold the old side,
+	// replay on it.
 	standby = dp_g.active ^ 1;
-	if (model_txn_meta_dirty(txn) || n_added > 0)
+	if (meta || n_added > 0)
 		meta_build(dp_g.side[standby]);
-	rc = ops_apply_side(standby, ops, n_ops, &done);
-	if (rc < 0) {
-		ops_revert(dp_g.side[standby], ops, done);
-		if (model_txn_meta_dirty(txn) || n_added > 0) {
-			// Only the metadata was rebuilt: take it back from the active side.
-			memcpy(dp_g.side[standby]->ports, dp_g.side[standby ^ 1]->ports,
-			       sizeof(dp_g.side[standby]->ports));
-			memcpy(dp_g.side[standby]->vrfs, dp_g.side[standby ^ 1]->vrfs,
-			       sizeof(dp_g.side[standby]->vrfs));
-		}
-		rc = err_set(e, rc == -ENOSPC ? -ENOSPC : rc, "prefix",
-			     rc == -ENOSPC ? "forwarding table full" : "cannot update the table");
-		goto undo_nh;
-	}
-
-	// 4. Publish, wait until no worker can hold the old side, replay on it.
+	ops_apply_side(standby, ops, n_ops);
 	__atomic_store_n(&dp_g.active, standby, __ATOMIC_RELEASE);
 	if (dp_g.qsv != NULL)
 		rte_rcu_qsbr_synchronize(dp_g.qsv, RTE_QSBR_THRID_INVALID);
-	if (model_txn_meta_dirty(txn) || n_added > 0)
+	if (meta || n_added > 0)
 		meta_build(dp_g.side[standby ^ 1]);
-	if (ops_apply_side(standby ^ 1, ops, n_ops, &done) < 0)
-		LOG(ERR, "replay on the old side failed at op %zu: sides differ\n", done);
+	ops_apply_side(standby ^ 1, ops, n_ops);
 
-	// 5. Bookkeeping, then free what no side references any more.
-	for (size_t i = 0; i < n_ops; i++) {
-		struct installed *in = installed_find(ops[i].vrf, &ops[i].prefix);
-		if (ops[i].new_nh != 0) {
-			if (in == NULL) {
-				in = malloc(sizeof(*in));
-				if (in == NULL) {
-					LOG(ERR, "out of memory recording an installed entry\n");
-					continue;
-				}
-				in->vrf = ops[i].vrf;
-				in->prefix = ops[i].prefix;
-				hmap_insert(&tb.installed, &in->node,
-					    installed_hash(in->vrf, &in->prefix));
-			}
-			in->nh = ops[i].new_nh;
-		} else if (in != NULL) {
-			hmap_remove(&tb.installed, &in->node);
-			free(in);
-		}
+	// 5. Free what no side references any more.
+	for (size_t i = 0; i < n_ops; i++)
 		nh_put(ops[i].old_nh);
-	}
 	for (uint16_t v = 1; v < SRV6_MAX_VRFS; v++)
-		if (model_txn_vrf_deleted(txn, v) && dp_g.side[0]->fib4[v] != NULL)
+		if (model_txn_vrf_deleted(txn, v) && tb.vrf[v] != NULL)
 			vrf_tables_free(v);
 	neigh_slots_sync(true);
 	free(ops);

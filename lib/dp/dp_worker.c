@@ -22,13 +22,12 @@
 #include <rte_byteorder.h>
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
-#include <rte_fib.h>
-#include <rte_fib6.h>
 #include <rte_ip.h>
 #include <rte_prefetch.h>
 
 #include "dp_idle.h"
 #include "dp_priv.h"
+#include "fib.h"
 #include "icmp.h"
 #include "pkt.h"
 #include "srh.h"
@@ -624,8 +623,8 @@ lookup(const struct dp_tables *t, struct rte_mbuf **pkts, uint16_t n)
 
 	while (left > 0) {
 		uint32_t ip4[DP_BURST];
-		uint8_t ip6[DP_BURST][RTE_FIB6_IPV6_ADDR_SIZE];
-		uint64_t res[DP_BURST];
+		uint8_t ip6[DP_BURST][16];
+		uint32_t res[DP_BURST];
 		uint16_t idx[DP_BURST], k = 0, vrf = 0;
 		uint8_t fam = 0;
 
@@ -652,13 +651,13 @@ lookup(const struct dp_tables *t, struct rte_mbuf **pkts, uint16_t n)
 		}
 		left -= k;
 		if (fam == 4 && t->fib4[vrf] != NULL)
-			rte_fib_lookup_bulk(t->fib4[vrf], ip4, res, k);
+			fib_lookup4_bulk(t->fib4[vrf], ip4, res, k);
 		else if (fam == 6 && t->fib6[vrf] != NULL)
-			rte_fib6_lookup_bulk(t->fib6[vrf], ip6, res, k);
+			fib_lookup6_bulk(t->fib6[vrf], (const uint8_t(*)[16])ip6, res, k);
 		else
 			memset(res, 0, sizeof(res[0]) * k);
 		for (uint16_t j = 0; j < k; j++) {
-			dp_meta(pkts[idx[j]])->nh = (uint32_t)res[j];
+			dp_meta(pkts[idx[j]])->nh = res[j];
 			rte_prefetch0(&dp_g.nh[res[j]]);
 		}
 	}

@@ -89,6 +89,22 @@ dp_idle_sleep_get(void)
 	return fake_idle_us;
 }
 
+static uint32_t fake_fib_max[2] = {DP_FIB_MAX_IPV4_DEFAULT, DP_FIB_MAX_IPV6_DEFAULT};
+
+void
+dp_fib_limits_set(uint32_t max_ipv4, uint32_t max_ipv6)
+{
+	fake_fib_max[0] = max_ipv4;
+	fake_fib_max[1] = max_ipv6;
+}
+
+void
+dp_fib_limits_get(uint32_t *max_ipv4, uint32_t *max_ipv6)
+{
+	*max_ipv4 = fake_fib_max[0];
+	*max_ipv6 = fake_fib_max[1];
+}
+
 int
 dp_port_status(uint16_t port_id, struct dp_port_status *out)
 {
