@@ -458,7 +458,7 @@ report(const struct loader *l, double wall, double client_cpu, const json_t *p0,
 	for (size_t i = 0; i < sizeof(phases) / sizeof(phases[0]); i++)
 		printf(" %.*s %.3f", (int)(strlen(phases[i]) - 2), phases[i],
 		       jdiff(c0, c1, phases[i]));
-	printf("  (s, wall)\n");
+	printf("  (s, control-thread CPU)\n");
 	printf("  srv6d rss       %.1f MiB -> %.1f MiB (%+.0f B/route), %" JSON_INTEGER_FORMAT
 	       " routes in the model\n",
 	       rss0 / 1048576.0, rss1 / 1048576.0, per_route,

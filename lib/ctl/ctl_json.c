@@ -884,7 +884,9 @@ route_from_json(const struct model *m, const json_t *obj, const char *path, stru
 	size_t i;
 	int rc;
 
-	memset(out, 0, sizeof(*out));
+	// Not the whole struct: room for 16 next hops is ~5 KB, and only the
+	// n_nh filled in below are read (the model stores no more).
+	memset(out, 0, offsetof(struct model_route, nh));
 	if (check_spec("route.add", NULL, obj, path, e) < 0)
 		return -1;
 	s = str(obj, "vrf");

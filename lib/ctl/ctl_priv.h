@@ -53,7 +53,7 @@ int ctl_note_capture_started(unsigned int id, struct api_error_info *e);
 bool ctl_capture_stop_pending(unsigned int id);
 
 // Where commits spend the control thread's time (rpc_methods.c), summed since
-// start, CLOCK_MONOTONIC nanoseconds; system.info reports it with the server's
+// start, control-thread CPU nanoseconds; system.info reports it with the server's
 // own phases (rpc_server_stats).
 struct ctl_commit_stats {
 	uint64_t commits;
@@ -63,7 +63,7 @@ struct ctl_commit_stats {
 	uint64_t txn_end_ns;   // model_txn_end / abort: undo log and old objects freed
 };
 extern struct ctl_commit_stats ctl_commit_stats;
-uint64_t ctl_now_ns(void); // CLOCK_MONOTONIC
+uint64_t ctl_now_ns(void); // the calling thread's CPU time (CLOCK_THREAD_CPUTIME_ID)
 
 #define CTL_HANDLER(name)                                                                          \
 	int name(struct rpc_call *call, json_t *params, json_t **result, struct api_error_info *e)

@@ -102,8 +102,10 @@ void *rpc_server_ctx(const struct rpc_server *srv);
 // Connected clients (for tests and system.info).
 size_t rpc_server_n_clients(const struct rpc_server *srv);
 
-// Where the control thread's time went, summed since the server started
-// (CLOCK_MONOTONIC nanoseconds), for system.info and the route-rate bench.
+// Where the control thread's time went, summed since the server started:
+// its own CPU time (CLOCK_THREAD_CPUTIME_ID, nanoseconds), so that other
+// processes on the same cores do not inflate it; for system.info and the
+// route-rate bench.
 struct rpc_server_stats {
 	uint64_t lines;	      // request lines (a batch is one line)
 	uint64_t requests;    // requests in them

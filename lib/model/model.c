@@ -1146,6 +1146,35 @@ route_check(const struct model *m, const struct model_route *r, struct model_err
 	return 0;
 }
 
+size_t
+model_route_size(const struct model_route *r)
+{
+	unsigned int n = r->n_nh >= 1 && r->n_nh <= MODEL_MAX_ECMP ? r->n_nh : 1;
+	const struct model_nexthop *last = &r->nh[n - 1];
+	unsigned int segs =
+		last->type == MNH_SRV6 && last->n_segs <= MODEL_MAX_SEGS ? last->n_segs : 0;
+
+	return offsetof(struct model_route, nh) + (n - 1) * sizeof(struct model_nexthop) +
+	       offsetof(struct model_nexthop, segs) + segs * sizeof(last->segs[0]);
+}
+
+// A stored copy of r, cut to its content (see model.h). Segment counts of
+// non-SRv6 next hops are cleared: their segs are not stored.
+static struct model_route *
+route_dup(const struct model_route *r)
+{
+	size_t size = model_route_size(r);
+	struct model_route *cur = malloc(size);
+
+	if (cur == NULL)
+		return NULL;
+	memcpy(cur, r, size);
+	for (unsigned int i = 0; i < cur->n_nh && i < MODEL_MAX_ECMP; i++)
+		if (cur->nh[i].type != MNH_SRV6)
+			cur->nh[i].n_segs = 0;
+	return cur;
+}
+
 static int
 route_replace(struct model_txn *t, struct model_route *old, struct model_route *cur)
 {
@@ -1173,10 +1202,9 @@ model_route_add(struct model_txn *t, const struct model_route *r, struct model_e
 
 	if (rc < 0)
 		return rc;
-	cur = malloc(sizeof(*cur));
+	cur = route_dup(r);
 	if (cur == NULL)
 		return err_set(e, -ENOMEM, "", "out of memory");
-	*cur = *r;
 	prefix_mask(&cur->prefix);
 	cur->stale = false;
 	if (cur->owner[0] == '\0')
@@ -1232,12 +1260,11 @@ model_route_sync_begin(struct model_txn *t, const char *owner, unsigned int *n)
 		v[nv++] = r;
 	}
 	for (size_t i = 0; i < nv; i++) {
-		struct model_route *cur = malloc(sizeof(*cur));
+		struct model_route *cur = route_dup(v[i]);
 		if (cur == NULL) {
 			free(v);
 			return -ENOMEM;
 		}
-		*cur = *v[i];
 		cur->stale = true;
 		rc = undo_push(t, UNDO_ROUTE, v[i], cur);
 		if (rc < 0) {

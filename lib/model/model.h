@@ -14,6 +14,7 @@
 // (dp_commit) walks the dirty keys and then calls model_txn_end().
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "addr.h"
@@ -67,32 +68,41 @@ const char *model_flavor_name(uint32_t flag);
 
 enum model_nh_type { MNH_SRV6, MNH_IP, MNH_BLACKHOLE, MNH_LOCAL };
 
+// A route as callers build it has room for MODEL_MAX_ECMP next hops of
+// MODEL_MAX_SEGS segments (about 5 KB). The copy the model stores is cut to
+// its content (model_route_size): nh[] holds n_nh entries and the last one's
+// segs[] holds n_segs (none unless MNH_SRV6), so an IPv4 route costs about
+// 130 bytes. Hence the order of the fields (segs last, nh last), and the rule
+// for code that gets a route from the model: read the fields, never copy the
+// struct whole (*r, or a struct model_nexthop by value); model_route_size()
+// says how many bytes a memcpy may take.
 struct model_nexthop {
 	enum model_nh_type type;
-	// srv6
-	uint8_t n_segs;
-	uint8_t segs[MODEL_MAX_SEGS][16];
-	bool reduced; // "encap": "h.encaps.red"
-	bool has_src;
-	uint8_t src[16];
-	bool has_sa;
-	uint32_t ipsec_sa;
-	// ip
-	bool has_via;
-	struct ip_addr via;
-	uint16_t port; // MODEL_NO_PORT when not given
+	uint16_t port;	 // ip: MODEL_NO_PORT when not given
 	uint16_t weight; // 1 when not given
+	uint8_t n_segs;	 // srv6 (0 for other types once stored)
+	bool reduced;	 // srv6: "encap": "h.encaps.red"
+	bool has_src;	 // srv6
+	bool has_sa;	 // srv6
+	bool has_via;	 // ip
+	uint32_t ipsec_sa;
+	struct ip_addr via;		  // ip
+	uint8_t src[16];		  // srv6
+	uint8_t segs[MODEL_MAX_SEGS][16]; // srv6; last (see above)
 };
 
 struct model_route {
 	struct hmap_node node; // model-internal
 	uint16_t vrf;
-	struct ip_prefix prefix;
 	uint16_t n_nh;
-	struct model_nexthop nh[MODEL_MAX_ECMP];
-	char owner[MODEL_NAME_LEN];
 	bool stale; // marked by route.sync_begin
+	struct ip_prefix prefix;
+	char owner[MODEL_NAME_LEN];
+	struct model_nexthop nh[MODEL_MAX_ECMP]; // last (see above)
 };
+
+// Bytes of r that hold its content: the stored size of a copy of r.
+size_t model_route_size(const struct model_route *r);
 
 struct model_port {
 	bool used;
@@ -103,8 +113,8 @@ struct model_port {
 	uint16_t vrf;
 	uint8_t n_addrs;
 	struct ip_prefix addrs[MODEL_MAX_ADDRS]; // address + subnet length, host bits kept
-	bool has_mac; // "mac" given in the config (our extension)
-	uint8_t mac[6]; // the port's MAC (from the device when not given)
+	bool has_mac;				 // "mac" given in the config (our extension)
+	uint8_t mac[6];				 // the port's MAC (from the device when not given)
 	// "host_if" (our extension): name of the kernel TAP interface that gets
 	// the port's addresses and the traffic to them srv6d does not serve
 	// (BGP, SSH...); empty for none. Set at start only.
@@ -133,15 +143,15 @@ struct model_sid {
 	struct hmap_node node; // model-internal
 	struct ip_prefix sid;
 	enum model_behavior behavior;
-	uint16_t vrf; // End.T, End.DT4/DT6/DT46
+	uint16_t vrf;	  // End.T, End.DT4/DT6/DT46
 	bool has_nexthop; // End.X, End.DX4, End.DX6
 	struct ip_addr via;
-	uint16_t port; // MODEL_NO_PORT when not given
+	uint16_t port;	// MODEL_NO_PORT when not given
 	uint8_t n_segs; // End.B6.Encaps
 	uint8_t segs[MODEL_MAX_SEGS][16];
 	uint32_t flavors;
 	char locator[MODEL_NAME_LEN]; // set by sid.alloc, else empty
-	uint16_t counter_id; // model-assigned, index of the SID's datapath counters
+	uint16_t counter_id;	      // model-assigned, index of the SID's datapath counters
 };
 
 enum model_neigh_state {
@@ -156,16 +166,16 @@ const char *model_neigh_state_name(enum model_neigh_state s);
 
 struct model_neigh {
 	struct hmap_node node; // model-internal
-	uint16_t port; // index into model ports
+	uint16_t port;	       // index into model ports
 	struct ip_addr addr;
 	bool has_mac;
 	uint8_t mac[6];
 	bool is_static;
 	enum model_neigh_state state;
 	uint64_t updated_ms; // last state change
-	uint8_t probes; // unanswered probes in INCOMPLETE/PROBE
-	uint32_t dp_id; // datapath neighbour slot, owned by lib/dp (0 = none)
-	void *priv; // owned by lib/dp (hold queue)
+	uint8_t probes;	     // unanswered probes in INCOMPLETE/PROBE
+	uint32_t dp_id;	     // datapath neighbour slot, owned by lib/dp (0 = none)
+	void *priv;	     // owned by lib/dp (hold queue)
 };
 
 enum model_flowlabel { MODEL_FL_COMPUTE, MODEL_FL_INHERIT, MODEL_FL_ZERO };
@@ -188,7 +198,8 @@ enum model_entry_kind {
 	ENTRY_CONNECTED,
 	ENTRY_ROUTE
 };
-const char *model_entry_kind_name(enum model_entry_kind k); // "local", "sid", "neighbor", "connected", "static"/owner
+const char *model_entry_kind_name(
+	enum model_entry_kind k); // "local", "sid", "neighbor", "connected", "static"/owner
 
 struct model_entry {
 	enum model_entry_kind kind;
@@ -204,7 +215,7 @@ struct model {
 	struct model_locator locators[MODEL_MAX_LOCATORS];
 	struct model_encap encap;
 	struct hmap routes; // struct model_route by (vrf, prefix)
-	struct hmap sids; // struct model_sid by prefix
+	struct hmap sids;   // struct model_sid by prefix
 	struct hmap neighs; // struct model_neigh by (port, addr)
 	uint8_t sid_counter_used[SRV6_MAX_SIDS];
 	struct model_txn *txn; // the open transaction, at most one
@@ -299,8 +310,7 @@ int model_port_by_id(const struct model *m, uint16_t port_id);
 struct model_route *model_route_find(const struct model *m, uint16_t vrf,
 				     const struct ip_prefix *p);
 struct model_sid *model_sid_find(const struct model *m, const struct ip_prefix *p);
-struct model_neigh *model_neigh_find(const struct model *m, uint16_t port,
-				     const struct ip_addr *a);
+struct model_neigh *model_neigh_find(const struct model *m, uint16_t port, const struct ip_addr *a);
 
 // What the datapath should hold for (vrf, prefix).
 void model_entry_get(const struct model *m, uint16_t vrf, const struct ip_prefix *p,

@@ -9,7 +9,8 @@
 # memory per route; hugepage use too when hugepages are used.
 # Usage: tests/bench/route_rate.sh [N4] [N6] [BATCH] [WINDOW]
 #        (defaults 100000 1000 1000 2; BUILD_DIR: build; MEM_MB: 2048;
-#         VRF: load into this VRF, created first, instead of the default)
+#         VRF: load into this VRF, created first, instead of the default;
+#         PERF: perf.data path, to profile the control thread over the load)
 set -euo pipefail
 
 n4=${1:-100000}
@@ -72,8 +73,22 @@ fi
 hp1=$(hp_free 2>/dev/null || echo 0)
 
 echo "srv6d pid $pid; $(nproc) CPUs; batch $batch, window $window; huge=$huge" >&2
+# PERF=FILE: perf record of srv6d's control thread (its tid is the pid) over
+# the load, then the top of its report.
+perf_pid=
+if [ -n "${PERF:-}" ]; then
+	perf record -q -g -t "$pid" -o "$PERF" >/dev/null 2>&1 &
+	perf_pid=$!
+	sleep 1
+fi
 "$srv6ctl" --socket "$sock" --timeout 600 route load "$work/routes.txt" --batch "$batch" \
 	--window "$window" "${vrf_args[@]}"
+if [ -n "$perf_pid" ]; then
+	kill -INT "$perf_pid"
+	wait "$perf_pid" || true
+	perf report -i "$PERF" --no-children --percent-limit 1.5 --stdio -g none 2>/dev/null |
+		grep -v "^#" | grep -v "^$" | head -40
+fi
 hp2=$(hp_free 2>/dev/null || echo 0)
 "$srv6ctl" --socket "$sock" --timeout 600 route load "$work/routes.txt" --batch "$batch" \
 	--window "$window" "${vrf_args[@]}" --delete

@@ -6,6 +6,7 @@
 // the forwarding entry of a key follows its priority rules.
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -329,6 +330,88 @@ test_port_set_and_encap(void)
 	CU_ASSERT(m.ports[0].mtu == 1500);
 }
 
+// Stored routes are cut to their content: a plain route costs little, and
+// what is stored reads back the same (ECMP, segments of the last next hop,
+// a stale copy made by sync_begin, an abort that puts the old copy back).
+static void
+test_route_compact(void)
+{
+	struct model_txn *t = model_txn_begin(&m);
+	struct model_err e;
+	struct model_route *r = calloc(1, sizeof(*r));
+	struct ip_addr s1 = A("fc00:0:1::1"), s2 = A("fc00:0:2::1"), s3 = A("fc00:0:3::1");
+	const struct model_route *got;
+
+	CU_ASSERT_FATAL(t != NULL && r != NULL);
+	// One IP next hop: no segment stored, a few hundred bytes at most.
+	r->vrf = 0;
+	r->prefix = P("2a0e:1::/48");
+	r->n_nh = 1;
+	r->nh[0].type = MNH_IP;
+	r->nh[0].has_via = true;
+	r->nh[0].via = A("2001:db8:0:12::2");
+	r->nh[0].port = MODEL_NO_PORT;
+	r->nh[0].n_segs = 5; // ignored for an IP next hop, not stored
+	CU_ASSERT(model_route_size(r) < 200);
+	CU_ASSERT(model_route_size(r) < sizeof(*r) / 20);
+	CU_ASSERT(model_route_add(t, r, &e) == 0);
+	got = model_route_find(&m, 0, &r->prefix);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(got);
+	CU_ASSERT(got->nh[0].type == MNH_IP && got->nh[0].n_segs == 0);
+	CU_ASSERT(addr_equal(&got->nh[0].via, &r->nh[0].via));
+	CU_ASSERT_STRING_EQUAL(got->owner, "static");
+
+	// ECMP: an SRv6 member with two segments, then one with three (last).
+	memset(r, 0, sizeof(*r));
+	r->vrf = 1;
+	r->prefix = P("10.9.0.0/16");
+	r->n_nh = 2;
+	for (int i = 0; i < 2; i++) {
+		r->nh[i].type = MNH_SRV6;
+		r->nh[i].port = MODEL_NO_PORT;
+		r->nh[i].weight = (uint16_t)(i + 1);
+	}
+	r->nh[0].n_segs = 2;
+	memcpy(r->nh[0].segs[0], s1.bytes, 16);
+	memcpy(r->nh[0].segs[1], s2.bytes, 16);
+	r->nh[1].n_segs = 3;
+	r->nh[1].reduced = true;
+	memcpy(r->nh[1].segs[0], s3.bytes, 16);
+	memcpy(r->nh[1].segs[1], s2.bytes, 16);
+	memcpy(r->nh[1].segs[2], s1.bytes, 16);
+	snprintf(r->owner, sizeof(r->owner), "bgp");
+	size_t size = model_route_size(r);
+	CU_ASSERT(size == offsetof(struct model_route, nh) + sizeof(struct model_nexthop) +
+				  offsetof(struct model_nexthop, segs) + 3 * 16);
+	CU_ASSERT(model_route_add(t, r, &e) == 0);
+	model_txn_end(t);
+	got = model_route_find(&m, 1, &r->prefix);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(got);
+	CU_ASSERT(got->n_nh == 2 && got->nh[1].weight == 2 && got->nh[1].reduced);
+	CU_ASSERT(memcmp(got->nh[0].segs, r->nh[0].segs, 2 * 16) == 0);
+	CU_ASSERT(memcmp(got->nh[1].segs, r->nh[1].segs, 3 * 16) == 0);
+
+	// sync_begin copies the stored route (cut size) and marks the copy.
+	unsigned int n = 0;
+	t = model_txn_begin(&m);
+	CU_ASSERT(model_route_sync_begin(t, "bgp", &n) == 0);
+	got = model_route_find(&m, 1, &r->prefix);
+	CU_ASSERT(got->stale && got->n_nh == 2);
+	CU_ASSERT(memcmp(got->nh[1].segs, r->nh[1].segs, 3 * 16) == 0);
+	CU_ASSERT_STRING_EQUAL(got->owner, "bgp");
+	model_txn_abort(t);
+	got = model_route_find(&m, 1, &r->prefix);
+	CU_ASSERT(!got->stale && memcmp(got->nh[1].segs, r->nh[1].segs, 3 * 16) == 0);
+
+	// Clean up: the other tests count routes.
+	t = model_txn_begin(&m);
+	CU_ASSERT(model_route_del(t, 1, &r->prefix, &e) == 0);
+	struct ip_prefix p6 = P("2a0e:1::/48");
+	CU_ASSERT(model_route_del(t, 0, &p6, &e) == 0);
+	model_txn_end(t);
+	free(r);
+}
+
 int
 main(void)
 {
@@ -342,6 +425,7 @@ main(void)
 	CU_add_test(s, "abort restores", test_abort_restores);
 	CU_add_test(s, "route validation", test_route_validation);
 	CU_add_test(s, "owner resync", test_sync_owner);
+	CU_add_test(s, "route stored compact", test_route_compact);
 	CU_add_test(s, "sid alloc", test_sid_alloc);
 	CU_add_test(s, "sid validation", test_sid_validation);
 	CU_add_test(s, "entry priority", test_entry_priority);
