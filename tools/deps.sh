@@ -18,6 +18,9 @@ PACKAGES=(
 	# build
 	build-essential pkg-config meson ninja-build
 	libdpdk-dev dpdk libnuma-dev libpcap-dev libjansson-dev libcunit1-dev
+	# tools/bench.sh: dpdk-testpmd, the io-forwarding reference it runs beside
+	# srv6d over the same virtual ports
+	dpdk-dev
 	# pcap tests: scapy builds inputs and checks outputs, tshark decodes them
 	python3 python3-scapy tshark
 	# e2e tests and the demo: namespaces, veths, pings, offload switches,

@@ -1,0 +1,239 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright (c) 2026 The srv6d authors
+"""Topology, route sets and generator pcaps of the srv6d benchmark (tools/bench.sh).
+
+Each case is one behaviour: the port the generator feeds (`gen0`, net_pcap with
+infinite_rx) sits in the VRF the behaviour reads, and the output leaves on one
+of two net_null sinks: `core0` (the underlay, VRF `default`) or `ce1` (the
+customer side, VRF `BENCH`). Routes are generated here so the packets can aim
+at them: every packet's destination falls inside one of the case's routes,
+spread over all of them (round robin for the 1k-route cases, random for the
+big table), with distinct source ports so every packet is its own flow.
+
+  gen_pcaps.py CASE OUT.pcap [--routes N] [--flows F] [--seed S] [--big]
+
+writes the pcap of one case (srv6d_bench.py imports this module instead).
+"""
+import argparse
+import ipaddress
+import logging
+import random
+import sys
+
+logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
+from scapy.all import IP, UDP, Ether, IPv6, IPv6ExtHdrSegmentRouting, Raw  # noqa: E402
+from scapy.utils import PcapWriter  # noqa: E402
+
+# MACs: ours (the ports' "mac" extension, so net_pcap frames carry the right
+# destination) and the static neighbours' (nothing answers ARP/ND on a vdev).
+MAC_GEN = "02:00:00:00:01:00"
+MAC_CORE = "02:00:00:00:01:01"
+MAC_CE1 = "02:00:00:00:01:02"
+MAC_SENDER = "02:00:00:00:0c:02"
+MAC_P1 = "02:00:00:00:00:02"
+MAC_CE = "02:00:00:00:0d:02"
+
+CORE_ADDR, P1 = "2001:db8:0:12::1", "2001:db8:0:12::2"
+CE1_ADDR4, CE4 = "172.16.11.1", "172.16.11.2"
+CE1_ADDR6, CE6 = "2001:db8:2::1", "2001:db8:2::2"
+VRF = "BENCH"
+ENCAP_SRC = CORE_ADDR
+REMOTE_PE = "2001:db8:b::1"     # outer source of the decapsulation cases
+N_REMOTE_SIDS = 64              # encapsulation routes spread over this many SIDs
+
+# Our SIDs (locator 2001:db8:a::/48, function in the fourth group).
+SID = {"end": "2001:db8:a:1::", "end_x": "2001:db8:a:2::", "end_dt4": "2001:db8:a:4::",
+       "end_dt6": "2001:db8:a:6::", "end_dt46": "2001:db8:a:46::"}
+
+# case -> (port gen0's VRF, output port, behaviour label)
+CASES = {
+    "ipv4_forward": (VRF, "ce1", "IPv4 forward"),
+    "ipv6_forward": (VRF, "ce1", "IPv6 forward"),
+    "h_encaps_v4": (VRF, "core0", "H.Encaps, IPv4 inner"),
+    "h_encaps_v6": (VRF, "core0", "H.Encaps, IPv6 inner"),
+    "h_encaps_red": (VRF, "core0", "H.Encaps.Red, IPv4 inner, 2 SIDs"),
+    "end": ("default", "core0", "End"),
+    "end_x": ("default", "core0", "End.X"),
+    "end_dt4": ("default", "ce1", "End.DT4"),
+    "end_dt6": ("default", "ce1", "End.DT6"),
+    "end_dt46": ("default", "ce1", "End.DT46, half IPv4 half IPv6"),
+}
+CASE_ORDER = list(CASES)
+
+PAYLOAD = b"\x00" * 18          # inner frames: 60 bytes IPv4, 80 bytes IPv6
+
+
+def remote_sid(i):
+    return f"2001:db8:b:{(i % N_REMOTE_SIDS) + 1:x}::"
+
+
+def v4_prefixes(n, big, rnd):
+    """n distinct /24s: 10.0.0.0/8 in order, or random over unicast space (big)."""
+    if not big:
+        if n > 1 << 16:
+            raise ValueError("more than 65536 /24s: use the big table")
+        return [ipaddress.IPv4Network((0x0A000000 + (i << 8), 24)) for i in range(n)]
+    seen, out = set(), []
+    while len(out) < n:
+        a = rnd.randrange(0x01000000 >> 8, 0xE0000000 >> 8)
+        top = a >> 16
+        # leave out 0/8, 10/8, 127/8 and 172.16/12, where the ports' own addresses are
+        if top in (0, 10, 127) or (a >> 12) == 0xAC1:
+            continue
+        if a in seen:
+            continue
+        seen.add(a)
+        out.append(ipaddress.IPv4Network((a << 8, 24)))
+    return out
+
+
+def v6_prefixes(n, big, rnd):
+    """n distinct /48s in 2400::/12: in order, or random (big)."""
+    base = 0x2400 << 112
+    if not big:
+        return [ipaddress.IPv6Network((base + (i << 80), 48)) for i in range(n)]
+    seen, out = set(), []
+    while len(out) < n:
+        k = rnd.getrandbits(36)
+        if k in seen:
+            continue
+        seen.add(k)
+        out.append(ipaddress.IPv6Network((base + (k << 80), 48)))
+    return out
+
+
+def _host(net, i):
+    """An address inside net, varying with i (never the network address)."""
+    span = net.num_addresses - 2 if net.version == 4 else 1 << 20
+    return str(net.network_address + 1 + (i * 7919) % span)
+
+
+def plan(case, n_routes, n_flows, big=False, seed=1):
+    """Routes, SIDs and packets of a case.
+
+    Returns (config_extra, routes, frames): config_extra holds the "sids" of
+    the startup configuration, routes the route.add params to load through
+    the socket, frames the scapy packets of the generator pcap.
+    """
+    if case not in CASES:
+        raise ValueError(f"unknown case {case}")
+    rnd = random.Random(seed)
+    ce_nh = {"type": "ip", "port": "ce1"}
+    core_nh = [{"type": "ip", "via": P1, "port": "core0"}]
+    routes, sids, frames = [], [], []
+    eth_in = Ether(dst=MAC_GEN, src=MAC_SENDER)
+
+    def pick(prefixes, i):
+        return prefixes[rnd.randrange(len(prefixes))] if big else prefixes[i % len(prefixes)]
+
+    def inner4(dst, i):
+        return IP(src="172.16.10.2", dst=dst, ttl=64) / UDP(sport=1024 + i % 60000, dport=4789) / PAYLOAD
+
+    def inner6(dst, i):
+        return IPv6(src="2001:db8:1::2", dst=dst, hlim=64) / UDP(sport=1024 + i % 60000, dport=4789) / PAYLOAD
+
+    if case in ("ipv4_forward", "end_dt4", "end_dt46"):
+        p4 = v4_prefixes(n_routes, big, rnd)
+        routes += [{"vrf": VRF, "prefix": str(p), "nexthops": [dict(ce_nh, via=CE4)]} for p in p4]
+    if case in ("ipv6_forward", "end_dt6", "end_dt46"):
+        p6 = v6_prefixes(n_routes, big, rnd)
+        routes += [{"vrf": VRF, "prefix": str(p), "nexthops": [dict(ce_nh, via=CE6)]} for p in p6]
+    if case in ("h_encaps_v4", "h_encaps_red"):
+        p4 = v4_prefixes(n_routes, big, rnd)
+    if case == "h_encaps_v6":
+        p6 = v6_prefixes(n_routes, big, rnd)
+    if case.startswith("h_encaps"):
+        red = case == "h_encaps_red"
+        pfx = p6 if case == "h_encaps_v6" else p4
+        for i, p in enumerate(pfx):
+            segs = [remote_sid(i), "2001:db8:b:ffff::"] if red else [remote_sid(i)]
+            nh = {"type": "srv6", "segments": segs, "encap": "h.encaps.red" if red else "h.encaps"}
+            routes.append({"vrf": VRF, "prefix": str(p), "nexthops": [nh]})
+    if case in ("end", "end_x"):
+        p6 = v6_prefixes(n_routes, big, rnd)
+        routes += [{"vrf": "default", "prefix": str(p), "nexthops": core_nh} for p in p6]
+        sid = {"sid": SID[case], "behavior": "End"}
+        if case == "end_x":
+            sid = {"sid": SID[case], "behavior": "End.X", "nexthop": {"via": P1, "port": "core0"}}
+        sids.append(sid)
+    if case.startswith("end_dt"):
+        sids.append({"sid": SID[case], "behavior": {"end_dt4": "End.DT4", "end_dt6": "End.DT6",
+                                                    "end_dt46": "End.DT46"}[case], "vrf": VRF})
+
+    for i in range(n_flows):
+        if case == "ipv4_forward" or case in ("h_encaps_v4", "h_encaps_red"):
+            frames.append(eth_in / inner4(_host(pick(p4, i), i), i))
+        elif case in ("ipv6_forward", "h_encaps_v6"):
+            frames.append(eth_in / inner6(_host(pick(p6, i), i), i))
+        elif case in ("end", "end_x"):
+            # transit SRv6: an encapsulated IPv6 packet, SRH [our SID, then a
+            # destination in the table], segments left 1
+            dst = _host(pick(p6, i), i)
+            srh = IPv6ExtHdrSegmentRouting(addresses=[dst, SID[case]], segleft=1, lastentry=1, nh=41)
+            frames.append(eth_in / IPv6(src=REMOTE_PE, dst=SID[case], hlim=64) / srh /
+                          inner6(dst, i))
+        else:
+            # L3VPN from a remote PE: one outer source/destination pair, SRH
+            # with our SID at segments left 0 (as Linux and FRR encapsulate)
+            v4 = case == "end_dt4" or (case == "end_dt46" and i % 2 == 0)
+            inner = inner4(_host(pick(p4, i), i), i) if v4 else inner6(_host(pick(p6, i), i), i)
+            srh = IPv6ExtHdrSegmentRouting(addresses=[SID[case]], segleft=0, lastentry=0,
+                                           nh=4 if v4 else 41)
+            frames.append(eth_in / IPv6(src=REMOTE_PE, dst=SID[case], hlim=64) / srh / inner)
+    return {"sids": sids}, routes, frames
+
+
+def write_pcap(path, frames):
+    """Write frames fast: bytes once each, no per-packet dissection."""
+    w = PcapWriter(path, linktype=1, sync=False)
+    for f in frames:
+        w.write(bytes(f))
+    w.close()
+
+
+def base_config(case, gen_device, core_device, ce_device, extra):
+    """srv6d's startup configuration for a case (routes come later, over the socket)."""
+    gen_vrf = CASES[case][0]
+    gen_addr = ["172.16.10.1/24", "2001:db8:1::1/64"] if gen_vrf == VRF else ["2001:db8:0:11::1/64"]
+    cfg = {
+        "ports": [
+            {"name": "gen0", "device": gen_device, "vrf": gen_vrf, "mac": MAC_GEN,
+             "addresses": gen_addr},
+            {"name": "core0", "device": core_device, "vrf": "default", "mac": MAC_CORE,
+             "addresses": [CORE_ADDR + "/64"]},
+            {"name": "ce1", "device": ce_device, "vrf": VRF, "mac": MAC_CE1,
+             "addresses": [CE1_ADDR4 + "/24", CE1_ADDR6 + "/64"]},
+        ],
+        "encap": {"source": ENCAP_SRC, "hop_limit": 64, "flowlabel": "compute"},
+        "vrfs": [{"name": VRF, "table": 100}],
+        "sids": extra["sids"],
+        "routes": [{"vrf": "default", "prefix": "2001:db8:b::/48",
+                    "nexthops": [{"type": "ip", "via": P1, "port": "core0"}]}],
+        "neighbors": [{"port": "core0", "address": P1, "mac": MAC_P1},
+                      {"port": "ce1", "address": CE4, "mac": MAC_CE},
+                      {"port": "ce1", "address": CE6, "mac": MAC_CE}],
+        # pure busy polling: cycles/pkt = TSC Hz / pps holds only for a worker
+        # that never sleeps
+        "datapath": {"idle_sleep_us": 0},
+    }
+    return cfg
+
+
+def main(argv):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("case", choices=CASE_ORDER)
+    ap.add_argument("out")
+    ap.add_argument("--routes", type=int, default=1000)
+    ap.add_argument("--flows", type=int, default=4096)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--big", action="store_true", help="random prefixes and destinations")
+    a = ap.parse_args(argv)
+    _, routes, frames = plan(a.case, a.routes, a.flows, a.big, a.seed)
+    write_pcap(a.out, frames)
+    print(f"{a.out}: {len(frames)} packets, {len(routes)} routes")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,746 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright (c) 2026 The srv6d authors
+"""srv6d benchmark: srv6d as users start it, side by side with dpdk-testpmd.
+
+Run through tools/bench.sh (as root, after tools/deps.sh and a build). For
+every case (one behaviour, one table size) it
+
+  1. builds a generator pcap with scapy (gen_pcaps.py): packets to the
+     case's routes or SIDs, one flow each, the gen0 port's MAC as destination;
+  2. runs `dpdk-testpmd` io forwarding over the same kind of ports (net_pcap
+     infinite_rx generator -> net_null sink, one forwarding core per worker),
+     R windows, and keeps the median: the reference, the cost of moving a
+     packet through these vdevs and nothing else;
+  3. starts build/app/srv6d/srv6d with EAL arguments and a JSON configuration
+     (gen0 = net_pcap infinite_rx, core0 and ce1 = net_null), loads the
+     case's routes through the control socket in atomic batches, checks a few
+     output packets with a capture (the behaviour really applied), then
+     measures R windows from stats.get: packets sent on the output port per
+     second, with zero drops, every received packet sent, and the SID counter
+     following where there is one. A case that fails a check reports no rate.
+
+Both programs run adjacent in time for each case, with the same pcap (the
+generator's copy cost depends on the frame size), so machine noise hits both
+alike. cycles/pkt = TSC Hz / (pps per worker): the workers busy-poll
+(`idle_sleep_us` 0, checked: no idle sleeps in the windows), so every cycle
+of the worker's core went into the packets it forwarded. The TSC rate is the
+one DPDK calibrated, read from srv6d's and testpmd's EAL log.
+
+Where tests/bench/linux_fwd.sh exists and we are root, its figures (the
+Linux kernel forwarding in namespaces) are run and shown beside ours.
+"""
+import argparse
+import datetime
+import ipaddress
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, HERE)
+
+import gen_pcaps as G  # noqa: E402
+
+TARGET = 40          # cycles of SRv6 work per packet, 1k-route VRF (issue 8)
+TARGET_BIG = 120     # same, big table with random destinations
+LINUX_TARGET = 50    # srv6d Mpps per core over the kernel's
+LINUX_CASES = {"ipv4_forward", "ipv6_forward", "end", "end_dt4", "end_dt6"}
+
+_procs = []          # every process we started, for the cleanup
+
+
+def log(msg):
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+class Failed(Exception):
+    """A case that cannot report a rate."""
+
+
+# ---------------------------------------------------------------------------
+# processes
+# ---------------------------------------------------------------------------
+
+def spawn(cmd, logpath, **kw):
+    """Start cmd in its own session (a Ctrl-C on the terminal reaches us, and
+    we stop it in order), output to logpath."""
+    f = open(logpath, "wb")
+    p = subprocess.Popen(cmd, stdout=f, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                         start_new_session=True, **kw)
+    f.close()
+    _procs.append(p)
+    return p
+
+
+def stop(p, timeout=20):
+    """SIGTERM, then SIGKILL; returns the exit status (None if killed)."""
+    if p.poll() is None:
+        try:
+            os.kill(p.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        try:
+            p.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.kill(p.pid, signal.SIGKILL)
+            p.wait()
+            return None
+    if p in _procs:
+        _procs.remove(p)
+    return p.returncode
+
+
+def cleanup():
+    for p in list(_procs):
+        stop(p, 5)
+
+
+def _sig(signum, frame):
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+# ---------------------------------------------------------------------------
+# machine
+# ---------------------------------------------------------------------------
+
+def read(path, default=""):
+    try:
+        with open(path) as f:
+            return f.read()
+    except OSError:
+        return default
+
+
+def machine_info():
+    cpu = read("/proc/cpuinfo")
+    model = re.search(r"^model name\s*:\s*(.*)$", cpu, re.M)
+    mhz = re.search(r"^cpu MHz\s*:\s*([\d.]+)", cpu, re.M)
+
+    def run(cmd):
+        try:
+            return subprocess.run(cmd, capture_output=True, text=True, cwd=REPO,
+                                  timeout=10).stdout.strip()
+        except (OSError, subprocess.TimeoutExpired):
+            return ""
+    commit = run(["git", "rev-parse", "HEAD"])
+    dirty = run(["git", "status", "--porcelain", "--untracked-files=no"])
+    return {
+        "cpu_model": model.group(1) if model else "unknown",
+        "cpus": os.cpu_count(),
+        "cpu_mhz_cpuinfo": float(mhz.group(1)) if mhz else None,
+        "kernel": os.uname().release,
+        "dpdk": run(["pkg-config", "--modversion", "libdpdk"]) or "unknown",
+        "commit": commit + (" (with local changes)" if dirty else ""),
+        "testpmd": shutil.which("dpdk-testpmd"),
+    }
+
+
+def tsc_from_log(path):
+    m = re.search(r"TSC frequency is ~(\d+) KHz", read(path))
+    return int(m.group(1)) * 1000 if m else None
+
+
+def mem_args(a, for_testpmd):
+    """Hugepages when enough are free, else plain memory (EAL refuses
+    --in-memory with --no-huge, hence --no-shconf)."""
+    mi = read("/proc/meminfo")
+    free = re.search(r"^HugePages_Free:\s*(\d+)", mi, re.M)
+    size = re.search(r"^Hugepagesize:\s*(\d+) kB", mi, re.M)
+    free_mb = int(free.group(1)) * int(size.group(1)) // 1024 if free and size else 0
+    need = 512 if for_testpmd else a.huge_min_mb
+    if not a.no_huge and free_mb >= need:
+        return ["--in-memory"], f"hugepages ({free_mb} MiB free)"
+    return ["--no-huge", "-m", str(512 if for_testpmd else a.mem), "--no-shconf"], \
+        f"--no-huge -m {512 if for_testpmd else a.mem}"
+
+
+def lcore_args(workers):
+    """Main lcore + one lcore per worker, each on its own CPU where there are
+    enough; otherwise the main lcore shares CPU 0 (figures then noisy)."""
+    ncpu = os.cpu_count() or 1
+    if workers + 1 <= ncpu:
+        return ["-l", f"0-{workers}"], True
+    mapping = ["0@0"] + [f"{i}@{(i - 1) % ncpu}" for i in range(1, workers + 1)]
+    return ["--lcores", ",".join(mapping)], False
+
+
+# ---------------------------------------------------------------------------
+# JSON-RPC client (one JSON text per line; batches are one array)
+# ---------------------------------------------------------------------------
+
+class Rpc:
+    def __init__(self, path, timeout=120.0):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(timeout)
+        self.sock.connect(path)
+        self.rfile = self.sock.makefile("rb")
+        self.next_id = 1
+
+    def _send(self, obj):
+        self.sock.sendall(json.dumps(obj, separators=(",", ":")).encode() + b"\n")
+        while True:
+            line = self.rfile.readline()
+            if not line:
+                raise Failed("srv6d closed the control connection")
+            resp = json.loads(line)
+            if isinstance(resp, dict) and "id" not in resp:
+                continue            # a notification
+            return resp
+
+    def call(self, method, params=None):
+        req = {"jsonrpc": "2.0", "id": self.next_id, "method": method}
+        self.next_id += 1
+        if params is not None:
+            req["params"] = params
+        resp = self._send(req)
+        if "error" in resp:
+            raise Failed(f"{method}: {json.dumps(resp['error'])}")
+        return resp.get("result")
+
+    def batch(self, method, params_list):
+        """One atomic batch; returns the first error or None."""
+        reqs = []
+        for p in params_list:
+            reqs.append({"jsonrpc": "2.0", "id": self.next_id, "method": method, "params": p})
+            self.next_id += 1
+        resp = self._send(reqs)
+        if not isinstance(resp, list):
+            return resp.get("error", {"message": "not a batch answer"})
+        for r in resp:
+            if "error" in r and r["error"].get("code") != 1006:
+                return r["error"]
+        return None
+
+    def close(self):
+        try:
+            self.rfile.close()
+            self.sock.close()
+        except OSError:
+            pass
+
+
+# ---------------------------------------------------------------------------
+# dpdk-testpmd: the reference
+# ---------------------------------------------------------------------------
+
+def run_testpmd(a, pcap, wdir, tag):
+    """io forwarding net_pcap(infinite_rx) -> net_null with `workers`
+    forwarding cores; returns per-window Mpps per core (median-ready) and
+    the TSC rate EAL calibrated."""
+    lc, _ = lcore_args(a.workers)
+    mem, _ = mem_args(a, True)
+    period = max(1, int(round(a.window)))
+    rx = ",".join(f"rx_pcap={pcap}" for _ in range(a.workers))
+    cmd = ["dpdk-testpmd", *lc, "--no-pci", *mem, "--file-prefix", f"srv6bench-tp{os.getpid()}",
+           "--log-level=lib.eal:debug",
+           "--vdev", f"net_pcap0,{rx},infinite_rx=1", "--vdev", "net_null0,no-rx=1",
+           "--", "--forward-mode=io", f"--nb-cores={a.workers}", f"--rxq={a.workers}",
+           f"--txq={a.workers}", "--total-num-mbufs=65536", "--auto-start",
+           f"--stats-period={period}"]
+    logpath = os.path.join(wdir, f"testpmd-{tag}.log")
+    p = spawn(cmd, logpath)
+    # testpmd prints port blocks every period; port 1 (the sink) Tx-pps is
+    # what it forwarded, measured by testpmd over the period.
+    skip = 1 + int(-(-a.warmup // period))      # the first block is from the start
+    need = skip + a.repeat
+    deadline = time.time() + 30 + need * period * 2
+    samples, nombuf = [], 0
+    try:
+        while time.time() < deadline and p.poll() is None:
+            time.sleep(0.2)
+            text = read(logpath)
+            blocks = re.findall(r"NIC statistics for port 1 .*?Tx-pps:\s*(\d+)", text, re.S)
+            nb = re.findall(r"NIC statistics for port 0 .*?RX-nombuf:\s*(\d+)", text, re.S)
+            if len(blocks) >= need:
+                samples = [int(x) for x in blocks[skip:need]]
+                nombuf = int(nb[-1]) if nb else 0
+                break
+    finally:
+        rc = stop(p)
+    if not samples:
+        tail = read(logpath)[-1500:]
+        raise Failed(f"testpmd gave no rate (exit {rc}); {logpath}:\n{tail}")
+    hz = tsc_from_log(logpath)
+    return {"mpps_per_core": [s / a.workers / 1e6 for s in samples], "tsc_hz": hz,
+            "rx_nombuf": nombuf, "log": logpath, "window_s": period}
+
+
+# ---------------------------------------------------------------------------
+# srv6d
+# ---------------------------------------------------------------------------
+
+def start_srv6d(a, cfg, wdir, tag):
+    cfgpath = os.path.join(wdir, f"srv6d-{tag}.json")
+    with open(cfgpath, "w") as f:
+        json.dump(cfg, f, indent=1)
+    sock = os.path.join(wdir, "srv6d.sock")
+    if os.path.exists(sock):
+        os.unlink(sock)
+    lc, _ = lcore_args(a.workers)
+    mem, _ = mem_args(a, False)
+    cmd = [a.srv6d, *lc, "--no-pci", *mem, "--file-prefix", f"srv6bench{os.getpid()}",
+           "--log-level=lib.eal:debug", "--", "--config", cfgpath, "--socket", sock]
+    logpath = os.path.join(wdir, f"srv6d-{tag}.log")
+    p = spawn(cmd, logpath)
+    deadline = time.time() + a.start_timeout
+    while time.time() < deadline:
+        if p.poll() is not None:
+            raise Failed(f"srv6d exited with {p.returncode} at start; {logpath}:\n"
+                         + read(logpath)[-1500:])
+        if os.path.exists(sock):
+            try:
+                return p, Rpc(sock), logpath
+            except OSError:
+                pass
+        time.sleep(0.1)
+    stop(p)
+    raise Failed(f"srv6d's socket did not appear within {a.start_timeout} s ({logpath})")
+
+
+def load_routes(rpc, routes, batch, label):
+    """route.add in atomic batches; returns (seconds, routes/s)."""
+    t0 = time.time()
+    last = t0
+    for i in range(0, len(routes), batch):
+        err = rpc.batch("route.add", routes[i:i + batch])
+        if err is not None:
+            raise Failed(f"route.add failed after {i} routes loaded: {json.dumps(err)}")
+        now = time.time()
+        if now - last >= 2 and i + batch < len(routes):
+            done = i + batch
+            log(f"  {label}: {done}/{len(routes)} routes ({done / (now - t0):,.0f}/s)")
+            last = now
+    dt = time.time() - t0
+    return dt, (len(routes) / dt if dt > 0 else 0.0)
+
+
+def check_output(case, pkts, routes):
+    """The behaviour really applied: the captured output packets have the
+    headers the case expects (independent of srv6d's code: RFC layouts)."""
+    from scapy.all import IP, IPv6, IPv6ExtHdrSegmentRouting
+    if not pkts:
+        return "no output packet captured"
+    v4nets = [ipaddress.ip_network(r["prefix"]) for r in routes if ":" not in r["prefix"]]
+    for k, p in enumerate(pkts):
+        where = f"captured packet {k}"
+        if case in ("h_encaps_v4", "h_encaps_v6", "h_encaps_red"):
+            if IPv6 not in p or p[IPv6].src != G.ENCAP_SRC:
+                return f"{where}: no outer IPv6 from {G.ENCAP_SRC}"
+            if not p[IPv6].dst.startswith("2001:db8:b:"):
+                return f"{where}: outer destination {p[IPv6].dst} is not a remote SID"
+            srh = p.getlayer(IPv6ExtHdrSegmentRouting)
+            inner = IP if case != "h_encaps_v6" else IPv6
+            if case == "h_encaps_red":
+                if srh is None or srh.segleft != 1 or len(srh.addresses) != 1:
+                    return f"{where}: H.Encaps.Red of 2 SIDs needs an SRH of 1 entry, SL 1"
+            elif srh is None or srh.segleft != 0:
+                return f"{where}: H.Encaps needs an SRH with segments left 0"
+            if p.getlayer(inner, 2 if inner is IPv6 else 1) is None:   # nb counts from 1
+                return f"{where}: inner packet missing"
+            if p.dst != G.MAC_P1:
+                return f"{where}: Ethernet destination {p.dst}, not P1"
+        elif case in ("end", "end_x"):
+            srh = p.getlayer(IPv6ExtHdrSegmentRouting)
+            if IPv6 not in p or srh is None or srh.segleft != 0:
+                return f"{where}: no SRH at segments left 0"
+            if p[IPv6].dst != srh.addresses[0] or not p[IPv6].dst.startswith("2400:"):
+                return f"{where}: destination {p[IPv6].dst} is not the next segment"
+            if p.dst != G.MAC_P1:
+                return f"{where}: Ethernet destination {p.dst}, not P1"
+        else:   # plain forwarding and decapsulation: a bare customer packet on ce1
+            if p.dst != G.MAC_CE:
+                return f"{where}: Ethernet destination {p.dst}, not the CE"
+            if IPv6ExtHdrSegmentRouting in p or (IPv6 in p and p[IPv6].nh == 41):
+                return f"{where}: still encapsulated"
+            if IP in p:
+                if case in ("ipv6_forward", "end_dt6"):
+                    return f"{where}: IPv4 where IPv6 was sent"
+                if case == "ipv4_forward" and p[IP].ttl != 63:
+                    return f"{where}: TTL {p[IP].ttl}, not decremented to 63"
+                if not any(ipaddress.ip_address(p[IP].dst) in n for n in v4nets):
+                    return f"{where}: destination {p[IP].dst} outside the routes"
+            elif IPv6 in p:
+                if case in ("ipv4_forward", "end_dt4"):
+                    return f"{where}: IPv6 where IPv4 was sent"
+                if not p[IPv6].dst.startswith("2400:"):
+                    return f"{where}: destination {p[IPv6].dst} outside the routes"
+            else:
+                return f"{where}: neither IPv4 nor IPv6"
+    return None
+
+
+def capture_check(rpc, case, out_port, wdir, routes):
+    from scapy.all import rdpcap
+    path = os.path.join(wdir, f"capture-{case}.pcap")
+    if os.path.exists(path):
+        os.unlink(path)
+    res = rpc.call("capture.start", {"port": out_port, "direction": "tx", "file": path,
+                                     "count": 16})
+    cid = res.get("id") if isinstance(res, dict) else res
+    # a capture stops by itself after `count` packets (capture.list: running false)
+    deadline = time.time() + 5
+    while time.time() < deadline:
+        mine = [c for c in rpc.call("capture.list") or [] if c.get("id") == cid]
+        if not mine or not mine[0].get("running", False):
+            break
+        time.sleep(0.05)
+    else:
+        try:
+            rpc.call("capture.stop", {"id": cid})
+        except Failed:
+            pass
+    time.sleep(0.2)
+    try:
+        pkts = rdpcap(path)
+    except (OSError, EOFError) as e:
+        return f"capture unreadable: {e}"
+    return check_output(case, list(pkts), routes)
+
+
+def totals(st, out_port, sid):
+    ports = {p["name"]: p for p in st.get("ports", [])}
+    drops = st.get("drops", {})
+    d = {
+        "gen_rx": ports.get("gen0", {}).get("rx_packets", 0),
+        "out_tx": ports.get(out_port, {}).get("tx_packets", 0),
+        "drops": dict(drops),
+        "idle_sleeps": sum(lc.get("idle_sleeps", 0) for lc in st.get("lcores", [])),
+        "worker_tx": sum(lc.get("tx_packets", 0) for lc in st.get("lcores", [])),
+        "sid": None,
+    }
+    if sid:
+        for s in st.get("sids", []):
+            if s.get("sid") == sid or s.get("sid") == sid + "/128":
+                d["sid"] = s.get("packets", 0)
+    return d
+
+
+def measure_srv6d(a, rpc, case, out_port, sid):
+    """R windows of stats.get deltas; each window checked before it counts."""
+    rpc.call("stats.reset")
+    time.sleep(a.warmup)
+    samples, problems = [], []
+    for _ in range(a.repeat):
+        s0 = totals(rpc.call("stats.get"), out_port, sid)
+        t0 = time.monotonic()
+        time.sleep(a.window)
+        s1 = totals(rpc.call("stats.get"), out_port, sid)
+        dt = time.monotonic() - t0
+        rx, tx = s1["gen_rx"] - s0["gen_rx"], s1["out_tx"] - s0["out_tx"]
+        dropped = {k: v - s0["drops"].get(k, 0) for k, v in s1["drops"].items()
+                   if v - s0["drops"].get(k, 0) > 0}
+        bad = []
+        if tx <= 0:
+            bad.append(f"nothing sent on {out_port}")
+        if dropped:
+            bad.append(f"drops {dropped}")
+        # in steady state what came in went out, a burst or so apart
+        if abs(rx - tx) > 0.01 * rx + 4096:
+            bad.append(f"received {rx} but sent {tx} on {out_port}")
+        if sid and (s1["sid"] is None or abs((s1["sid"] - s0["sid"]) - rx) > 0.01 * rx + 4096):
+            bad.append(f"SID {sid} counted {None if s1['sid'] is None else s1['sid'] - s0['sid']}"
+                       f" of {rx}")
+        if s1["idle_sleeps"] != s0["idle_sleeps"]:
+            bad.append("a worker slept (not busy: cycles/pkt would be wrong)")
+        if bad:
+            problems.append("; ".join(bad))
+        else:
+            samples.append(tx / dt / a.workers / 1e6)
+    return samples, problems
+
+
+def run_srv6d(a, case, big, n_routes, pcap, extra, routes, wdir, tag):
+    gen_vrf, out_port, _ = G.CASES[case]
+    rx = ",".join(f"rx_pcap={pcap}" for _ in range(a.workers))
+    cfg = G.base_config(case, f"net_pcap0,{rx},infinite_rx=1", "net_null0,no-rx=1",
+                        "net_null1,no-rx=1", extra)
+    sid = extra["sids"][0]["sid"] if extra["sids"] else None
+    p, rpc, logpath = start_srv6d(a, cfg, wdir, tag)
+    res = {"log": logpath}
+    try:
+        log(f"  srv6d: started (pid {p.pid}); loading {len(routes):,} routes "
+            f"in batches of {a.batch}")
+        secs, rate = load_routes(rpc, routes, a.batch, tag)
+        res["load"] = {"routes": len(routes), "seconds": round(secs, 3),
+                       "routes_per_s": round(rate)}
+        log(f"  srv6d: {len(routes):,} routes in {secs:.2f} s ({rate:,.0f}/s, client included)")
+        problem = capture_check(rpc, case, out_port, wdir, routes)
+        if problem:
+            raise Failed(f"output check: {problem}")
+        log(f"  srv6d: output check passed (16 packets captured on {out_port})")
+        samples, problems = measure_srv6d(a, rpc, case, out_port, sid)
+        res["mpps_per_worker"] = samples
+        res["problems"] = problems
+        if problems:
+            raise Failed("window check: " + problems[0])
+    finally:
+        rpc.close()
+        rc = stop(p)
+        res["tsc_hz"] = tsc_from_log(logpath)
+        if rc not in (0, None) and "mpps_per_worker" in res:
+            log(f"  srv6d exited with status {rc} ({logpath})")
+    return res
+
+
+# ---------------------------------------------------------------------------
+# Linux (another script measures it; we read its JSON)
+# ---------------------------------------------------------------------------
+
+def run_linux(a, wdir):
+    script = a.linux_script
+    if a.no_linux:
+        return None, "skipped (--no-linux)"
+    if not os.access(script, os.X_OK):
+        return None, f"skipped: {script} not present"
+    if os.geteuid() != 0:
+        return None, "skipped: not root"
+    out = os.path.join(wdir, "linux.json")
+    logpath = os.path.join(wdir, "linux_fwd.log")
+    args = [script, "--json", out]
+    log(f"linux: {' '.join(args)} (log {logpath})")
+    p = spawn(args, logpath)
+    try:
+        p.wait(a.linux_timeout)
+    except subprocess.TimeoutExpired:
+        stop(p)
+        return None, f"skipped: linux_fwd.sh ran over {a.linux_timeout} s"
+    if p in _procs:
+        _procs.remove(p)
+    if p.returncode != 0 and not os.path.exists(out):
+        return None, f"skipped: linux_fwd.sh exited {p.returncode} ({logpath})"
+    try:
+        with open(out) as f:
+            data = json.load(f)
+    except (OSError, ValueError) as e:
+        return None, f"skipped: cannot read {out}: {e}"
+    if isinstance(data, dict):
+        data = data.get("results", data.get("cases", []))
+    return {d["case"]: d for d in data if isinstance(d, dict) and "case" in d}, "ok"
+
+
+# ---------------------------------------------------------------------------
+# report
+# ---------------------------------------------------------------------------
+
+def fmt(v, spec):
+    return "-" if v is None else format(v, spec)
+
+
+def print_table(results, linux, workers):
+    hdr = ["case", "routes", "Mpps/wkr", "cyc/pkt", "tpmd Mpps", "tpmd cyc", "SRv6 work",
+           "ratio", "target", "result", "Linux Mpps", "x Linux"]
+    rows = []
+    for r in results:
+        lx = (linux or {}).get(r["case"]) if not r["big"] else None
+        rows.append([
+            r["name"], f"{r['routes']:,}", fmt(r.get("srv6d_mpps"), ".2f"),
+            fmt(r.get("srv6d_cycles"), ".1f"), fmt(r.get("testpmd_mpps"), ".2f"),
+            fmt(r.get("testpmd_cycles"), ".1f"), fmt(r.get("srv6_work_cycles"), ".1f"),
+            fmt(r.get("ratio"), ".2f"), f"<={r['target']}", r["result"],
+            fmt(lx.get("mpps") if lx else None, ".3f"), fmt(r.get("x_linux"), ".0f"),
+        ])
+    w = [max(len(h), *(len(x[i]) for x in rows)) if rows else len(h) for i, h in enumerate(hdr)]
+    line = "  ".join(h.rjust(w[i]) if i else h.ljust(w[i]) for i, h in enumerate(hdr))
+    print()
+    print(f"srv6d vs dpdk-testpmd io, {workers} worker(s); Mpps and cycles per worker core; "
+          "SRv6 work = srv6d cyc/pkt - testpmd cyc/pkt; ratio = srv6d Mpps / testpmd Mpps")
+    print(line)
+    print("-" * len(line))
+    for x in rows:
+        print("  ".join(v.rjust(w[i]) if i else v.ljust(w[i]) for i, v in enumerate(x)))
+    for r in results:
+        if r.get("error"):
+            print(f"  {r['name']}: {r['error'].splitlines()[0]}")
+
+
+def main(argv):
+    ap = argparse.ArgumentParser(
+        prog="tools/bench.sh",
+        description="srv6d forwarding benchmark without NICs, side by side with dpdk-testpmd.")
+    ap.add_argument("--quick", action="store_true",
+                    help="smoke check: short windows, 100 routes, 10k big table, 1 repeat")
+    ap.add_argument("--cases", default="all",
+                    help="comma-separated: " + ",".join(G.CASE_ORDER) + ",big (default all)")
+    ap.add_argument("--routes", type=int, help="routes per VRF of each case (default 1000)")
+    ap.add_argument("--big-routes", type=int,
+                    help="routes of the big-table case (default 1000000)")
+    ap.add_argument("--big-case", default="h_encaps_v4", choices=G.CASE_ORDER,
+                    help="behaviour of the big-table case (default h_encaps_v4)")
+    ap.add_argument("--flows", type=int, default=4096,
+                    help="packets (one flow each) in a case's pcap (default 4096)")
+    ap.add_argument("--big-flows", type=int, default=8192,
+                    help="packets of the big case's pcap, random destinations (default 8192;"
+                         " infinite_rx keeps each in an mbuf of srv6d's pool)")
+    ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--repeat", type=int, help="windows per measurement, median reported (3)")
+    ap.add_argument("--window", type=float, help="seconds per window (2; quick 1)")
+    ap.add_argument("--warmup", type=float, help="seconds before the first window (2; quick 1)")
+    ap.add_argument("--batch", type=int, default=1000, help="route.add per atomic batch")
+    ap.add_argument("--json", help="write the results here (default: in the work folder)")
+    ap.add_argument("--workdir", help="folder for pcaps, configs and logs (default: new in /tmp)")
+    ap.add_argument("--no-huge", action="store_true", help="never use hugepages")
+    ap.add_argument("--mem", type=int, default=3072,
+                    help="MiB of plain memory with --no-huge (default 3072)")
+    ap.add_argument("--huge-min-mb", type=int, default=1024,
+                    help="free hugepage MiB needed to use hugepages (default 1024)")
+    ap.add_argument("--no-linux", action="store_true", help="do not run tests/bench/linux_fwd.sh")
+    ap.add_argument("--linux-timeout", type=int, default=600)
+    ap.add_argument("--linux-script", default=os.path.join(HERE, "linux_fwd.sh"),
+                    help="measures the kernel; called with --json OUT (default %(default)s)")
+    ap.add_argument("--start-timeout", type=int, default=120)
+    ap.add_argument("--srv6d", default=os.path.join(os.environ.get("BUILD_DIR", "build"),
+                                                    "app/srv6d/srv6d"))
+    a = ap.parse_args(argv)
+    a.routes = a.routes or (100 if a.quick else 1000)
+    a.big_routes = a.big_routes or (10000 if a.quick else 1000000)
+    a.repeat = a.repeat or (1 if a.quick else 3)
+    a.window = a.window or (1.0 if a.quick else 2.0)
+    a.warmup = a.warmup if a.warmup is not None else (1.0 if a.quick else 2.0)
+    if a.quick and a.flows == 4096:
+        a.flows = 1024
+    cases = G.CASE_ORDER + ["big"] if a.cases == "all" else a.cases.split(",")
+    for c in cases:
+        if c != "big" and c not in G.CASES:
+            ap.error(f"unknown case {c}")
+    if not os.path.isabs(a.srv6d):
+        a.srv6d = os.path.join(REPO, a.srv6d)
+    if not os.access(a.srv6d, os.X_OK):
+        ap.error(f"{a.srv6d} not built: meson setup build && ninja -C build")
+    if not shutil.which("dpdk-testpmd"):
+        ap.error("dpdk-testpmd missing: run tools/deps.sh (Debian package dpdk-dev)")
+
+    signal.signal(signal.SIGTERM, _sig)
+    signal.signal(signal.SIGHUP, _sig)
+    wdir = a.workdir or f"/tmp/srv6d-bench.{os.getpid()}"
+    os.makedirs(wdir, exist_ok=True)
+    jpath = a.json or os.path.join(wdir, "bench.json")
+    mach = machine_info()
+    _, own_cpus = lcore_args(a.workers)
+    log(f"srv6d bench: {len(cases)} case(s), {a.workers} worker(s), {a.repeat} window(s) of "
+        f"{a.window:g} s after {a.warmup:g} s warm-up; work folder {wdir}")
+    log(f"machine: {mach['cpu_model']}, {mach['cpus']} CPUs, DPDK {mach['dpdk']}, "
+        f"commit {mach['commit'][:12]}; memory: {mem_args(a, False)[1]}")
+    if not own_cpus:
+        log(f"warning: {a.workers} worker(s) + the main lcore need {a.workers + 1} CPUs, "
+            f"this machine has {mach['cpus']}: lcores share CPUs, figures are not meaningful")
+
+    results, tsc = [], {}
+    os.chdir(REPO)
+    try:
+        for idx, c in enumerate(cases, 1):
+            big = c == "big"
+            case = a.big_case if big else c
+            n = a.big_routes if big else a.routes
+            flows = a.big_flows if big else a.flows
+            name = f"big:{case}" if big else case
+            tag = f"big-{case}" if big else case
+            r = {"case": case, "name": name, "behaviour": G.CASES[case][2], "big": big,
+                 "routes": n, "flows": flows, "target": TARGET_BIG if big else TARGET,
+                 "workers": a.workers, "result": "error"}
+            results.append(r)
+            log(f"[{idx}/{len(cases)}] {name}: building {flows} packets and {n:,} routes")
+            try:
+                extra, routes, frames = G.plan(case, n, flows, big=big, seed=idx)
+                pcap = os.path.join(wdir, f"gen-{tag}.pcap")
+                G.write_pcap(pcap, frames)
+                r["frame_len"] = sorted({len(f) for f in frames})
+                r["routes"] = len(routes)
+                del frames
+                log(f"  testpmd io: {a.repeat} window(s)")
+                tp = run_testpmd(a, pcap, wdir, tag)
+                tsc["testpmd"] = tp["tsc_hz"] or tsc.get("testpmd")
+                hz_tp = tp["tsc_hz"] or tsc.get("srv6d")
+                r["testpmd"] = tp
+                r["testpmd_mpps"] = statistics.median(tp["mpps_per_core"])
+                if tp["rx_nombuf"]:
+                    log(f"  warning: testpmd's generator ran out of mbufs ({tp['rx_nombuf']})")
+                if hz_tp:
+                    r["testpmd_cycles"] = hz_tp / (r["testpmd_mpps"] * 1e6)
+                log(f"  testpmd io: {r['testpmd_mpps']:.2f} Mpps/core"
+                    + (f", {r['testpmd_cycles']:.1f} cycles/pkt" if hz_tp else ""))
+                sr = run_srv6d(a, case, big, n, pcap, extra, routes, wdir, tag)
+                r["srv6d"] = sr
+                r["load"] = sr.get("load")
+                tsc["srv6d"] = sr["tsc_hz"] or tsc.get("srv6d")
+                hz = sr["tsc_hz"] or hz_tp
+                r["srv6d_mpps"] = statistics.median(sr["mpps_per_worker"])
+                r["tsc_hz"] = hz
+                if hz:
+                    r["srv6d_cycles"] = hz / (r["srv6d_mpps"] * 1e6)
+                if hz and "testpmd_cycles" in r:
+                    r["srv6_work_cycles"] = r["srv6d_cycles"] - r["testpmd_cycles"]
+                    r["result"] = "pass" if r["srv6_work_cycles"] <= r["target"] else "miss"
+                else:
+                    r["result"] = "no TSC"
+                r["ratio"] = r["srv6d_mpps"] / r["testpmd_mpps"]
+                log(f"  srv6d: {r['srv6d_mpps']:.2f} Mpps/worker"
+                    + (f", {r['srv6d_cycles']:.1f} cycles/pkt, SRv6 work "
+                       f"{r.get('srv6_work_cycles', float('nan')):.1f} (target {r['target']}):"
+                       f" {r['result']}" if hz else ""))
+            except Failed as e:
+                r["error"] = str(e)
+                r["result"] = "FAILED"
+                log(f"  {name}: FAILED: {str(e).splitlines()[0]}")
+        linux, why = run_linux(a, wdir)
+        log(f"linux: {why}")
+        if linux:
+            for r in results:
+                lx = linux.get(r["case"])
+                if lx and not r["big"] and r.get("srv6d_mpps") and lx.get("mpps"):
+                    r["x_linux"] = r["srv6d_mpps"] / lx["mpps"]
+                    r["linux"] = lx
+    except KeyboardInterrupt:
+        log("interrupted: stopping what we started")
+        cleanup()
+        return 130
+    finally:
+        cleanup()
+
+    for r in results:
+        for k in ("srv6d_mpps", "srv6d_cycles", "testpmd_mpps", "testpmd_cycles",
+                  "srv6_work_cycles", "ratio", "x_linux"):
+            if r.get(k) is not None:
+                r[k] = round(r[k], 3)
+    print_table(results, linux, a.workers)
+    mach["tsc_hz"] = tsc.get("srv6d") or tsc.get("testpmd")
+    mach["tsc_source"] = ("DPDK EAL calibration, from srv6d's and testpmd's EAL log"
+                          if mach["tsc_hz"] else "none found")
+    out = {
+        "tool": "tools/bench.sh",
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "machine": mach,
+        "params": {k: getattr(a, k) for k in ("quick", "routes", "big_routes", "big_case",
+                                              "flows", "big_flows", "workers", "repeat",
+                                              "window", "warmup", "batch")},
+        "memory": mem_args(a, False)[1],
+        "lcores_own_cpus": own_cpus,
+        "targets": {"srv6_work_cycles": TARGET, "srv6_work_cycles_big": TARGET_BIG,
+                    "x_linux": LINUX_TARGET},
+        "reference": "dpdk-testpmd --forward-mode=io, net_pcap infinite_rx -> net_null, "
+                     "same pcap, run just before srv6d for each case",
+        "linux_status": why,
+        "linux": list(linux.values()) if linux else None,
+        "results": results,
+    }
+    with open(jpath, "w") as f:
+        json.dump(out, f, indent=1)
+    print(f"\nJSON: {jpath}")
+    failed = [r["name"] for r in results if r["result"] in ("FAILED", "error")]
+    if failed:
+        print(f"failed: {', '.join(failed)}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
