@@ -319,11 +319,13 @@ publish_events(const struct model_txn *t)
 		const char *topic = NULL, *action = NULL, *id = NULL;
 		json_t *params;
 
-		model_txn_event(t, i, &topic, &action, &id);
 		// Building an event costs more than the change itself (a route's
 		// JSON): only for topics somebody listens to.
-		if (topic == NULL || action == NULL ||
-		    !rpc_server_has_subscriber(ctl_server, topic))
+		topic = model_txn_event_topic(t, i);
+		if (topic == NULL || !rpc_server_has_subscriber(ctl_server, topic))
+			continue;
+		model_txn_event(t, i, &topic, &action, &id);
+		if (action == NULL)
 			continue;
 		params = json_pack("{s:s,s:s?}", "action", action, "id", id);
 		if (params == NULL)
@@ -352,6 +354,9 @@ reset_new_sid_counters(const struct model_txn *t)
 		const struct model_sid *s;
 		struct ip_prefix p;
 
+		topic = model_txn_event_topic(t, i);
+		if (topic == NULL || strcmp(topic, "sid") != 0)
+			continue;
 		model_txn_event(t, i, &topic, &action, &id);
 		if (topic == NULL || action == NULL || strcmp(topic, "sid") != 0 ||
 		    strcmp(action, "add") != 0 || prefix_parse(id, true, &p) < 0)

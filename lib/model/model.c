@@ -25,6 +25,10 @@ struct undo {
 struct txn_event {
 	const char *topic;
 	const char *action;
+	// A route's id is its prefix, formatted when read: most commits have
+	// nobody listening, and formatting cost more than the change itself.
+	bool id_is_prefix;
+	struct ip_prefix prefix;
 	char id[PREFIX_STRLEN + MODEL_NAME_LEN];
 };
 
@@ -241,21 +245,33 @@ undo_push(struct model_txn *t, enum undo_kind kind, void *old, void *cur)
 	return 0;
 }
 
-static void
+static bool
 event_push(struct model_txn *t, const char *topic, const char *action, const char *id)
 {
 	if (t->n_events == t->cap_events) {
 		size_t cap = t->cap_events ? t->cap_events * 2 : 16;
 		struct txn_event *ev = realloc(t->events, cap * sizeof(*ev));
 		if (ev == NULL)
-			return; // events are best effort; state is not
+			return false; // events are best effort; state is not
 		t->events = ev;
 		t->cap_events = cap;
 	}
 	struct txn_event *ev = &t->events[t->n_events++];
 	ev->topic = topic;
 	ev->action = action;
+	ev->id_is_prefix = false;
 	snprintf(ev->id, sizeof(ev->id), "%s", id);
+	return true;
+}
+
+static void
+event_push_prefix(struct model_txn *t, const char *topic, const char *action,
+		  const struct ip_prefix *p)
+{
+	if (event_push(t, topic, action, "")) {
+		t->events[t->n_events - 1].id_is_prefix = true;
+		t->events[t->n_events - 1].prefix = *p;
+	}
 }
 
 static int
@@ -454,9 +470,19 @@ void
 model_txn_event(const struct model_txn *t, size_t i, const char **topic, const char **action,
 		const char **id)
 {
-	*topic = t->events[i].topic;
-	*action = t->events[i].action;
-	*id = t->events[i].id;
+	struct txn_event *ev = &t->events[i];
+
+	if (ev->id_is_prefix && ev->id[0] == '\0')
+		prefix_fmt(&ev->prefix, ev->id, sizeof(ev->id));
+	*topic = ev->topic;
+	*action = ev->action;
+	*id = ev->id;
+}
+
+const char *
+model_txn_event_topic(const struct model_txn *t, size_t i)
+{
+	return i < t->n_events ? t->events[i].topic : NULL;
 }
 
 // --- queries ----------------------------------------------------------------
@@ -1188,9 +1214,7 @@ route_replace(struct model_txn *t, struct model_route *old, struct model_route *
 	if (cur != NULL)
 		hmap_insert(&m->routes, &cur->node, key_hash(cur->vrf, &cur->prefix));
 	const struct model_route *r = cur ? cur : old;
-	char id[PREFIX_STRLEN];
-	event_push(t, "route", cur ? (old ? "set" : "add") : "del",
-		   prefix_fmt(&r->prefix, id, sizeof(id)));
+	event_push_prefix(t, "route", cur ? (old ? "set" : "add") : "del", &r->prefix);
 	return mark_dirty(t, r->vrf, &r->prefix);
 }
 

@@ -252,6 +252,8 @@ bool model_txn_meta_dirty(const struct model_txn *t);
 size_t model_txn_n_events(const struct model_txn *t);
 void model_txn_event(const struct model_txn *t, size_t i, const char **topic, const char **action,
 		     const char **id);
+// The topic of event i alone (cheaper: a route's id is formatted on demand).
+const char *model_txn_event_topic(const struct model_txn *t, size_t i);
 
 // --- mutators (need the open txn) ------------------------------------------
 // Ports exist from the config; a port is created once at startup (device probed

@@ -600,6 +600,40 @@ test_batch_success(void)
 	tc_close(&c);
 }
 
+// A batch's answer is written as text without a jansson tree per answer:
+// the bytes must be what json_dumps gives for the same value (ids of every
+// kind, an escaped string id, results, an error in the middle).
+static void
+test_batch_answer_text(void)
+{
+	static const char *const batches[] = {
+		"[{\"jsonrpc\":\"2.0\",\"id\":-7,\"method\":\"test.echo\",\"params\":{\"x\":\"\\u00e9\\\"\"}},"
+		"{\"jsonrpc\":\"2.0\",\"id\":\"a\\\"b\\n\",\"method\":\"test.echo\"},"
+		"{\"jsonrpc\":\"2.0\",\"method\":\"test.echo\"},"
+		"{\"jsonrpc\":\"2.0\",\"id\":null,\"method\":\"test.echo\",\"params\":{\"n\":1.5}},"
+		"{\"jsonrpc\":\"2.0\",\"id\":9007199254740993,\"method\":\"test.echo\"}]",
+		"[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"test.echo\"},"
+		"{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"test.fail\"}]",
+	};
+	struct tclient c;
+
+	tc_connect(&c);
+	for (size_t i = 0; i < sizeof(batches) / sizeof(batches[0]); i++) {
+		tc_send(&c, batches[i]);
+		char *line = tc_line(&c);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(line);
+		json_t *j = json_loads(line, JSON_DECODE_ANY, NULL);
+		CU_ASSERT_TRUE_FATAL(json_is_array(j));
+		CU_ASSERT_EQUAL(json_array_size(j), i == 0 ? 4 : 2);
+		char *again = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
+		CU_ASSERT_STRING_EQUAL(line, again);
+		free(again);
+		json_decref(j);
+		free(line);
+	}
+	tc_close(&c);
+}
+
 static void
 test_batch_failure(void)
 {
@@ -1109,6 +1143,7 @@ main(void)
 	CU_add_test(s, "catalogue_params", test_catalogue_params);
 	CU_add_test(s, "batch_success", test_batch_success);
 	CU_add_test(s, "batch_failure", test_batch_failure);
+	CU_add_test(s, "batch_answer_text", test_batch_answer_text);
 	CU_add_test(s, "empty_batch", test_empty_batch);
 	CU_add_test(s, "oversize_line", test_oversize_line);
 	CU_add_test(s, "half_close", test_half_close);
