@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_branch_prediction.h>
@@ -22,12 +23,13 @@
 #define GRP_SIZE (1u << GRP_BITS)
 #define GRP_NONE UINT32_MAX
 
-// Root sizes: start at 1 KiB; grow once the groups outweigh the next root
-// size by 1/8 (IPv6 waits longer: most of its tables stay below /24 levels).
+// Root sizes: start at 1 KiB; grow to 256 KiB once the groups weigh as much,
+// to 64 MiB once they weigh a quarter of it (IPv4: a full table's /24s then
+// need no group at all; IPv6 waits longer, its prefixes mostly end below the
+// third byte anyway).
 #define ROOT_MIN_BITS 8
-#define ROOT_MAX_BITS 24
-#define GROW_TO_16_GROUPS 32u
-#define GROW_TO_24_GROUPS_V4 8192u
+#define GROW_TO_16_GROUPS 256u
+#define GROW_TO_24_GROUPS_V4 16384u
 #define GROW_TO_24_GROUPS_V6 65536u
 #define GROUPS_MIN_CAP 16u
 
@@ -195,9 +197,23 @@ group_release_levels(struct fib *f, uint32_t e, unsigned int levels)
 
 // --- reservation -----------------------------------------------------------------
 
-// Groups one more prefix may create: the levels its path lacks today.
+// A group that an add would create, named by the address bits above it.
+struct missing_group {
+	uint8_t path[16]; // key bits [0, pos), the rest zero
+	uint8_t pos;
+};
+
+static int
+missing_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, sizeof(struct missing_group));
+}
+
+// The groups one more prefix would create: the levels its path lacks today,
+// appended to out (at most 15).
 static unsigned int
-groups_needed(const struct fib *f, const uint8_t *key, unsigned int len)
+groups_missing(const struct fib *f, const uint8_t *key, unsigned int len,
+	       struct missing_group *out)
 {
 	unsigned int levels, have = 0, pos = f->root_bits;
 	uint32_t e;
@@ -213,7 +229,38 @@ groups_needed(const struct fib *f, const uint8_t *key, unsigned int len)
 		e = group_at(f, e)[key[pos / 8]];
 		pos += GRP_BITS;
 	}
+	for (unsigned int l = have; l < levels; l++) {
+		unsigned int bits = f->root_bits + l * GRP_BITS;
+		struct missing_group *m = &out[l - have];
+		memset(m, 0, sizeof(*m));
+		memcpy(m->path, key, bits / 8);
+		m->pos = (uint8_t)bits;
+	}
 	return levels - have;
+}
+
+// Distinct groups a batch of adds would create: prefixes of one batch share
+// most of their paths, and counting each path once keeps the reservation
+// close to what is used (both sides of 1,000 small VRFs must fit).
+static int64_t
+groups_needed(const struct fib *f, const uint8_t *const *keys, const uint8_t *lens, unsigned int n)
+{
+	struct missing_group *v;
+	size_t k = 0, uniq = 0;
+
+	if (n == 0)
+		return 0;
+	v = malloc((size_t)n * 15 * sizeof(*v));
+	if (v == NULL)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < n; i++)
+		k += groups_missing(f, keys[i], lens[i], &v[k]);
+	qsort(v, k, sizeof(*v), missing_cmp);
+	for (size_t i = 0; i < k; i++)
+		if (i == 0 || missing_cmp(&v[i], &v[i - 1]) != 0)
+			uniq++;
+	free(v);
+	return (int64_t)uniq;
 }
 
 static unsigned int
@@ -232,12 +279,15 @@ root_bits_wanted(const struct fib *f)
 int
 fib_reserve(struct fib *f, const uint8_t *const *keys, const uint8_t *lens, unsigned int n)
 {
-	uint64_t need = 0, avail;
+	uint64_t need, avail;
+	int64_t counted;
 	unsigned int bits;
 
 	fib_reserve_cancel(f);
-	for (unsigned int i = 0; i < n; i++)
-		need += groups_needed(f, keys[i], lens[i]);
+	counted = groups_needed(f, keys, lens, n);
+	if (counted < 0)
+		return -ENOMEM;
+	need = (uint64_t)counted;
 	avail = (uint64_t)(f->groups_cap - f->groups_hw) + (f->groups_used < f->groups_hw
 								  ? f->groups_hw - f->groups_used
 								  : 0);

@@ -379,20 +379,20 @@ static void
 test_root_growth(void)
 {
 	struct fib *f = fib_create(32, SOCKET_ID_ANY);
-	static uint8_t keys[12000][4];
+	static uint8_t keys[20000][4];
 	const uint8_t *kp[1000];
 	uint8_t lens[1000];
 	struct fib_info fi;
 	unsigned int seen16 = 0, seen24 = 0;
 
 	CU_ASSERT_FATAL(f != NULL);
-	for (unsigned int i = 0; i < 12000; i++) {
+	for (unsigned int i = 0; i < 20000; i++) {
 		keys[i][0] = (uint8_t)(1 + i / 256 % 200);
 		keys[i][1] = (uint8_t)(i % 256);
 		keys[i][2] = (uint8_t)(i * 7);
 		keys[i][3] = 0;
 	}
-	for (unsigned int b = 0; b < 12; b++) {
+	for (unsigned int b = 0; b < 20; b++) {
 		for (unsigned int i = 0; i < 1000; i++) {
 			kp[i] = keys[b * 1000 + i];
 			lens[i] = 24;
@@ -417,8 +417,8 @@ test_root_growth(void)
 	CU_ASSERT(seen24);
 	// At root 24 a /24 needs no group at all.
 	CU_ASSERT_EQUAL(fi.groups_used, 0);
-	uint8_t a[16] = {keys[11999][0], keys[11999][1], keys[11999][2], 1};
-	CU_ASSERT_EQUAL(fib_lookup(f, a), 12000);
+	uint8_t a[16] = {keys[19999][0], keys[19999][1], keys[19999][2], 1};
+	CU_ASSERT_EQUAL(fib_lookup(f, a), 20000);
 	fib_free(f);
 }
 
