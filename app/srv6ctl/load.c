@@ -48,6 +48,8 @@ struct loader {
 	unsigned int batch, window;
 	const char *vrf, *owner;
 	bool del, json;
+	double rate;  // routes/s to hold (0: as fast as possible)
+	double start; // now_s() when the first batch went out
 	// output side: the batch being built, then bytes not yet written
 	struct buf cur, out;
 	size_t out_off;
@@ -61,6 +63,7 @@ struct loader {
 	struct buf in;
 	unsigned long next_id;
 	unsigned long sent, answered, batches;
+	unsigned long sent_before_batch; // requests in the batches already queued
 	int error; // first error answered (its code), 0 none
 	char errmsg[512];
 };
@@ -236,6 +239,22 @@ flush_batch(struct loader *l)
 	l->cur.p[l->cur.len - 1] = ']'; // the last request's trailing comma
 	if (buf_add(&l->cur, "\n", 1) < 0)
 		return -ENOMEM;
+	// --rate: batch k leaves no earlier than start + k * batch / rate.
+	if (l->rate > 0) {
+		double due = l->start + (double)l->sent_before_batch / l->rate;
+		double wait = due - now_s();
+		if (wait > 0) {
+			rc = pump(l, 0); // answers meanwhile, then sleep
+			if (rc < 0)
+				return rc;
+			wait = due - now_s();
+			if (wait > 0) {
+				struct timespec ts = {(time_t)wait,
+						      (long)((wait - (double)(time_t)wait) * 1e9)};
+				nanosleep(&ts, NULL);
+			}
+		}
+	}
 	// One batch in the write buffer at a time keeps memory flat.
 	rc = pump(l, l->window);
 	if (rc < 0)
@@ -245,6 +264,7 @@ flush_batch(struct loader *l)
 	l->fifo[(l->fifo_head + l->in_flight) % (LOAD_MAX_WINDOW + 2)] = l->in_cur;
 	l->in_flight++;
 	l->batches++;
+	l->sent_before_batch = l->sent;
 	l->cur.len = 0;
 	l->in_cur = 0;
 	return pump(l, l->window - 1);
@@ -495,6 +515,9 @@ ctl_route_load(const char *socket, double timeout, bool json, int argc, char **a
 		} else if ((strcmp(a, "--owner") == 0 || strcmp(a, "owner") == 0) && v) {
 			l.owner = v;
 			i++;
+		} else if ((strcmp(a, "--rate") == 0 || strcmp(a, "rate") == 0) && v) {
+			l.rate = strtod(v, NULL);
+			i++;
 		} else if (strcmp(a, "--delete") == 0 || strcmp(a, "delete") == 0) {
 			l.del = true;
 		} else if (file == NULL) {
@@ -507,7 +530,7 @@ ctl_route_load(const char *socket, double timeout, bool json, int argc, char **a
 	if (file == NULL || l.batch == 0 || l.window == 0 || l.window > LOAD_MAX_WINDOW ||
 	    (l.vrf && !plain_token(l.vrf)) || (l.owner && !plain_token(l.owner))) {
 		fprintf(stderr, "usage: srv6ctl route load FILE|- [--batch N] [--window W] "
-				"[--vrf V] [--owner O] [--delete]\n");
+				"[--vrf V] [--owner O] [--rate R] [--delete]\n");
 		return CTL_EXIT_ERROR;
 	}
 	f = strcmp(file, "-") == 0 ? stdin : fopen(file, "r");
@@ -528,6 +551,7 @@ ctl_route_load(const char *socket, double timeout, bool json, int argc, char **a
 
 	json_t *p0 = server_process(&l);
 	double t0 = now_s(), c0 = cpu_s();
+	l.start = t0;
 	rc = 0;
 	while (rc == 0 && l.error == 0 && fgets(line, sizeof(line), f) != NULL) {
 		lineno++;

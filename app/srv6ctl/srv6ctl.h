@@ -37,7 +37,8 @@ void ctl_print_result(FILE *f, const char *method, const json_t *result);
 // One event notification's params, on one line: "topic key=value ...".
 void ctl_print_event(FILE *f, const json_t *params);
 
-// "route load FILE|- [--batch N] [--window W] [--vrf V] [--owner O] [--delete]"
+// "route load FILE|- [--batch N] [--window W] [--vrf V] [--owner O] [--rate R]
+// [--delete]"
 // (load.c): routes from a file in batches, timed; prints the rate, srv6ctl's
 // CPU time and srv6d's (system.info "process"). Returns an exit status.
 int ctl_route_load(const char *socket, double timeout, bool json, int argc, char **argv);

@@ -10,7 +10,8 @@
 # Usage: tests/bench/route_rate.sh [N4] [N6] [BATCH] [WINDOW]
 #        (defaults 100000 1000 1000 2; BUILD_DIR: build; MEM_MB: 2048;
 #         VRF: load into this VRF, created first, instead of the default;
-#         PERF: perf.data path, to profile the control thread over the load)
+#         PERF: perf.data path, to profile the control thread over the load;
+#         HUGE=0: plain memory even when hugepages are free)
 set -euo pipefail
 
 n4=${1:-100000}
@@ -38,7 +39,7 @@ trap 'stop_srv6d; rm -rf "$work"' EXIT
 # Hugepages when free ones exist, else plain memory (counted in RSS then).
 mem=(--in-memory --file-prefix "rrate$$")
 huge=1
-if ! grep -q "^HugePages_Free: *[1-9]" /proc/meminfo; then
+if [ "${HUGE:-1}" = 0 ] || ! grep -q "^HugePages_Free: *[1-9]" /proc/meminfo; then
 	mem=(--no-huge -m "${MEM_MB:-2048}" --no-shconf)
 	huge=0
 fi
