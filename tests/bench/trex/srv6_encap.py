@@ -1,0 +1,26 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright (c) 2026 The srv6d authors
+"""TRex v3.x stateless profile: srv6d benchmark case 'encap'.
+
+Customer IPv4/IPv6 UDP traffic into the DUT's CE port: srv6d encapsulates (H.Encaps).
+
+TRex console (tunables last, in argparse form, no '=' in the line):
+  start -f tests/bench/trex/srv6_encap.py -p 0 -m 10mpps -d 30 -t --family 6 --flows 4096 --size 78
+  start -f tests/bench/trex/srv6_encap.py -t --help      (every tunable)
+Tunables, packets and the DUT configuration: tests/bench/trex/README.md.
+Untested here: TRex is not installed on the project's machines; the packets
+are checked by 'srv6_pkts.py --check'.
+"""
+
+import srv6_stl
+
+
+class Srv6Profile(object):
+    def get_streams(self, tunables=None, **kwargs):
+        # kwargs: direction, port_id (TRex passes them; the case does not
+        # depend on them: load the profile on the port facing the DUT).
+        return srv6_stl.streams(tunables, "encap", __file__)
+
+
+def register():
+    return Srv6Profile()
