@@ -496,86 +496,53 @@ fib_lookup(const struct fib *f, const uint8_t *key)
 
 #define BULK_MAX 64
 
-// One level at a time across the vector: every load of a level is
-// prefetched before the first is read, so their cache misses overlap.
+// The root level across the whole vector first, every load prefetched before
+// the first is read: in a big table that is where the cache misses are (an
+// IPv4 /24 ends there at root 24). Then each packet walks its remaining
+// groups alone, a tight dependent loop that small, cached tables favour.
 void
 fib_lookup4_bulk(const struct fib *f, const uint32_t *ip, uint32_t *nh, unsigned int n)
 {
-	while (n > BULK_MAX) {
-		fib_lookup4_bulk(f, ip, nh, BULK_MAX);
-		ip += BULK_MAX;
-		nh += BULK_MAX;
-		n -= BULK_MAX;
-	}
-	const uint32_t *p[BULK_MAX];
-	uint32_t e[BULK_MAX];
-	unsigned int sh = 32 - f->root_bits;
-	bool more = false;
+	const uint32_t *root = f->root, *groups = f->groups;
+	unsigned int sh0 = 32 - f->root_bits;
 
-	for (unsigned int i = 0; i < n; i++) {
-		p[i] = &f->root[ip[i] >> sh];
-		rte_prefetch0(p[i]);
-	}
-	for (unsigned int i = 0; i < n; i++) {
-		e[i] = *p[i];
-		more |= (e[i] & E_CHILD) != 0;
-	}
-	while (unlikely(more)) {
-		sh -= GRP_BITS;
-		for (unsigned int i = 0; i < n; i++)
-			if (e[i] & E_CHILD) {
-				p[i] = &group_at(f, e[i])[(ip[i] >> sh) & (GRP_SIZE - 1)];
-				rte_prefetch0(p[i]);
-			}
-		more = false;
-		for (unsigned int i = 0; i < n; i++)
-			if (e[i] & E_CHILD) {
-				e[i] = *p[i];
-				more |= (e[i] & E_CHILD) != 0;
-			}
-	}
 	for (unsigned int i = 0; i < n; i++)
-		nh[i] = e[i] & E_NH_MASK;
+		rte_prefetch0(&root[ip[i] >> sh0]);
+	for (unsigned int i = 0; i < n; i++) {
+		uint32_t e = root[ip[i] >> sh0];
+		unsigned int sh = sh0;
+		while (unlikely(e & E_CHILD)) {
+			sh -= GRP_BITS;
+			e = groups[((size_t)(e & ~E_CHILD) << GRP_BITS) | ((ip[i] >> sh) & (GRP_SIZE - 1))];
+		}
+		nh[i] = e & E_NH_MASK;
+	}
 }
 
 void
 fib_lookup6_bulk(const struct fib *f, const uint8_t (*ip)[16], uint32_t *nh, unsigned int n)
 {
+	const uint32_t *root = f->root, *groups = f->groups;
+	unsigned int rb = f->root_bits, byte0 = rb / 8;
+	uint32_t idx[BULK_MAX];
+
 	while (n > BULK_MAX) {
 		fib_lookup6_bulk(f, ip, nh, BULK_MAX);
 		ip += BULK_MAX;
 		nh += BULK_MAX;
 		n -= BULK_MAX;
 	}
-	const uint32_t *p[BULK_MAX];
-	uint32_t e[BULK_MAX];
-	unsigned int byte = f->root_bits / 8;
-	bool more = false;
-
 	for (unsigned int i = 0; i < n; i++) {
-		p[i] = &f->root[root_index(f->root_bits, ip[i])];
-		rte_prefetch0(p[i]);
+		idx[i] = root_index(rb, ip[i]);
+		rte_prefetch0(&root[idx[i]]);
 	}
 	for (unsigned int i = 0; i < n; i++) {
-		e[i] = *p[i];
-		more |= (e[i] & E_CHILD) != 0;
+		uint32_t e = root[idx[i]];
+		const uint8_t *k = ip[i] + byte0;
+		while (e & E_CHILD)
+			e = groups[((size_t)(e & ~E_CHILD) << GRP_BITS) | *k++];
+		nh[i] = e & E_NH_MASK;
 	}
-	while (unlikely(more)) {
-		for (unsigned int i = 0; i < n; i++)
-			if (e[i] & E_CHILD) {
-				p[i] = &group_at(f, e[i])[ip[i][byte]];
-				rte_prefetch0(p[i]);
-			}
-		more = false;
-		for (unsigned int i = 0; i < n; i++)
-			if (e[i] & E_CHILD) {
-				e[i] = *p[i];
-				more |= (e[i] & E_CHILD) != 0;
-			}
-		byte++;
-	}
-	for (unsigned int i = 0; i < n; i++)
-		nh[i] = e[i] & E_NH_MASK;
 }
 
 void
