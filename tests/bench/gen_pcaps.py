@@ -16,13 +16,14 @@ big table), with distinct source ports so every packet is its own flow.
 writes the pcap of one case (srv6d_bench.py imports this module instead).
 """
 import argparse
+import gc
 import ipaddress
 import logging
 import random
 import sys
 
 logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
-from scapy.all import IP, UDP, Ether, IPv6, IPv6ExtHdrSegmentRouting, Raw  # noqa: E402
+from scapy.all import IP, UDP, Ether, IPv6, IPv6ExtHdrSegmentRouting  # noqa: E402
 from scapy.utils import PcapWriter  # noqa: E402
 
 # MACs: ours (the ports' "mac" extension, so net_pcap frames carry the right
@@ -69,42 +70,44 @@ def remote_sid(i):
 
 
 def v4_prefixes(n, big, rnd):
-    """n distinct /24s: 10.0.0.0/8 in order, or random over unicast space (big)."""
+    """n distinct /24s (strings: ipaddress objects are too slow for a million):
+    10.0.0.0/8 in order, or random over unicast space (big)."""
     if not big:
         if n > 1 << 16:
             raise ValueError("more than 65536 /24s: use the big table")
-        return [ipaddress.IPv4Network((0x0A000000 + (i << 8), 24)) for i in range(n)]
+        return [f"10.{i >> 8}.{i & 255}.0/24" for i in range(n)]
+    if n > 12_000_000:
+        raise ValueError("too many /24s")
     seen, out = set(), []
     while len(out) < n:
         a = rnd.randrange(0x01000000 >> 8, 0xE0000000 >> 8)
-        top = a >> 16
-        # leave out 0/8, 10/8, 127/8 and 172.16/12, where the ports' own addresses are
-        if top in (0, 10, 127) or (a >> 12) == 0xAC1:
-            continue
-        if a in seen:
+        # leave out 10/8, 127/8 and 172.16/12, where the ports' own addresses are
+        if (a >> 16) in (10, 127) or (a >> 12) == 0xAC1 or a in seen:
             continue
         seen.add(a)
-        out.append(ipaddress.IPv4Network((a << 8, 24)))
+        out.append(f"{a >> 16}.{(a >> 8) & 255}.{a & 255}.0/24")
     return out
 
 
 def v6_prefixes(n, big, rnd):
-    """n distinct /48s in 2400::/12: in order, or random (big)."""
-    base = 0x2400 << 112
+    """n distinct /48s in 2400::/12 (strings): in order, or random (big)."""
+    def fmt(k):
+        return f"{0x2400 | (k >> 32):x}:{(k >> 16) & 0xFFFF:x}:{k & 0xFFFF:x}::/48"
     if not big:
-        return [ipaddress.IPv6Network((base + (i << 80), 48)) for i in range(n)]
+        return [fmt(i) for i in range(n)]
     seen, out = set(), []
     while len(out) < n:
         k = rnd.getrandbits(36)
         if k in seen:
             continue
         seen.add(k)
-        out.append(ipaddress.IPv6Network((base + (k << 80), 48)))
+        out.append(fmt(k))
     return out
 
 
-def _host(net, i):
-    """An address inside net, varying with i (never the network address)."""
+def _host(prefix, i):
+    """An address inside prefix, varying with i (never the network address)."""
+    net = ipaddress.ip_network(prefix)
     span = net.num_addresses - 2 if net.version == 4 else 1 << 20
     return str(net.network_address + 1 + (i * 7919) % span)
 
@@ -118,6 +121,18 @@ def plan(case, n_routes, n_flows, big=False, seed=1):
     """
     if case not in CASES:
         raise ValueError(f"unknown case {case}")
+    # a million small dicts: the cyclic collector would rescan them over and
+    # over (seconds); nothing here makes cycles
+    gc_was = gc.isenabled()
+    gc.disable()
+    try:
+        return _plan(case, n_routes, n_flows, big, seed)
+    finally:
+        if gc_was:
+            gc.enable()
+
+
+def _plan(case, n_routes, n_flows, big, seed):
     rnd = random.Random(seed)
     ce_nh = {"type": "ip", "port": "ce1"}
     core_nh = [{"type": "ip", "via": P1, "port": "core0"}]
@@ -135,10 +150,10 @@ def plan(case, n_routes, n_flows, big=False, seed=1):
 
     if case in ("ipv4_forward", "end_dt4", "end_dt46"):
         p4 = v4_prefixes(n_routes, big, rnd)
-        routes += [{"vrf": VRF, "prefix": str(p), "nexthops": [dict(ce_nh, via=CE4)]} for p in p4]
+        routes += [{"vrf": VRF, "prefix": p, "nexthops": [dict(ce_nh, via=CE4)]} for p in p4]
     if case in ("ipv6_forward", "end_dt6", "end_dt46"):
         p6 = v6_prefixes(n_routes, big, rnd)
-        routes += [{"vrf": VRF, "prefix": str(p), "nexthops": [dict(ce_nh, via=CE6)]} for p in p6]
+        routes += [{"vrf": VRF, "prefix": p, "nexthops": [dict(ce_nh, via=CE6)]} for p in p6]
     if case in ("h_encaps_v4", "h_encaps_red"):
         p4 = v4_prefixes(n_routes, big, rnd)
     if case == "h_encaps_v6":
@@ -149,10 +164,10 @@ def plan(case, n_routes, n_flows, big=False, seed=1):
         for i, p in enumerate(pfx):
             segs = [remote_sid(i), "2001:db8:b:ffff::"] if red else [remote_sid(i)]
             nh = {"type": "srv6", "segments": segs, "encap": "h.encaps.red" if red else "h.encaps"}
-            routes.append({"vrf": VRF, "prefix": str(p), "nexthops": [nh]})
+            routes.append({"vrf": VRF, "prefix": p, "nexthops": [nh]})
     if case in ("end", "end_x"):
         p6 = v6_prefixes(n_routes, big, rnd)
-        routes += [{"vrf": "default", "prefix": str(p), "nexthops": core_nh} for p in p6]
+        routes += [{"vrf": "default", "prefix": p, "nexthops": core_nh} for p in p6]
         sid = {"sid": SID[case], "behavior": "End"}
         if case == "end_x":
             sid = {"sid": SID[case], "behavior": "End.X", "nexthop": {"via": P1, "port": "core0"}}
