@@ -26,6 +26,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import srv6_pkts  # noqa: E402
 from scapy.layers.inet import IP  # noqa: E402
 from scapy.layers.inet6 import IPv6, IPv6ExtHdrSegmentRouting  # noqa: E402
+from scapy.layers.l2 import Ether  # noqa: E402
 from scapy.utils import rdpcap, wrpcap  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -89,6 +90,10 @@ def main():
         print("skip: build srv6d first (%s)" % srv6d)
         return 77
     work = tempfile.mkdtemp(prefix="srv6-dut-smoke-")
+    # Private copies: a rebuild during the run must not swap the binary.
+    for name in ("srv6d", "srv6ctl"):
+        shutil.copy2(srv6d if name == "srv6d" else ctl, os.path.join(work, name))
+    srv6d, ctl = os.path.join(work, "srv6d"), os.path.join(work, "srv6ctl")
     errs = []
     try:
         # One srv6d run per case: the outputs then belong to that case alone.
@@ -101,7 +106,7 @@ def main():
             for i, port in enumerate(cfg["ports"]):
                 n = port["name"]
                 if n == inp:
-                    wrpcap(os.path.join(d, n + "-in.pcap"), pk)
+                    wrpcap(os.path.join(d, n + "-in.pcap"), [Ether(x) for x in pk], linktype=1)
                 else:
                     wrpcap(os.path.join(d, n + "-in.pcap"), [], linktype=1)  # DLT_EN10MB
                 port["device"] = "net_pcap%d,rx_pcap=%s/%s-in.pcap,tx_pcap=%s/%s-out.pcap" % (

@@ -297,22 +297,19 @@ DUT_MAC = ("02:00:00:00:0a:02", "02:00:00:00:0c:01")
 GEN_MAC = ("02:00:00:00:0a:01", "02:00:00:00:0c:02")
 
 
-def build(p, vals=None, size=None, trex=False):
+def build(p, vals=None, size=None):
     """One scapy packet (no FCS) for the variable values vals (None: flow 0).
 
-    Empty dst_mac/src_mac mean dut.json's MACs, except with trex=True, where
-    they stay unset so that TRex fills in its port configuration (and scapy
-    never tries to resolve an address itself).
+    Empty dst_mac/src_mac mean dut.json's MACs (the TRex profiles then hand
+    the frame over as bytes, and TRex writes its port configuration's MACs).
     """
     p.validate()
     size = p.size if size is None else size
     f = flow_fields(p, vals or {})
     eth = Ether(type=0x86DD if p.has_outer() or p.family == 6 else 0x0800)
     side = 0 if p.has_outer() else 1
-    if p.dst_mac or not trex:
-        eth.dst = p.dst_mac or DUT_MAC[side]
-    if p.src_mac or not trex:
-        eth.src = p.src_mac or GEN_MAC[side]
+    eth.dst = p.dst_mac or DUT_MAC[side]
+    eth.src = p.src_mac or GEN_MAC[side]
     if p.family == 4:
         inner = IP(src=str(f["src"]), dst=str(f["dst"]), ttl=64, id=0)
     else:

@@ -27,6 +27,7 @@ from trex_stl_lib.api import (
 )
 
 import srv6_pkts
+from scapy.layers.l2 import Ether
 
 
 def parse(tunables, case, prog):
@@ -58,12 +59,17 @@ def vm_program(p):
     return STLScVmRaw(ins) if ins else None
 
 
-def _stream(p, pps, flow_stats=None):
-    # TRex appends the FCS: the template is the frame without it.
-    pkt = srv6_pkts.build(p, trex=True)
-    vm = vm_program(p)
-    builder = STLPktBuilder(pkt=pkt, vm=vm) if vm else STLPktBuilder(pkt=pkt)
-    return STLStream(packet=builder, mode=STLTXCont(pps=pps), flow_stats=flow_stats)
+def _builder(p, vm=None):
+    # The frame without FCS (TRex appends it). As bytes, TRex writes the MAC
+    # addresses of its port configuration; as a scapy packet, the packet's.
+    frame = bytes(srv6_pkts.build(p))
+    if p.dst_mac or p.src_mac:
+        return STLPktBuilder(pkt=Ether(frame), vm=vm)
+    return STLPktBuilder(pkt_buffer=frame, vm=vm)
+
+
+def _stream(p, pps):
+    return STLStream(packet=_builder(p, vm_program(p)), mode=STLTXCont(pps=pps))
 
 
 def streams(tunables, case, prog):
@@ -80,7 +86,7 @@ def streams(tunables, case, prog):
         # path and carry its own signature, so they do not take the VM.
         lat = replace(p, size=p.size if not imix else srv6_pkts.IMIX[p.family][0][0],
                       flows=1, dsts=1)
-        out.append(STLStream(packet=STLPktBuilder(pkt=srv6_pkts.build(lat, trex=True)),
+        out.append(STLStream(packet=_builder(lat),
                              mode=STLTXCont(pps=a.latency_pps),
                              flow_stats=STLFlowLatencyStats(pg_id=a.pg_id)))
     return out
