@@ -89,7 +89,7 @@ def packet(case, smac, dmac):
 
 def expect(case, p):
     """'' when sniffed packet P is what the router makes of CASE, else why not."""
-    from scapy.layers.inet import IP, UDP
+    from scapy.layers.inet import IP
     from scapy.layers.inet6 import IPv6, IPv6ExtHdrSegmentRouting
 
     a = ADDRS
