@@ -93,6 +93,17 @@ pkt_cksum(const uint8_t *buf, size_t len)
 static inline uint16_t
 pkt_ip4_hdr_cksum(const uint8_t *ip4, size_t hlen)
 {
+	// The usual 20-byte header: five 32-bit words summed with end-around
+	// carries, a third of the instructions of the generic 16-bit loop (every
+	// forwarded IPv4 packet is verified).
+	if (likely(hlen == 20)) {
+		uint32_t w[5];
+		memcpy(w, ip4, sizeof(w));
+		uint64_t s = (uint64_t)w[0] + w[1] + w[2] + w[3] + w[4];
+		s = (s & 0xffffffffu) + (s >> 32);
+		s = (s & 0xffffffffu) + (s >> 32);
+		return rte_be_to_cpu_16((uint16_t)~pkt_cksum_fold((uint32_t)s));
+	}
 	return pkt_cksum(ip4, hlen);
 }
 
