@@ -611,18 +611,22 @@ def main(argv):
     ap.add_argument("--quick", action="store_true",
                     help="smoke check: short windows, 100 routes, 10k big table, 1 repeat")
     ap.add_argument("--cases", default="all",
-                    help="comma-separated: " + ",".join(G.CASE_ORDER) + ",big (default all)")
+                    help="comma-separated: " + ",".join(G.CASE_ORDER) +
+                    ",big (the big-table case: --big-case with --big-routes random routes);"
+                    " default all")
     ap.add_argument("--routes", type=int, help="routes per VRF of each case (default 1000)")
     ap.add_argument("--big-routes", type=int,
                     help="routes of the big-table case (default 1000000)")
     ap.add_argument("--big-case", default="h_encaps_v4", choices=G.CASE_ORDER,
                     help="behaviour of the big-table case (default h_encaps_v4)")
     ap.add_argument("--flows", type=int, default=4096,
-                    help="packets (one flow each) in a case's pcap (default 4096)")
+                    help="packets (one flow each) in a case's pcap (default 4096; quick 1024)")
     ap.add_argument("--big-flows", type=int, default=8192,
                     help="packets of the big case's pcap, random destinations (default 8192;"
                          " infinite_rx keeps each in an mbuf of srv6d's pool)")
-    ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--workers", type=int, default=1,
+                    help="srv6d workers = testpmd forwarding cores, one generator queue each "
+                         "(default 1; needs workers + 1 CPUs to mean anything)")
     ap.add_argument("--repeat", type=int, help="windows per measurement, median reported (3)")
     ap.add_argument("--window", type=float, help="seconds per window (2; quick 1)")
     ap.add_argument("--warmup", type=float, help="seconds before the first window (2; quick 1)")
@@ -635,15 +639,19 @@ def main(argv):
     ap.add_argument("--huge-min-mb", type=int, default=1024,
                     help="free hugepage MiB needed to use hugepages (default 1024)")
     ap.add_argument("--no-linux", action="store_true", help="do not run tests/bench/linux_fwd.sh")
-    ap.add_argument("--linux-timeout", type=int, default=600)
+    ap.add_argument("--linux-timeout", type=int, default=600, help="seconds (default 600)")
     ap.add_argument("--linux-script", default=os.path.join(HERE, "linux_fwd.sh"),
                     help="measures the kernel; called with --json OUT (default %(default)s)")
     ap.add_argument("--linux-args", default="",
                     help="more arguments for it, e.g. '--seconds 2'")
-    ap.add_argument("--start-timeout", type=int, default=120)
+    ap.add_argument("--start-timeout", type=int, default=120,
+                    help="seconds srv6d may take to open its socket (default 120)")
     ap.add_argument("--srv6d", default=os.path.join(os.environ.get("BUILD_DIR", "build"),
                                                     "app/srv6d/srv6d"))
     a = ap.parse_args(argv)
+    for opt in ("routes", "big_routes", "flows", "big_flows", "workers", "repeat", "batch"):
+        if getattr(a, opt) is not None and getattr(a, opt) < 1:
+            ap.error(f"--{opt.replace('_', '-')} wants a number >= 1")
     a.routes = a.routes or (100 if a.quick else 1000)
     a.big_routes = a.big_routes or (10000 if a.quick else 1000000)
     a.repeat = a.repeat or (1 if a.quick else 3)
