@@ -65,6 +65,14 @@ struct ctl_commit_stats {
 extern struct ctl_commit_stats ctl_commit_stats;
 uint64_t ctl_now_ns(void); // the calling thread's CPU time (CLOCK_THREAD_CPUTIME_ID)
 
+// The fast path of route.add and route.del (route_fast.c; rpc_server.h).
+struct fast_scan;
+struct fast_buf;
+int route_add_fast_parse(struct fast_scan *s, struct fast_buf *recs, size_t *rec);
+int route_add_fast_run(struct rpc_call *call, const void *rec);
+int route_del_fast_parse(struct fast_scan *s, struct fast_buf *recs, size_t *rec);
+int route_del_fast_run(struct rpc_call *call, const void *rec);
+
 #define CTL_HANDLER(name)                                                                          \
 	int name(struct rpc_call *call, json_t *params, json_t **result, struct api_error_info *e)
 

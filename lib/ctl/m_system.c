@@ -68,6 +68,7 @@ process_json(void)
 		json_t *c = json_object();
 		json_object_set_new(c, "lines", json_integer((json_int_t)ss->lines));
 		json_object_set_new(c, "requests", json_integer((json_int_t)ss->requests));
+		json_object_set_new(c, "fast_lines", json_integer((json_int_t)ss->fast_lines));
 		json_object_set_new(c, "decode_s", json_real(ns_s(ss->decode_ns)));
 		json_object_set_new(c, "prepare_s", json_real(ns_s(ss->prepare_ns)));
 		json_object_set_new(c, "handlers_s", json_real(ns_s(ss->handlers_ns)));

@@ -33,6 +33,7 @@
 #include <jansson.h>
 
 #include "api.h"
+#include "fast_scan.h"
 
 #define READ_CHUNK (64 * 1024)
 #define READS_PER_EVENT 4 // then yield to the other ready fds (level-triggered)
@@ -90,6 +91,11 @@ struct rpc_server {
 	int busy;
 	json_t *deferred;
 	struct rpc_server_stats stats;
+	// The fast path's per-line state, reused from line to line.
+	bool no_fast;
+	struct fast_slot *fast_slots;
+	size_t fast_cap;
+	struct fast_buf fast_recs;
 };
 
 // --- small helpers --------------------------------------------------------
@@ -941,6 +947,267 @@ run_line(struct rpc_client *c, json_t **reqs, size_t n, bool batch)
 	srv->stats.respond_ns += now_ns() - t0;
 }
 
+// --- the fast path -----------------------------------------------------------
+//
+// A line made only of requests whose method has a fast path (rpc_server.h),
+// in the exact shape {"jsonrpc":"2.0","id":..,"method":..,"params":{..}}
+// (any key order, but method before params; id optional), is read straight
+// from the text and staged without a JSON tree. Whatever else happens (a
+// shape or value it does not take, a request that would fail, a txn that
+// cannot begin) it returns -1 before answering, with nothing staged: the
+// caller then runs the line the general way, which answers as it always has.
+// Only a commit failure is answered here, as run_line answers it.
+
+enum fast_id { FAST_ID_NONE, FAST_ID_NULL, FAST_ID_INT, FAST_ID_STR };
+
+struct fast_slot {
+	const struct rpc_method_binding *b;
+	size_t rec; // offset in fast_recs
+	enum fast_id id_kind;
+	long long id_int;
+	const char *id_str; // in the line, FAST_ID_STR: plain ASCII, no escapes
+	size_t id_len;
+};
+
+void
+rpc_server_set_fast(struct rpc_server *srv, bool on)
+{
+	if (srv != NULL)
+		srv->no_fast = !on;
+}
+
+enum { FK_JSONRPC = 1, FK_ID = 2, FK_METHOD = 4, FK_PARAMS = 8 };
+
+static int
+fast_request(struct rpc_server *srv, struct fast_scan *s, struct fast_slot *sl)
+{
+	unsigned int seen = 0, bit;
+	const char *k, *v;
+	size_t kn, vn;
+	char name[64];
+
+	sl->b = NULL;
+	sl->id_kind = FAST_ID_NONE;
+	if (!fs_char(s, '{') || fs_char(s, '}'))
+		return -1;
+	do {
+		if (!fs_key(s, &k, &kn))
+			return -1;
+		if (fs_is(k, kn, "jsonrpc"))
+			bit = FK_JSONRPC;
+		else if (fs_is(k, kn, "id"))
+			bit = FK_ID;
+		else if (fs_is(k, kn, "method"))
+			bit = FK_METHOD;
+		else if (fs_is(k, kn, "params"))
+			bit = FK_PARAMS;
+		else
+			return -1; // the general path ignores it; we do not guess
+		if (seen & bit)
+			return -1; // jansson refuses duplicates: let it say so
+		seen |= bit;
+		switch (bit) {
+		case FK_JSONRPC:
+			if (!fs_str(s, &v, &vn) || !fs_is(v, vn, "2.0"))
+				return -1;
+			break;
+		case FK_ID:
+			fs_ws(s);
+			if (s->p < s->end && *s->p == '"') {
+				if (!fs_str(s, &sl->id_str, &sl->id_len))
+					return -1;
+				sl->id_kind = FAST_ID_STR;
+			} else if (s->p < s->end && *s->p == 'n') {
+				if (!fs_null(s))
+					return -1;
+				sl->id_kind = FAST_ID_NULL;
+			} else {
+				if (!fs_int(s, &sl->id_int))
+					return -1;
+				sl->id_kind = FAST_ID_INT;
+			}
+			break;
+		case FK_METHOD:
+			if (!fs_str(s, &v, &vn) || !fs_cstr(v, vn, name, sizeof(name)) ||
+			    strcmp(name, "events.subscribe") == 0)
+				return -1;
+			sl->b = binding_find(srv, name);
+			if (sl->b == NULL || sl->b->fn == NULL || sl->b->fast_parse == NULL ||
+			    sl->b->fast_run == NULL)
+				return -1;
+			break;
+		default: // FK_PARAMS: its parser depends on the method, read before
+			if (sl->b == NULL || sl->b->fast_parse(s, &srv->fast_recs, &sl->rec) < 0)
+				return -1;
+			break;
+		}
+	} while (fs_char(s, ','));
+	if (!fs_char(s, '}') || (seen & (FK_JSONRPC | FK_METHOD | FK_PARAMS)) !=
+					(FK_JSONRPC | FK_METHOD | FK_PARAMS))
+		return -1;
+	return 0;
+}
+
+static json_t *
+fast_id_json(const struct fast_slot *sl)
+{
+	switch (sl->id_kind) {
+	case FAST_ID_INT:
+		return json_integer((json_int_t)sl->id_int);
+	case FAST_ID_STR:
+		return json_stringn(sl->id_str, sl->id_len);
+	default:
+		return json_null();
+	}
+}
+
+// The answers, as run_line writes them: {"jsonrpc":"2.0","id":..,"result":null}
+// each, or the commit's error ce for each; in [...] for a batch.
+static int
+fast_answer(struct rpc_client *c, const struct fast_slot *slots, size_t n, bool batch,
+	    const struct api_error_info *ce)
+{
+	static const char head[] = "{\"jsonrpc\":\"2.0\",\"id\":";
+	static const char tail[] = ",\"result\":null}";
+	struct text t = {0};
+	bool any = false;
+	int rc = batch ? text_add(&t, "[", 1) : 0;
+
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		const struct fast_slot *sl = &slots[i];
+		char num[32];
+		int len;
+
+		if (sl->id_kind == FAST_ID_NONE)
+			continue;
+		if (any)
+			rc = text_add(&t, ",", 1);
+		any = true;
+		if (rc == 0 && ce != NULL) {
+			json_t *id = fast_id_json(sl);
+			json_t *resp = error_response(id, ce);
+			rc = text_json(&t, resp);
+			json_decref(resp);
+			json_decref(id);
+			continue;
+		}
+		if (rc == 0)
+			rc = text_add(&t, head, sizeof(head) - 1);
+		if (rc != 0)
+			break;
+		switch (sl->id_kind) {
+		case FAST_ID_INT:
+			len = snprintf(num, sizeof(num), "%lld", sl->id_int);
+			rc = text_add(&t, num, (size_t)len);
+			break;
+		case FAST_ID_STR:
+			rc = text_add(&t, "\"", 1);
+			if (rc == 0)
+				rc = text_add(&t, sl->id_str, sl->id_len);
+			if (rc == 0)
+				rc = text_add(&t, "\"", 1);
+			break;
+		default:
+			rc = text_add(&t, "null", 4);
+			break;
+		}
+		if (rc == 0)
+			rc = text_add(&t, tail, sizeof(tail) - 1);
+	}
+	if (rc == 0 && batch)
+		rc = text_add(&t, "]", 1);
+	if (rc == 0)
+		rc = text_add(&t, "\n", 1);
+	if (rc == 0 && any)
+		client_queue(c, t.p, t.len);
+	free(t.p);
+	return rc;
+}
+
+// 0: the line is answered; -1: nothing was done, take the general path.
+static int
+fast_line(struct rpc_client *c, const char *buf, size_t len)
+{
+	struct rpc_server *srv = c->srv;
+	struct fast_scan s = {buf, buf + len};
+	struct api_error_info ce;
+	void *txn = NULL;
+	bool batch, failed = false;
+	size_t n = 0, i;
+	uint64_t t0 = now_ns(), t1;
+
+	srv->fast_recs.len = 0;
+	fs_ws(&s);
+	batch = s.p < s.end && *s.p == '[';
+	if (batch && (!fs_char(&s, '[') || fs_char(&s, ']')))
+		goto not_fast; // an empty batch is an error to report
+	do {
+		if (n == srv->fast_cap) {
+			size_t cap = srv->fast_cap != 0 ? srv->fast_cap * 2 : 256;
+			struct fast_slot *p = realloc(srv->fast_slots, cap * sizeof(*p));
+			if (p == NULL)
+				goto not_fast;
+			srv->fast_slots = p;
+			srv->fast_cap = cap;
+		}
+		if (fast_request(srv, &s, &srv->fast_slots[n]) < 0)
+			goto not_fast;
+		n++;
+	} while (batch && fs_char(&s, ','));
+	if (batch && !fs_char(&s, ']'))
+		goto not_fast;
+	fs_ws(&s);
+	if (s.p != s.end)
+		goto not_fast;
+	t1 = now_ns();
+	srv->stats.decode_ns += t1 - t0;
+	t0 = t1;
+
+	if (srv->txn != NULL && srv->txn->begin != NULL && (txn = srv->txn->begin(srv->ctx)) == NULL)
+		return -1;
+	srv->busy++;
+	for (i = 0; i < n; i++) {
+		const struct fast_slot *sl = &srv->fast_slots[i];
+		struct rpc_call call = {.srv = srv, .client = c, .txn = txn, .method = sl->b->name};
+
+		if (sl->b->fast_run(&call, srv->fast_recs.p + sl->rec) < 0)
+			break;
+	}
+	t1 = now_ns();
+	srv->stats.handlers_ns += t1 - t0;
+	t0 = t1;
+	if (i < n) {
+		if (srv->txn != NULL && srv->txn->abort != NULL)
+			srv->txn->abort(srv->ctx, txn);
+		srv->stats.commit_ns += now_ns() - t0;
+		srv->busy--; // nothing was committed: no event waits
+		return -1;
+	}
+	srv->stats.lines++;
+	srv->stats.requests += n;
+	srv->stats.fast_lines++;
+	if (srv->txn != NULL && srv->txn->commit != NULL) {
+		memset(&ce, 0, sizeof(ce));
+		if (srv->txn->commit(srv->ctx, txn, &ce) != 0) {
+			if (ce.code == 0)
+				api_error_set(&ce, API_ERR_INTERNAL, NULL, "commit failed");
+			failed = true;
+		}
+	}
+	t1 = now_ns();
+	srv->stats.commit_ns += t1 - t0;
+	if (fast_answer(c, srv->fast_slots, n, batch, failed ? &ce : NULL) < 0)
+		client_send_error(c, API_ERR_INTERNAL, "out of memory");
+	srv->stats.respond_ns += now_ns() - t1;
+	if (--srv->busy == 0)
+		flush_deferred(srv);
+	return 0;
+
+not_fast:
+	srv->stats.decode_ns += now_ns() - t0;
+	return -1;
+}
+
 static bool
 blank(const char *buf, size_t len)
 {
@@ -962,6 +1229,8 @@ handle_line(struct rpc_client *c, const char *buf, size_t len)
 	uint64_t t0;
 
 	if (blank(buf, len))
+		return;
+	if (!srv->no_fast && fast_line(c, buf, len) == 0)
 		return;
 	t0 = now_ns();
 	req = json_loadb(buf, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &jerr);
@@ -1303,6 +1572,8 @@ rpc_server_destroy(struct rpc_server *srv)
 		w->dead = true;
 	reap(srv);
 	json_decref(srv->deferred);
+	free(srv->fast_slots);
+	free(srv->fast_recs.p);
 	close(srv->lfd);
 	close(srv->epfd);
 	// Only our own socket: another instance may have replaced it since.

@@ -51,9 +51,27 @@ struct rpc_call {
 typedef int (*rpc_handler_fn)(struct rpc_call *call, json_t *params, json_t **result,
 			      struct api_error_info *e);
 
+// The fast path (optional, per method) for lines made only of requests of
+// such methods, e.g. a batch of 1,000 route.add: the server reads the
+// envelope from the text itself (fast_scan.h), fast_parse reads the params
+// object from *sc into a record appended to recs (its offset in *rec) and
+// fast_run stages a record into call->txn; the answer is then null. Either
+// returns -1 for anything it does not fully understand or that would fail
+// (an error to report, an unknown or repeated key, an escape...): the server
+// then drops what was staged and runs the whole line the general way, which
+// gives the answers (errors included) that line has always had. So a fast
+// path only has to accept exactly what the handler would accept, and stage
+// exactly what it would stage.
+struct fast_scan;
+struct fast_buf;
+typedef int (*rpc_fast_parse_fn)(struct fast_scan *sc, struct fast_buf *recs, size_t *rec);
+typedef int (*rpc_fast_run_fn)(struct rpc_call *call, const void *rec);
+
 struct rpc_method_binding {
 	const char *name;
 	rpc_handler_fn fn;
+	rpc_fast_parse_fn fast_parse; // NULL: the general path only
+	rpc_fast_run_fn fast_run;
 };
 
 // Transactions. begin() returns an opaque txn, or NULL on failure (every
@@ -115,8 +133,13 @@ struct rpc_server_stats {
 	uint64_t commit_ns;   // txn commit (or abort): the datapath, events
 	uint64_t respond_ns;  // answers built, encoded and queued
 	uint64_t notify_ns;   // events delivered to subscribers
+	uint64_t fast_lines;  // lines answered by the fast path (their scanning is decode_ns)
 };
 const struct rpc_server_stats *rpc_server_stats(const struct rpc_server *srv);
+
+// The fast path on (the default) or off: off, every line takes the general
+// path (tests compare the two).
+void rpc_server_set_fast(struct rpc_server *srv, bool on);
 
 // True when some client is subscribed to topic (or to "*"): lets a caller
 // skip building notifications nobody reads.
