@@ -41,6 +41,7 @@ CE1_ADDR6, CE6 = "2001:db8:2::1", "2001:db8:2::2"
 VRF = "BENCH"
 ENCAP_SRC = CORE_ADDR
 REMOTE_PE = "2001:db8:b::1"     # outer source of the decapsulation cases
+SENDER4, SENDER6 = "172.16.10.2", "2001:db8:1::2"   # customer host on gen0
 N_REMOTE_SIDS = 64              # encapsulation routes spread over this many SIDs
 
 # Our SIDs (locator 2001:db8:a::/48, function in the fourth group).
@@ -143,10 +144,10 @@ def _plan(case, n_routes, n_flows, big, seed):
         return prefixes[rnd.randrange(len(prefixes))] if big else prefixes[i % len(prefixes)]
 
     def inner4(dst, i):
-        return IP(src="172.16.10.2", dst=dst, ttl=64) / UDP(sport=1024 + i % 60000, dport=4789) / PAYLOAD
+        return IP(src=SENDER4, dst=dst, ttl=64) / UDP(sport=1024 + i % 60000, dport=4789) / PAYLOAD
 
     def inner6(dst, i):
-        return IPv6(src="2001:db8:1::2", dst=dst, hlim=64) / UDP(sport=1024 + i % 60000, dport=4789) / PAYLOAD
+        return IPv6(src=SENDER6, dst=dst, hlim=64) / UDP(sport=1024 + i % 60000, dport=4789) / PAYLOAD
 
     if case in ("ipv4_forward", "end_dt4", "end_dt46"):
         p4 = v4_prefixes(n_routes, big, rnd)
@@ -225,9 +226,14 @@ def base_config(case, gen_device, core_device, ce_device, extra):
         "sids": extra["sids"],
         "routes": [{"vrf": "default", "prefix": "2001:db8:b::/48",
                     "nexthops": [{"type": "ip", "via": P1, "port": "core0"}]}],
+        # the sender too: until the routes are loaded its packets get ICMP
+        # errors, which would wait for ARP/ND and be dropped when it fails,
+        # seconds later, in a measurement window (neigh_hold_full)
         "neighbors": [{"port": "core0", "address": P1, "mac": MAC_P1},
                       {"port": "ce1", "address": CE4, "mac": MAC_CE},
-                      {"port": "ce1", "address": CE6, "mac": MAC_CE}],
+                      {"port": "ce1", "address": CE6, "mac": MAC_CE}]
+        + ([{"port": "gen0", "address": SENDER4, "mac": MAC_SENDER},
+            {"port": "gen0", "address": SENDER6, "mac": MAC_SENDER}] if gen_vrf == VRF else []),
         # pure busy polling: cycles/pkt = TSC Hz / pps holds only for a worker
         # that never sleeps
         "datapath": {"idle_sleep_us": 0},

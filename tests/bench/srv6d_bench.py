@@ -448,9 +448,10 @@ def totals(st, out_port, sid):
 def measure_srv6d(a, rpc, case, out_port, sid):
     """R windows of stats.get deltas; each window checked before it counts."""
     rpc.call("stats.reset")
+    t_reset = time.monotonic()
     time.sleep(a.warmup)
     samples, problems = [], []
-    for _ in range(a.repeat):
+    for w in range(a.repeat):
         s0 = totals(rpc.call("stats.get"), out_port, sid)
         t0 = time.monotonic()
         time.sleep(a.window)
@@ -473,7 +474,8 @@ def measure_srv6d(a, rpc, case, out_port, sid):
         if s1["idle_sleeps"] != s0["idle_sleeps"]:
             bad.append("a worker slept (not busy: cycles/pkt would be wrong)")
         if bad:
-            problems.append("; ".join(bad))
+            problems.append(f"window {w + 1} ({t0 - t_reset:.1f}-{t0 - t_reset + dt:.1f} s "
+                            "after the counters were reset): " + "; ".join(bad))
         else:
             samples.append(tx / dt / a.workers / 1e6)
     return samples, problems
