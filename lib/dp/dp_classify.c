@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// Copyright (c) 2026 The srv6d authors
+
+// Stage 1, classify: the first thing a received burst meets. Per packet:
+// RX counters and the RX capture tap, the port's state and MAC, the Ethernet
+// header (VLAN tags skipped by pkt_eth_parse), then the IP header: IPv4
+// header and checksum, IPv6 fixed header and payload length. Trailing
+// padding is trimmed and the Ethernet header stripped, so every later stage
+// sees the packet at its L3 header. ARP, and ND to multicast or link-local
+// addresses, are punted to the control thread; anything malformed is dropped
+// with its reason.
+//
+// Reads: the mbuf (port, nb_segs, ol_flags, hash.rss, data), the table's
+// port meta (enabled, VRF, MAC). Writes every dp_meta field the pipeline
+// reads: rx_port, in_vrf = vrf (the port's VRF), family, flags (DP_F_HASHED
+// with flow_hash when the NIC gave an RSS hash), passes, encap_len, punt.
+//
+// Next: the IP packets, in order, go to dp_lookup (dp_worker.c runs it).
+
+#include <rte_ether.h>
+#include <rte_ip.h>
+#include <rte_prefetch.h>
+
+#include "dp_stage.h"
+
+static inline bool
+classify(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m)
+{
+	struct dp_meta *md = dp_meta(m);
+	uint16_t port = m->port;
+	const struct dp_port_meta *pm = &t->ports[port];
+	const struct rte_ether_hdr *eh;
+	uint16_t et, l2, hl, tot;
+	const uint8_t *d;
+	uint32_t len;
+
+	lc->stats.rx_packets[port]++;
+	lc->stats.rx_bytes[port] += m->pkt_len;
+	dp_capture_tap(lc, m, port, DP_CAPTURE_RX);
+	md->rx_port = port;
+	md->in_vrf = md->vrf = pm->vrf;
+	md->flags = 0;
+	md->passes = 0;
+	md->encap_len = 0;
+	md->punt = DP_PUNT_NONE;
+	if (unlikely(m->nb_segs > 1) && rte_pktmbuf_linearize(m) < 0) {
+		dp_drop(lc, m, DP_DROP_eth_truncated);
+		return false;
+	}
+	if (m->ol_flags & RTE_MBUF_F_RX_RSS_HASH) {
+		md->flow_hash = m->hash.rss;
+		md->flags |= DP_F_HASHED;
+	}
+	if (unlikely(!pm->enabled)) {
+		dp_drop(lc, m, DP_DROP_port_down);
+		return false;
+	}
+	d = rte_pktmbuf_mtod(m, const uint8_t *);
+	if (unlikely(pkt_eth_parse(d, m->data_len, &et, &l2) != PKT_OK)) {
+		dp_drop(lc, m, DP_DROP_eth_truncated);
+		return false;
+	}
+	eh = (const struct rte_ether_hdr *)d;
+	if (unlikely(!rte_is_multicast_ether_addr(&eh->dst_addr) &&
+		     !rte_is_same_ether_addr(&eh->dst_addr, &pm->mac))) {
+		dp_drop(lc, m, DP_DROP_eth_other_host);
+		return false;
+	}
+	rte_pktmbuf_adj(m, l2);
+	d += l2;
+	len = m->data_len;
+
+	switch (et) {
+	case RTE_ETHER_TYPE_IPV6:
+		if (unlikely(len < 40)) {
+			dp_drop(lc, m, DP_DROP_ip6_truncated);
+			return false;
+		}
+		if (unlikely((d[0] >> 4) != 6)) {
+			dp_drop(lc, m, DP_DROP_ip6_bad_header);
+			return false;
+		}
+		tot = (uint16_t)(40u + ((uint32_t)d[4] << 8 | d[5]));
+		if (unlikely(tot > len)) {
+			dp_drop(lc, m, DP_DROP_ip6_truncated);
+			return false;
+		}
+		if (tot < len)
+			rte_pktmbuf_trim(m, (uint16_t)(len - tot));
+		md->family = 6;
+		// Multicast and link-local destinations: only ND concerns us.
+		if (unlikely(d[24] == 0xff || (d[24] == 0xfe && (d[25] & 0xc0) == 0x80))) {
+			if (d[6] == IPPROTO_ICMP_V6)
+				dp_punt(lc, m, DP_PUNT_ND);
+			else
+				dp_drop(lc, m, DP_DROP_local_unhandled);
+			return false;
+		}
+		return true;
+	case RTE_ETHER_TYPE_IPV4:
+		switch (pkt_ip4_parse(d, len, &hl, &tot)) {
+		case PKT_OK:
+			break;
+		case PKT_ERR_TRUNC:
+			dp_drop(lc, m, DP_DROP_ip4_truncated);
+			return false;
+		case PKT_ERR_BAD_CHECKSUM:
+			dp_drop(lc, m, DP_DROP_ip4_bad_checksum);
+			return false;
+		default:
+			dp_drop(lc, m, DP_DROP_ip4_bad_header);
+			return false;
+		}
+		if (tot < len)
+			rte_pktmbuf_trim(m, (uint16_t)(len - tot));
+		md->family = 4;
+		if (unlikely(d[16] >= 224)) { // multicast, broadcast, class E
+			dp_drop(lc, m, DP_DROP_local_unhandled);
+			return false;
+		}
+		return true;
+	case RTE_ETHER_TYPE_ARP:
+		dp_punt(lc, m, DP_PUNT_ARP);
+		return false;
+	default:
+		dp_drop(lc, m, DP_DROP_eth_unsupported);
+		return false;
+	}
+}
+
+// Returns how many packets went to `out` (at most n).
+uint16_t
+dp_classify(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf **pkts, uint16_t n,
+	    struct rte_mbuf **out)
+{
+	uint16_t k = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		if (i + 3 < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 3], void *));
+		if (classify(lc, t, pkts[i]))
+			out[k++] = pkts[i];
+	}
+	return k;
+}

@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// Copyright (c) 2026 The srv6d authors
+
+// Stage, local SIDs (RFC 8986 4): a packet whose destination is one of our
+// SIDs (next hop DNH_SID, found by the same lookup as any route in the
+// default VRF). Per packet: the SID's counters; the IPv6 extension headers
+// walked (pkt_ip6_parse) and the SRH validated (RFC 8754 4.3.1.1: each
+// failure has its drop reason or Parameter Problem pointer); then the
+// behaviour:
+//
+//   End, End.X, End.T, End.B6.Encaps with SL > 0: hop limit, SL--, DA =
+//     SRH[SL] (PSP pops the SRH at the penultimate SID); End looks up the new
+//     DA in the default VRF, End.T in its table, End.X forwards to its
+//     adjacency, End.B6.Encaps pushes its policy's encapsulation.
+//   The same at SL = 0: USD decapsulates, USP pops the SRH; else the upper
+//     layer (ICMPv6 echo is answered, anything else Parameter Problem).
+//   End.DX4/DX6/DT4/DT6/DT46: must be the last segment; the outer header is
+//     removed and the inner packet forwarded (DX*: to the adjacency) or looked
+//     up in the SID's VRF (DT*), its own TTL decremented like any forwarded
+//     packet.
+//
+// Reads: dp_meta nh (the DNH_SID next hop and its child), flags,
+// flow_hash; the packet's IPv6 headers. Writes: the packet (SRH, DA, hop
+// limit, or the outer header removed); dp_meta vrf, family, flags,
+// encap_len, and nh = the child next hop for End.X / End.DX*.
+//
+// Next: End.X and End.DX* to `fwd` (dp_fwd, same pass); End, End.T,
+// End.B6.Encaps, End.DT*, echo replies and ICMP errors to `next` (lookup).
+
+#include <rte_ip.h>
+
+#include "dp_stage.h"
+#include "icmp.h"
+#include "srh.h"
+#include "srv6.h"
+
+static __rte_cold int
+param_problem(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m, uint8_t code,
+	      uint32_t pointer, enum dp_drop_reason r)
+{
+	return dp_icmp_error(lc, t, m, 4, code, pointer, r);
+}
+
+// RFC 8986 4.1.1: upper-layer header at a SID. ICMPv6 echo is allowed and
+// answered; anything else gets Parameter Problem code 4 at the header.
+static int
+sid_upper_layer(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m,
+		const struct pkt_ip6_info *info)
+{
+	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
+
+	if (info->ul_proto == IPPROTO_ICMP_V6 && info->ul_off < m->data_len &&
+	    d[info->ul_off] == 128 && icmp6_echo_reply(m) == 0) {
+		dp_meta(m)->flags |= DP_F_NO_TTL_DEC;
+		return DP_NEXT;
+	}
+	if (info->ul_proto == IPPROTO_V4_IN_V6 || info->ul_proto == IPPROTO_V6_IN_V6)
+		return param_problem(lc, t, m, 4, info->ul_off, DP_DROP_sid_sl_zero);
+	return param_problem(lc, t, m, 4, info->ul_off, DP_DROP_sid_upper_layer);
+}
+
+// Remove the outer header: the inner packet is then forwarded like one that
+// arrived in the target VRF, with its own TTL decremented at this node.
+static int
+decap(struct dp_lcore *lc, struct rte_mbuf *m, const struct pkt_ip6_info *info, int family)
+{
+	struct dp_meta *md = dp_meta(m);
+	const uint8_t *d;
+
+	if (srv6_decap(m, info->ul_off, family) < 0) {
+		dp_drop(lc, m, DP_DROP_decap_truncated);
+		return DP_DONE;
+	}
+	d = rte_pktmbuf_mtod(m, const uint8_t *);
+	if (family == 4) {
+		uint16_t hl, tot;
+		if (pkt_ip4_parse(d, m->data_len, &hl, &tot) != PKT_OK) {
+			dp_drop(lc, m, DP_DROP_decap_truncated);
+			return DP_DONE;
+		}
+	}
+	md->family = (uint8_t)family;
+	md->flags &= (uint8_t) ~(DP_F_NO_TTL_DEC | DP_F_HASHED);
+	md->encap_len = 0;
+	return DP_CONT;
+}
+
+static inline int
+sid_exec(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m, const struct dp_nh *nh)
+{
+	struct dp_meta *md = dp_meta(m);
+	uint8_t *d = rte_pktmbuf_mtod(m, uint8_t *);
+	struct pkt_ip6_info info;
+	uint8_t sl = 0;
+	int r, fam;
+
+	lc->stats.sid_packets[nh->sid_counter]++;
+	lc->stats.sid_bytes[nh->sid_counter] += m->pkt_len;
+
+	if (unlikely(pkt_ip6_parse(d, m->data_len, &info) != PKT_OK)) {
+		// An SRH right after the fixed header that overruns the packet.
+		dp_drop(lc, m,
+			d[6] == IPPROTO_ROUTING ? DP_DROP_srh_truncated : DP_DROP_ip6_ext_bad);
+		return DP_DONE;
+	}
+	if (info.srh_off != 0) {
+		const uint8_t *rh = d + info.srh_off;
+		if (info.routing_type != 4) {
+			// RFC 8200 4.4: unknown routing type with SL > 0.
+			if (rh[3] != 0)
+				return param_problem(lc, t, m, 0, info.srh_off + 2u,
+						     DP_DROP_routing_type_unknown);
+		} else {
+			switch (srh_validate(rh, info.payload_end - info.srh_off)) {
+			case SRH_OK:
+				break;
+			case SRH_ERR_TRUNC:
+				dp_drop(lc, m, DP_DROP_srh_truncated);
+				return DP_DONE;
+			case SRH_ERR_BAD_LENGTH:
+				// RFC 8986 4.1 S10-S11: Last Entry beyond what Hdr Ext Len
+				// holds points at Segments Left, as SL > Last Entry + 1 does.
+				return param_problem(lc, t, m, 0, info.srh_off + 3u,
+						     DP_DROP_srh_bad_length);
+			case SRH_ERR_SL_EXCEEDS_LIST:
+				// RFC 8754 4.3.1.1: pointer at Segments Left.
+				return param_problem(lc, t, m, 0, info.srh_off + 3u,
+						     DP_DROP_srh_sl_exceeds_list);
+			case SRH_ERR_BAD_TLV:
+				return param_problem(lc, t, m, 0,
+						     info.srh_off + 8u + 16u * (rh[4] + 1u),
+						     DP_DROP_srh_bad_tlv);
+			default:
+				return param_problem(lc, t, m, 0, info.srh_off + 2u,
+						     DP_DROP_routing_type_unknown);
+			}
+			sl = rh[3];
+		}
+	}
+
+	switch (nh->behavior) {
+	case SB_END:
+	case SB_END_X:
+	case SB_END_T:
+	case SB_END_B6_ENCAPS:
+		if (sl == 0) {
+			if (nh->behavior == SB_END_B6_ENCAPS)
+				return param_problem(lc, t, m, 0, info.srh_off + 3u,
+						     DP_DROP_sid_sl_zero);
+			// RFC 8986 4.16.3 USD: decapsulate at the last segment.
+			if ((nh->flavors & SID_FL_USD) && (info.ul_proto == IPPROTO_V4_IN_V6 ||
+							   info.ul_proto == IPPROTO_V6_IN_V6)) {
+				fam = info.ul_proto == IPPROTO_V4_IN_V6 ? 4 : 6;
+				r = decap(lc, m, &info, fam);
+				if (r != DP_CONT)
+					return r;
+				goto after_end;
+			}
+			// RFC 8986 4.16.2 USP: pop the SRH, then the upper layer.
+			if ((nh->flavors & SID_FL_USP) && info.srh_off != 0) {
+				if (srv6_srh_remove(m, &info) < 0 ||
+				    pkt_ip6_parse(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len,
+						  &info) != PKT_OK) {
+					dp_drop(lc, m, DP_DROP_srh_truncated);
+					return DP_DONE;
+				}
+			}
+			return sid_upper_layer(lc, t, m, &info);
+		}
+		// RFC 8986 4.1 S01-S15: hop limit, SL--, DA = SRH[SL].
+		if (unlikely(d[7] <= 1))
+			return dp_icmp_error(lc, t, m, 3, 0, 0, DP_DROP_ip6_hop_limit_exceeded);
+		d[7]--;
+		md->flags |= DP_F_NO_TTL_DEC;
+		// RFC 8986 4.16.1 PSP: the penultimate SID removes the SRH.
+		if (srv6_end_advance(m, &info, (nh->flavors & SID_FL_PSP) && sl == 1) < 0) {
+			dp_drop(lc, m, DP_DROP_srh_truncated);
+			return DP_DONE;
+		}
+		if (nh->behavior == SB_END_B6_ENCAPS) {
+			// RFC 8986 4.13: the updated packet goes into a new SR policy.
+			const struct dp_nh *enc = &dp_g.nh[nh->child];
+			if (srv6_encap_push(m, &enc->tmpl, IPPROTO_V6_IN_V6, dp_flow_hash(m)) < 0) {
+				dp_drop(lc, m, DP_DROP_no_headroom);
+				return DP_DONE;
+			}
+			md->vrf = MODEL_DEFAULT_VRF;
+			return DP_NEXT;
+		}
+	after_end:
+		if (nh->behavior == SB_END_X) {
+			md->nh = nh->child;
+			return DP_FWD;
+		}
+		md->vrf = nh->behavior == SB_END_T ? nh->vrf : MODEL_DEFAULT_VRF;
+		return DP_NEXT;
+
+	case SB_END_DX4:
+	case SB_END_DX6:
+	case SB_END_DT4:
+	case SB_END_DT6:
+	case SB_END_DT46:
+		// RFC 8986 4.4-4.8 S02: a decapsulating SID must be the last one.
+		if (unlikely(sl != 0))
+			return param_problem(lc, t, m, 0, info.srh_off + 3u,
+					     DP_DROP_srh_sl_exceeds_list);
+		if (info.ul_proto == IPPROTO_V4_IN_V6 &&
+		    (nh->behavior == SB_END_DX4 || nh->behavior == SB_END_DT4 ||
+		     nh->behavior == SB_END_DT46))
+			fam = 4;
+		else if (info.ul_proto == IPPROTO_V6_IN_V6 &&
+			 (nh->behavior == SB_END_DX6 || nh->behavior == SB_END_DT6 ||
+			  nh->behavior == SB_END_DT46))
+			fam = 6;
+		else if (info.ul_proto == IPPROTO_ICMP_V6)
+			return sid_upper_layer(lc, t, m, &info);
+		else
+			return param_problem(lc, t, m, 4, info.ul_off, DP_DROP_decap_bad_inner);
+		r = decap(lc, m, &info, fam);
+		if (r != DP_CONT)
+			return r;
+		if (nh->behavior == SB_END_DX4 || nh->behavior == SB_END_DX6) {
+			md->nh = nh->child;
+			return DP_FWD;
+		}
+		md->vrf = nh->vrf;
+		return DP_NEXT;
+	}
+	dp_drop(lc, m, DP_DROP_local_unhandled);
+	return DP_DONE;
+}
+
+void
+dp_sid(struct dp_lcore *lc, const struct dp_tables *t, const struct dp_vec *in, struct dp_vec *next,
+       struct dp_vec *fwd)
+{
+	const struct dp_nh *nhs = dp_g.nh;
+
+	for (uint16_t i = 0; i < in->n; i++) {
+		struct rte_mbuf *m = in->m[i];
+		int r = sid_exec(lc, t, m, &nhs[dp_meta(m)->nh]);
+
+		if (r == DP_NEXT)
+			dp_vec_push(next, m);
+		else if (r == DP_FWD)
+			dp_vec_push(fwd, m);
+	}
+}
