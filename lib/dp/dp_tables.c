@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 
 #include <rte_ethdev.h>
+#include <rte_hash_crc.h>
 #include <rte_log.h>
 #include <rte_malloc.h>
 
@@ -300,10 +301,12 @@ neigh_slots_sync(bool after_grace)
 
 static void nh_put(uint32_t id);
 
+// CRC32 eight bytes at a time: the descriptor is ~400 bytes (a full segment
+// list), hashed for every route added; byte-wise FNV took ~1 us of it.
 static uint32_t
 nh_hash(const struct nh_desc *d)
 {
-	return hmap_hash_bytes(d, sizeof(*d), 0x5eed);
+	return rte_hash_crc(d, sizeof(*d), 0x5eed);
 }
 
 static void
