@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "ctl_priv.h"
+#include "dp_api.h"
 
 CTL_HANDLER(rpc_vrf_add)
 {
@@ -47,9 +48,21 @@ CTL_HANDLER(rpc_vrf_list)
 	if (ctl_params("vrf.list", params, e) < 0)
 		return -1;
 	arr = json_array();
-	for (int i = 0; i < SRV6_MAX_VRFS; i++)
-		if (ctl_model->vrfs[i].used)
-			json_array_append_new(arr, vrf_to_json(&ctl_model->vrfs[i]));
+	for (int i = 0; i < SRV6_MAX_VRFS; i++) {
+		struct dp_fib_usage u;
+		json_t *o;
+		if (!ctl_model->vrfs[i].used)
+			continue;
+		o = vrf_to_json(&ctl_model->vrfs[i]);
+		// What the VRF's forwarding tables hold and cost (our extension).
+		if (dp_fib_usage((uint16_t)i, &u) == 0)
+			json_object_set_new(
+				o, "fib",
+				json_pack("{s:I, s:I, s:I}", "ipv4_entries", (json_int_t)u.entries[0],
+					  "ipv6_entries", (json_int_t)u.entries[1], "bytes",
+					  (json_int_t)(u.bytes[0] + u.bytes[1])));
+		json_array_append_new(arr, o);
+	}
 	*result = arr;
 	return 0;
 }

@@ -176,6 +176,14 @@ def limits(c):
     _, err = c.call(*route("C1", v4(65)))
     check(err is not None and err.get("code") == 1003, "and is full again")
 
+    # vrf.list reports what each VRF's tables hold (our extension).
+    res, err = c.call("vrf.list")
+    rows = res if isinstance(res, list) else (res or {}).get("vrfs", [])
+    c1 = next((r for r in rows if r.get("name") == "C1"), {})
+    fib = c1.get("fib", {})
+    check(fib.get("ipv4_entries") == 64 and fib.get("ipv6_entries") == 40 and fib.get("bytes", 0) > 0,
+          f"vrf.list shows C1's tables: {fib}")
+
     # route.get still resolves in C1 (the datapath view kept up).
     res, err = c.call("route.get", {"vrf": "C1", "address": "10.0.7.9"})
     check(err is None and json.dumps(res).find("10.0.7.0/24") >= 0,

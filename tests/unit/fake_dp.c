@@ -85,6 +85,15 @@ dp_fib_limits_get(uint32_t *max_ipv4, uint32_t *max_ipv6)
 	*max_ipv6 = fake_fib_max[1];
 }
 
+// vrf.list's "fib" object: no datapath here, so no tables to report.
+int
+dp_fib_usage(uint16_t vrf, struct dp_fib_usage *out)
+{
+	(void)vrf;
+	memset(out, 0, sizeof(*out));
+	return -ENOENT;
+}
+
 int
 dp_port_status(uint16_t port_id, struct dp_port_status *out)
 {
