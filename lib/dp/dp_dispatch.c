@@ -25,16 +25,19 @@ void
 dp_dispatch(struct rte_mbuf **pkts, uint16_t n, struct dp_edges *e)
 {
 	const struct dp_nh *nhs = dp_g.nh;
+	struct dp_vec *edge[DP_EDGES]; // a load per packet, not an index multiply
 
-	for (unsigned int k = 0; k < DP_EDGES; k++)
+	for (unsigned int k = 0; k < DP_EDGES; k++) {
 		e->v[k].n = 0;
+		edge[k] = &e->v[k];
+	}
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		struct dp_meta *md = dp_meta(m);
 		const struct dp_nh *nh = &nhs[md->nh];
 		unsigned int type = nh->type;
 
-		if (type == DNH_ECMP) {
+		if (unlikely(type == DNH_ECMP)) {
 			uint32_t h = dp_flow_hash(m);
 			md->nh = nh->slots[((uint64_t)h * nh->n_slots) >> 32];
 			type = nhs[md->nh].type;
@@ -43,7 +46,7 @@ dp_dispatch(struct rte_mbuf **pkts, uint16_t n, struct dp_edges *e)
 		// no route, as the switch this replaces treated it.
 		if (unlikely(type >= DP_EDGES))
 			type = DNH_NONE;
-		dp_vec_push(&e->v[type], m);
+		dp_vec_push(edge[type], m);
 	}
 }
 

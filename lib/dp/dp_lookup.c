@@ -2,7 +2,7 @@
 // Copyright (c) 2026 The srv6d authors
 
 // Stage 2, lookup: the FIB lookup of every packet in the vector, one bulk
-// call per (VRF, family) group present, on the destination address of the
+// call per (VRF, family) group present (usually one), on the destination address of the
 // header at the data offset. A SID is a route in the default VRF whose next
 // hop is a DNH_SID object, so the same lookup serves transit and local SIDs.
 // A VRF without a table for the family gives next hop 0 (no route). The
@@ -21,8 +21,10 @@
 #include "dp_stage.h"
 #include "fib.h"
 
-void
-dp_lookup(const struct dp_tables *t, struct rte_mbuf **pkts, uint16_t n)
+// The general case: one bulk call per (VRF, family) group, in the order
+// the groups first appear.
+static __rte_noinline void
+lookup_groups(const struct dp_tables *t, struct rte_mbuf **pkts, uint16_t n)
 {
 	uint8_t done[DP_BURST] = {0};
 	uint16_t left = n;
@@ -67,4 +69,66 @@ dp_lookup(const struct dp_tables *t, struct rte_mbuf **pkts, uint16_t n)
 			rte_prefetch0(&dp_g.nh[res[j]]);
 		}
 	}
+}
+
+static inline void
+set_results(struct rte_mbuf **pkts, const uint32_t *res, uint16_t n)
+{
+	const struct dp_nh *nhs = dp_g.nh;
+
+	for (uint16_t i = 0; i < n; i++) {
+		dp_meta(pkts[i])->nh = res[i];
+		rte_prefetch0(&nhs[res[i]]);
+	}
+}
+
+// Most vectors are one group (a port's traffic, or all of it after an
+// encapsulation): then the addresses are gathered in one pass without the
+// grouping bookkeeping. Mixed vectors take lookup_groups.
+void
+dp_lookup(const struct dp_tables *t, struct rte_mbuf **pkts, uint16_t n)
+{
+	const struct dp_meta *m0 = dp_meta(pkts[0]);
+	const uint16_t vrf = m0->vrf;
+	uint32_t res[DP_BURST];
+	uint16_t i;
+
+	if (m0->family == 4) {
+		uint32_t ip4[DP_BURST];
+
+		for (i = 0; i < n; i++) {
+			const struct dp_meta *md = dp_meta(pkts[i]);
+			uint32_t a;
+			if (unlikely(md->vrf != vrf || md->family != 4))
+				break;
+			memcpy(&a, rte_pktmbuf_mtod_offset(pkts[i], const uint8_t *, 16), 4);
+			ip4[i] = rte_be_to_cpu_32(a);
+		}
+		if (likely(i == n)) {
+			if (likely(t->fib4[vrf] != NULL))
+				fib_lookup4_bulk(t->fib4[vrf], ip4, res, n);
+			else
+				memset(res, 0, sizeof(res[0]) * n);
+			set_results(pkts, res, n);
+			return;
+		}
+	} else {
+		uint8_t ip6[DP_BURST][16];
+
+		for (i = 0; i < n; i++) {
+			const struct dp_meta *md = dp_meta(pkts[i]);
+			if (unlikely(md->vrf != vrf || md->family != 6))
+				break;
+			memcpy(ip6[i], rte_pktmbuf_mtod_offset(pkts[i], const uint8_t *, 24), 16);
+		}
+		if (likely(i == n)) {
+			if (likely(t->fib6[vrf] != NULL))
+				fib_lookup6_bulk(t->fib6[vrf], (const uint8_t(*)[16])ip6, res, n);
+			else
+				memset(res, 0, sizeof(res[0]) * n);
+			set_results(pkts, res, n);
+			return;
+		}
+	}
+	lookup_groups(t, pkts, n);
 }
