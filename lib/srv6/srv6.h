@@ -116,15 +116,7 @@ srv6_encap_push(struct rte_mbuf *m, const struct srv6_encap_tmpl *t, uint8_t inn
 		m->data_off = (uint16_t)(m->data_off + shift);
 	}
 	h = (uint8_t *)rte_pktmbuf_prepend(m, t->len);
-	// Templates are 40 + 8 + 16n bytes (40 without an SRH): 16-byte moves and
-	// one 8-byte tail, no size dispatch as in a general memcpy.
-	{
-		uint16_t i = 0;
-		for (; i + 16 <= t->len; i += 16)
-			memcpy(h + i, t->data + i, 16);
-		if (i < t->len)
-			memcpy(h + i, t->data + i, 8);
-	}
+	rte_memcpy(h, t->data, t->len);
 	// RFC 8986 5.1 S08: set payload length, traffic class (0 in the
 	// template), flow label, hop limit and next header.
 	pkt_put_be32(h, 6u << 28 | (fl & 0xfffffu));
