@@ -2,9 +2,9 @@
 // Copyright (c) 2026 The srv6d authors
 #pragma once
 
-// Datapath internals shared by the worker loop (dp_worker.c), the table
-// publisher (dp_tables.c), port setup (dp_port.c) and the control-thread side
-// (dp_ctl.c). Ownership is written on each field: "dp: ro" means workers only
+// Datapath internals shared by the worker loop (dp_worker.c) and its stages
+// (dp_stage.h), the table publisher (dp_tables.c), port setup (dp_port.c)
+// and the control-thread side (dp_ctl.c). Ownership is written on each field: "dp: ro" means workers only
 // read it, "ctl: rw" means only the control thread writes it.
 
 #include <stdbool.h>
