@@ -59,26 +59,6 @@ ip6_walk(const uint8_t *buf, uint32_t end, struct pkt_ip6_info *out)
 }
 
 int
-pkt_ip6_parse(const uint8_t *buf, size_t len, struct pkt_ip6_info *out)
-{
-	uint32_t end;
-
-	if (len < PKT_IP6_HDR_LEN)
-		return PKT_ERR_TRUNC;
-	if ((buf[0] >> 4) != 6)
-		return PKT_ERR_BAD_HEADER;
-	// A zero payload length with a Jumbo Payload option (RFC 2675) is not
-	// supported: such a packet then has no room for extension headers.
-	end = PKT_IP6_HDR_LEN + (uint32_t)pkt_get_be16(buf + 4);
-	if (end > len)
-		return PKT_ERR_TRUNC;
-	if (end > UINT16_MAX)
-		return PKT_ERR_BAD_HEADER;
-	out->payload_end = (uint16_t)end;
-	return ip6_walk(buf, end, out);
-}
-
-int
 pkt_ip6_walk(const uint8_t *buf, size_t end, struct pkt_ip6_info *out)
 {
 	if (end < PKT_IP6_HDR_LEN)

@@ -237,7 +237,7 @@ struct pkt_ip6_info {
  *   bytes; PKT_ERR_EXT_BAD for a truncated extension header, a chain that is
  *   too long, a Hop-by-Hop header not first or a second routing header.
  */
-int pkt_ip6_parse(const uint8_t *buf, size_t len, struct pkt_ip6_info *out);
+static inline int pkt_ip6_parse(const uint8_t *buf, size_t len, struct pkt_ip6_info *out);
 
 /**
  * Walk the extension headers like pkt_ip6_parse() but bounded by end alone,
@@ -249,6 +249,55 @@ int pkt_ip6_parse(const uint8_t *buf, size_t len, struct pkt_ip6_info *out);
  *   pkt_ip6_parse().
  */
 int pkt_ip6_walk(const uint8_t *buf, size_t end, struct pkt_ip6_info *out);
+
+static inline bool
+pkt_ip6_is_ext(uint8_t nh)
+{
+	return nh == IPPROTO_HOPOPTS || nh == IPPROTO_DSTOPTS || nh == IPPROTO_ROUTING;
+}
+
+// Inline for the shapes nearly every packet has (no extension header, or one
+// routing header and then the upper layer: what an SRv6 node sees); any other
+// chain takes the full walk, which gives the same answer for these shapes.
+static inline int
+pkt_ip6_parse(const uint8_t *buf, size_t len, struct pkt_ip6_info *out)
+{
+	uint32_t end;
+
+	if (unlikely(len < PKT_IP6_HDR_LEN))
+		return PKT_ERR_TRUNC;
+	if (unlikely((buf[0] >> 4) != 6))
+		return PKT_ERR_BAD_HEADER;
+	// A zero payload length with a Jumbo Payload option (RFC 2675) is not
+	// supported: such a packet then has no room for extension headers.
+	end = PKT_IP6_HDR_LEN + (uint32_t)pkt_get_be16(buf + 4);
+	if (unlikely(end > len))
+		return PKT_ERR_TRUNC;
+	if (unlikely(end > UINT16_MAX))
+		return PKT_ERR_BAD_HEADER;
+	if (!pkt_ip6_is_ext(buf[6])) {
+		out->payload_end = (uint16_t)end;
+		out->srh_off = out->srh_len = out->srh_nh_off = 0;
+		out->routing_type = 0;
+		out->ul_proto = buf[6];
+		out->ul_off = PKT_IP6_HDR_LEN;
+		return PKT_OK;
+	}
+	if (buf[6] == IPPROTO_ROUTING && end >= PKT_IP6_HDR_LEN + 8) {
+		uint32_t hlen = (buf[PKT_IP6_HDR_LEN + 1] + 1u) * 8;
+		if (PKT_IP6_HDR_LEN + hlen <= end && !pkt_ip6_is_ext(buf[PKT_IP6_HDR_LEN])) {
+			out->payload_end = (uint16_t)end;
+			out->srh_off = PKT_IP6_HDR_LEN;
+			out->srh_len = (uint16_t)hlen;
+			out->srh_nh_off = 6;
+			out->routing_type = buf[PKT_IP6_HDR_LEN + 2];
+			out->ul_proto = buf[PKT_IP6_HDR_LEN];
+			out->ul_off = (uint16_t)(PKT_IP6_HDR_LEN + hlen);
+			return PKT_OK;
+		}
+	}
+	return pkt_ip6_walk(buf, end, out);
+}
 
 /**
  * Flow hash over addresses, protocol and, for TCP, UDP and SCTP when the packet

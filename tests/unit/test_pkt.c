@@ -557,10 +557,79 @@ test_ip4_cksum_fast_path(void)
 	CU_ASSERT_EQUAL(bad, 0);
 }
 
+// pkt_ip6_parse's inline shapes against the full walk on random chains:
+// 0-3 extension headers of random kinds and lengths, payload length fields
+// right, short or long, versions right or wrong.
+static void
+test_ip6_parse_fast_vs_walk(void)
+{
+	static const uint8_t kinds[] = {IPPROTO_ROUTING, IPPROTO_ROUTING, IPPROTO_HOPOPTS,
+					IPPROTO_DSTOPTS, IPPROTO_UDP, 4, 41, IPPROTO_ICMPV6, 44};
+	uint32_t x = 0x9e3779b9;
+	unsigned int bad = 0, fast_ok = 0;
+
+	for (unsigned int n = 0; n < 50000; n++) {
+		uint8_t b[400];
+		size_t len, off = 40;
+		struct pkt_ip6_info a, w;
+		int ra, rw;
+#define RND() (x ^= x << 13, x ^= x >> 17, x ^= x << 5, x)
+		for (unsigned int i = 0; i < sizeof(b); i++)
+			b[i] = (uint8_t)RND();
+		b[0] = (uint8_t)(RND() % 16 ? 0x60 : 0x40);
+		unsigned int n_ext = RND() % 4, nh_at = 6;
+		for (unsigned int e = 0; e < n_ext && off + 8 * 5 < sizeof(b); e++) {
+			uint8_t k = kinds[RND() % 4];
+			b[nh_at] = k;
+			b[off + 1] = (uint8_t)(RND() % 4);
+			if (k == IPPROTO_ROUTING)
+				b[off + 2] = RND() % 4 ? 4 : 0;
+			nh_at = (unsigned int)off;
+			off += (b[off + 1] + 1u) * 8;
+		}
+		b[nh_at] = kinds[RND() % RTE_DIM(kinds)];
+		size_t pl = off - 40 + RND() % 64;
+		if (RND() % 8 == 0)
+			pl = RND() % 300;
+		pkt_put_be16(b + 4, (uint16_t)pl);
+		len = 40 + pl + (RND() % 4 == 0 ? RND() % 16 : 0);
+		if (RND() % 16 == 0)
+			len = RND() % 60;
+		if (len > sizeof(b))
+			len = sizeof(b);
+		memset(&a, 0xa5, sizeof(a));
+		memset(&w, 0xa5, sizeof(w));
+		ra = pkt_ip6_parse(b, len, &a);
+		// The reference: the documented checks, then the full walk.
+		if (len < 40)
+			rw = PKT_ERR_TRUNC;
+		else if ((b[0] >> 4) != 6)
+			rw = PKT_ERR_BAD_HEADER;
+		else if (40u + pkt_get_be16(b + 4) > len)
+			rw = PKT_ERR_TRUNC;
+		else
+			rw = pkt_ip6_walk(b, 40 + pkt_get_be16(b + 4), &w);
+		if (ra != rw)
+			bad++;
+		else if (ra == PKT_OK) {
+			fast_ok++;
+			if (a.payload_end != w.payload_end || a.srh_off != w.srh_off ||
+			    a.srh_len != w.srh_len || a.srh_nh_off != w.srh_nh_off ||
+			    a.ul_proto != w.ul_proto || a.ul_off != w.ul_off ||
+			    (w.srh_off != 0 && a.routing_type != w.routing_type))
+				bad++;
+		}
+#undef RND
+	}
+	CU_ASSERT_EQUAL(bad, 0);
+	CU_ASSERT(fast_ok > 10000);
+}
+
 static const struct {
 	const char *name;
 	CU_TestFunc fn;
 } tests[] = {
+	{"ip6_parse_fast_vs_walk", test_ip6_parse_fast_vs_walk},
 	{"ip4_cksum_fast_path", test_ip4_cksum_fast_path},
 	{"eth_untagged", test_eth_untagged},
 	{"eth_tagged", test_eth_tagged},
