@@ -64,7 +64,7 @@ struct loader {
 	unsigned long next_id;
 	unsigned long sent, answered, batches;
 	unsigned long sent_before_batch; // requests in the batches already queued
-	int error; // first error answered (its code), 0 none
+	int error;			 // first error answered (its code), 0 none
 	char errmsg[512];
 };
 

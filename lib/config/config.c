@@ -71,7 +71,7 @@ struct loader {
 	struct model_txn *t;
 	struct model_err *e;
 	uint32_t idle_sleep_us; // "datapath", applied once the rest committed
-	uint32_t fib_max[2]; // "datapath" FIB limits, in force for the commit itself
+	uint32_t fib_max[2];	// "datapath" FIB limits, in force for the commit itself
 };
 
 typedef int (*item_fn)(struct loader *l, const json_t *item, const char *path);
@@ -237,9 +237,10 @@ load_datapath(struct loader *l, const json_t *root)
 			continue;
 		json_int_t x = json_integer_value(lim);
 		if (x < 1 || x > (json_int_t)DP_FIB_MAX_LIMIT)
-			return fail(l->e, -EINVAL, f ? "datapath.max_ipv6_routes"
-						     : "datapath.max_ipv4_routes",
-				    "%" JSON_INTEGER_FORMAT " is out of range: 1 to %u entries per VRF",
+			return fail(l->e, -EINVAL,
+				    f ? "datapath.max_ipv6_routes" : "datapath.max_ipv4_routes",
+				    "%" JSON_INTEGER_FORMAT
+				    " is out of range: 1 to %u entries per VRF",
 				    x, DP_FIB_MAX_LIMIT);
 		l->fib_max[f] = (uint32_t)x;
 	}

@@ -725,8 +725,9 @@ port_from_json(const struct model *m, const json_t *obj, const char *path, bool 
 				   sizeof(out->host_if) - 1);
 		for (size_t i = 0; i < n; i++)
 			if (!isalnum((unsigned char)s[i]) && strchr("_.-", s[i]) == NULL)
-				return BAD(e, path, "host_if",
-					   "interface names take letters, digits, '_', '.' and '-'");
+				return BAD(
+					e, path, "host_if",
+					"interface names take letters, digits, '_', '.' and '-'");
 		memcpy(out->host_if, s, n + 1);
 	}
 	return 0;

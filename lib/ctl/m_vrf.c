@@ -56,11 +56,11 @@ CTL_HANDLER(rpc_vrf_list)
 		o = vrf_to_json(&ctl_model->vrfs[i]);
 		// What the VRF's forwarding tables hold and cost (our extension).
 		if (dp_fib_usage((uint16_t)i, &u) == 0)
-			json_object_set_new(
-				o, "fib",
-				json_pack("{s:I, s:I, s:I}", "ipv4_entries", (json_int_t)u.entries[0],
-					  "ipv6_entries", (json_int_t)u.entries[1], "bytes",
-					  (json_int_t)(u.bytes[0] + u.bytes[1])));
+			json_object_set_new(o, "fib",
+					    json_pack("{s:I, s:I, s:I}", "ipv4_entries",
+						      (json_int_t)u.entries[0], "ipv6_entries",
+						      (json_int_t)u.entries[1], "bytes",
+						      (json_int_t)(u.bytes[0] + u.bytes[1])));
 		json_array_append_new(arr, o);
 	}
 	*result = arr;

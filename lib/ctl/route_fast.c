@@ -86,8 +86,8 @@ nh_key(const char *k, size_t n)
 		const char *name;
 		unsigned int bit;
 	} keys[] = {
-		{"type", NK_TYPE},   {"segments", NK_SEGS}, {"encap", NK_ENCAP},   {"src", NK_SRC},
-		{"via", NK_VIA},     {"port", NK_PORT},	    {"weight", NK_WEIGHT},
+		{"type", NK_TYPE}, {"segments", NK_SEGS}, {"encap", NK_ENCAP},	 {"src", NK_SRC},
+		{"via", NK_VIA},   {"port", NK_PORT},	  {"weight", NK_WEIGHT},
 	};
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
@@ -274,8 +274,8 @@ route_add_fast_parse(struct fast_scan *s, struct fast_buf *recs, size_t *rec)
 		return -1;
 	// An IPv4 route may use an IPv6 gateway (RFC 8950), not the reverse.
 	for (unsigned int i = 0; i < n; i++)
-		if (r.nh[i].type == MNH_IP && r.nh[i].has_via &&
-		    r.prefix.addr.family == AF_INET6 && r.nh[i].via.family != AF_INET6)
+		if (r.nh[i].type == MNH_IP && r.nh[i].has_via && r.prefix.addr.family == AF_INET6 &&
+		    r.nh[i].via.family != AF_INET6)
 			return -1;
 	r.n_nh = (uint16_t)n;
 	// The record is the route cut to its content, as the model stores it.

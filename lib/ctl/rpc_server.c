@@ -766,7 +766,8 @@ text_json(struct text *t, const json_t *v)
 	if (v == NULL || json_is_null(v))
 		return text_add(t, "null", 4);
 	if (json_is_integer(v)) {
-		int len = snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		int len =
+			snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
 		return text_add(t, num, (size_t)len);
 	}
 	s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
@@ -1042,8 +1043,8 @@ fast_request(struct rpc_server *srv, struct fast_scan *s, struct fast_slot *sl)
 			break;
 		}
 	} while (fs_char(s, ','));
-	if (!fs_char(s, '}') || (seen & (FK_JSONRPC | FK_METHOD | FK_PARAMS)) !=
-					(FK_JSONRPC | FK_METHOD | FK_PARAMS))
+	if (!fs_char(s, '}') ||
+	    (seen & (FK_JSONRPC | FK_METHOD | FK_PARAMS)) != (FK_JSONRPC | FK_METHOD | FK_PARAMS))
 		return -1;
 	return 0;
 }
@@ -1163,7 +1164,8 @@ fast_line(struct rpc_client *c, const char *buf, size_t len)
 	srv->stats.decode_ns += t1 - t0;
 	t0 = t1;
 
-	if (srv->txn != NULL && srv->txn->begin != NULL && (txn = srv->txn->begin(srv->ctx)) == NULL)
+	if (srv->txn != NULL && srv->txn->begin != NULL &&
+	    (txn = srv->txn->begin(srv->ctx)) == NULL)
 		return -1;
 	srv->busy++;
 	for (i = 0; i < n; i++) {

@@ -85,7 +85,7 @@ struct dp_lcore_counters {
 	unsigned int lcore_id;
 	unsigned int n_rxq;
 	uint64_t rx_packets, tx_packets, drops, bursts;
-	uint64_t idle_sleeps; // idle backoff: sleeps taken
+	uint64_t idle_sleeps;	// idle backoff: sleeps taken
 	uint64_t idle_sleep_us; // and the time they took (measured)
 };
 struct dp_counters {
@@ -121,8 +121,8 @@ struct dp_capture_req {
 	unsigned int direction;
 	const char *file;
 	const char *filter; // BPF, may be NULL
-	uint64_t count; // 0 = unlimited
-	uint32_t snaplen; // 0 = 65535
+	uint64_t count;	    // 0 = unlimited
+	uint32_t snaplen;   // 0 = 65535
 };
 struct dp_capture_info {
 	unsigned int id;

@@ -26,7 +26,6 @@
 RTE_LOG_REGISTER_SUFFIX(dp_logtype_tables, tables, NOTICE);
 #define LOG(level, ...) rte_log(RTE_LOG_##level, dp_logtype_tables, "tables: " __VA_ARGS__)
 
-
 // Next-hop descriptor: everything that makes two next hops identical, zeroed
 // fully before filling so it can be hashed and compared as bytes.
 struct nh_desc {
@@ -82,7 +81,7 @@ struct vrf_fib_ctl {
 };
 
 static struct {
-	struct hmap nh_map; // nh_desc -> nh_rec
+	struct hmap nh_map;   // nh_desc -> nh_rec
 	struct nh_rec **recs; // by id
 	uint32_t *free_ids;
 	uint32_t n_free;
@@ -178,14 +177,15 @@ int
 dp_tables_init(void)
 {
 	for (unsigned int s = 0; s < 2; s++) {
-		dp_g.side[s] = rte_zmalloc("dp_tables", sizeof(struct dp_tables), RTE_CACHE_LINE_SIZE);
+		dp_g.side[s] =
+			rte_zmalloc("dp_tables", sizeof(struct dp_tables), RTE_CACHE_LINE_SIZE);
 		if (dp_g.side[s] == NULL)
 			return -ENOMEM;
 	}
 	dp_g.nh = rte_zmalloc("dp_nh", sizeof(struct dp_nh) * (SRV6_MAX_NEXTHOPS + 1),
 			      RTE_CACHE_LINE_SIZE);
-	dp_g.neigh_mac = rte_zmalloc("dp_neigh", sizeof(uint64_t) * DP_MAX_NEIGH,
-				     RTE_CACHE_LINE_SIZE);
+	dp_g.neigh_mac =
+		rte_zmalloc("dp_neigh", sizeof(uint64_t) * DP_MAX_NEIGH, RTE_CACHE_LINE_SIZE);
 	dp_g.neigh_slots = calloc(DP_MAX_NEIGH, sizeof(*dp_g.neigh_slots));
 	tb.recs = calloc(SRV6_MAX_NEXTHOPS + 1, sizeof(*tb.recs));
 	tb.free_ids = calloc(SRV6_MAX_NEXTHOPS, sizeof(*tb.free_ids));
@@ -442,7 +442,7 @@ nh_get_encap(const uint8_t (*segs)[16], unsigned int n, bool reduced, const uint
 	memcpy(d.segs, segs, 16u * n);
 	d.reduced = reduced;
 	d.hop_limit = (int16_t)enc->hop_limit;
-	d.flowlabel = (uint8_t)(enc->flowlabel == MODEL_FL_ZERO      ? SRV6_FL_ZERO
+	d.flowlabel = (uint8_t)(enc->flowlabel == MODEL_FL_ZERO	     ? SRV6_FL_ZERO
 				: enc->flowlabel == MODEL_FL_INHERIT ? SRV6_FL_INHERIT
 								     : SRV6_FL_COMPUTE);
 	memcpy(d.src, src != NULL ? src : enc->src, 16);
@@ -671,8 +671,8 @@ reservations_cancel(struct fib_op **by_table, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		for (unsigned int s = 0; s < 2; s++)
-			fib_reserve_cancel(
-				table_of(dp_g.side[s], by_table[i]->vrf, by_table[i]->prefix.addr.family));
+			fib_reserve_cancel(table_of(dp_g.side[s], by_table[i]->vrf,
+						    by_table[i]->prefix.addr.family));
 }
 
 // Before anything changes: every table stays within the operator's limit,
@@ -701,8 +701,8 @@ ops_admit(struct fib_op *ops, size_t n, struct model_err *e)
 		unsigned int f = fam_idx(family), n_keys = 0;
 		int64_t count = tb.vrf[vrf]->n_entries[f];
 
-		for (j = i; j < n && by_table[j]->vrf == vrf &&
-			    by_table[j]->prefix.addr.family == family;
+		for (j = i;
+		     j < n && by_table[j]->vrf == vrf && by_table[j]->prefix.addr.family == family;
 		     j++) {
 			count += (by_table[j]->new_nh != 0) - (by_table[j]->old_nh != 0);
 			if (by_table[j]->new_nh != 0 && by_table[j]->old_nh == 0) {
@@ -713,7 +713,8 @@ ops_admit(struct fib_op *ops, size_t n, struct model_err *e)
 		if (count > tb.max_entries[f]) {
 			char msg[200];
 			snprintf(msg, sizeof(msg),
-				 "forwarding table full: the IPv%c table of VRF \"%s\" holds at most "
+				 "forwarding table full: the IPv%c table of VRF \"%s\" holds at "
+				 "most "
 				 "%u entries (datapath.max_ipv%c_routes)",
 				 f ? '6' : '4', dp_g.model->vrfs[vrf].name, tb.max_entries[f],
 				 f ? '6' : '4');
@@ -721,10 +722,12 @@ ops_admit(struct fib_op *ops, size_t n, struct model_err *e)
 			goto out;
 		}
 		for (unsigned int s = 0; s < 2 && n_keys > 0; s++)
-			if (fib_reserve(table_of(dp_g.side[s], vrf, family), keys, lens, n_keys) < 0) {
+			if (fib_reserve(table_of(dp_g.side[s], vrf, family), keys, lens, n_keys) <
+			    0) {
 				char msg[200];
 				snprintf(msg, sizeof(msg),
-					 "forwarding table full: no memory for the IPv%c table of VRF "
+					 "forwarding table full: no memory for the IPv%c table of "
+					 "VRF "
 					 "\"%s\" (%u entries; more hugepages, or -m)",
 					 f ? '6' : '4', dp_g.model->vrfs[vrf].name,
 					 tb.vrf[vrf]->n_entries[f]);

@@ -563,8 +563,15 @@ test_ip4_cksum_fast_path(void)
 static void
 test_ip6_parse_fast_vs_walk(void)
 {
-	static const uint8_t kinds[] = {IPPROTO_ROUTING, IPPROTO_ROUTING, IPPROTO_HOPOPTS,
-					IPPROTO_DSTOPTS, IPPROTO_UDP, 4, 41, IPPROTO_ICMPV6, 44};
+	static const uint8_t kinds[] = {IPPROTO_ROUTING,
+					IPPROTO_ROUTING,
+					IPPROTO_HOPOPTS,
+					IPPROTO_DSTOPTS,
+					IPPROTO_UDP,
+					4,
+					41,
+					IPPROTO_ICMPV6,
+					44};
 	uint32_t x = 0x9e3779b9;
 	unsigned int bad = 0, fast_ok = 0;
 

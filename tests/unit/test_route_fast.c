@@ -59,7 +59,7 @@ static unsigned int n_lines, n_fast_expected;
 
 #define SYNC "{\"jsonrpc\":\"2.0\",\"id\":\"sync\",\"method\":\"sync.none\"}"
 #define SYNC_ANSWER                                                                                \
-	"{\"jsonrpc\":\"2.0\",\"id\":\"sync\",\"error\":{\"code\":-32601,\"message\":\"method "  \
+	"{\"jsonrpc\":\"2.0\",\"id\":\"sync\",\"error\":{\"code\":-32601,\"message\":\"method "    \
 	"not found: sync.none\"}}\n"
 
 struct buf {
@@ -175,8 +175,8 @@ diff_line(const char *line, size_t len, int fast)
 		fprintf(stderr, "\nanswers differ for %.*s\nA: %s\nB: %s\n", (int)len, line, a, b);
 	CU_ASSERT(strcmp(a, b) == 0);
 	if (fast >= 0 && (fast_lines() != f0) != (fast == 1)) {
-		fprintf(stderr, "\nfast path %s for %.*s\nanswer: %s\n", fast ? "not taken" : "taken",
-			(int)len, line, b);
+		fprintf(stderr, "\nfast path %s for %.*s\nanswer: %s\n",
+			fast ? "not taken" : "taken", (int)len, line, b);
 		CU_FAIL("fast path choice");
 	}
 	if (fast == 1)
@@ -261,8 +261,10 @@ static const char *const valid_add[] = {
 	"{\"prefix\":\"10.0.3.0/24\",\"nexthops\":[{\"type\":\"ip\",\"via\":\"192.0.2.3\","
 	"\"port\":\"p0\",\"weight\":7}]}",
 	"{\"prefix\":\"10.0.4.0/24\",\"nexthops\":[{\"type\":\"ip\",\"via\":\"2001:db8:1::2\"}]}",
-	"{\"prefix\":\"2001:db8:99::/48\",\"nexthops\":[{\"type\":\"ip\",\"via\":\"2001:db8:1::9\"}]}",
-	"{\"prefix\":\"10.0.5.0/24\",\"nexthops\":[{\"type\":\"srv6\",\"segments\":[\"fc00::1\"]}]}",
+	"{\"prefix\":\"2001:db8:99::/"
+	"48\",\"nexthops\":[{\"type\":\"ip\",\"via\":\"2001:db8:1::9\"}]}",
+	"{\"prefix\":\"10.0.5.0/"
+	"24\",\"nexthops\":[{\"type\":\"srv6\",\"segments\":[\"fc00::1\"]}]}",
 	"{\"prefix\":\"10.0.6.0/24\",\"nexthops\":[{\"type\":\"srv6\",\"segments\":[\"fc00::1\","
 	"\"fc00::2\",\"fc00::3\"],\"encap\":\"h.encaps.red\",\"src\":\"2001:db8:1::5\"}]}",
 	"{\"prefix\":\"10.0.7.0/24\",\"nexthops\":[{\"type\":\"srv6\",\"segments\":[\"fc00::7\"],"
@@ -327,7 +329,8 @@ static const char *const bad_add[] = {
 	"{\"prefix\":\"10.1.0.0/24\",\"nexthops\":[{}]}",
 	"{\"prefix\":\"10.1.0.0/24\",\"nexthops\":[{\"type\":\"drop\"}]}",
 	"{\"prefix\":\"10.1.0.0/24\",\"nexthops\":[{\"type\":1}]}",
-	"{\"prefix\":\"10.1.0.0/24\",\"nexthops\":[{\"type\":\"blackhole\",\"via\":\"192.0.2.2\"}]}",
+	"{\"prefix\":\"10.1.0.0/"
+	"24\",\"nexthops\":[{\"type\":\"blackhole\",\"via\":\"192.0.2.2\"}]}",
 	"{\"prefix\":\"10.1.0.0/24\",\"nexthops\":[{\"type\":\"blackhole\"},{\"type\":"
 	"\"blackhole\"}]}",
 	"{\"prefix\":\"10.1.0.0/24\",\"nexthops\":[{\"type\":\"local\"},{\"type\":\"ip\",\"via\":"
@@ -346,8 +349,10 @@ static const char *const bad_add[] = {
 	"{\"prefix\":\"10.1.0.0/24\",\"nexthops\":[{\"type\":\"srv6\"}]}",
 	"{\"prefix\":\"10.1.0.0/24\",\"nexthops\":[{\"type\":\"srv6\",\"segments\":[]}]}",
 	"{\"prefix\":\"10.1.0.0/24\",\"nexthops\":[{\"type\":\"srv6\",\"segments\":\"fc00::1\"}]}",
-	"{\"prefix\":\"10.1.0.0/24\",\"nexthops\":[{\"type\":\"srv6\",\"segments\":[\"10.0.0.1\"]}]}",
-	"{\"prefix\":\"10.1.0.0/24\",\"nexthops\":[{\"type\":\"srv6\",\"segments\":[\"ff02::1\"]}]}",
+	"{\"prefix\":\"10.1.0.0/"
+	"24\",\"nexthops\":[{\"type\":\"srv6\",\"segments\":[\"10.0.0.1\"]}]}",
+	"{\"prefix\":\"10.1.0.0/"
+	"24\",\"nexthops\":[{\"type\":\"srv6\",\"segments\":[\"ff02::1\"]}]}",
 	"{\"prefix\":\"10.1.0.0/24\",\"nexthops\":[{\"type\":\"srv6\",\"segments\":[\"::\"]}]}",
 	"{\"prefix\":\"10.1.0.0/24\",\"nexthops\":[{\"type\":\"srv6\",\"segments\":[1]}]}",
 	"{\"prefix\":\"10.1.0.0/24\",\"nexthops\":[{\"type\":\"srv6\",\"segments\":[\"fc00::1\","
@@ -381,7 +386,8 @@ static const char *const bad_add[] = {
 	"[{\"type\":\"blackhole\"}]}",
 	"{\"prefix\":\"10.1.0.0/24\",\"owner\":\"caf\xc3\xa9\",\"nexthops\":[{\"type\":"
 	"\"blackhole\"}]}",
-	"{\"prefix\":\"10.1.0.0/24\",\"owner\":\"a\\u0041\",\"nexthops\":[{\"type\":\"blackhole\"}]}",
+	"{\"prefix\":\"10.1.0.0/"
+	"24\",\"owner\":\"a\\u0041\",\"nexthops\":[{\"type\":\"blackhole\"}]}",
 	"{\"prefix\":\"10.1.0.0/24\",\"owner\":\"a\\u0000b\",\"nexthops\":[{\"type\":"
 	"\"blackhole\"}]}",
 	"{\"prefix\":\"10.1.0.0\\/24\",\"nexthops\":[{\"type\":\"blackhole\"}]}",
@@ -417,8 +423,8 @@ req(const char *method, const char *id, const char *params)
 	int n;
 
 	if (id != NULL)
-		n = asprintf(&s, "{\"jsonrpc\":\"2.0\",\"id\":%s,\"method\":\"%s\",\"params\":%s}", id,
-			     method, params);
+		n = asprintf(&s, "{\"jsonrpc\":\"2.0\",\"id\":%s,\"method\":\"%s\",\"params\":%s}",
+			     id, method, params);
 	else
 		n = asprintf(&s, "{\"jsonrpc\":\"2.0\",\"method\":\"%s\",\"params\":%s}", method,
 			     params);
@@ -492,8 +498,8 @@ test_record_bytes(void)
 static void
 test_corpus(void)
 {
-	static const char *const ids[] = {"1", "0", "-5", "\"a-b/c d\"", "null", "123456789012345678",
-					  NULL};
+	static const char *const ids[] = {
+		"1", "0", "-5", "\"a-b/c d\"", "null", "123456789012345678", NULL};
 	static const char sub[] = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"events.subscribe\","
 				  "\"params\":{\"topics\":[\"*\"]}}";
 	char *reqs[N(valid_add) + N(valid_del)], *line;
@@ -579,7 +585,8 @@ test_corpus(void)
 		"\"10.0.1.0/24\"}}",
 		"{\"jsonrpc\":\"2.0\",\"id\":-0,\"method\":\"route.del\",\"params\":{\"prefix\":"
 		"\"10.0.1.0/24\"}}",
-		"{\"jsonrpc\":\"2.0\",\"id\":12345678901234567890,\"method\":\"route.del\",\"params\":"
+		"{\"jsonrpc\":\"2.0\",\"id\":12345678901234567890,\"method\":\"route.del\","
+		"\"params\":"
 		"{\"prefix\":\"10.0.2.0/24\"}}",
 		"{\"jsonrpc\":\"2.0\",\"id\":\"\\u00e9\",\"method\":\"route.del\",\"params\":"
 		"{\"prefix\":\"10.0.2.0/24\"}}",
@@ -592,7 +599,8 @@ test_corpus(void)
 		"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"route.nope\",\"params\":{}}",
 		"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"events.subscribe\",\"params\":"
 		"{\"topics\":[]}}",
-		"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"route\\u002edel\",\"params\":{\"prefix\":"
+		"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"route\\u002edel\",\"params\":{"
+		"\"prefix\":"
 		"\"10.0.6.0/24\"}}",
 		"[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"route.del\",\"params\":{\"prefix\":"
 		"\"10.0.7.0/24\"}},{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"vrf.list\"}]",
@@ -640,7 +648,8 @@ test_mutations(void)
 	static const char pool[] = "{}[],:\"\\/ -0123456789.eE+afxnulbtp\t\xc3\xa9\x7f\x01";
 	char *bases[N(valid_add) + 4];
 	size_t nb = 0;
-	static const char head[] = "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"route.add\",\"params\":";
+	static const char head[] =
+		"{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"route.add\",\"params\":";
 	unsigned int fast0 = fast_lines(), n_params_taken = 0;
 
 	srand(8);
