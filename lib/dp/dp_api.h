@@ -43,7 +43,8 @@ void dp_stop(void);
 // why (-ENOSPC: table full). The caller then aborts or ends the model txn.
 int dp_commit(struct model_txn *t, struct model_err *e);
 
-// Forwarding table limits per VRF and family (config "fib", doc/api.md): a
+// Forwarding table limits per VRF and family (config "datapath":
+// max_ipv4_routes / max_ipv6_routes, doc/api.md): a
 // transaction that would take a table past its limit is refused with -ENOSPC
 // and the limit named. Memory is not preallocated: tables grow with content.
 #define DP_FIB_MAX_IPV4_DEFAULT (1u << 21)
