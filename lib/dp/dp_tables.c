@@ -210,10 +210,14 @@ dp_tables_fini(void)
 
 // --- neighbour slots ------------------------------------------------------------
 
+// Slots [1, neigh_hw) have been used at least once: the scans stop there
+// instead of walking all DP_MAX_NEIGH records (~1 MiB) on every commit.
+static uint32_t neigh_hw = 1;
+
 uint32_t
 dp_neigh_slot_find(uint16_t port_id, const struct ip_addr *a)
 {
-	for (uint32_t i = 1; i < DP_MAX_NEIGH; i++) {
+	for (uint32_t i = 1; i < neigh_hw; i++) {
 		const struct dp_neigh_slot *s = &dp_g.neigh_slots[i];
 		if (s->used && s->port == port_id && addr_equal(&s->addr, a))
 			return i;
@@ -233,6 +237,8 @@ neigh_slot_get(uint16_t model_port, const struct ip_addr *a)
 				id = i;
 		if (id == 0)
 			return 0;
+		if (id >= neigh_hw)
+			neigh_hw = id + 1;
 		struct dp_neigh_slot *s = &dp_g.neigh_slots[id];
 		memset(s, 0, sizeof(*s));
 		s->used = true;
@@ -273,7 +279,7 @@ neigh_slots_sync(bool after_grace)
 {
 	struct model *m = dp_g.model;
 
-	for (uint32_t i = 1; i < DP_MAX_NEIGH; i++) {
+	for (uint32_t i = 1; i < neigh_hw; i++) {
 		struct dp_neigh_slot *s = &dp_g.neigh_slots[i];
 		if (!s->used)
 			continue;
