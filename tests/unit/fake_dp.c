@@ -2,21 +2,22 @@
 // Copyright (c) 2026 The srv6d authors
 
 // A datapath that does nothing (no EAL), for tests that run lib/ctl's
-// handlers and server on the real model: the dp_api.h functions lib/ctl
-// and lib/config call. A copy of test_ctl_json.c's fakes, without its
-// recording hooks.
+// handlers (and server) and lib/config on the real model: the dp_api.h
+// functions they call, with the state tests set or check in fake_dp.h.
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "dp_api.h"
+#include "fake_dp.h"
 #include "model.h"
 
-int fake_commit_rc;	   // what dp_commit returns (set by the test)
-unsigned int fake_commits; // successful dp_commit calls
+int fake_commit_rc;
+unsigned int fake_commits;
+unsigned int fake_resets;
+uint32_t fake_idle_us = DP_IDLE_SLEEP_DEFAULT_US;
 static char fake_devs[MODEL_MAX_PORTS][MODEL_DEVICE_LEN];
-static uint32_t fake_idle_us = DP_IDLE_SLEEP_DEFAULT_US; // dp_idle_sleep_set
 
 int
 dp_port_probe(const char *devargs, uint16_t *port_id, struct model_err *e)
@@ -125,6 +126,7 @@ void
 dp_counters_reset(int port_idx, int sid_counter, int lcore)
 {
 	(void)port_idx, (void)sid_counter, (void)lcore;
+	fake_resets++;
 }
 
 #define DROP_NAME(name, descr) #name,
@@ -188,4 +190,12 @@ dp_capture_list(struct dp_capture_info *out, unsigned int max)
 		if (fake_caps[i].id != 0)
 			out[n++] = fake_caps[i];
 	return n;
+}
+
+unsigned int
+fake_n_captures(void)
+{
+	struct dp_capture_info info[4];
+
+	return dp_capture_list(info, 4);
 }

@@ -34,11 +34,10 @@
 #include "ctl.h"
 #include "ctl_json.h"
 #include "ctl_priv.h"
+#include "fake_dp.h"
 #include "fast_scan.h"
 #include "model.h"
 #include "rpc_server.h"
-
-extern int fake_commit_rc; // fake_dp.c
 
 static const char config_text[] =
 	"{\"ports\": ["

@@ -1,0 +1,13 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// Copyright (c) 2026 The srv6d authors
+#pragma once
+
+// The do-nothing datapath of fake_dp.c: what a test sets or reads.
+
+#include <stdint.h>
+
+extern int fake_commit_rc;	   // what dp_commit returns (0, or -errno to refuse)
+extern unsigned int fake_commits;  // successful dp_commit calls
+extern unsigned int fake_resets;   // dp_counters_reset calls
+extern uint32_t fake_idle_us;	   // the last dp_idle_sleep_set value
+unsigned int fake_n_captures(void); // captures running (dp_capture_start minus stop)
