@@ -29,22 +29,19 @@ srv6ctl=$build/app/srv6ctl/srv6ctl
 [ "$(id -u)" = 0 ] || { echo "fib_scale: needs root (hugepages)" >&2; exit 77; }
 work=$(mktemp -d /tmp/srv6d-fibscale.XXXXXX)
 sock=$work/srv6d.sock
-pid=
+# shellcheck source=tests/bench/bench_lib.sh
+. "$here/bench_lib.sh"
 nr_path=/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages
 nr_before=$(cat "$nr_path" 2>/dev/null || echo 0)
 
 cleanup() {
-	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-		kill -TERM "$pid"
-		wait "$pid" 2>/dev/null || true
-	fi
+	stop_srv6d
 	[ -w "$nr_path" ] && echo "$nr_before" >"$nr_path" 2>/dev/null || true
 	rm -rf "$work"
 }
 trap cleanup EXIT
 
 say() { printf 'fib_scale: %s\n' "$*" >&2; }
-hp_free() { awk '/^HugePages_Free/ { print $2 }' /proc/meminfo; }
 rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$pid/status"; }
 ctl() { "$srv6ctl" --socket "$sock" --timeout 600 "$@"; }
 
@@ -58,13 +55,7 @@ if [ "$(hp_free)" -lt "$((limit_mb / 2))" ]; then
 	exit 77
 fi
 
-cat >"$work/config.json" <<-JSON
-	{"ports": [{"name": "p0", "device": "net_null0,no-rx=1",
-	            "addresses": ["192.0.2.1/24", "2001:db8:1::1/64"]},
-	           {"name": "p1", "device": "net_null1,no-rx=1",
-	            "addresses": ["198.51.100.1/24", "2001:db8:2::1/64"]}],
-	 "encap": {"source": "2001:db8:1::1"}}
-JSON
+null_ports_config "$work/config.json"
 say "generating $big IPv4 routes and a $small-route VRF file"
 "$here/route_gen.py" "$big" 0 1 >"$work/big.txt"
 # A customer VRF: private IPv4 (/24 and some /32 in 10/8, 172.16/12) and
@@ -88,16 +79,9 @@ say "generating $big IPv4 routes and a $small-route VRF file"
 PY
 
 hp0=$(hp_free)
-"$srv6d" -l 0,1 --no-pci --in-memory --file-prefix "fibscale$$" --socket-limit "$limit_mb" \
-	--log-level=lib.eal:error -- --config "$work/config.json" --socket "$sock" \
-	>"$work/srv6d.log" 2>&1 &
-pid=$!
-for _ in $(seq 600); do
-	grep -q "control socket" "$work/srv6d.log" && break
-	kill -0 "$pid" 2>/dev/null || { cat "$work/srv6d.log" >&2; exit 1; }
-	sleep 0.1
-done
-grep -q "control socket" "$work/srv6d.log" || { say "srv6d did not start"; exit 1; }
+srv6d_start "$work/srv6d.log" -l 0,1 --no-pci --in-memory --file-prefix "fibscale$$" \
+	--socket-limit "$limit_mb" --log-level=lib.eal:error -- --config "$work/config.json" \
+	--socket "$sock"
 hp1=$(hp_free)
 rss1=$(rss_kb)
 say "srv6d pid $pid, hugepage memory capped at $limit_mb MiB, $(((hp0 - hp1) * 2)) MiB at start"

@@ -21,16 +21,8 @@ srv6ctl=$build/app/srv6ctl/srv6ctl
 [ -x "$srv6d" ] && [ -x "$srv6ctl" ] || { echo "build first: ninja -C $build" >&2; exit 1; }
 hz=$(getconf CLK_TCK)
 work=$(mktemp -d /tmp/srv6d-idle.XXXXXX)
-pid=
-
-# stop_srv6d: end the srv6d this script started, if any.
-stop_srv6d() {
-	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-		kill -TERM "$pid"
-		wait "$pid" 2>/dev/null || true
-	fi
-	pid=
-}
+# shellcheck source=tests/bench/bench_lib.sh
+. "$(dirname "$0")/bench_lib.sh"
 trap 'stop_srv6d; rm -rf "$work"' EXIT
 
 # ticks FILE: utime + stime (clock ticks) of a /proc stat file. The command
@@ -83,16 +75,8 @@ for us in "${settings[@]}"; do
 	            "addresses": ["2001:db8:2::1/64"]}],
 	 "datapath": {"idle_sleep_us": $us}}
 	JSON
-	"$srv6d" -l 0,1 --no-pci --no-huge -m 512 --no-shconf \
-		--log-level=lib.eal:error -- --config "$work/config.json" --socket "$sock" \
-		>"$work/srv6d.log" 2>&1 &
-	pid=$!
-	for _ in $(seq 100); do
-		grep -q "control socket" "$work/srv6d.log" && break
-		kill -0 "$pid" 2>/dev/null || { cat "$work/srv6d.log" >&2; exit 1; }
-		sleep 0.1
-	done
-	grep -q "control socket" "$work/srv6d.log" || { echo "srv6d did not start" >&2; exit 1; }
+	srv6d_start "$work/srv6d.log" -l 0,1 --no-pci --no-huge -m 512 --no-shconf \
+		--log-level=lib.eal:error -- --config "$work/config.json" --socket "$sock"
 	sleep 1 # past start-up
 	wstat=$(worker_stat "$pid")
 	p0=$(ticks /proc/"$pid"/stat)

@@ -25,15 +25,8 @@ srv6ctl=$build/app/srv6ctl/srv6ctl
 [ -x "$srv6d" ] && [ -x "$srv6ctl" ] || { echo "build first: ninja -C $build" >&2; exit 1; }
 work=$(mktemp -d /tmp/srv6d-rrate.XXXXXX)
 sock=$work/srv6d.sock
-pid=
-
-stop_srv6d() {
-	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-		kill -TERM "$pid"
-		wait "$pid" 2>/dev/null || true
-	fi
-	pid=
-}
+# shellcheck source=tests/bench/bench_lib.sh
+. "$here/bench_lib.sh"
 trap 'stop_srv6d; rm -rf "$work"' EXIT
 
 # Hugepages when free ones exist, else plain memory (counted in RSS then).
@@ -43,29 +36,15 @@ if [ "${HUGE:-1}" = 0 ] || ! grep -q "^HugePages_Free: *[1-9]" /proc/meminfo; th
 	mem=(--no-huge -m "${MEM_MB:-2048}" --no-shconf)
 	huge=0
 fi
-hp_free() { awk '/^HugePages_Free/ { print $2 }' /proc/meminfo; }
 hp_size_kb() { awk '/^Hugepagesize/ { print $2 }' /proc/meminfo; }
 
-cat >"$work/config.json" <<-JSON
-{"ports": [{"name": "p0", "device": "net_null0,no-rx=1",
-            "addresses": ["192.0.2.1/24", "2001:db8:1::1/64"]},
-           {"name": "p1", "device": "net_null1,no-rx=1",
-            "addresses": ["198.51.100.1/24", "2001:db8:2::1/64"]}],
- "encap": {"source": "2001:db8:1::1"}}
-JSON
+null_ports_config "$work/config.json"
 echo "generating $n4 IPv4 + $n6 IPv6 routes" >&2
 "$here/route_gen.py" "$n4" "$n6" >"$work/routes.txt"
 
 hp0=$(hp_free 2>/dev/null || echo 0)
-"$srv6d" -l 0,1 --no-pci "${mem[@]}" --log-level=lib.eal:error -- \
-	--config "$work/config.json" --socket "$sock" >"$work/srv6d.log" 2>&1 &
-pid=$!
-for _ in $(seq 300); do
-	grep -q "control socket" "$work/srv6d.log" && break
-	kill -0 "$pid" 2>/dev/null || { cat "$work/srv6d.log" >&2; exit 1; }
-	sleep 0.1
-done
-grep -q "control socket" "$work/srv6d.log" || { echo "srv6d did not start" >&2; exit 1; }
+srv6d_start "$work/srv6d.log" -l 0,1 --no-pci "${mem[@]}" --log-level=lib.eal:error -- \
+	--config "$work/config.json" --socket "$sock"
 vrf_args=()
 if [ -n "${VRF:-}" ]; then
 	"$srv6ctl" --socket "$sock" vrf add "$VRF" table 100 >/dev/null
