@@ -19,7 +19,6 @@ Exit 0 pass, 1 fail, 77 skip (srv6d not built).
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -27,6 +26,8 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(REPO, "tests", "pcap"))
+from srv6rpc import Rpc, RpcError  # noqa: E402  (the tests' own client, not srv6ctl)
 
 
 def srv6d_path():
@@ -36,39 +37,12 @@ def srv6d_path():
     return os.path.join(bd, "app", "srv6d", "srv6d")
 
 
-class Client:
-    """Newline-delimited JSON-RPC 2.0 over the unix socket; batches too."""
-
-    def __init__(self, path):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.settimeout(60)
-        self.sock.connect(path)
-        self.rfile = self.sock.makefile("rb")
-        self.next_id = 1
-
-    def _send(self, obj):
-        self.sock.sendall(json.dumps(obj).encode() + b"\n")
-        while True:
-            resp = json.loads(self.rfile.readline())
-            if isinstance(resp, dict) and "id" not in resp:
-                continue  # a notification
-            return resp
-
-    def _req(self, method, params):
-        r = {"jsonrpc": "2.0", "id": self.next_id, "method": method, "params": params}
-        self.next_id += 1
-        return r
-
-    def call(self, method, params=None):
-        """(result, error) of one request."""
-        resp = self._send(self._req(method, params or {}))
-        return resp.get("result"), resp.get("error")
-
-    def batch(self, reqs):
-        """One atomic batch; the list of responses in request order."""
-        resp = self._send([self._req(m, p) for m, p in reqs])
-        by_id = {r["id"]: r for r in resp}
-        return [by_id[i] for i in range(self.next_id - len(reqs), self.next_id)]
+def call(c, method, params=None):
+    """(result, error) of one request: the error is data here, not a failure."""
+    try:
+        return c.call(method, params or {}), None
+    except RpcError as e:
+        return None, e.error
 
 
 failures = []
@@ -112,7 +86,7 @@ def wait_socket(proc, sock, timeout=60):
             return None
         if os.path.exists(sock):
             try:
-                return Client(sock)
+                return Rpc(sock, timeout=60)
             except OSError:
                 pass
         time.sleep(0.05)
@@ -133,7 +107,7 @@ def v6(i):
 
 
 def n_routes(c, vrf, family):
-    res, err = c.call("route.list", {"vrf": vrf, "type": "static"})
+    res, err = call(c, "route.list", {"vrf": vrf, "type": "static"})
     if err:
         return -1
     rows = res if isinstance(res, list) else res.get("routes", [])
@@ -144,7 +118,7 @@ def limits(c):
     c.batch([("vrf.add", {"name": "C1", "table": 101}), ("vrf.add", {"name": "C2", "table": 102})])
     resp = c.batch([route("C1", v4(i)) for i in range(64)])
     check(all("result" in r for r in resp), "C1 takes 64 IPv4 routes (its limit)")
-    _, err = c.call(*route("C1", v4(64)))
+    _, err = call(c, *route("C1", v4(64)))
     check(err is not None and err.get("code") == 1003, f"the 65th IPv4 route is refused with 1003: {err}")
     msg = json.dumps(err or {})
     check("max_ipv4_routes" in msg and "C1" in msg, "the error names the VRF and the limit")
@@ -153,7 +127,7 @@ def limits(c):
     # IPv6 counts apart; another VRF has its own room.
     resp = c.batch([route("C1", v6(i)) for i in range(40)])
     check(all("result" in r for r in resp), "C1 takes 40 IPv6 routes next to its 64 IPv4 ones")
-    _, err = c.call(*route("C1", v6(40)))
+    _, err = call(c, *route("C1", v6(40)))
     check(err is not None and err.get("code") == 1003 and "max_ipv6_routes" in json.dumps(err),
           "the 41st IPv6 route is refused naming max_ipv6_routes")
     resp = c.batch([route("C2", v4(i)) for i in range(60)])
@@ -166,18 +140,18 @@ def limits(c):
     check(n_routes(c, "C2", 4) == 60, "and none of its routes stayed")
 
     # Replace in a full table; delete makes room.
-    res, err = c.call("route.add", {"vrf": "C1", "prefix": v4(3),
+    res, err = call(c, "route.add", {"vrf": "C1", "prefix": v4(3),
                                     "nexthops": [{"type": "blackhole"}]})
     check(err is None, f"replacing a route of a full table works: {err}")
-    _, err = c.call("route.del", {"vrf": "C1", "prefix": v4(5)})
+    _, err = call(c, "route.del", {"vrf": "C1", "prefix": v4(5)})
     check(err is None, "route.del in a full table")
-    _, err = c.call(*route("C1", v4(64)))
+    _, err = call(c, *route("C1", v4(64)))
     check(err is None, f"after a delete the table takes a new route: {err}")
-    _, err = c.call(*route("C1", v4(65)))
+    _, err = call(c, *route("C1", v4(65)))
     check(err is not None and err.get("code") == 1003, "and is full again")
 
     # vrf.list reports what each VRF's tables hold (our extension).
-    res, err = c.call("vrf.list")
+    res, err = call(c, "vrf.list")
     rows = res if isinstance(res, list) else (res or {}).get("vrfs", [])
     c1 = next((r for r in rows if r.get("name") == "C1"), {})
     fib = c1.get("fib", {})
@@ -185,7 +159,7 @@ def limits(c):
           f"vrf.list shows C1's tables: {fib}")
 
     # route.get still resolves in C1 (the datapath view kept up).
-    res, err = c.call("route.get", {"vrf": "C1", "address": "10.0.7.9"})
+    res, err = call(c, "route.get", {"vrf": "C1", "address": "10.0.7.9"})
     check(err is None and json.dumps(res).find("10.0.7.0/24") >= 0,
           f"route.get finds 10.0.7.0/24 in C1: {err or res}")
 
@@ -195,7 +169,7 @@ def many_vrfs(c):
     resp = c.batch([("vrf.add", {"name": f"V{i}", "table": 1000 + i}) for i in range(2000)])
     dt = time.monotonic() - t0
     check(all("result" in r for r in resp), f"2000 VRFs added in one batch ({dt:.2f} s)")
-    res, err = c.call("vrf.list")
+    res, err = call(c, "vrf.list")
     rows = res if isinstance(res, list) else (res or {}).get("vrfs", [])
     check(err is None and len(rows) >= 2001, f"vrf.list shows {len(rows)} VRFs")
     resp = c.batch([route(f"V{i}", v4(i)) for i in range(0, 2000, 7)])
@@ -234,7 +208,7 @@ def main():
                 return 1
             limits(c)
             many_vrfs(c)
-            _, err = c.call("system.info")
+            _, err = call(c, "system.info")
             check(err is None and proc.poll() is None, "srv6d still answers")
         finally:
             if proc.poll() is None:

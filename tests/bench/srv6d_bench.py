@@ -37,7 +37,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -48,6 +47,9 @@ REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 
 import gen_pcaps as G  # noqa: E402
+
+sys.path.insert(0, os.path.join(REPO, "tests", "pcap"))
+import srv6rpc  # noqa: E402
 
 TARGET = 40          # cycles of SRv6 work per packet, 1k-route VRF (issue 8)
 TARGET_BIG = 120     # same, big table with random destinations
@@ -176,41 +178,24 @@ def lcore_args(workers):
 # JSON-RPC client (one JSON text per line; batches are one array)
 # ---------------------------------------------------------------------------
 
-class Rpc:
-    def __init__(self, path, timeout=120.0):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.settimeout(timeout)
-        self.sock.connect(path)
-        self.rfile = self.sock.makefile("rb")
-        self.next_id = 1
+class Rpc(srv6rpc.Rpc):
+    """tests/pcap/srv6rpc.py's client, failing with Failed, and route batches
+    encoded before the clock starts."""
 
-    def _send(self, obj):
-        self.sock.sendall(json.dumps(obj, separators=(",", ":")).encode() + b"\n")
-        while True:
-            line = self.rfile.readline()
-            if not line:
-                raise Failed("srv6d closed the control connection")
-            resp = json.loads(line)
-            if isinstance(resp, dict) and "id" not in resp:
-                continue            # a notification
-            return resp
+    def __init__(self, path, timeout=120.0):
+        super().__init__(path, timeout)
 
     def call(self, method, params=None):
-        req = {"jsonrpc": "2.0", "id": self.next_id, "method": method}
-        self.next_id += 1
-        if params is not None:
-            req["params"] = params
-        resp = self._send(req)
-        if "error" in resp:
-            raise Failed(f"{method}: {json.dumps(resp['error'])}")
-        return resp.get("result")
+        try:
+            return super().call(method, params)
+        except srv6rpc.RpcError as e:
+            raise Failed(f"{method}: {json.dumps(e.error)}")
+        except ConnectionError as e:
+            raise Failed(f"srv6d's control connection: {e}")
 
     def encode_batch(self, method, params_list):
         """One atomic batch as the line to send."""
-        reqs = []
-        for p in params_list:
-            reqs.append({"jsonrpc": "2.0", "id": self.next_id, "method": method, "params": p})
-            self.next_id += 1
+        reqs = [self.request(method, p) for p in params_list]
         return json.dumps(reqs, separators=(",", ":")).encode() + b"\n"
 
     def send_batch(self, line):
@@ -228,13 +213,6 @@ class Rpc:
             if "error" in r and r["error"].get("code") != 1006:
                 return r["error"]
         return None
-
-    def close(self):
-        try:
-            self.rfile.close()
-            self.sock.close()
-        except OSError:
-            pass
 
 
 # ---------------------------------------------------------------------------

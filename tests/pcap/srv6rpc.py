@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: BSD-3-Clause
 # Copyright (c) 2026 The srv6d authors
-"""Tiny JSON-RPC 2.0 client for srv6d's control socket, for the pcap tests.
+"""Tiny JSON-RPC 2.0 client for srv6d's control socket, for the pcap and api
+tests and the benchmarks (single requests and atomic batches).
 
 One JSON text per line in each direction (NDJSON), as doc/api.md says. It
 shares no code with srv6ctl or the daemon on purpose.
@@ -28,21 +29,39 @@ class Rpc:
         self.rfile = self.sock.makefile("rb")
         self.next_id = 1
 
-    def call(self, method, params=None):
+    def request(self, method, params=None):
+        """The request object for method, with the next id."""
         req = {"jsonrpc": "2.0", "id": self.next_id, "method": method}
         self.next_id += 1
         if params is not None:
             req["params"] = params
-        self.sock.sendall(json.dumps(req).encode() + b"\n")
+        return req
+
+    def exchange(self, line, what):
+        """Send one encoded line; the parsed answer, notifications skipped."""
+        self.sock.sendall(line)
         while True:
-            line = self.rfile.readline()
-            if not line:
-                raise ConnectionError(f"{method}: connection closed without a response")
-            resp = json.loads(line)
+            raw = self.rfile.readline()
+            if not raw:
+                raise ConnectionError(f"{what}: connection closed without a response")
+            resp = json.loads(raw)
             # skip notifications (we never subscribe, but be tolerant)
             if isinstance(resp, dict) and "id" not in resp and resp.get("method") == "event":
                 continue
-            break
+            return resp
+
+    def batch(self, reqs):
+        """One atomic batch of (method, params); the answers in request order."""
+        objs = [self.request(m, p) for m, p in reqs]
+        resp = self.exchange(json.dumps(objs).encode() + b"\n", "batch")
+        if not isinstance(resp, list):
+            raise ConnectionError(f"batch: answered {json.dumps(resp)[:200]}")
+        by_id = {r.get("id"): r for r in resp}
+        return [by_id.get(o["id"], {}) for o in objs]
+
+    def call(self, method, params=None):
+        req = self.request(method, params)
+        resp = self.exchange(json.dumps(req).encode() + b"\n", method)
         if resp.get("id") != req["id"]:
             raise ConnectionError(f"{method}: response id {resp.get('id')} != {req['id']}")
         if "error" in resp:
