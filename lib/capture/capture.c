@@ -38,16 +38,6 @@ static unsigned int next_id = 1;
 static struct timeval tv_base;
 static uint64_t tsc_base;
 
-static int
-err_set(struct model_err *e, int rc, const char *field, const char *msg)
-{
-	if (e != NULL) {
-		snprintf(e->field, sizeof(e->field), "%s", field);
-		snprintf(e->msg, sizeof(e->msg), "%s", msg);
-	}
-	return rc;
-}
-
 // Recompute which ports and directions the workers copy.
 static void
 capture_flags_update(void)
@@ -102,30 +92,29 @@ dp_capture_start(const struct dp_capture_req *req, unsigned int *id, struct mode
 		if (!caps[i].used)
 			c = &caps[i];
 	if (c == NULL)
-		return err_set(e, -ENOSPC, "port", "too many captures (stop one first)");
+		return model_err_set(e, -ENOSPC, "port", "too many captures (stop one first)");
 	if (req->direction == 0 || (req->direction & ~(DP_CAPTURE_RX | DP_CAPTURE_TX)) != 0)
-		return err_set(e, -EINVAL, "direction", "must be rx, tx or both");
+		return model_err_set(e, -EINVAL, "direction", "must be rx, tx or both");
 	memset(c, 0, sizeof(*c));
 	c->snaplen = req->snaplen ? req->snaplen : 65535;
 	c->dead = pcap_open_dead(DLT_EN10MB, (int)c->snaplen);
 	if (c->dead == NULL)
-		return err_set(e, -ENOMEM, "file", "pcap_open_dead failed");
+		return model_err_set(e, -ENOMEM, "file", "pcap_open_dead failed");
 	if (req->filter != NULL && req->filter[0] != '\0') {
 		if (pcap_compile(c->dead, &c->prog, req->filter, 1, PCAP_NETMASK_UNKNOWN) < 0) {
-			char msg[200];
-			snprintf(msg, sizeof(msg), "bad BPF filter: %s", pcap_geterr(c->dead));
+			model_err_set(e, -EINVAL, "filter", "bad BPF filter: %s",
+				      pcap_geterr(c->dead));
 			pcap_close(c->dead);
 			c->dead = NULL;
-			return err_set(e, -EINVAL, "filter", msg);
+			return -EINVAL;
 		}
 		c->has_prog = true;
 	}
 	c->dumper = pcap_dump_open(c->dead, req->file);
 	if (c->dumper == NULL) {
-		char msg[200];
-		snprintf(msg, sizeof(msg), "cannot open: %s", pcap_geterr(c->dead));
+		model_err_set(e, -EACCES, "file", "cannot open: %s", pcap_geterr(c->dead));
 		capture_close(c);
-		return err_set(e, -EACCES, "file", msg);
+		return -EACCES;
 	}
 	if (tsc_base == 0) {
 		gettimeofday(&tv_base, NULL);

@@ -55,24 +55,6 @@ dp_drop_descr(enum dp_drop_reason r)
 	return r < DP_DROP_MAX ? drop_descrs[r] : "?";
 }
 
-static int
-err_set(struct model_err *e, int rc, const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int
-err_set(struct model_err *e, int rc, const char *field, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (e != NULL) {
-		snprintf(e->field, sizeof(e->field), "%s", field);
-		va_start(ap, fmt);
-		vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
-		va_end(ap);
-	}
-	return rc;
-}
-
 static struct rte_mempool *
 pool_for_socket(int socket)
 {
@@ -89,9 +71,9 @@ pool_for_socket(int socket)
 	n = 8 * (NB_RXD + NB_TXD) * (dp_g.n_workers ? dp_g.n_workers : 1) +
 	    (dp_g.n_workers + 1) * MBUF_CACHE + DP_PUNT_RING + 4096;
 	snprintf(name, sizeof(name), "mbuf_s%u", s);
-	dp_g.pools[s] = rte_pktmbuf_pool_create(name, n, MBUF_CACHE,
-						RTE_ALIGN(sizeof(struct dp_meta), RTE_MBUF_PRIV_ALIGN),
-						RTE_MBUF_DEFAULT_BUF_SIZE, (int)s);
+	dp_g.pools[s] = rte_pktmbuf_pool_create(
+		name, n, MBUF_CACHE, RTE_ALIGN(sizeof(struct dp_meta), RTE_MBUF_PRIV_ALIGN),
+		RTE_MBUF_DEFAULT_BUF_SIZE, (int)s);
 	if (dp_g.pools[s] == NULL)
 		dp_g.pools[s] = rte_pktmbuf_pool_create(
 			name, n, MBUF_CACHE, RTE_ALIGN(sizeof(struct dp_meta), RTE_MBUF_PRIV_ALIGN),
@@ -109,13 +91,12 @@ dp_init(struct model *m, const struct dp_init_conf *conf)
 	dp_g.model = m;
 	dp_g.tsc_hz = rte_get_tsc_hz();
 	dp_g.idle_sleep_us = DP_IDLE_SLEEP_DEFAULT_US;
-	RTE_LCORE_FOREACH_WORKER(lcore_id)
-	{
+	RTE_LCORE_FOREACH_WORKER(lcore_id) {
 		if (idx >= SRV6_MAX_WORKERS)
 			break;
-		struct dp_lcore *lc = rte_zmalloc_socket("dp_lcore", sizeof(*lc),
-							 RTE_CACHE_LINE_SIZE,
-							 (int)rte_lcore_to_socket_id(lcore_id));
+		struct dp_lcore *lc =
+			rte_zmalloc_socket("dp_lcore", sizeof(*lc), RTE_CACHE_LINE_SIZE,
+					   (int)rte_lcore_to_socket_id(lcore_id));
 		if (lc == NULL)
 			return -ENOMEM;
 		lc->lcore_id = lcore_id;
@@ -131,8 +112,8 @@ dp_init(struct model *m, const struct dp_init_conf *conf)
 	dp_g.qsv = rte_zmalloc("dp_qsbr", sz, RTE_CACHE_LINE_SIZE);
 	if (dp_g.qsv == NULL || rte_rcu_qsbr_init(dp_g.qsv, dp_g.n_workers) < 0)
 		return -ENOMEM;
-	dp_g.punt_ring = rte_ring_create("dp_punt", DP_PUNT_RING, (int)rte_socket_id(),
-					 RING_F_SC_DEQ);
+	dp_g.punt_ring =
+		rte_ring_create("dp_punt", DP_PUNT_RING, (int)rte_socket_id(), RING_F_SC_DEQ);
 	dp_g.ctl_pool = rte_pktmbuf_pool_create(
 		"mbuf_ctl", 4096, 64, RTE_ALIGN(sizeof(struct dp_meta), RTE_MBUF_PRIV_ALIGN),
 		RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
@@ -143,9 +124,8 @@ dp_init(struct model *m, const struct dp_init_conf *conf)
 	for (unsigned int i = 0; i < dp_g.n_workers; i++) {
 		char name[RTE_RING_NAMESIZE];
 		snprintf(name, sizeof(name), "dp_cap%u", i);
-		dp_g.lcores[i]->capture_ring =
-			rte_ring_create(name, DP_CAPTURE_RING, (int)rte_socket_id(),
-					RING_F_SP_ENQ | RING_F_SC_DEQ);
+		dp_g.lcores[i]->capture_ring = rte_ring_create(
+			name, DP_CAPTURE_RING, (int)rte_socket_id(), RING_F_SP_ENQ | RING_F_SC_DEQ);
 		if (dp_g.lcores[i]->capture_ring == NULL)
 			return -ENOMEM;
 	}
@@ -168,8 +148,8 @@ dp_port_probe(const char *devargs, uint16_t *port_id, struct model_err *e)
 	}
 	rc = rte_dev_probe(devargs);
 	if (rc < 0)
-		return err_set(e, rc, "device", "cannot probe \"%s\": %s", devargs,
-			       rte_strerror(-rc));
+		return model_err_set(e, rc, "device", "cannot probe \"%s\": %s", devargs,
+				     rte_strerror(-rc));
 	RTE_ETH_FOREACH_MATCHING_DEV(pid, devargs, &it)
 	{
 		*port_id = pid;
@@ -186,8 +166,8 @@ dp_port_probe(const char *devargs, uint16_t *port_id, struct model_err *e)
 		*port_id = pid;
 		return 0;
 	}
-	return err_set(e, -ENODEV, "device", "\"%s\" probed but is not an ethernet device",
-		       devargs);
+	return model_err_set(e, -ENODEV, "device", "\"%s\" probed but is not an ethernet device",
+			     devargs);
 }
 
 int
@@ -200,19 +180,21 @@ dp_port_configure(const struct model_port *p, struct model_err *e)
 	int rc, socket;
 
 	if (pid >= RTE_MAX_ETHPORTS || !rte_eth_dev_is_valid_port(pid))
-		return err_set(e, -ENODEV, "device", "no such port");
+		return model_err_set(e, -ENODEV, "device", "no such port");
 	rc = rte_eth_dev_info_get(pid, &info);
 	if (rc < 0)
-		return err_set(e, rc, "device", "cannot read device info: %s", rte_strerror(-rc));
+		return model_err_set(e, rc, "device", "cannot read device info: %s",
+				     rte_strerror(-rc));
 	ntxq = (uint16_t)dp_g.n_workers;
 	if (info.max_tx_queues < ntxq)
-		return err_set(e, -ENOTSUP, "device",
-			       "device has %u TX queues, %u workers need one each (e.g. qpairs=%u "
-			       "for net_af_packet, or fewer lcores)",
-			       info.max_tx_queues, ntxq, ntxq);
+		return model_err_set(
+			e, -ENOTSUP, "device",
+			"device has %u TX queues, %u workers need one each (e.g. qpairs=%u "
+			"for net_af_packet, or fewer lcores)",
+			info.max_tx_queues, ntxq, ntxq);
 	nrxq = (uint16_t)RTE_MIN(dp_g.n_workers, info.max_rx_queues);
 	if (nrxq == 0)
-		return err_set(e, -ENOTSUP, "device", "device has no RX queue");
+		return model_err_set(e, -ENOTSUP, "device", "device has no RX queue");
 	if (nrxq > 1 && info.flow_type_rss_offloads != 0) {
 		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
 		conf.rx_adv_conf.rss_conf.rss_hf =
@@ -223,21 +205,23 @@ dp_port_configure(const struct model_port *p, struct model_err *e)
 		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE;
 	rc = rte_eth_dev_configure(pid, nrxq, ntxq, &conf);
 	if (rc < 0)
-		return err_set(e, rc, "device", "configure failed: %s", rte_strerror(-rc));
+		return model_err_set(e, rc, "device", "configure failed: %s", rte_strerror(-rc));
 	rte_eth_dev_adjust_nb_rx_tx_desc(pid, &nb_rxd, &nb_txd);
 	socket = rte_eth_dev_socket_id(pid);
 	pool = pool_for_socket(socket);
 	if (pool == NULL)
-		return err_set(e, -ENOMEM, "device", "no mbuf pool: not enough memory");
+		return model_err_set(e, -ENOMEM, "device", "no mbuf pool: not enough memory");
 	for (uint16_t q = 0; q < nrxq; q++) {
 		rc = rte_eth_rx_queue_setup(pid, q, nb_rxd, (unsigned int)socket, NULL, pool);
 		if (rc < 0)
-			return err_set(e, rc, "device", "RX queue %u: %s", q, rte_strerror(-rc));
+			return model_err_set(e, rc, "device", "RX queue %u: %s", q,
+					     rte_strerror(-rc));
 	}
 	for (uint16_t q = 0; q < ntxq; q++) {
 		rc = rte_eth_tx_queue_setup(pid, q, nb_txd, (unsigned int)socket, NULL);
 		if (rc < 0)
-			return err_set(e, rc, "device", "TX queue %u: %s", q, rte_strerror(-rc));
+			return model_err_set(e, rc, "device", "TX queue %u: %s", q,
+					     rte_strerror(-rc));
 	}
 	if (p->has_mac) {
 		struct rte_ether_addr mac;
@@ -246,7 +230,8 @@ dp_port_configure(const struct model_port *p, struct model_err *e)
 		// Ethernet header and filter on it in software.
 		rc = rte_eth_dev_default_mac_addr_set(pid, &mac);
 		if (rc < 0 && rc != -ENOTSUP)
-			return err_set(e, rc, "mac", "cannot set the MAC: %s", rte_strerror(-rc));
+			return model_err_set(e, rc, "mac", "cannot set the MAC: %s",
+					     rte_strerror(-rc));
 		if (rc < 0)
 			rte_eth_promiscuous_enable(pid);
 	}
@@ -261,7 +246,8 @@ dp_port_configure(const struct model_port *p, struct model_err *e)
 		dp_g.ctl_tx[pid] = rte_ring_create(name, DP_CTL_TX_RING, socket,
 						   RING_F_SP_ENQ | RING_F_SC_DEQ);
 		if (dp_g.ctl_tx[pid] == NULL)
-			return err_set(e, -ENOMEM, "device", "no memory for the control ring");
+			return model_err_set(e, -ENOMEM, "device",
+					     "no memory for the control ring");
 	}
 	// Queue q of this port is polled by worker q.
 	for (uint16_t q = 0; q < nrxq; q++) {
@@ -290,8 +276,7 @@ dp_ports_start(void)
 	uint16_t pid;
 	int rc;
 
-	RTE_ETH_FOREACH_DEV(pid)
-	{
+	RTE_ETH_FOREACH_DEV(pid) {
 		if (!dp_g.port_configured[pid] || dp_g.port_started[pid])
 			continue;
 		rc = rte_eth_dev_start(pid);
@@ -341,8 +326,7 @@ dp_stop(void)
 	rte_eal_mp_wait_lcore();
 	dp_capture_fini();
 	dp_host_fini();
-	RTE_ETH_FOREACH_DEV(pid)
-	{
+	RTE_ETH_FOREACH_DEV(pid) {
 		if (dp_g.port_started[pid])
 			rte_eth_dev_stop(pid);
 		dp_g.port_started[pid] = false;
@@ -390,8 +374,7 @@ dp_lcores(struct dp_lcore_info *out, unsigned int max)
 {
 	unsigned int n = 0, lcore_id;
 
-	RTE_LCORE_FOREACH(lcore_id)
-	{
+	RTE_LCORE_FOREACH(lcore_id) {
 		if (n >= max)
 			break;
 		out[n].lcore_id = lcore_id;

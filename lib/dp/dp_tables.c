@@ -662,16 +662,6 @@ op_cmp_table(const void *a, const void *b)
 	return (int)x->prefix.addr.family - (int)y->prefix.addr.family;
 }
 
-static int
-err_set(struct model_err *e, int rc, const char *field, const char *msg)
-{
-	if (e != NULL) {
-		snprintf(e->field, sizeof(e->field), "%s", field);
-		snprintf(e->msg, sizeof(e->msg), "%s", msg);
-	}
-	return rc;
-}
-
 static void
 reservations_cancel(struct fib_op **by_table, size_t n)
 {
@@ -695,7 +685,7 @@ ops_admit(struct fib_op *ops, size_t n, struct model_err *e)
 	int rc = 0;
 
 	if (by_table == NULL || keys == NULL || lens == NULL) {
-		rc = err_set(e, -ENOMEM, "", "out of memory");
+		rc = model_err_set(e, -ENOMEM, "", "out of memory");
 		goto out;
 	}
 	for (size_t k = 0; k < n; k++)
@@ -717,27 +707,23 @@ ops_admit(struct fib_op *ops, size_t n, struct model_err *e)
 			}
 		}
 		if (count > tb.max_entries[f]) {
-			char msg[200];
-			snprintf(msg, sizeof(msg),
-				 "forwarding table full: the IPv%c table of VRF \"%s\" holds at "
-				 "most "
-				 "%u entries (datapath.max_ipv%c_routes)",
-				 f ? '6' : '4', dp_g.model->vrfs[vrf].name, tb.max_entries[f],
-				 f ? '6' : '4');
-			rc = err_set(e, -ENOSPC, "prefix", msg);
+			rc = model_err_set(e, -ENOSPC, "prefix",
+					   "forwarding table full: the IPv%c table of VRF \"%s\" "
+					   "holds at most %u entries (datapath.max_ipv%c_routes)",
+					   f ? '6' : '4', dp_g.model->vrfs[vrf].name,
+					   tb.max_entries[f], f ? '6' : '4');
 			goto out;
 		}
 		for (unsigned int s = 0; s < 2 && n_keys > 0; s++)
 			if (fib_reserve(table_of(dp_g.side[s], vrf, family), keys, lens, n_keys) <
 			    0) {
-				char msg[200];
-				snprintf(msg, sizeof(msg),
-					 "forwarding table full: no memory for the IPv%c table of "
-					 "VRF "
-					 "\"%s\" (%u entries; more hugepages, or -m)",
-					 f ? '6' : '4', dp_g.model->vrfs[vrf].name,
-					 tb.vrf[vrf]->n_entries[f]);
-				rc = err_set(e, -ENOSPC, "prefix", msg);
+				rc = model_err_set(
+					e, -ENOSPC, "prefix",
+					"forwarding table full: no memory for the IPv%c "
+					"table of VRF \"%s\" (%u entries; more hugepages, "
+					"or -m)",
+					f ? '6' : '4', dp_g.model->vrfs[vrf].name,
+					tb.vrf[vrf]->n_entries[f]);
 				goto out;
 			}
 	}
@@ -837,7 +823,7 @@ dp_commit(struct model_txn *txn, struct model_err *e)
 			continue;
 		rc = vrf_tables_create(v);
 		if (rc < 0) {
-			err_set(e, rc, "vrf", "cannot allocate the VRF's tables (memory)");
+			model_err_set(e, rc, "vrf", "cannot allocate the VRF's tables (memory)");
 			goto undo_vrfs;
 		}
 		added[n_added++] = v;
@@ -846,7 +832,7 @@ dp_commit(struct model_txn *txn, struct model_err *e)
 	// 2. Next hops for every dirty key.
 	ops = calloc(n_dirty ? n_dirty : 1, sizeof(*ops));
 	if (ops == NULL) {
-		rc = err_set(e, -ENOMEM, "", "out of memory");
+		rc = model_err_set(e, -ENOMEM, "", "out of memory");
 		goto undo_vrfs;
 	}
 	for (size_t i = 0; i < n_dirty; i++) {
@@ -858,11 +844,11 @@ dp_commit(struct model_txn *txn, struct model_err *e)
 		model_entry_get(dp_g.model, k->vrf, &k->prefix, &ent);
 		uint32_t nh = nh_for_entry(k->vrf, &ent);
 		if (nh == 0 && ent.kind != ENTRY_NONE && ent.kind != ENTRY_ROUTE) {
-			rc = err_set(e, -ENOSPC, "", "next-hop or neighbour table full");
+			rc = model_err_set(e, -ENOSPC, "", "next-hop or neighbour table full");
 			goto undo_nh;
 		}
 		if (nh == 0 && ent.kind == ENTRY_ROUTE && tb.n_free == 0) {
-			rc = err_set(e, -ENOSPC, "nexthops", "next-hop table full");
+			rc = model_err_set(e, -ENOSPC, "nexthops", "next-hop table full");
 			goto undo_nh;
 		}
 		if (nh == old) {

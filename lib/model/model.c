@@ -140,8 +140,8 @@ model_entry_kind_name(enum model_entry_kind k)
 	return "none";
 }
 
-static int
-err_set(struct model_err *e, int rc, const char *field, const char *fmt, ...)
+int
+model_err_set(struct model_err *e, int rc, const char *field, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -935,11 +935,11 @@ static int
 port_check(const struct model *m, const struct model_port *p, struct model_err *e)
 {
 	if (p->vrf >= SRV6_MAX_VRFS || !m->vrfs[p->vrf].used)
-		return err_set(e, -EINVAL, "vrf", "unknown VRF");
+		return model_err_set(e, -EINVAL, "vrf", "unknown VRF");
 	if (p->mtu != 0 && (p->mtu < 1280 || p->mtu > 9600))
-		return err_set(e, -EINVAL, "mtu", "must be between 1280 and 9600");
+		return model_err_set(e, -EINVAL, "mtu", "must be between 1280 and 9600");
 	if (p->n_addrs > MODEL_MAX_ADDRS)
-		return err_set(e, -EINVAL, "addresses", "at most %d addresses", MODEL_MAX_ADDRS);
+		return model_err_set(e, -EINVAL, "addresses", "at most %d addresses", MODEL_MAX_ADDRS);
 	for (unsigned int i = 0; i < p->n_addrs; i++) {
 		// An address must not be another port's address in the same VRF.
 		for (int j = 0; j < MODEL_MAX_PORTS; j++) {
@@ -948,7 +948,7 @@ port_check(const struct model *m, const struct model_port *p, struct model_err *
 				continue;
 			for (unsigned int k = 0; k < o->n_addrs; k++) {
 				if (addr_equal(&o->addrs[k].addr, &p->addrs[i].addr))
-					return err_set(e, -EEXIST, "addresses",
+					return model_err_set(e, -EEXIST, "addresses",
 						       "address already on port %s", o->name);
 			}
 		}
@@ -963,28 +963,28 @@ model_port_create(struct model_txn *t, const struct model_port *p, struct model_
 	int free_idx = -1, rc;
 
 	if (p->name[0] == '\0')
-		return err_set(e, -EINVAL, "name", "must not be empty");
+		return model_err_set(e, -EINVAL, "name", "must not be empty");
 	if (model_port_find(m, p->name) >= 0)
-		return err_set(e, -EEXIST, "name", "port %s already exists", p->name);
+		return model_err_set(e, -EEXIST, "name", "port %s already exists", p->name);
 	for (int i = 0; i < MODEL_MAX_PORTS; i++) {
 		if (m->ports[i].used && m->ports[i].port_id == p->port_id)
-			return err_set(e, -EEXIST, "device", "device already used by port %s",
+			return model_err_set(e, -EEXIST, "device", "device already used by port %s",
 				       m->ports[i].name);
 		if (m->ports[i].used && p->host_if[0] != '\0' &&
 		    strcmp(m->ports[i].host_if, p->host_if) == 0)
-			return err_set(e, -EEXIST, "host_if", "host_if already used by port %s",
+			return model_err_set(e, -EEXIST, "host_if", "host_if already used by port %s",
 				       m->ports[i].name);
 		if (!m->ports[i].used && free_idx < 0)
 			free_idx = i;
 	}
 	if (free_idx < 0)
-		return err_set(e, -ENOSPC, "name", "at most %d ports", MODEL_MAX_PORTS);
+		return model_err_set(e, -ENOSPC, "name", "at most %d ports", MODEL_MAX_PORTS);
 	rc = port_check(m, p, e);
 	if (rc < 0)
 		return rc;
 	rc = snap_ports(t);
 	if (rc < 0)
-		return err_set(e, rc, "", "out of memory");
+		return model_err_set(e, rc, "", "out of memory");
 	m->ports[free_idx] = *p;
 	m->ports[free_idx].used = true;
 	if (m->ports[free_idx].mtu == 0)
@@ -1003,20 +1003,20 @@ model_port_set(struct model_txn *t, uint16_t idx, const struct model_port *p,
 	int rc;
 
 	if (idx >= MODEL_MAX_PORTS || !m->ports[idx].used)
-		return err_set(e, -ENOENT, "name", "no such port");
+		return model_err_set(e, -ENOENT, "name", "no such port");
 	cur = &m->ports[idx];
 	rc = port_check(m, p, e);
 	if (rc < 0)
 		return rc;
 	rc = snap_ports(t);
 	if (rc < 0)
-		return err_set(e, rc, "", "out of memory");
+		return model_err_set(e, rc, "", "out of memory");
 	// Keys of the old and the new addressing both change.
 	rc = mark_port_keys(t, cur);
 	if (rc == 0)
 		rc = mark_port_neigh_keys(t, idx, cur->vrf);
 	if (rc < 0)
-		return err_set(e, rc, "", "out of memory");
+		return model_err_set(e, rc, "", "out of memory");
 	cur->mtu = p->mtu ? p->mtu : cur->mtu;
 	cur->vrf = p->vrf;
 	cur->n_addrs = p->n_addrs;
@@ -1034,7 +1034,7 @@ model_port_set(struct model_txn *t, uint16_t idx, const struct model_port *p,
 	if (rc == 0)
 		rc = mark_sids_all(t);
 	if (rc < 0)
-		return err_set(e, rc, "", "out of memory");
+		return model_err_set(e, rc, "", "out of memory");
 	event_push(t, "port", "set", cur->name);
 	return 0;
 }
@@ -1048,21 +1048,21 @@ model_vrf_add(struct model_txn *t, const struct model_vrf *v, struct model_err *
 	int free_idx = -1, rc;
 
 	if (v->name[0] == '\0')
-		return err_set(e, -EINVAL, "name", "must not be empty");
+		return model_err_set(e, -EINVAL, "name", "must not be empty");
 	if (model_vrf_find(m, v->name) >= 0)
-		return err_set(e, -EEXIST, "name", "VRF %s already exists", v->name);
+		return model_err_set(e, -EEXIST, "name", "VRF %s already exists", v->name);
 	for (int i = 1; i < SRV6_MAX_VRFS; i++) {
 		if (m->vrfs[i].used && v->table != 0 && m->vrfs[i].table == v->table)
-			return err_set(e, -EEXIST, "table", "table %u already used by VRF %s",
+			return model_err_set(e, -EEXIST, "table", "table %u already used by VRF %s",
 				       v->table, m->vrfs[i].name);
 		if (!m->vrfs[i].used && free_idx < 0)
 			free_idx = i;
 	}
 	if (free_idx < 0)
-		return err_set(e, -ENOSPC, "name", "at most %d VRFs", SRV6_MAX_VRFS - 1);
+		return model_err_set(e, -ENOSPC, "name", "at most %d VRFs", SRV6_MAX_VRFS - 1);
 	rc = snap_vrfs(t);
 	if (rc < 0)
-		return err_set(e, rc, "", "out of memory");
+		return model_err_set(e, rc, "", "out of memory");
 	m->vrfs[free_idx] = *v;
 	m->vrfs[free_idx].used = true;
 	bit_put(t->vrf_added, (uint16_t)free_idx, true);
@@ -1079,28 +1079,28 @@ model_vrf_del(struct model_txn *t, const char *name, struct model_err *e)
 	size_t b;
 
 	if (idx < 0)
-		return err_set(e, -ENOENT, "name", "no such VRF");
+		return model_err_set(e, -ENOENT, "name", "no such VRF");
 	if (idx == MODEL_DEFAULT_VRF)
-		return err_set(e, -EBUSY, "name", "the default VRF cannot be deleted");
+		return model_err_set(e, -EBUSY, "name", "the default VRF cannot be deleted");
 	for (int i = 0; i < MODEL_MAX_PORTS; i++)
 		if (m->ports[i].used && m->ports[i].vrf == idx)
-			return err_set(e, -EBUSY, "name", "port %s is in this VRF",
+			return model_err_set(e, -EBUSY, "name", "port %s is in this VRF",
 				       m->ports[i].name);
 	for (struct hmap_node *nd = hmap_iter_first(&m->routes, &b); nd;
 	     nd = hmap_iter_next(&m->routes, nd, &b))
 		if (hmap_entry(nd, struct model_route, node)->vrf == idx)
-			return err_set(e, -EBUSY, "name", "routes are in this VRF");
+			return model_err_set(e, -EBUSY, "name", "routes are in this VRF");
 	for (struct hmap_node *nd = hmap_iter_first(&m->sids, &b); nd;
 	     nd = hmap_iter_next(&m->sids, nd, &b)) {
 		const struct model_sid *s = hmap_entry(nd, struct model_sid, node);
 		if ((s->behavior == SB_END_T || s->behavior == SB_END_DT4 ||
 		     s->behavior == SB_END_DT6 || s->behavior == SB_END_DT46) &&
 		    s->vrf == idx)
-			return err_set(e, -EBUSY, "name", "SIDs decapsulate into this VRF");
+			return model_err_set(e, -EBUSY, "name", "SIDs decapsulate into this VRF");
 	}
 	rc = snap_vrfs(t);
 	if (rc < 0)
-		return err_set(e, rc, "", "out of memory");
+		return model_err_set(e, rc, "", "out of memory");
 	memset(&m->vrfs[idx], 0, sizeof(m->vrfs[idx]));
 	if (bit_get(t->vrf_added, (uint16_t)idx))
 		bit_put(t->vrf_added, (uint16_t)idx, false);
@@ -1118,21 +1118,21 @@ route_check(const struct model *m, const struct model_route *r, struct model_err
 	char field[64];
 
 	if (r->vrf >= SRV6_MAX_VRFS || !m->vrfs[r->vrf].used)
-		return err_set(e, -EINVAL, "vrf", "unknown VRF");
+		return model_err_set(e, -EINVAL, "vrf", "unknown VRF");
 	if (r->n_nh == 0 || r->n_nh > MODEL_MAX_ECMP)
-		return err_set(e, -EINVAL, "nexthops", "1 to %d next hops", MODEL_MAX_ECMP);
+		return model_err_set(e, -EINVAL, "nexthops", "1 to %d next hops", MODEL_MAX_ECMP);
 	for (unsigned int i = 0; i < r->n_nh; i++) {
 		const struct model_nexthop *nh = &r->nh[i];
 		switch (nh->type) {
 		case MNH_SRV6:
 			if (nh->n_segs == 0 || nh->n_segs > MODEL_MAX_SEGS) {
 				snprintf(field, sizeof(field), "nexthops[%u].segments", i);
-				return err_set(e, -EINVAL, field, "1 to %d segments",
+				return model_err_set(e, -EINVAL, field, "1 to %d segments",
 					       MODEL_MAX_SEGS);
 			}
 			if (!nh->has_src && !m->encap.has_src) {
 				snprintf(field, sizeof(field), "nexthops[%u].src", i);
-				return err_set(e, -EINVAL, field,
+				return model_err_set(e, -EINVAL, field,
 					       "no encapsulation source: set encap.source or src");
 			}
 			break;
@@ -1140,22 +1140,22 @@ route_check(const struct model *m, const struct model_route *r, struct model_err
 			if (nh->has_via && nh->via.family != r->prefix.addr.family &&
 			    r->prefix.addr.family == AF_INET6) {
 				snprintf(field, sizeof(field), "nexthops[%u].via", i);
-				return err_set(e, -EINVAL, field,
+				return model_err_set(e, -EINVAL, field,
 					       "an IPv6 route needs an IPv6 next hop");
 			}
 			if (!nh->has_via && nh->port == MODEL_NO_PORT) {
 				snprintf(field, sizeof(field), "nexthops[%u]", i);
-				return err_set(e, -EINVAL, field, "needs via or port");
+				return model_err_set(e, -EINVAL, field, "needs via or port");
 			}
 			if (nh->port != MODEL_NO_PORT &&
 			    (nh->port >= MODEL_MAX_PORTS || !m->ports[nh->port].used)) {
 				snprintf(field, sizeof(field), "nexthops[%u].port", i);
-				return err_set(e, -EINVAL, field, "unknown port");
+				return model_err_set(e, -EINVAL, field, "unknown port");
 			}
 			if (nh->has_via &&
 			    model_nexthop_port(m, r->vrf, &nh->via, nh->port) < 0) {
 				snprintf(field, sizeof(field), "nexthops[%u].via", i);
-				return err_set(e, -EINVAL, field,
+				return model_err_set(e, -EINVAL, field,
 					       "not on a connected subnet of the VRF: give port");
 			}
 			break;
@@ -1164,7 +1164,7 @@ route_check(const struct model *m, const struct model_route *r, struct model_err
 		case MNH_LOCAL:
 			if (r->n_nh != 1) {
 				snprintf(field, sizeof(field), "nexthops[%u].type", i);
-				return err_set(e, -EINVAL, field, "cannot be part of ECMP");
+				return model_err_set(e, -EINVAL, field, "cannot be part of ECMP");
 			}
 			break;
 		}
@@ -1228,7 +1228,7 @@ model_route_add(struct model_txn *t, const struct model_route *r, struct model_e
 		return rc;
 	cur = route_dup(r);
 	if (cur == NULL)
-		return err_set(e, -ENOMEM, "", "out of memory");
+		return model_err_set(e, -ENOMEM, "", "out of memory");
 	prefix_mask(&cur->prefix);
 	cur->stale = false;
 	if (cur->owner[0] == '\0')
@@ -1239,7 +1239,7 @@ model_route_add(struct model_txn *t, const struct model_route *r, struct model_e
 		// Once the undo log holds cur, abort frees it; before that, we do.
 		if (t->n_undo == 0 || t->undo[t->n_undo - 1].cur != cur)
 			free(cur);
-		return err_set(e, rc, "", "out of memory");
+		return model_err_set(e, rc, "", "out of memory");
 	}
 	return 0;
 }
@@ -1252,9 +1252,9 @@ model_route_del(struct model_txn *t, uint16_t vrf, const struct ip_prefix *p,
 	int rc;
 
 	if (old == NULL)
-		return err_set(e, -ENOENT, "prefix", "no such route");
+		return model_err_set(e, -ENOENT, "prefix", "no such route");
 	rc = route_replace(t, old, NULL);
-	return rc < 0 ? err_set(e, rc, "", "out of memory") : 0;
+	return rc < 0 ? model_err_set(e, rc, "", "out of memory") : 0;
 }
 
 int
@@ -1360,20 +1360,20 @@ static int
 sid_check(const struct model *m, const struct model_sid *s, struct model_err *e)
 {
 	if (s->sid.addr.family != AF_INET6)
-		return err_set(e, -EINVAL, "sid", "must be an IPv6 address or prefix");
+		return model_err_set(e, -EINVAL, "sid", "must be an IPv6 address or prefix");
 	if (s->behavior >= SB_MAX)
-		return err_set(e, -EINVAL, "behavior", "unknown behavior");
+		return model_err_set(e, -EINVAL, "behavior", "unknown behavior");
 	if (behavior_needs_vrf(s->behavior) &&
 	    (s->vrf >= SRV6_MAX_VRFS || !m->vrfs[s->vrf].used))
-		return err_set(e, -EINVAL, "vrf", "%s needs an existing VRF",
+		return model_err_set(e, -EINVAL, "vrf", "%s needs an existing VRF",
 			       model_behavior_name(s->behavior));
 	if (behavior_needs_nexthop(s->behavior)) {
 		if (!s->has_nexthop)
-			return err_set(e, -EINVAL, "nexthop", "%s needs a nexthop",
+			return model_err_set(e, -EINVAL, "nexthop", "%s needs a nexthop",
 				       model_behavior_name(s->behavior));
 		int fam = s->behavior == SB_END_DX4 ? AF_INET : AF_INET6;
 		if (s->via.family != fam)
-			return err_set(e, -EINVAL, "nexthop.via", "%s needs an IPv%d next hop",
+			return model_err_set(e, -EINVAL, "nexthop.via", "%s needs an IPv%d next hop",
 				       model_behavior_name(s->behavior), fam == AF_INET ? 4 : 6);
 		// End.DX* next hops are customer-side: any VRF's connected subnet.
 		bool found = false;
@@ -1381,22 +1381,22 @@ sid_check(const struct model *m, const struct model_sid *s, struct model_err *e)
 			if (m->vrfs[v].used && model_nexthop_port(m, v, &s->via, s->port) >= 0)
 				found = true;
 		if (!found)
-			return err_set(e, -EINVAL, "nexthop.via",
+			return model_err_set(e, -EINVAL, "nexthop.via",
 				       "not on a connected subnet: give nexthop.port");
 	}
 	if (s->behavior == SB_END_B6_ENCAPS) {
 		if (s->n_segs == 0 || s->n_segs > MODEL_MAX_SEGS)
-			return err_set(e, -EINVAL, "segments", "1 to %d segments",
+			return model_err_set(e, -EINVAL, "segments", "1 to %d segments",
 				       MODEL_MAX_SEGS);
 		if (!m->encap.has_src)
-			return err_set(e, -EINVAL, "segments",
+			return model_err_set(e, -EINVAL, "segments",
 				       "End.B6.Encaps needs encap.source");
 	}
 	if ((s->flavors & (SID_FL_PSP | SID_FL_USP | SID_FL_USD)) != 0 &&
 	    s->behavior != SB_END && s->behavior != SB_END_X && s->behavior != SB_END_T)
-		return err_set(e, -EINVAL, "flavors", "PSP/USP/USD apply to End, End.X, End.T");
+		return model_err_set(e, -EINVAL, "flavors", "PSP/USP/USD apply to End, End.X, End.T");
 	if ((s->flavors & SID_FL_NEXT_CSID) != 0)
-		return err_set(e, -ENOTSUP, "flavors", "next-csid is not supported yet");
+		return model_err_set(e, -ENOTSUP, "flavors", "next-csid is not supported yet");
 	return 0;
 }
 
@@ -1446,7 +1446,7 @@ model_sid_add(struct model_txn *t, const struct model_sid *s, struct model_err *
 		return rc;
 	cur = malloc(sizeof(*cur));
 	if (cur == NULL)
-		return err_set(e, -ENOMEM, "", "out of memory");
+		return model_err_set(e, -ENOMEM, "", "out of memory");
 	*cur = *s;
 	prefix_mask(&cur->sid);
 	old = model_sid_find(t->m, &cur->sid);
@@ -1456,12 +1456,12 @@ model_sid_add(struct model_txn *t, const struct model_sid *s, struct model_err *
 		rc = sid_counter_alloc(t, &cur->counter_id);
 		if (rc < 0) {
 			free(cur);
-			return err_set(e, rc, "sid", "SID table full (%d)", SRV6_MAX_SIDS);
+			return model_err_set(e, rc, "sid", "SID table full (%d)", SRV6_MAX_SIDS);
 		}
 	}
 	rc = sid_replace(t, old, cur);
 	if (rc < 0)
-		return err_set(e, rc, "", "out of memory");
+		return model_err_set(e, rc, "", "out of memory");
 	return 0;
 }
 
@@ -1472,12 +1472,12 @@ model_sid_del(struct model_txn *t, const struct ip_prefix *sid, struct model_err
 	int rc;
 
 	if (old == NULL)
-		return err_set(e, -ENOENT, "sid", "no such SID");
+		return model_err_set(e, -ENOENT, "sid", "no such SID");
 	rc = snap_sid_counters(t);
 	if (rc == 0)
 		rc = sid_replace(t, old, NULL);
 	if (rc < 0)
-		return err_set(e, rc, "", "out of memory");
+		return model_err_set(e, rc, "", "out of memory");
 	t->m->sid_counter_used[old->counter_id] = 0;
 	return 0;
 }
@@ -1508,7 +1508,7 @@ model_sid_alloc(struct model_txn *t, const char *locator, const struct model_sid
 	size_t b;
 
 	if (li < 0)
-		return err_set(e, -ENOENT, "locator", "no such locator");
+		return model_err_set(e, -ENOENT, "locator", "no such locator");
 	l = &m->locators[li];
 	for (struct hmap_node *nd = hmap_iter_first(&m->sids, &b); nd;
 	     nd = hmap_iter_next(&m->sids, nd, &b)) {
@@ -1523,7 +1523,7 @@ model_sid_alloc(struct model_txn *t, const char *locator, const struct model_sid
 	unsigned int flen = l->func_len ? l->func_len : 16;
 	unsigned int start = l->prefix.len;
 	if (start + flen > 128)
-		return err_set(e, -EINVAL, "locator", "locator leaves no room for the function");
+		return model_err_set(e, -EINVAL, "locator", "locator leaves no room for the function");
 	uint64_t max = flen >= 32 ? 0xffffffffu : ((1ull << flen) - 1);
 	for (uint64_t f = 1; f <= max; f++) {
 		struct model_sid s = *tmpl;
@@ -1545,7 +1545,7 @@ model_sid_alloc(struct model_txn *t, const char *locator, const struct model_sid
 		*created = true;
 		return 0;
 	}
-	return err_set(e, -ENOSPC, "locator", "no free function in locator %s", l->name);
+	return model_err_set(e, -ENOSPC, "locator", "no free function in locator %s", l->name);
 }
 
 // --- locators -------------------------------------------------------------------
@@ -1557,29 +1557,29 @@ model_locator_add(struct model_txn *t, const struct model_locator *l, struct mod
 	int free_idx = -1, rc;
 
 	if (l->name[0] == '\0')
-		return err_set(e, -EINVAL, "name", "must not be empty");
+		return model_err_set(e, -EINVAL, "name", "must not be empty");
 	if (l->prefix.addr.family != AF_INET6)
-		return err_set(e, -EINVAL, "prefix", "must be an IPv6 prefix");
+		return model_err_set(e, -EINVAL, "prefix", "must be an IPv6 prefix");
 	if (l->block_len + l->node_len != 0 && l->block_len + l->node_len != l->prefix.len)
-		return err_set(e, -EINVAL, "block_len",
+		return model_err_set(e, -EINVAL, "block_len",
 			       "block_len + node_len must equal the prefix length");
 	if (l->prefix.len + l->func_len > 128)
-		return err_set(e, -EINVAL, "func_len", "prefix + function longer than 128 bits");
+		return model_err_set(e, -EINVAL, "func_len", "prefix + function longer than 128 bits");
 	for (int i = 0; i < MODEL_MAX_LOCATORS; i++) {
 		const struct model_locator *o = &m->locators[i];
 		if (o->used && strcmp(o->name, l->name) == 0)
-			return err_set(e, -EEXIST, "name", "locator %s already exists", l->name);
+			return model_err_set(e, -EEXIST, "name", "locator %s already exists", l->name);
 		if (o->used && (prefix_contains(&o->prefix, &l->prefix.addr) ||
 				prefix_contains(&l->prefix, &o->prefix.addr)))
-			return err_set(e, -EEXIST, "prefix", "overlaps locator %s", o->name);
+			return model_err_set(e, -EEXIST, "prefix", "overlaps locator %s", o->name);
 		if (!o->used && free_idx < 0)
 			free_idx = i;
 	}
 	if (free_idx < 0)
-		return err_set(e, -ENOSPC, "name", "at most %d locators", MODEL_MAX_LOCATORS);
+		return model_err_set(e, -ENOSPC, "name", "at most %d locators", MODEL_MAX_LOCATORS);
 	rc = snap_locators(t);
 	if (rc < 0)
-		return err_set(e, rc, "", "out of memory");
+		return model_err_set(e, rc, "", "out of memory");
 	m->locators[free_idx] = *l;
 	m->locators[free_idx].used = true;
 	if (m->locators[free_idx].func_len == 0)
@@ -1596,14 +1596,14 @@ model_locator_del(struct model_txn *t, const char *name, struct model_err *e)
 	size_t b;
 
 	if (idx < 0)
-		return err_set(e, -ENOENT, "name", "no such locator");
+		return model_err_set(e, -ENOENT, "name", "no such locator");
 	for (struct hmap_node *nd = hmap_iter_first(&m->sids, &b); nd;
 	     nd = hmap_iter_next(&m->sids, nd, &b))
 		if (strcmp(hmap_entry(nd, struct model_sid, node)->locator, name) == 0)
-			return err_set(e, -EBUSY, "name", "SIDs are allocated from it");
+			return model_err_set(e, -EBUSY, "name", "SIDs are allocated from it");
 	rc = snap_locators(t);
 	if (rc < 0)
-		return err_set(e, rc, "", "out of memory");
+		return model_err_set(e, rc, "", "out of memory");
 	memset(&m->locators[idx], 0, sizeof(m->locators[idx]));
 	event_push(t, "locator", "del", name);
 	return 0;
@@ -1639,13 +1639,13 @@ model_neigh_add(struct model_txn *t, uint16_t port, const struct ip_addr *a, con
 	int rc;
 
 	if (port >= MODEL_MAX_PORTS || !t->m->ports[port].used)
-		return err_set(e, -EINVAL, "port", "unknown port");
+		return model_err_set(e, -EINVAL, "port", "unknown port");
 	if ((mac[0] & 1) != 0)
-		return err_set(e, -EINVAL, "mac", "must be a unicast MAC");
+		return model_err_set(e, -EINVAL, "mac", "must be a unicast MAC");
 	old = model_neigh_find(t->m, port, a);
 	cur = calloc(1, sizeof(*cur));
 	if (cur == NULL)
-		return err_set(e, -ENOMEM, "", "out of memory");
+		return model_err_set(e, -ENOMEM, "", "out of memory");
 	if (old != NULL)
 		*cur = *old; // keeps dp_id and the hold queue owner
 	cur->port = port;
@@ -1656,7 +1656,7 @@ model_neigh_add(struct model_txn *t, uint16_t port, const struct ip_addr *a, con
 	cur->state = NEIGH_PERMANENT;
 	cur->probes = 0;
 	rc = neigh_replace(t, old, cur);
-	return rc < 0 ? err_set(e, rc, "", "out of memory") : 0;
+	return rc < 0 ? model_err_set(e, rc, "", "out of memory") : 0;
 }
 
 int
@@ -1666,9 +1666,9 @@ model_neigh_del(struct model_txn *t, uint16_t port, const struct ip_addr *a, str
 	int rc;
 
 	if (old == NULL)
-		return err_set(e, -ENOENT, "address", "no such neighbor");
+		return model_err_set(e, -ENOENT, "address", "no such neighbor");
 	rc = neigh_replace(t, old, NULL);
-	return rc < 0 ? err_set(e, rc, "", "out of memory") : 0;
+	return rc < 0 ? model_err_set(e, rc, "", "out of memory") : 0;
 }
 
 int
@@ -1723,7 +1723,7 @@ model_encap_set(struct model_txn *t, const struct model_encap *enc, struct model
 	int rc;
 
 	if (enc->hop_limit < -1 || enc->hop_limit > 255 || enc->hop_limit == 0)
-		return err_set(e, -EINVAL, "hop_limit", "1 to 255 or \"inherit\"");
+		return model_err_set(e, -EINVAL, "hop_limit", "1 to 255 or \"inherit\"");
 	if (!enc->has_src) {
 		// Routes that encapsulate need a source.
 		size_t b;
@@ -1732,14 +1732,14 @@ model_encap_set(struct model_txn *t, const struct model_encap *enc, struct model
 			const struct model_route *r = hmap_entry(nd, struct model_route, node);
 			for (unsigned int i = 0; i < r->n_nh; i++)
 				if (r->nh[i].type == MNH_SRV6 && !r->nh[i].has_src)
-					return err_set(e, -EBUSY, "source",
+					return model_err_set(e, -EBUSY, "source",
 						       "SRv6 routes need an encap source");
 		}
 	}
 	if (t->encap_snap == NULL) {
 		t->encap_snap = malloc(sizeof(*t->encap_snap));
 		if (t->encap_snap == NULL)
-			return err_set(e, -ENOMEM, "", "out of memory");
+			return model_err_set(e, -ENOMEM, "", "out of memory");
 		*t->encap_snap = m->encap;
 	}
 	m->encap = *enc;
@@ -1748,7 +1748,7 @@ model_encap_set(struct model_txn *t, const struct model_encap *enc, struct model
 	if (rc == 0)
 		rc = mark_sids_all(t);
 	if (rc < 0)
-		return err_set(e, rc, "", "out of memory");
+		return model_err_set(e, rc, "", "out of memory");
 	event_push(t, "encap", "set", "encap");
 	return 0;
 }

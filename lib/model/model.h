@@ -39,6 +39,10 @@ struct model_err {
 	char field[64];
 	char msg[200];
 };
+// Fill e (when not NULL) with field and a printf-style reason; returns rc, so
+// that `return model_err_set(e, -EINVAL, "prefix", "...")` reads as one step.
+int model_err_set(struct model_err *e, int rc, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 enum model_behavior {
 	SB_END,
