@@ -53,11 +53,10 @@ int dp_commit(struct model_txn *t, struct model_err *e);
 void dp_fib_limits_set(uint32_t max_ipv4, uint32_t max_ipv6);
 void dp_fib_limits_get(uint32_t *max_ipv4, uint32_t *max_ipv6);
 // What one VRF's tables hold and cost, by family (0 IPv4, 1 IPv6): entries
-// (routes and derived entries), bytes of both A/B sides, root width.
+// (routes and derived entries) and bytes of both A/B sides.
 struct dp_fib_usage {
 	uint32_t entries[2];
 	uint64_t bytes[2];
-	unsigned int root_bits[2];
 };
 int dp_fib_usage(uint16_t vrf, struct dp_fib_usage *out); // 0 or -ENOENT
 

@@ -21,6 +21,19 @@
 #include "dp_stage.h"
 #include "fib.h"
 
+// One bulk lookup of k addresses in the (vrf, family) table; no table, no route.
+static inline void
+lookup_bulk(const struct dp_tables *t, uint16_t vrf, uint8_t fam, const uint32_t *ip4,
+	    const uint8_t (*ip6)[16], uint32_t *res, uint16_t k)
+{
+	if (fam == 4 && t->fib4[vrf] != NULL)
+		fib_lookup4_bulk(t->fib4[vrf], ip4, res, k);
+	else if (fam == 6 && t->fib6[vrf] != NULL)
+		fib_lookup6_bulk(t->fib6[vrf], ip6, res, k);
+	else
+		memset(res, 0, sizeof(res[0]) * k);
+}
+
 // The general case: one bulk call per (VRF, family) group, in the order
 // the groups first appear.
 static __rte_noinline void
@@ -58,12 +71,7 @@ lookup_groups(const struct dp_tables *t, struct rte_mbuf **pkts, uint16_t n)
 			done[i] = 1;
 		}
 		left -= k;
-		if (fam == 4 && t->fib4[vrf] != NULL)
-			fib_lookup4_bulk(t->fib4[vrf], ip4, res, k);
-		else if (fam == 6 && t->fib6[vrf] != NULL)
-			fib_lookup6_bulk(t->fib6[vrf], (const uint8_t(*)[16])ip6, res, k);
-		else
-			memset(res, 0, sizeof(res[0]) * k);
+		lookup_bulk(t, vrf, fam, ip4, (const uint8_t(*)[16])ip6, res, k);
 		for (uint16_t j = 0; j < k; j++) {
 			dp_meta(pkts[idx[j]])->nh = res[j];
 			rte_prefetch0(&dp_g.nh[res[j]]);
@@ -105,10 +113,7 @@ dp_lookup(const struct dp_tables *t, struct rte_mbuf **pkts, uint16_t n)
 			ip4[i] = rte_be_to_cpu_32(a);
 		}
 		if (likely(i == n)) {
-			if (likely(t->fib4[vrf] != NULL))
-				fib_lookup4_bulk(t->fib4[vrf], ip4, res, n);
-			else
-				memset(res, 0, sizeof(res[0]) * n);
+			lookup_bulk(t, vrf, 4, ip4, NULL, res, n);
 			set_results(pkts, res, n);
 			return;
 		}
@@ -122,10 +127,7 @@ dp_lookup(const struct dp_tables *t, struct rte_mbuf **pkts, uint16_t n)
 			memcpy(ip6[i], rte_pktmbuf_mtod_offset(pkts[i], const uint8_t *, 24), 16);
 		}
 		if (likely(i == n)) {
-			if (likely(t->fib6[vrf] != NULL))
-				fib_lookup6_bulk(t->fib6[vrf], (const uint8_t(*)[16])ip6, res, n);
-			else
-				memset(res, 0, sizeof(res[0]) * n);
+			lookup_bulk(t, vrf, 6, NULL, (const uint8_t(*)[16])ip6, res, n);
 			set_results(pkts, res, n);
 			return;
 		}

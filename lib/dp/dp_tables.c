@@ -72,13 +72,22 @@ struct fib_op {
 };
 
 // Per-VRF bookkeeping of what both sides hold, by family (0 IPv4, 1 IPv6):
-// entry counts for the operator's limits, and how many entries of each
-// prefix length exist so that finding a deleted prefix's parent probes only
-// the lengths in use.
+// how many entries of each prefix length exist, so that finding a deleted
+// prefix's parent probes only the lengths in use; their sum is what the
+// operator's limit counts.
 struct vrf_fib_ctl {
-	uint32_t n_entries[2];
 	uint32_t len_count[2][129];
 };
+
+static uint32_t
+vrf_entries(const struct vrf_fib_ctl *vc, unsigned int fam)
+{
+	uint32_t n = 0;
+
+	for (unsigned int l = 0; l <= 128; l++)
+		n += vc->len_count[fam][l];
+	return n;
+}
 
 static struct {
 	struct hmap nh_map;   // nh_desc -> nh_rec
@@ -159,16 +168,14 @@ dp_fib_usage(uint16_t vrf, struct dp_fib_usage *out)
 	memset(out, 0, sizeof(*out));
 	if (vrf >= SRV6_MAX_VRFS || tb.vrf[vrf] == NULL)
 		return -ENOENT;
-	out->entries[0] = tb.vrf[vrf]->n_entries[0];
-	out->entries[1] = tb.vrf[vrf]->n_entries[1];
+	out->entries[0] = vrf_entries(tb.vrf[vrf], 0);
+	out->entries[1] = vrf_entries(tb.vrf[vrf], 1);
 	for (unsigned int s = 0; s < 2; s++) {
 		struct fib_info fi;
 		fib_info_get(dp_g.side[s]->fib4[vrf], &fi);
 		out->bytes[0] += fi.bytes;
-		out->root_bits[0] = fi.root_bits;
 		fib_info_get(dp_g.side[s]->fib6[vrf], &fi);
 		out->bytes[1] += fi.bytes;
-		out->root_bits[1] = fi.root_bits;
 	}
 	return 0;
 }
@@ -610,12 +617,7 @@ parent_of(uint16_t vrf, const struct ip_prefix *p, unsigned int *plen)
 			continue;
 		struct ip_prefix q = *p;
 		q.len = (uint8_t)l;
-		for (unsigned int b = 0; b < 16; b++) {
-			if (b * 8 >= l)
-				q.addr.bytes[b] = 0;
-			else if (b * 8 + 8 > l)
-				q.addr.bytes[b] &= (uint8_t)(0xff << (8 - (l - b * 8)));
-		}
+		prefix_mask(&q);
 		const struct installed *in = installed_find(vrf, &q);
 		if (in != NULL) {
 			*plen = l;
@@ -695,7 +697,7 @@ ops_admit(struct fib_op *ops, size_t n, struct model_err *e)
 		uint16_t vrf = by_table[i]->vrf;
 		uint8_t family = by_table[i]->prefix.addr.family;
 		unsigned int f = fam_idx(family), n_keys = 0;
-		int64_t count = tb.vrf[vrf]->n_entries[f];
+		int64_t count = vrf_entries(tb.vrf[vrf], f);
 
 		for (j = i;
 		     j < n && by_table[j]->vrf == vrf && by_table[j]->prefix.addr.family == family;
@@ -723,7 +725,7 @@ ops_admit(struct fib_op *ops, size_t n, struct model_err *e)
 					"table of VRF \"%s\" (%u entries; more hugepages, "
 					"or -m)",
 					f ? '6' : '4', dp_g.model->vrfs[vrf].name,
-					tb.vrf[vrf]->n_entries[f]);
+					vrf_entries(tb.vrf[vrf], f));
 				goto out;
 			}
 	}
@@ -757,12 +759,10 @@ installed_update(const struct fib_op *ops, size_t n)
 				in->prefix = ops[i].prefix;
 				hmap_insert(&tb.installed, &in->node,
 					    installed_hash(in->vrf, &in->prefix));
-				vc->n_entries[f]++;
 				vc->len_count[f][in->prefix.len]++;
 			}
 			in->nh = ops[i].new_nh;
 		} else if (in != NULL) {
-			vc->n_entries[f]--;
 			vc->len_count[f][in->prefix.len]--;
 			hmap_remove(&tb.installed, &in->node);
 			free(in);

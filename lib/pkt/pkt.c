@@ -26,7 +26,7 @@ ip6_walk(const uint8_t *buf, uint32_t end, struct pkt_ip6_info *out)
 	for (n = 0;; n++) {
 		uint32_t hlen;
 
-		if (nh != IPPROTO_HOPOPTS && nh != IPPROTO_DSTOPTS && nh != IPPROTO_ROUTING)
+		if (!pkt_ip6_is_ext(nh))
 			break;
 		if (n == PKT_IP6_MAX_EXT)
 			return PKT_ERR_EXT_BAD;
