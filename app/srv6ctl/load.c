@@ -29,16 +29,12 @@
 
 #include "rpc_client.h"
 #include "srv6ctl.h"
+#include "textbuf.h"
 
 #define LOAD_DEFAULT_BATCH 1000
 #define LOAD_DEFAULT_WINDOW 2
 #define LOAD_LINE_MAX 4096
 #define LOAD_MAX_WINDOW 32
-
-struct buf {
-	char *p;
-	size_t len, cap;
-};
 
 struct loader {
 	const char *socket;
@@ -51,7 +47,7 @@ struct loader {
 	double rate;  // routes/s to hold (0: as fast as possible)
 	double start; // now_s() when the first batch went out
 	// output side: the batch being built, then bytes not yet written
-	struct buf cur, out;
+	struct textbuf cur, out;
 	size_t out_off;
 	unsigned int in_cur; // requests in cur
 	unsigned int in_flight;
@@ -60,7 +56,7 @@ struct loader {
 	unsigned int fifo_head;
 	unsigned long done; // requests of lines answered without an error
 	// input side: answers
-	struct buf in;
+	struct textbuf in;
 	unsigned long next_id;
 	unsigned long sent, answered, batches;
 	unsigned long sent_before_batch; // requests in the batches already queued
@@ -68,22 +64,25 @@ struct loader {
 	char errmsg[512];
 };
 
-static int
-buf_add(struct buf *b, const char *s, size_t n)
+// Room for at least 64 KiB more answers in l->in, then one read() into it:
+// its count, 0 at end of connection, or -1 with errno.
+static ssize_t
+in_read(struct loader *l)
 {
-	if (b->len + n > b->cap) {
-		size_t cap = b->cap ? b->cap : 65536;
-		while (cap < b->len + n)
-			cap *= 2;
-		char *p = realloc(b->p, cap);
-		if (p == NULL)
-			return -ENOMEM;
-		b->p = p;
-		b->cap = cap;
+	if (l->in.cap - l->in.len < 65536) {
+		size_t cap = l->in.cap * 2 + 65536;
+		char *p = realloc(l->in.p, cap);
+		if (p == NULL) {
+			errno = ENOMEM;
+			return -1;
+		}
+		l->in.p = p;
+		l->in.cap = cap;
 	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	return 0;
+	ssize_t n = read(l->fd, l->in.p + l->in.len, l->in.cap - l->in.len);
+	if (n > 0)
+		l->in.len += (size_t)n;
+	return n;
 }
 
 static double
@@ -187,14 +186,7 @@ pump(struct loader *l, unsigned int keep)
 		if (rc == 0)
 			return -ETIMEDOUT;
 		if (pfd.revents & POLLIN) {
-			if (l->in.cap - l->in.len < 65536) {
-				char *p = realloc(l->in.p, l->in.cap * 2 + 65536);
-				if (p == NULL)
-					return -ENOMEM;
-				l->in.p = p;
-				l->in.cap = l->in.cap * 2 + 65536;
-			}
-			ssize_t n = read(l->fd, l->in.p + l->in.len, l->in.cap - l->in.len);
+			ssize_t n = in_read(l);
 			if (n == 0)
 				return -ECONNRESET;
 			if (n < 0 && errno != EAGAIN && errno != EINTR)
@@ -202,7 +194,6 @@ pump(struct loader *l, unsigned int keep)
 			if (n > 0) {
 				size_t start = 0;
 				char *nl;
-				l->in.len += (size_t)n;
 				while ((nl = memchr(l->in.p + start, '\n', l->in.len - start))) {
 					answer_line(l, l->in.p + start,
 						    (size_t)(nl - (l->in.p + start)));
@@ -237,7 +228,7 @@ flush_batch(struct loader *l)
 		return 0;
 	l->cur.p[0] = '[';
 	l->cur.p[l->cur.len - 1] = ']'; // the last request's trailing comma
-	if (buf_add(&l->cur, "\n", 1) < 0)
+	if (textbuf_add(&l->cur, "\n", 1) < 0)
 		return -ENOMEM;
 	// --rate: batch k leaves no earlier than start + k * batch / rate.
 	if (l->rate > 0) {
@@ -259,7 +250,7 @@ flush_batch(struct loader *l)
 	rc = pump(l, l->window);
 	if (rc < 0)
 		return rc;
-	if (buf_add(&l->out, l->cur.p, l->cur.len) < 0)
+	if (textbuf_add(&l->out, l->cur.p, l->cur.len) < 0)
 		return -ENOMEM;
 	l->fifo[(l->fifo_head + l->in_flight) % (LOAD_MAX_WINDOW + 2)] = l->in_cur;
 	l->in_flight++;
@@ -292,7 +283,7 @@ route_request(struct loader *l, char *line, char *msg, size_t msglen)
 			snprintf(msg, msglen, "invalid characters in '%s'", tok[i]);
 			return -1;
 		}
-	if (l->cur.len == 0 && buf_add(&l->cur, "[", 1) < 0)
+	if (l->cur.len == 0 && textbuf_add(&l->cur, "[", 1) < 0)
 		return -1;
 	len = snprintf(req, sizeof(req),
 		       "{\"jsonrpc\":\"2.0\",\"id\":%lu,\"method\":\"route.%s\",\"params\":{"
@@ -353,7 +344,7 @@ route_request(struct loader *l, char *line, char *msg, size_t msglen)
 		snprintf(msg, msglen, "line too long");
 		return -1;
 	}
-	if (buf_add(&l->cur, req, (size_t)len) < 0)
+	if (textbuf_add(&l->cur, req, (size_t)len) < 0)
 		return -1;
 	l->in_cur++;
 	l->sent++;
@@ -368,7 +359,7 @@ server_process(struct loader *l)
 	static const char req[] = "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"system.info\"}\n";
 	json_t *res = NULL;
 
-	if (buf_add(&l->out, req, sizeof(req) - 1) < 0)
+	if (textbuf_add(&l->out, req, sizeof(req) - 1) < 0)
 		return NULL;
 	for (;;) {
 		char *nl = l->in.len ? memchr(l->in.p, '\n', l->in.len) : NULL;
@@ -395,18 +386,9 @@ server_process(struct loader *l)
 				l->out_off = l->out.len = 0;
 		}
 		if (pfd.revents & POLLIN) {
-			if (l->in.cap - l->in.len < 65536) {
-				char *p = realloc(l->in.p, l->in.cap * 2 + 65536);
-				if (p == NULL)
-					break;
-				l->in.p = p;
-				l->in.cap = l->in.cap * 2 + 65536;
-			}
-			ssize_t n = read(l->fd, l->in.p + l->in.len, l->in.cap - l->in.len);
-			if (n <= 0 && errno != EAGAIN)
+			ssize_t n = in_read(l);
+			if (n == 0 || (n < 0 && errno != EAGAIN))
 				break;
-			if (n > 0)
-				l->in.len += (size_t)n;
 		}
 	}
 	return res;
@@ -573,6 +555,9 @@ ctl_route_load(const char *socket, double timeout, bool json, int argc, char **a
 	if (f != stdin)
 		fclose(f);
 	rpc_conn_close(&c);
+	textbuf_free(&l.cur);
+	textbuf_free(&l.out);
+	textbuf_free(&l.in);
 	if (rc < 0) {
 		fprintf(stderr, "srv6ctl: %s %s\n", socket,
 			rc == -ETIMEDOUT ? "timed out" : strerror(-rc));

@@ -34,6 +34,7 @@
 
 #include "api.h"
 #include "fast_scan.h"
+#include "textbuf.h"
 
 #define READ_CHUNK (64 * 1024)
 #define READS_PER_EVENT 4 // then yield to the other ready fds (level-triggered)
@@ -733,47 +734,24 @@ slot_run(struct rpc_server *srv, struct rpc_client *c, void *txn, struct slot *s
 	s->result = result;
 }
 
-struct text {
-	char *p;
-	size_t len, cap;
-};
-
-static int
-text_add(struct text *t, const char *s, size_t n)
-{
-	if (t->len + n + 1 > t->cap) {
-		size_t cap = t->cap ? t->cap : 4096;
-		while (cap < t->len + n + 1)
-			cap *= 2;
-		char *p = realloc(t->p, cap);
-		if (p == NULL)
-			return -1;
-		t->p = p;
-		t->cap = cap;
-	}
-	memcpy(t->p + t->len, s, n);
-	t->len += n;
-	return 0;
-}
-
 // A JSON value's compact text, appended; integers without a jansson dump.
 static int
-text_json(struct text *t, const json_t *v)
+text_json(struct textbuf *t, const json_t *v)
 {
 	char num[32], *s;
 	int rc;
 
 	if (v == NULL || json_is_null(v))
-		return text_add(t, "null", 4);
+		return textbuf_add(t, "null", 4);
 	if (json_is_integer(v)) {
 		int len =
 			snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-		return text_add(t, num, (size_t)len);
+		return textbuf_add(t, num, (size_t)len);
 	}
 	s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
 	if (s == NULL)
 		return -1;
-	rc = text_add(t, s, strlen(s));
+	rc = textbuf_add(t, s, strlen(s));
 	free(s);
 	return rc;
 }
@@ -786,9 +764,9 @@ static int
 send_batch_text(struct rpc_client *c, const struct slot *slots, size_t n)
 {
 	static const char head[] = "{\"jsonrpc\":\"2.0\",\"id\":";
-	struct text t = {0};
+	struct textbuf t = {0};
 	bool any = false;
-	int rc = text_add(&t, "[", 1);
+	int rc = textbuf_add(&t, "[", 1);
 
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		const struct slot *s = &slots[i];
@@ -796,7 +774,7 @@ send_batch_text(struct rpc_client *c, const struct slot *slots, size_t n)
 		if (!s->answer)
 			continue;
 		if (any)
-			rc = text_add(&t, ",", 1);
+			rc = textbuf_add(&t, ",", 1);
 		any = true;
 		if (rc == 0 && s->e.code != 0) {
 			json_t *resp = error_response(s->id, &s->e);
@@ -805,18 +783,18 @@ send_batch_text(struct rpc_client *c, const struct slot *slots, size_t n)
 			continue;
 		}
 		if (rc == 0)
-			rc = text_add(&t, head, sizeof(head) - 1);
+			rc = textbuf_add(&t, head, sizeof(head) - 1);
 		if (rc == 0)
 			rc = text_json(&t, s->id);
 		if (rc == 0)
-			rc = text_add(&t, ",\"result\":", 10);
+			rc = textbuf_add(&t, ",\"result\":", 10);
 		if (rc == 0)
 			rc = text_json(&t, s->result);
 		if (rc == 0)
-			rc = text_add(&t, "}", 1);
+			rc = textbuf_add(&t, "}", 1);
 	}
 	if (rc == 0)
-		rc = text_add(&t, "]\n", 2);
+		rc = textbuf_add(&t, "]\n", 2);
 	if (rc == 0 && any)
 		client_queue(c, t.p, t.len);
 	free(t.p);
@@ -1070,9 +1048,9 @@ fast_answer(struct rpc_client *c, const struct fast_slot *slots, size_t n, bool 
 {
 	static const char head[] = "{\"jsonrpc\":\"2.0\",\"id\":";
 	static const char tail[] = ",\"result\":null}";
-	struct text t = {0};
+	struct textbuf t = {0};
 	bool any = false;
-	int rc = batch ? text_add(&t, "[", 1) : 0;
+	int rc = batch ? textbuf_add(&t, "[", 1) : 0;
 
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		const struct fast_slot *sl = &slots[i];
@@ -1082,7 +1060,7 @@ fast_answer(struct rpc_client *c, const struct fast_slot *slots, size_t n, bool 
 		if (sl->id_kind == FAST_ID_NONE)
 			continue;
 		if (any)
-			rc = text_add(&t, ",", 1);
+			rc = textbuf_add(&t, ",", 1);
 		any = true;
 		if (rc == 0 && ce != NULL) {
 			json_t *id = fast_id_json(sl);
@@ -1093,32 +1071,32 @@ fast_answer(struct rpc_client *c, const struct fast_slot *slots, size_t n, bool 
 			continue;
 		}
 		if (rc == 0)
-			rc = text_add(&t, head, sizeof(head) - 1);
+			rc = textbuf_add(&t, head, sizeof(head) - 1);
 		if (rc != 0)
 			break;
 		switch (sl->id_kind) {
 		case FAST_ID_INT:
 			len = snprintf(num, sizeof(num), "%lld", sl->id_int);
-			rc = text_add(&t, num, (size_t)len);
+			rc = textbuf_add(&t, num, (size_t)len);
 			break;
 		case FAST_ID_STR:
-			rc = text_add(&t, "\"", 1);
+			rc = textbuf_add(&t, "\"", 1);
 			if (rc == 0)
-				rc = text_add(&t, sl->id_str, sl->id_len);
+				rc = textbuf_add(&t, sl->id_str, sl->id_len);
 			if (rc == 0)
-				rc = text_add(&t, "\"", 1);
+				rc = textbuf_add(&t, "\"", 1);
 			break;
 		default:
-			rc = text_add(&t, "null", 4);
+			rc = textbuf_add(&t, "null", 4);
 			break;
 		}
 		if (rc == 0)
-			rc = text_add(&t, tail, sizeof(tail) - 1);
+			rc = textbuf_add(&t, tail, sizeof(tail) - 1);
 	}
 	if (rc == 0 && batch)
-		rc = text_add(&t, "]", 1);
+		rc = textbuf_add(&t, "]", 1);
 	if (rc == 0)
-		rc = text_add(&t, "\n", 1);
+		rc = textbuf_add(&t, "\n", 1);
 	if (rc == 0 && any)
 		client_queue(c, t.p, t.len);
 	free(t.p);
