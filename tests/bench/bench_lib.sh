@@ -50,3 +50,7 @@ null_ports_config() {
 
 # Free 2 MiB hugepages now.
 hp_free() { awk '/^HugePages_Free/ { print $2 }' /proc/meminfo; }
+
+# calc EXPR [DECIMALS]: an arithmetic expression with decimals (awk: bc is
+# not on every machine).
+calc() { awk "BEGIN { printf \"%.${2:-1}f\", $1 }"; }

@@ -44,5 +44,5 @@ for sc in $scenarios; do
 		if (fn ~ /^0x/) fn = "pmd"
 		c[fn] += n } END { for (f in c) printf "%d %s\n", c[f] / p + 0.5, f }' "$out/ann.$sc" |
 		sort -rn | head -7 | awk '{ printf "%s %s, ", $2, $1 }')
-	printf '%-26s %10.1f   %s\n' "${names[$sc]}" "$(echo "$total / $pkts" | bc -l)" "${top%, }"
+	printf '%-26s %10.1f   %s\n' "${names[$sc]}" "$(awk -v t="$total" -v p="$pkts" 'BEGIN { print t / p }')" "${top%, }"
 done

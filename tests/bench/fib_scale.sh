@@ -100,8 +100,8 @@ done
 t1=$(date +%s.%N)
 hp2=$(hp_free)
 rss2=$(rss_kb)
-vrf_s=$(echo "$t1 - $t0" | bc -l)
-say "$vrfs VRFs in ${vrf_s}s (each vrf.add incl. srv6ctl start: avg $(echo "$vrf_s * 1000 / $vrfs" | bc -l | cut -c1-6) ms, max $max_ms ms)"
+vrf_s=$(calc "$t1 - $t0" 2)
+say "$vrfs VRFs in ${vrf_s}s (each vrf.add incl. srv6ctl start: avg $(calc "$vrf_s * 1000 / $vrfs" 2) ms, max $max_ms ms)"
 
 # 2. The big table in the default VRF.
 say "loading $big IPv4 routes into the default VRF"
@@ -120,7 +120,7 @@ done
 t1=$(date +%s.%N)
 hp4=$(hp_free)
 rss4=$(rss_kb)
-small_s=$(echo "$t1 - $t0" | bc -l)
+small_s=$(calc "$t1 - $t0" 2)
 total=$((big + vrfs * small))
 
 # A route lookup in the last VRF proves the routes are there.
@@ -128,7 +128,7 @@ probe=$(awk 'NR == 1 { print $1 }' "$work/small.txt")
 "$srv6ctl" --socket "$sock" --json route get vrf "C$vrfs" "${probe%/*}" | grep -q "\"$probe\"" ||
 	{ say "route get in C$vrfs did not find $probe"; exit 1; }
 
-mib() { echo "scale=1; $1 * 2" | bc -l; }
+mib() { calc "$1 * 2"; }
 echo
 echo "== FIB scale: $vrfs VRFs, $total routes, hugepage cap $limit_mb MiB (--socket-limit) =="
 printf '%-44s %10s %10s\n' "step" "huge MiB" "RSS MiB"
@@ -137,7 +137,7 @@ printf '%-44s %10s %10s\n' "+ $vrfs VRFs" "$(mib $((hp1 - hp2)))" "$(((rss2 - rs
 printf '%-44s %10s %10s\n' "+ $big IPv4 routes (default VRF)" "$(mib $((hp2 - hp3)))" "$(((rss3 - rss2) / 1024))"
 printf '%-44s %10s %10s\n' "+ $small routes x $vrfs VRFs" "$(mib $((hp3 - hp4)))" "$(((rss4 - rss3) / 1024))"
 printf '%-44s %10s %10s\n' "total" "$(mib $((hp0 - hp4)))" "$((rss4 / 1024))"
-echo "per empty VRF: $(echo "scale=1; ($hp1 - $hp2) * 2048 / $vrfs" | bc -l) KiB hugepages, $(echo "scale=1; ($rss2 - $rss1) / $vrfs" | bc -l) KiB RSS; vrf.add max $max_ms ms (with srv6ctl's start)"
-echo "per route: $(echo "scale=1; ($hp2 - $hp4) * 2097152 / $total" | bc -l) B hugepages, $(echo "scale=1; ($rss4 - $rss2) * 1024 / $total" | bc -l) B RSS"
+echo "per empty VRF: $(calc "($hp1 - $hp2) * 2048 / $vrfs") KiB hugepages, $(calc "($rss2 - $rss1) / $vrfs") KiB RSS; vrf.add max $max_ms ms (with srv6ctl's start)"
+echo "per route: $(calc "($hp2 - $hp4) * 2097152 / $total") B hugepages, $(calc "($rss4 - $rss2) * 1024 / $total") B RSS"
 grep -E "wall" "$work/big.out" | sed "s/^ */big table load: /"
-echo "small VRF loads: $((vrfs * small)) routes in ${small_s}s ($(echo "$vrfs * $small / $small_s" | bc -l | cut -d. -f1) routes/s incl. $vrfs srv6ctl starts)"
+echo "small VRF loads: $((vrfs * small)) routes in ${small_s}s ($(calc "$vrfs * $small / $small_s" 0) routes/s incl. $vrfs srv6ctl starts)"
