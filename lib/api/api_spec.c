@@ -58,6 +58,8 @@ static const struct api_field f_config_datapath[] = {
 	 "IPv4 forwarding entries per VRF (routes and derived entries)"},
 	{"max_ipv6_routes", API_T_UINT, OPT,
 	 "IPv6 forwarding entries per VRF (routes, SIDs and derived entries)"},
+	{"spread", API_T_STRING, OPT,
+	 "inner: spread tunnelled traffic over workers by its inner flow; off"},
 };
 
 static const struct api_field f_config[] = {
@@ -69,7 +71,8 @@ static const struct api_field f_config[] = {
 	{"routes", API_T_ARRAY, OPT, "routes (as route.add)"},
 	{"neighbors", API_T_ARRAY, OPT, "static neighbours (as neighbor.add)"},
 	{"ipsec", API_T_OBJECT, OPT, "{sas: [SA, ...]}"},
-	{"datapath", API_T_OBJECT, OPT, "worker settings: {idle_sleep_us, max_ipv4_routes, max_ipv6_routes}"},
+	{"datapath", API_T_OBJECT, OPT,
+	 "worker settings: {idle_sleep_us, max_ipv4_routes, max_ipv6_routes, spread}"},
 };
 
 // --- method params ------------------------------------------------------------

@@ -71,7 +71,8 @@ struct loader {
 	struct model_txn *t;
 	struct model_err *e;
 	uint32_t idle_sleep_us; // "datapath", applied once the rest committed
-	uint32_t fib_max[2];	// "datapath" FIB limits, in force for the commit itself
+	bool spread;
+	uint32_t fib_max[2]; // "datapath" FIB limits, in force for the commit itself
 };
 
 typedef int (*item_fn)(struct loader *l, const json_t *item, const char *path);
@@ -198,7 +199,8 @@ load_neighbor(struct loader *l, const json_t *item, const char *path)
 	return rc < 0 ? prefixed(l->e, rc, path) : 0;
 }
 
-// "datapath": {"idle_sleep_us": N, "max_ipv4_routes": N, "max_ipv6_routes": N}.
+// "datapath": {"idle_sleep_us": N, "max_ipv4_routes": N, "max_ipv6_routes": N,
+// "spread": "inner" | "off"}.
 // Checked here, applied by config_load: the sleep after the commit, so a file
 // refused later leaves the workers as they were; the FIB limits before it (the
 // file's own routes are held to them) and put back if the file is refused.
@@ -209,10 +211,11 @@ load_datapath(struct loader *l, const json_t *root)
 	static const uint32_t lim_def[2] = {DP_FIB_MAX_IPV4_DEFAULT, DP_FIB_MAX_IPV6_DEFAULT};
 	struct api_error_info ae = {0};
 	const struct api_field *spec;
-	const json_t *v = json_object_get(root, "datapath"), *us;
+	const json_t *v = json_object_get(root, "datapath"), *us, *spread;
 	size_t n;
 
 	l->idle_sleep_us = DP_IDLE_SLEEP_DEFAULT_US;
+	l->spread = true;
 	l->fib_max[0] = lim_def[0];
 	l->fib_max[1] = lim_def[1];
 	if (v == NULL)
@@ -230,6 +233,15 @@ load_datapath(struct loader *l, const json_t *root)
 				    " is too long: at most %u microseconds (0 turns sleeping off)",
 				    x, DP_IDLE_SLEEP_MAX_US);
 		l->idle_sleep_us = (uint32_t)x;
+	}
+	if ((spread = json_object_get(v, "spread")) != NULL) {
+		const char *mode = json_string_value(spread);
+		if (strcmp(mode, "inner") != 0 && strcmp(mode, "off") != 0)
+			return fail(l->e, -EINVAL, "datapath.spread",
+				    "\"%s\" is not a mode: \"inner\" (spread tunnelled traffic "
+				    "over workers by its inner flow) or \"off\"",
+				    mode);
+		l->spread = strcmp(mode, "inner") == 0;
 	}
 	for (unsigned int f = 0; f < 2; f++) {
 		const json_t *lim = json_object_get(v, lim_keys[f]);
@@ -341,6 +353,7 @@ config_load(struct model *m, const char *path, struct model_err *e)
 	} else {
 		model_txn_end(l.t);
 		dp_idle_sleep_set(l.idle_sleep_us);
+		dp_spread_set(l.spread);
 	}
 	json_decref(root);
 	return rc;
@@ -449,7 +462,8 @@ config_to_json(const struct model *m)
 	// FIB limits only where the operator changed them: the defaults follow the
 	// build, a saved file should too.
 	uint32_t max4, max6;
-	json_t *dpo = json_pack("{s:I}", "idle_sleep_us", (json_int_t)dp_idle_sleep_get());
+	json_t *dpo = json_pack("{s:I,s:s}", "idle_sleep_us", (json_int_t)dp_idle_sleep_get(),
+				"spread", dp_spread_get() ? "inner" : "off");
 	dp_fib_limits_get(&max4, &max6);
 	if (dpo != NULL && max4 != DP_FIB_MAX_IPV4_DEFAULT)
 		json_object_set_new(dpo, "max_ipv4_routes", json_integer(max4));

@@ -148,14 +148,17 @@ CTL_HANDLER(rpc_stats_get)
 			const struct dp_lcore_counters *lc = &k->lcores[w];
 			if (sel.lcore >= 0 && lc->lcore_id != (unsigned int)sel.lcore)
 				continue;
-			json_array_append_new(lcores,
-					      json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "lcore",
-							(json_int_t)lc->lcore_id, "rx_packets",
-							jint(lc->rx_packets), "tx_packets",
-							jint(lc->tx_packets), "drops",
-							jint(lc->drops), "bursts", jint(lc->bursts),
-							"idle_sleeps", jint(lc->idle_sleeps),
-							"idle_sleep_us", jint(lc->idle_sleep_us)));
+			json_array_append_new(
+				lcores,
+				json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "lcore",
+					  (json_int_t)lc->lcore_id, "rx_packets",
+					  jint(lc->rx_packets), "tx_packets", jint(lc->tx_packets),
+					  "drops", jint(lc->drops), "bursts", jint(lc->bursts),
+					  "idle_sleeps", jint(lc->idle_sleeps), "idle_sleep_us",
+					  jint(lc->idle_sleep_us), "handed_off",
+					  jint(lc->handed_off), "handed_in", jint(lc->handed_in),
+					  "busy_us", jint(lc->busy_us), "spread_buckets",
+					  (json_int_t)lc->spread_buckets));
 		}
 		json_object_set_new(o, "lcores", lcores);
 	}

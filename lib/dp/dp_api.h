@@ -60,6 +60,13 @@ struct dp_fib_usage {
 };
 int dp_fib_usage(uint16_t vrf, struct dp_fib_usage *out); // 0 or -ENOENT
 
+// Spreading of tunnelled traffic over workers (doc/design.md, "Spreading").
+// On by default with two or more workers; without them it does nothing.
+void dp_spread_set(bool on);
+bool dp_spread_get(void);
+unsigned int dp_spread_buckets(unsigned int worker);
+uint64_t dp_spread_moves(void); // bucket moves since start
+
 // Control-thread housekeeping, called every millisecond or so: punted packets
 // (ARP, ND, unresolved next hops), neighbour timers, capture writers.
 void dp_ctl_poll(uint64_t now_ms);
@@ -85,8 +92,11 @@ struct dp_lcore_counters {
 	unsigned int lcore_id;
 	unsigned int n_rxq;
 	uint64_t rx_packets, tx_packets, drops, bursts;
-	uint64_t idle_sleeps;	// idle backoff: sleeps taken
-	uint64_t idle_sleep_us; // and the time they took (measured)
+	uint64_t idle_sleeps;		// idle backoff: sleeps taken
+	uint64_t idle_sleep_us;		// and the time they took (measured)
+	uint64_t handed_off, handed_in; // spreading: packets passed to / taken from others
+	uint64_t busy_us;	     // time on rounds with packets (measured while spreading is on)
+	unsigned int spread_buckets; // (receiving worker, bucket) pairs it processes
 };
 struct dp_counters {
 	struct dp_port_counters ports[MODEL_MAX_PORTS]; // by model port index

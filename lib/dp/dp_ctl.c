@@ -560,4 +560,5 @@ dp_ctl_poll(uint64_t now_ms)
 	}
 	dp_host_poll();
 	dp_capture_poll();
+	dp_spread_poll(now_ms);
 }

@@ -129,6 +129,8 @@ dp_init(struct model *m, const struct dp_init_conf *conf)
 		if (dp_g.lcores[i]->capture_ring == NULL)
 			return -ENOMEM;
 	}
+	if (dp_spread_init() < 0)
+		return -ENOMEM;
 	return dp_tables_init();
 }
 
@@ -413,6 +415,10 @@ counters_raw(struct dp_counters *c)
 		lcc->bursts = RD(s->bursts);
 		lcc->idle_sleeps = RD(s->idle_sleeps);
 		lcc->idle_sleep_us = tsc_to_us(RD(s->idle_tsc));
+		lcc->handed_off = RD(s->handed_off);
+		lcc->handed_in = RD(s->handed_in);
+		lcc->busy_us = tsc_to_us(RD(s->busy_tsc));
+		lcc->spread_buckets = dp_spread_buckets(w);
 		for (uint16_t i = 0; i < MODEL_MAX_PORTS; i++) {
 			if (!m->ports[i].used)
 				continue;
@@ -459,6 +465,9 @@ dp_counters_read(struct dp_counters *out)
 		SUB(lcores[w].bursts);
 		SUB(lcores[w].idle_sleeps);
 		SUB(lcores[w].idle_sleep_us);
+		SUB(lcores[w].handed_off);
+		SUB(lcores[w].handed_in);
+		SUB(lcores[w].busy_us);
 	}
 	for (unsigned int i = 0; i < SRV6_MAX_SIDS; i++) {
 		SUB(sid_packets[i]);

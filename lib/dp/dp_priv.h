@@ -19,6 +19,7 @@
 #include "dp_api.h"
 #include "dp_drop.h"
 #include "model.h"
+#include "spread.h"
 #include "srv6.h"
 
 #define DP_BURST 32
@@ -31,32 +32,31 @@
 #define DP_CTL_TX_RING 1024
 #define DP_CAPTURE_RING 4096
 
-
 enum dp_nh_type {
 	DNH_NONE = 0, // id 0: FIB miss
 	DNH_BLACKHOLE,
-	DNH_LOCAL, // one of our addresses in this VRF
+	DNH_LOCAL,   // one of our addresses in this VRF
 	DNH_RESOLVE, // connected subnet, host not known yet: punt for ARP/ND
-	DNH_IP, // to a neighbour slot on a port
-	DNH_ENCAP, // H.Encaps / H.Encaps.Red, then underlay lookup
-	DNH_ECMP, // flow-hash over members
-	DNH_SID, // local SID behaviour
+	DNH_IP,	     // to a neighbour slot on a port
+	DNH_ENCAP,   // H.Encaps / H.Encaps.Red, then underlay lookup
+	DNH_ECMP,    // flow-hash over members
+	DNH_SID,     // local SID behaviour
 };
 
 // Next-hop objects are immutable once a table references them (ctl: rw before
 // publication, dp: ro after). Tables hold their index, never a pointer.
 struct dp_nh {
-	uint8_t type; // enum dp_nh_type
-	uint8_t behavior; // DNH_SID: enum model_behavior
-	uint16_t port; // DPDK port id: DNH_IP, DNH_RESOLVE
-	uint16_t vrf; // DNH_SID: End.T / DT* table; DNH_LOCAL: the VRF
-	uint16_t sid_counter; // DNH_SID
-	uint32_t flavors; // DNH_SID: SID_FL_*
-	uint32_t neigh; // DNH_IP: neighbour slot
-	uint32_t child; // DNH_SID: End.X/DX* -> DNH_IP, End.B6.Encaps -> DNH_ENCAP
-	uint16_t n_slots; // DNH_ECMP: weighted member slots
+	uint8_t type;		       // enum dp_nh_type
+	uint8_t behavior;	       // DNH_SID: enum model_behavior
+	uint16_t port;		       // DPDK port id: DNH_IP, DNH_RESOLVE
+	uint16_t vrf;		       // DNH_SID: End.T / DT* table; DNH_LOCAL: the VRF
+	uint16_t sid_counter;	       // DNH_SID
+	uint32_t flavors;	       // DNH_SID: SID_FL_*
+	uint32_t neigh;		       // DNH_IP: neighbour slot
+	uint32_t child;		       // DNH_SID: End.X/DX* -> DNH_IP, End.B6.Encaps -> DNH_ENCAP
+	uint16_t n_slots;	       // DNH_ECMP: weighted member slots
 	uint32_t slots[DP_ECMP_SLOTS]; // DNH_ECMP: member next-hop ids
-	struct srv6_encap_tmpl tmpl; // DNH_ENCAP
+	struct srv6_encap_tmpl tmpl;   // DNH_ENCAP
 } __rte_cache_aligned;
 
 // Per-port facts a worker needs, copied into each table side (dp: ro).
@@ -88,30 +88,30 @@ struct dp_tables {
 // Per-mbuf metadata in the mbuf private area (our pools reserve it).
 struct dp_meta {
 	uint16_t rx_port; // DPDK port id the packet came in on
-	uint16_t in_vrf; // that port's VRF
-	uint16_t vrf; // table for the next lookup
-	uint8_t family; // 4 or 6: the header at the mbuf's data offset
-	uint8_t flags; // DP_F_*
+	uint16_t in_vrf;  // that port's VRF
+	uint16_t vrf;	  // table for the next lookup
+	uint8_t family;	  // 4 or 6: the header at the mbuf's data offset
+	uint8_t flags;	  // DP_F_*
 	uint8_t passes;
-	uint8_t punt; // DP_PUNT_* when handed to the control thread
+	uint8_t punt;	    // DP_PUNT_* when handed to the control thread
 	uint16_t encap_len; // bytes our headend prepended (undone for too-big errors)
-	uint16_t tx_port; // punt: egress port
+	uint16_t tx_port;   // punt: egress port
 	uint32_t flow_hash;
-	uint32_t nh; // lookup result
+	uint32_t nh;	// lookup result
 	uint32_t neigh; // punt: neighbour slot
-	uint64_t tsc; // capture copies: when the packet was seen
+	uint64_t tsc;	// capture copies: when the packet was seen
 };
 
 #define DP_F_NO_TTL_DEC 0x1 // TTL/hop limit already handled at this node
-#define DP_F_HASHED 0x2 // flow_hash is valid
+#define DP_F_HASHED 0x2	    // flow_hash is valid
 
 enum dp_punt {
 	DP_PUNT_NONE,
-	DP_PUNT_ARP, // data at the ARP header
-	DP_PUNT_ND, // data at the IPv6 header of a neighbour discovery message
-	DP_PUNT_HOLD, // routed packet (data at L3) waiting for neighbour slot `neigh`
+	DP_PUNT_ARP,	 // data at the ARP header
+	DP_PUNT_ND,	 // data at the IPv6 header of a neighbour discovery message
+	DP_PUNT_HOLD,	 // routed packet (data at L3) waiting for neighbour slot `neigh`
 	DP_PUNT_RESOLVE, // routed packet (data at L3) to an unknown host on tx_port
-	DP_PUNT_HOST, // to one of our addresses, for the kernel (data at L3)
+	DP_PUNT_HOST,	 // to one of our addresses, for the kernel (data at L3)
 };
 
 static inline struct dp_meta *
@@ -130,7 +130,11 @@ struct dp_lcore_stats {
 	uint64_t drops[DP_DROP_MAX];
 	uint64_t bursts;
 	uint64_t idle_sleeps; // idle backoff: sleeps taken
-	uint64_t idle_tsc; // and the TSC cycles they took
+	uint64_t idle_tsc;    // and the TSC cycles they took
+	uint64_t busy_tsc;    // TSC cycles on rounds with packets (while spreading is on)
+	uint64_t handed_off;  // packets passed to another worker (dp_spread.c)
+	uint64_t handed_in;   // packets taken from other workers
+	uint64_t bucket_pkts[SPREAD_BUCKETS]; // tunnelled packets received per bucket
 	uint64_t sid_packets[SRV6_MAX_SIDS];
 	uint64_t sid_bytes[SRV6_MAX_SIDS];
 };
@@ -157,6 +161,16 @@ struct dp_lcore {
 	uint64_t icmp_tokens;
 	uint64_t icmp_last_tsc;
 	struct rte_ring *capture_ring; // SP/SC to the control thread
+	// Spreading (dp_spread.c): this worker's bucket table (bucket -> worker
+	// that processes it; ctl: rw, dp: ro, one relaxed byte each), how many of
+	// its buckets are not at home (0: nothing to hand off), the rings from
+	// each other worker to this one (SP/SC, set before launch) and the
+	// buffers toward each other worker.
+	uint16_t reta_away;
+	uint32_t spread_round;
+	uint8_t reta[SPREAD_BUCKETS];
+	struct rte_ring *handoff_in[SRV6_MAX_WORKERS];
+	struct dp_txbuf handoff_out[SRV6_MAX_WORKERS];
 	struct dp_lcore_stats stats __rte_cache_aligned;
 } __rte_cache_aligned;
 
@@ -187,7 +201,7 @@ struct dp_global {
 	struct rte_rcu_qsbr *qsv;
 	struct rte_mempool *pools[RTE_MAX_NUMA_NODES];
 	struct rte_mempool *ctl_pool;
-	struct rte_ring *punt_ring; // MP/SC, workers -> control
+	struct rte_ring *punt_ring;		   // MP/SC, workers -> control
 	struct rte_ring *ctl_tx[RTE_MAX_ETHPORTS]; // SP/SC, control -> worker 0
 	bool port_configured[RTE_MAX_ETHPORTS];
 	bool port_started[RTE_MAX_ETHPORTS];
@@ -197,17 +211,18 @@ struct dp_global {
 	struct dp_tables *side[2];
 	uint32_t active;
 
-	struct dp_nh *nh; // [SRV6_MAX_NEXTHOPS + 1], index 0 unused
-	uint64_t *neigh_mac; // [DP_MAX_NEIGH], index 0 unused
+	struct dp_nh *nh;		   // [SRV6_MAX_NEXTHOPS + 1], index 0 unused
+	uint64_t *neigh_mac;		   // [DP_MAX_NEIGH], index 0 unused
 	struct dp_neigh_slot *neigh_slots; // [DP_MAX_NEIGH], ctl only
 
 	volatile uint8_t capture_on[RTE_MAX_ETHPORTS]; // DP_CAPTURE_* bits, dp: ro
-	volatile uint8_t host_on[RTE_MAX_ETHPORTS]; // the port has a host interface, dp: ro
+	volatile uint8_t host_on[RTE_MAX_ETHPORTS];    // the port has a host interface, dp: ro
 
 	// Drops counted on the control thread (hold queue overflow, failed resolution).
 	uint64_t ctl_drops[DP_DROP_MAX];
 	uint64_t tsc_hz;
 	uint32_t idle_sleep_us; // worker idle backoff cap, read when a worker starts
+	bool spread_on;		// tunnelled traffic spread over workers (dp_spread.c), dp: ro
 };
 
 extern struct dp_global dp_g;
@@ -223,6 +238,18 @@ int dp_worker_main(void *arg);
 // Benchmarks: one burst through the worker pipeline on the calling thread,
 // with the TX buffers flushed (tests/bench only; lc must not run elsewhere).
 void dp_bench_burst(struct dp_lcore *lc, struct rte_mbuf **pkts, uint16_t n);
+
+// dp_spread.c: worker side. dp_spread_rx keeps in pkts[] the packets this
+// worker processes itself (returns how many) and buffers the others;
+// dp_spread_flush sends the buffers; dp_spread_take fills pkts[] (DP_BURST)
+// from the ring of worker `from`.
+int dp_spread_init(void);
+uint16_t dp_spread_rx(struct dp_lcore *lc, struct rte_mbuf **pkts, uint16_t n);
+void dp_spread_flush_one(struct dp_lcore *lc, unsigned int to);
+void dp_spread_flush(struct dp_lcore *lc);
+uint16_t dp_spread_take(struct dp_lcore *lc, unsigned int from, struct rte_mbuf **pkts);
+// Control side: the rebalancer, run from dp_ctl_poll.
+void dp_spread_poll(uint64_t now_ms);
 
 // dp_port.c
 // Start the configured ports without launching workers (benchmarks).

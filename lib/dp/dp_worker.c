@@ -9,6 +9,8 @@
 // idle. Each stage is a file that reads alone (its first comment says what
 // it reads and writes in dp_meta, and what comes next):
 //
+//   dp_spread.c     with several workers: tunnelled packets whose inner flow
+//                   belongs to another worker go to its ring (lib/spread)
 //   dp_classify.c   RX counters and tap, Ethernet, IPv4/IPv6 header checks
 //   then up to DP_MAX_PASSES rounds of
 //     dp_lookup.c     bulk FIB lookup per (VRF, family)
@@ -118,6 +120,10 @@ dp_worker_main(void *arg)
 	while (!__atomic_load_n(&dp_g.stop, __ATOMIC_RELAXED)) {
 		// One acquire load per iteration; t is dead after the quiescent call.
 		const struct dp_tables *t = dp_tables_active();
+		// Spreading needs each worker's busy time; a worker alone, or with
+		// spreading off, does not read the clock.
+		const bool spread = __atomic_load_n(&dp_g.spread_on, __ATOMIC_RELAXED);
+		uint64_t t0 = spread ? rte_rdtsc() : 0;
 		unsigned int work = 0;
 		uint32_t us;
 
@@ -128,13 +134,28 @@ dp_worker_main(void *arg)
 				continue;
 			work += n;
 			lc->stats.bursts++;
+			if (spread && (n = dp_spread_rx(lc, pkts, n)) == 0)
+				continue;
 			process_burst(lc, t, pkts, n);
+		}
+		if (spread) {
+			dp_spread_flush(lc);
+			for (unsigned int w = 0; w < dp_g.n_workers; w++) {
+				uint16_t n;
+				if (w == lc->idx || (n = dp_spread_take(lc, w, pkts)) == 0)
+					continue;
+				work += n;
+				lc->stats.bursts++;
+				process_burst(lc, t, pkts, n);
+			}
 		}
 		if (lc->idx == 0)
 			work += dp_tx_drain_ctl(lc);
 		if (lc->tx_pending)
 			dp_tx_flush_all(lc);
 		dp_free_flush(lc);
+		if (spread && work != 0)
+			lc->stats.busy_tsc += rte_rdtsc() - t0;
 		rte_rcu_qsbr_quiescent(dp_g.qsv, lc->idx);
 		if (likely(work != 0))
 			dp_idle_work(&idle);

@@ -145,3 +145,28 @@ pkt_flow_hash6(const uint8_t *l3, size_t len)
 	h = rte_hash_crc_4byte(proto, h);
 	return hash_finish(h);
 }
+
+bool
+pkt_tunnel_hash(const uint8_t *l3, size_t len, uint32_t *hash)
+{
+	struct pkt_ip6_info info;
+	uint32_t label, h = PKT_HASH_SEED;
+	uint64_t addrs[4];
+
+	if (pkt_ip6_parse(l3, len, &info) != PKT_OK ||
+	    (info.ul_proto != IPPROTO_IPIP && info.ul_proto != IPPROTO_IPV6))
+		return false;
+	label = pkt_get_be32(l3) & 0xfffffu;
+	if (label != 0) {
+		memcpy(addrs, l3 + 8, 32);
+		for (unsigned int i = 0; i < RTE_DIM(addrs); i++)
+			h = rte_hash_crc_8byte(addrs[i], h);
+		*hash = hash_finish(rte_hash_crc_4byte(label, h));
+		return true;
+	}
+	if (info.ul_proto == IPPROTO_IPIP)
+		*hash = pkt_flow_hash4(l3 + info.ul_off, info.payload_end - info.ul_off);
+	else
+		*hash = pkt_flow_hash6(l3 + info.ul_off, info.payload_end - info.ul_off);
+	return true;
+}

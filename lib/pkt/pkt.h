@@ -309,3 +309,18 @@ pkt_ip6_parse(const uint8_t *buf, size_t len, struct pkt_ip6_info *out)
  */
 uint32_t pkt_flow_hash4(const uint8_t *l3, size_t len);
 uint32_t pkt_flow_hash6(const uint8_t *l3, size_t len);
+
+/**
+ * Flow hash of a tunnelled packet: an IPv6 packet whose upper layer, after
+ * any extension headers (an SRH among them), is IPv4 or IPv6 (4 or 41). With
+ * a non-zero outer flow label, the outer addresses and that label (RFC 6438:
+ * the encapsulating node put the inner flow there); with label 0, the inner
+ * packet's pkt_flow_hash4/6. Used to spread decapsulation traffic that
+ * arrives as one outer flow over workers by its inner flows.
+ *
+ * @param l3 IPv6 header; len bytes readable.
+ * @return true with *hash set; false for any other packet (not tunnelled,
+ *   or malformed: the caller leaves it where it is and the pipeline drops it
+ *   with its reason).
+ */
+bool pkt_tunnel_hash(const uint8_t *l3, size_t len, uint32_t *hash);

@@ -5,12 +5,13 @@
 // handlers (and server) and lib/config on the real model: the dp_api.h
 // functions they call, with the state tests set or check in fake_dp.h.
 
+#include "fake_dp.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "dp_api.h"
-#include "fake_dp.h"
 #include "model.h"
 
 int fake_commit_rc;
@@ -68,6 +69,20 @@ uint32_t
 dp_idle_sleep_get(void)
 {
 	return fake_idle_us;
+}
+
+bool fake_spread = true;
+
+void
+dp_spread_set(bool on)
+{
+	fake_spread = on;
+}
+
+bool
+dp_spread_get(void)
+{
+	return fake_spread;
 }
 
 static uint32_t fake_fib_max[2] = {DP_FIB_MAX_IPV4_DEFAULT, DP_FIB_MAX_IPV6_DEFAULT};

@@ -32,7 +32,7 @@
 
 // --- fake datapath and server -------------------------------------------------------
 
-static json_t *notified;	  // [[topic, params], ...] from rpc_server_notify
+static json_t *notified; // [[topic, params], ...] from rpc_server_notify
 
 struct rpc_server *
 rpc_server_create(const struct rpc_server_conf *conf)
@@ -128,7 +128,7 @@ static const char base_config[] =
 	" {\"port\": \"ce0\", \"address\": \"172.16.10.2\", \"mac\": \"02:00:00:00:0c:02\"}"
 	"],"
 	"\"ipsec\": {\"sas\": []},"
-	"\"datapath\": {\"idle_sleep_us\": 50}"
+	"\"datapath\": {\"idle_sleep_us\": 50, \"spread\": \"off\"}"
 	"}";
 
 static char tmpdir[64];
@@ -196,6 +196,7 @@ test_load_base(void)
 	CU_ASSERT(M.txn == NULL);
 	CU_ASSERT(fake_commits == 1);
 	CU_ASSERT(fake_idle_us == 50);
+	CU_ASSERT(fake_spread == false);
 }
 
 static int
@@ -330,9 +331,11 @@ test_config_save_reload(void)
 	a = config_to_json(&M);
 	// The setting comes back from the file, not from what is running.
 	fake_idle_us = 7;
+	fake_spread = true;
 	if (config_load(m2, p, &e) != 0)
 		fprintf(stderr, "\nreload: %s: %s\n", e.field, e.msg);
 	CU_ASSERT(fake_idle_us == 50);
+	CU_ASSERT(fake_spread == false);
 	b = config_to_json(m2);
 	CU_ASSERT(same_json(b, a));
 	json_decref(a);
@@ -800,6 +803,16 @@ static const struct bad_file bad_files[] = {
 	{"{\"ports\": [{\"name\": \"p0\", \"device\": \"d0\"}],"
 	 " \"datapath\": {\"idle_sleep_us\": 99999999999999}}",
 	 "datapath.idle_sleep_us"},
+	// spread: "inner" or "off"
+	{"{\"ports\": [{\"name\": \"p0\", \"device\": \"d0\"}],"
+	 " \"datapath\": {\"spread\": \"rss\"}}",
+	 "datapath.spread"},
+	{"{\"ports\": [{\"name\": \"p0\", \"device\": \"d0\"}],"
+	 " \"datapath\": {\"spread\": true}}",
+	 "datapath.spread"},
+	{"{\"ports\": [{\"name\": \"p0\", \"device\": \"d0\"}],"
+	 " \"datapath\": {\"spread\": \"\"}}",
+	 "datapath.spread"},
 	// A valid setting in a file refused later is not applied either.
 	{"{\"datapath\": {\"idle_sleep_us\": 0},"
 	 " \"ports\": [{\"name\": \"p0\", \"device\": \"broken0\"}]}",
@@ -885,14 +898,16 @@ test_config_errors(void)
 	{
 		struct model_err e = {0};
 		uint32_t before = fake_idle_us;
+		bool spread_before = fake_spread;
 		fake_commit_rc = -ENOSPC;
 		CU_ASSERT(load_text(m2,
 				    "{\"ports\": [{\"name\": \"p0\", \"device\": \"d0\"}],"
-				    " \"datapath\": {\"idle_sleep_us\": 3}}",
+				    " \"datapath\": {\"idle_sleep_us\": 3, \"spread\": \"inner\"}}",
 				    &e) == -ENOSPC);
 		fake_commit_rc = 0;
 		CU_ASSERT(model_port_find(m2, "p0") < 0);
 		CU_ASSERT(fake_idle_us == before);
+		CU_ASSERT(fake_spread == spread_before);
 	}
 	// The message of a too long sleep says the limit.
 	{
@@ -918,14 +933,18 @@ test_config_datapath(void)
 	static const struct {
 		const char *datapath; // NULL: no "datapath" key
 		uint32_t want;
+		bool want_spread;
 	} cases[] = {
-		{NULL, DP_IDLE_SLEEP_DEFAULT_US},
-		{"{}", DP_IDLE_SLEEP_DEFAULT_US},
-		{"{\"idle_sleep_us\": 0}", 0},
-		{"{\"idle_sleep_us\": 1}", 1},
-		{"{\"idle_sleep_us\": 10000}", DP_IDLE_SLEEP_MAX_US},
+		{NULL, DP_IDLE_SLEEP_DEFAULT_US, true},
+		{"{}", DP_IDLE_SLEEP_DEFAULT_US, true},
+		{"{\"idle_sleep_us\": 0}", 0, true},
+		{"{\"idle_sleep_us\": 1}", 1, true},
+		{"{\"idle_sleep_us\": 10000}", DP_IDLE_SLEEP_MAX_US, true},
+		{"{\"spread\": \"off\"}", DP_IDLE_SLEEP_DEFAULT_US, false},
+		{"{\"spread\": \"inner\"}", DP_IDLE_SLEEP_DEFAULT_US, true},
 	};
 	uint32_t saved = fake_idle_us;
+	bool saved_spread = fake_spread;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct model *m2 = calloc(1, sizeof(*m2));
@@ -939,18 +958,24 @@ test_config_datapath(void)
 			 cases[i].datapath ? ", \"datapath\": " : "",
 			 cases[i].datapath ? cases[i].datapath : "");
 		fake_idle_us = 12345;
+		fake_spread = !cases[i].want_spread;
 		if (load_text(m2, text, &e) != 0)
 			fprintf(stderr, "\n%s: %s: %s\n", text, e.field, e.msg);
 		CU_ASSERT(fake_idle_us == cases[i].want);
+		CU_ASSERT(fake_spread == cases[i].want_spread);
 		got = config_to_json(m2);
 		CU_ASSERT(json_integer_value(json_object_get(json_object_get(got, "datapath"),
 							     "idle_sleep_us")) ==
 			  (json_int_t)cases[i].want);
+		CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(
+					       json_object_get(got, "datapath"), "spread")),
+				       cases[i].want_spread ? "inner" : "off");
 		json_decref(got);
 		model_fini(m2);
 		free(m2);
 	}
 	fake_idle_us = saved;
+	fake_spread = saved_spread;
 }
 
 static void

@@ -5,6 +5,7 @@
 // hash and the checksum helpers. Pure functions: no EAL.
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <CUnit/Basic.h>
@@ -489,6 +490,109 @@ test_flow_hash6(void)
 	(void)pkt_flow_hash6(ip6_udp, 10);
 }
 
+// Outer IPv6 + SRH (one segment) + inner IPv4/UDP or IPv6/UDP, as a remote
+// PE's H.Encaps sends it. Returns the length.
+static size_t
+build_tunnel(uint8_t *buf, int inner_family, uint32_t label, uint16_t sport, bool srh)
+{
+	size_t srh_len = srh ? 24 : 0, inner_len = inner_family == 4 ? 28 : 48;
+	uint8_t *in;
+
+	memset(buf, 0, 40 + srh_len + inner_len);
+	buf[0] = (uint8_t)(0x60 | (label >> 16 & 0x0f));
+	buf[1] = (uint8_t)(label >> 8);
+	buf[2] = (uint8_t)label;
+	pkt_put_be16(buf + 4, (uint16_t)(srh_len + inner_len));
+	buf[7] = 64;
+	buf[8] = 0x20; // 2001:db8::1 -> 2001:db8:2::100 (the SID)
+	buf[9] = 0x01;
+	buf[10] = 0x0d;
+	buf[11] = 0xb8;
+	buf[23] = 1;
+	memcpy(buf + 24, buf + 8, 4);
+	buf[29] = 2;
+	buf[38] = 1;
+	uint8_t ul = inner_family == 4 ? IPPROTO_IPIP : IPPROTO_IPV6;
+	if (srh) {
+		buf[6] = IPPROTO_ROUTING;
+		buf[40] = ul;
+		buf[41] = 2; // (2 + 1) * 8 = 24 bytes
+		buf[42] = 4; // SRH
+		memcpy(buf + 48, buf + 24, 16);
+	} else {
+		buf[6] = ul;
+	}
+	in = buf + 40 + srh_len;
+	if (inner_family == 4) {
+		in[0] = 0x45;
+		pkt_put_be16(in + 2, 28);
+		in[8] = 64;
+		in[9] = IPPROTO_UDP;
+		in[12] = 172, in[13] = 16, in[14] = 10, in[15] = 2;
+		in[16] = 172, in[17] = 16, in[18] = 20, in[19] = 2;
+		pkt_put_be16(in + 20, sport);
+		pkt_put_be16(in + 22, 53);
+	} else {
+		in[0] = 0x60;
+		pkt_put_be16(in + 4, 8);
+		in[6] = IPPROTO_UDP;
+		in[7] = 64;
+		in[8] = 0x20, in[9] = 0x01, in[23] = 2;
+		in[24] = 0x20, in[25] = 0x01, in[39] = 3;
+		pkt_put_be16(in + 40, sport);
+		pkt_put_be16(in + 42, 53);
+	}
+	return 40 + srh_len + inner_len;
+}
+
+static void
+test_tunnel_hash(void)
+{
+	uint8_t a[200], b[200];
+	size_t la, lb;
+	uint32_t ha, hb;
+
+	for (int fam = 4; fam <= 6; fam += 2) {
+		// Label 0: the inner flow decides, with or without an SRH.
+		la = build_tunnel(a, fam, 0, 1000, true);
+		CU_ASSERT_FATAL(pkt_tunnel_hash(a, la, &ha));
+		size_t off = la - (fam == 4 ? 28 : 48);
+		CU_ASSERT_EQUAL(ha, fam == 4 ? pkt_flow_hash4(a + off, la - off)
+					     : pkt_flow_hash6(a + off, la - off));
+		lb = build_tunnel(b, fam, 0, 1000, false);
+		CU_ASSERT_FATAL(pkt_tunnel_hash(b, lb, &hb));
+		CU_ASSERT_EQUAL(ha, hb);
+		lb = build_tunnel(b, fam, 0, 1001, true);
+		CU_ASSERT_FATAL(pkt_tunnel_hash(b, lb, &hb));
+		CU_ASSERT_NOT_EQUAL(ha, hb);
+		// A label: the outer flow decides, the inner is not read.
+		la = build_tunnel(a, fam, 0x12345, 1000, true);
+		lb = build_tunnel(b, fam, 0x12345, 2000, true);
+		CU_ASSERT_FATAL(pkt_tunnel_hash(a, la, &ha));
+		CU_ASSERT_FATAL(pkt_tunnel_hash(b, lb, &hb));
+		CU_ASSERT_EQUAL(ha, hb);
+		lb = build_tunnel(b, fam, 0x12346, 1000, true);
+		CU_ASSERT_FATAL(pkt_tunnel_hash(b, lb, &hb));
+		CU_ASSERT_NOT_EQUAL(ha, hb);
+		// Cut anywhere: no answer or an answer, never a read past len.
+		la = build_tunnel(a, fam, 0, 1000, true);
+		for (size_t cut = 0; cut < la; cut++) {
+			uint8_t *c = malloc(cut ? cut : 1);
+			memcpy(c, a, cut);
+			(void)pkt_tunnel_hash(c, cut, &hb);
+			free(c);
+		}
+		// The payload length short of the SRH: not a tunnel packet.
+		pkt_put_be16(a + 4, 10);
+		CU_ASSERT_FALSE(pkt_tunnel_hash(a, la, &hb));
+	}
+	// Not tunnelled: UDP over IPv6, SRH then UDP.
+	CU_ASSERT_FALSE(pkt_tunnel_hash(ip6_udp, sizeof(ip6_udp), &ha));
+	CU_ASSERT_FALSE(pkt_tunnel_hash(ip6_chain, sizeof(ip6_chain), &ha));
+	// IPv4 is not an IPv6 tunnel.
+	CU_ASSERT_FALSE(pkt_tunnel_hash(ip4_udp, sizeof(ip4_udp), &ha));
+}
+
 static void
 test_checksum_helpers(void)
 {
@@ -661,6 +765,7 @@ static const struct {
 	{"ip6_walk", test_ip6_walk},
 	{"flow_hash4", test_flow_hash4},
 	{"flow_hash6", test_flow_hash6},
+	{"tunnel_hash", test_tunnel_hash},
 	{"checksum_helpers", test_checksum_helpers},
 	{"byte_helpers", test_byte_helpers},
 };
