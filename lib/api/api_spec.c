@@ -59,7 +59,7 @@ static const struct api_field f_config_datapath[] = {
 	{"max_ipv6_routes", API_T_UINT, OPT,
 	 "IPv6 forwarding entries per VRF (routes, SIDs and derived entries)"},
 	{"spread", API_T_STRING, OPT,
-	 "inner: spread tunnelled traffic over workers by its inner flow; off"},
+	 "inner (default), even or off: spreading tunnelled traffic over workers by its inner flow"},
 };
 
 static const struct api_field f_config[] = {

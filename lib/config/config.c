@@ -71,7 +71,7 @@ struct loader {
 	struct model_txn *t;
 	struct model_err *e;
 	uint32_t idle_sleep_us; // "datapath", applied once the rest committed
-	bool spread;
+	enum dp_spread_mode spread;
 	uint32_t fib_max[2]; // "datapath" FIB limits, in force for the commit itself
 };
 
@@ -200,10 +200,13 @@ load_neighbor(struct loader *l, const json_t *item, const char *path)
 }
 
 // "datapath": {"idle_sleep_us": N, "max_ipv4_routes": N, "max_ipv6_routes": N,
-// "spread": "inner" | "off"}.
+// "spread": "inner" | "even" | "off"}.
 // Checked here, applied by config_load: the sleep after the commit, so a file
 // refused later leaves the workers as they were; the FIB limits before it (the
 // file's own routes are held to them) and put back if the file is refused.
+// datapath.spread, by enum dp_spread_mode.
+static const char *const spread_modes[] = {"off", "inner", "even"};
+
 static int
 load_datapath(struct loader *l, const json_t *root)
 {
@@ -215,7 +218,7 @@ load_datapath(struct loader *l, const json_t *root)
 	size_t n;
 
 	l->idle_sleep_us = DP_IDLE_SLEEP_DEFAULT_US;
-	l->spread = true;
+	l->spread = DP_SPREAD_INNER;
 	l->fib_max[0] = lim_def[0];
 	l->fib_max[1] = lim_def[1];
 	if (v == NULL)
@@ -236,12 +239,17 @@ load_datapath(struct loader *l, const json_t *root)
 	}
 	if ((spread = json_object_get(v, "spread")) != NULL) {
 		const char *mode = json_string_value(spread);
-		if (strcmp(mode, "inner") != 0 && strcmp(mode, "off") != 0)
+		unsigned int i = 0;
+		while (i < (sizeof(spread_modes) / sizeof(spread_modes[0])) &&
+		       strcmp(mode, spread_modes[i]) != 0)
+			i++;
+		if (i == (sizeof(spread_modes) / sizeof(spread_modes[0])))
 			return fail(l->e, -EINVAL, "datapath.spread",
 				    "\"%s\" is not a mode: \"inner\" (spread tunnelled traffic "
-				    "over workers by its inner flow) or \"off\"",
+				    "over workers by its inner flow when one is busy), \"even\" "
+				    "(from the start) or \"off\"",
 				    mode);
-		l->spread = strcmp(mode, "inner") == 0;
+		l->spread = (enum dp_spread_mode)i;
 	}
 	for (unsigned int f = 0; f < 2; f++) {
 		const json_t *lim = json_object_get(v, lim_keys[f]);
@@ -463,7 +471,7 @@ config_to_json(const struct model *m)
 	// build, a saved file should too.
 	uint32_t max4, max6;
 	json_t *dpo = json_pack("{s:I,s:s}", "idle_sleep_us", (json_int_t)dp_idle_sleep_get(),
-				"spread", dp_spread_get() ? "inner" : "off");
+				"spread", spread_modes[dp_spread_get()]);
 	dp_fib_limits_get(&max4, &max6);
 	if (dpo != NULL && max4 != DP_FIB_MAX_IPV4_DEFAULT)
 		json_object_set_new(dpo, "max_ipv4_routes", json_integer(max4));

@@ -62,8 +62,12 @@ int dp_fib_usage(uint16_t vrf, struct dp_fib_usage *out); // 0 or -ENOENT
 
 // Spreading of tunnelled traffic over workers (doc/design.md, "Spreading").
 // On by default with two or more workers; without them it does nothing.
-void dp_spread_set(bool on);
-bool dp_spread_get(void);
+// inner: tables start at home, the rebalancer moves buckets when a worker is
+// busy; even: tables start spread evenly over all workers (for NICs with one
+// queue), then adapt the same way; off: every packet stays where it came in.
+enum dp_spread_mode { DP_SPREAD_OFF, DP_SPREAD_INNER, DP_SPREAD_EVEN };
+void dp_spread_set(enum dp_spread_mode mode);
+enum dp_spread_mode dp_spread_get(void);
 unsigned int dp_spread_buckets(unsigned int worker);
 uint64_t dp_spread_moves(void); // bucket moves since start
 

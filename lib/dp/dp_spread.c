@@ -43,8 +43,21 @@ static struct {
 	uint64_t last_processed[SRV6_MAX_WORKERS];
 	uint64_t last_tsc, last_ms;
 	uint64_t moves;
-	bool off; // the operator's setting: datapath.spread "off"
-} ctl;
+	enum dp_spread_mode mode; // the operator's setting: datapath.spread
+} ctl = {.mode = DP_SPREAD_INNER};
+
+static void
+publish(unsigned int rx_worker)
+{
+	struct dp_lcore *lc = dp_g.lcores[rx_worker];
+	uint16_t away = 0;
+
+	for (unsigned int b = 0; b < SPREAD_BUCKETS; b++) {
+		__atomic_store_n(&lc->reta[b], ctl.reta[rx_worker][b], __ATOMIC_RELAXED);
+		away += ctl.reta[rx_worker][b] != rx_worker;
+	}
+	__atomic_store_n(&lc->reta_away, away, __ATOMIC_RELAXED);
+}
 
 int
 dp_spread_init(void)
@@ -58,10 +71,10 @@ dp_spread_init(void)
 	ctl.last_buckets = calloc(n, sizeof(*ctl.last_buckets));
 	if (ctl.reta == NULL || ctl.last_buckets == NULL)
 		return -ENOMEM;
-	spread_reta_home(ctl.reta, n);
-	for (unsigned int w = 0; w < n; w++)
-		for (unsigned int b = 0; b < SPREAD_BUCKETS; b++)
-			dp_g.lcores[w]->reta[b] = (uint8_t)w;
+	if (ctl.mode == DP_SPREAD_EVEN)
+		spread_reta_even(ctl.reta, n);
+	else
+		spread_reta_home(ctl.reta, n);
 	for (unsigned int from = 0; from < n; from++) {
 		for (unsigned int to = 0; to < n; to++) {
 			char name[RTE_RING_NAMESIZE];
@@ -76,7 +89,9 @@ dp_spread_init(void)
 				return -ENOMEM;
 		}
 	}
-	dp_g.spread_on = !ctl.off;
+	for (unsigned int w = 0; w < n; w++)
+		publish(w);
+	dp_g.spread_on = ctl.mode != DP_SPREAD_OFF;
 	return 0;
 }
 
@@ -165,19 +180,6 @@ dp_spread_take(struct dp_lcore *lc, unsigned int from, struct rte_mbuf **pkts)
 
 // --- control side -----------------------------------------------------------------------
 
-static void
-publish(unsigned int rx_worker)
-{
-	struct dp_lcore *lc = dp_g.lcores[rx_worker];
-	uint16_t away = 0;
-
-	for (unsigned int b = 0; b < SPREAD_BUCKETS; b++) {
-		__atomic_store_n(&lc->reta[b], ctl.reta[rx_worker][b], __ATOMIC_RELAXED);
-		away += ctl.reta[rx_worker][b] != rx_worker;
-	}
-	__atomic_store_n(&lc->reta_away, away, __ATOMIC_RELAXED);
-}
-
 static uint64_t
 processed_of(const struct dp_lcore *lc)
 {
@@ -230,20 +232,21 @@ dp_spread_poll(uint64_t now_ms)
 }
 
 void
-dp_spread_set(bool on)
+dp_spread_set(enum dp_spread_mode mode)
 {
 	unsigned int n = dp_g.n_workers;
+	enum dp_spread_mode was = ctl.mode;
 
-	ctl.off = !on;
-	if (n < 2 || ctl.reta == NULL || dp_g.spread_on == on)
+	ctl.mode = mode;
+	if (n < 2 || ctl.reta == NULL || mode == was)
 		return;
-	if (!on) {
-		// Everything home first; once every worker has been through a
-		// quiescent state it hands nothing off, and its rings only drain.
-		// Workers stop looking at their rings only when these are empty.
-		spread_reta_home(ctl.reta, n);
-		for (unsigned int w = 0; w < n; w++)
-			publish(w);
+	// Everything home first; once every worker has been through a quiescent
+	// state it hands nothing off, and its rings only drain. Workers stop
+	// looking at their rings only when these are empty.
+	spread_reta_home(ctl.reta, n);
+	for (unsigned int w = 0; w < n; w++)
+		publish(w);
+	if (mode == DP_SPREAD_OFF) {
 		rte_rcu_qsbr_synchronize(dp_g.qsv, RTE_QSBR_THRID_INVALID);
 		for (unsigned int tries = 0; tries < 1000; tries++) {
 			bool empty = true;
@@ -257,15 +260,22 @@ dp_spread_set(bool on)
 				break;
 			rte_delay_us_sleep(1000);
 		}
+	} else if (mode == DP_SPREAD_EVEN) {
+		spread_reta_even(ctl.reta, n);
+		for (unsigned int w = 0; w < n; w++)
+			publish(w);
 	}
-	__atomic_store_n(&dp_g.spread_on, on, __ATOMIC_RELEASE);
-	LOG(INFO, "spreading of tunnelled traffic %s\n", on ? "on" : "off");
+	__atomic_store_n(&dp_g.spread_on, mode != DP_SPREAD_OFF, __ATOMIC_RELEASE);
+	LOG(INFO, "spreading of tunnelled traffic: %s\n",
+	    mode == DP_SPREAD_OFF    ? "off"
+	    : mode == DP_SPREAD_EVEN ? "even"
+				     : "inner");
 }
 
-bool
+enum dp_spread_mode
 dp_spread_get(void)
 {
-	return !ctl.off;
+	return ctl.mode;
 }
 
 unsigned int

@@ -13,6 +13,14 @@ spread_reta_home(uint8_t (*reta)[SPREAD_BUCKETS], unsigned int n_workers)
 			reta[w][b] = (uint8_t)w;
 }
 
+void
+spread_reta_even(uint8_t (*reta)[SPREAD_BUCKETS], unsigned int n_workers)
+{
+	for (unsigned int w = 0; w < n_workers && w < SPREAD_MAX_WORKERS; w++)
+		for (unsigned int b = 0; b < SPREAD_BUCKETS; b++)
+			reta[w][b] = (uint8_t)(b % n_workers);
+}
+
 unsigned int
 spread_rebalance(uint8_t (*reta)[SPREAD_BUCKETS], const struct spread_period *p,
 		 struct spread_move *moves, unsigned int max_moves)

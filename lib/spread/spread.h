@@ -45,6 +45,8 @@ struct spread_move {
 
 // Every bucket of every table at home: reta[w][b] = w.
 void spread_reta_home(uint8_t (*reta)[SPREAD_BUCKETS], unsigned int n_workers);
+// Every table spread evenly over all workers: reta[w][b] = b % n_workers.
+void spread_reta_even(uint8_t (*reta)[SPREAD_BUCKETS], unsigned int n_workers);
 
 /**
  * Plan up to max_moves bucket moves from the period's figures and apply them

@@ -71,15 +71,15 @@ dp_idle_sleep_get(void)
 	return fake_idle_us;
 }
 
-bool fake_spread = true;
+enum dp_spread_mode fake_spread = DP_SPREAD_INNER;
 
 void
-dp_spread_set(bool on)
+dp_spread_set(enum dp_spread_mode mode)
 {
-	fake_spread = on;
+	fake_spread = mode;
 }
 
-bool
+enum dp_spread_mode
 dp_spread_get(void)
 {
 	return fake_spread;

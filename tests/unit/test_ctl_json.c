@@ -196,7 +196,7 @@ test_load_base(void)
 	CU_ASSERT(M.txn == NULL);
 	CU_ASSERT(fake_commits == 1);
 	CU_ASSERT(fake_idle_us == 50);
-	CU_ASSERT(fake_spread == false);
+	CU_ASSERT(fake_spread == DP_SPREAD_OFF);
 }
 
 static int
@@ -331,11 +331,11 @@ test_config_save_reload(void)
 	a = config_to_json(&M);
 	// The setting comes back from the file, not from what is running.
 	fake_idle_us = 7;
-	fake_spread = true;
+	fake_spread = DP_SPREAD_EVEN;
 	if (config_load(m2, p, &e) != 0)
 		fprintf(stderr, "\nreload: %s: %s\n", e.field, e.msg);
 	CU_ASSERT(fake_idle_us == 50);
-	CU_ASSERT(fake_spread == false);
+	CU_ASSERT(fake_spread == DP_SPREAD_OFF);
 	b = config_to_json(m2);
 	CU_ASSERT(same_json(b, a));
 	json_decref(a);
@@ -898,7 +898,7 @@ test_config_errors(void)
 	{
 		struct model_err e = {0};
 		uint32_t before = fake_idle_us;
-		bool spread_before = fake_spread;
+		enum dp_spread_mode spread_before = fake_spread;
 		fake_commit_rc = -ENOSPC;
 		CU_ASSERT(load_text(m2,
 				    "{\"ports\": [{\"name\": \"p0\", \"device\": \"d0\"}],"
@@ -933,18 +933,19 @@ test_config_datapath(void)
 	static const struct {
 		const char *datapath; // NULL: no "datapath" key
 		uint32_t want;
-		bool want_spread;
+		enum dp_spread_mode want_spread;
 	} cases[] = {
-		{NULL, DP_IDLE_SLEEP_DEFAULT_US, true},
-		{"{}", DP_IDLE_SLEEP_DEFAULT_US, true},
-		{"{\"idle_sleep_us\": 0}", 0, true},
-		{"{\"idle_sleep_us\": 1}", 1, true},
-		{"{\"idle_sleep_us\": 10000}", DP_IDLE_SLEEP_MAX_US, true},
-		{"{\"spread\": \"off\"}", DP_IDLE_SLEEP_DEFAULT_US, false},
-		{"{\"spread\": \"inner\"}", DP_IDLE_SLEEP_DEFAULT_US, true},
+		{NULL, DP_IDLE_SLEEP_DEFAULT_US, DP_SPREAD_INNER},
+		{"{}", DP_IDLE_SLEEP_DEFAULT_US, DP_SPREAD_INNER},
+		{"{\"idle_sleep_us\": 0}", 0, DP_SPREAD_INNER},
+		{"{\"idle_sleep_us\": 1}", 1, DP_SPREAD_INNER},
+		{"{\"idle_sleep_us\": 10000}", DP_IDLE_SLEEP_MAX_US, DP_SPREAD_INNER},
+		{"{\"spread\": \"off\"}", DP_IDLE_SLEEP_DEFAULT_US, DP_SPREAD_OFF},
+		{"{\"spread\": \"inner\"}", DP_IDLE_SLEEP_DEFAULT_US, DP_SPREAD_INNER},
+		{"{\"spread\": \"even\"}", DP_IDLE_SLEEP_DEFAULT_US, DP_SPREAD_EVEN},
 	};
 	uint32_t saved = fake_idle_us;
-	bool saved_spread = fake_spread;
+	enum dp_spread_mode saved_spread = fake_spread;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct model *m2 = calloc(1, sizeof(*m2));
@@ -958,7 +959,8 @@ test_config_datapath(void)
 			 cases[i].datapath ? ", \"datapath\": " : "",
 			 cases[i].datapath ? cases[i].datapath : "");
 		fake_idle_us = 12345;
-		fake_spread = !cases[i].want_spread;
+		fake_spread =
+			cases[i].want_spread == DP_SPREAD_OFF ? DP_SPREAD_EVEN : DP_SPREAD_OFF;
 		if (load_text(m2, text, &e) != 0)
 			fprintf(stderr, "\n%s: %s: %s\n", text, e.field, e.msg);
 		CU_ASSERT(fake_idle_us == cases[i].want);
@@ -967,9 +969,10 @@ test_config_datapath(void)
 		CU_ASSERT(json_integer_value(json_object_get(json_object_get(got, "datapath"),
 							     "idle_sleep_us")) ==
 			  (json_int_t)cases[i].want);
-		CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(
-					       json_object_get(got, "datapath"), "spread")),
-				       cases[i].want_spread ? "inner" : "off");
+		static const char *const mode_names[] = {"off", "inner", "even"};
+		const json_t *dpo = json_object_get(got, "datapath");
+		CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(dpo, "spread")),
+				       mode_names[cases[i].want_spread]);
 		json_decref(got);
 		model_fini(m2);
 		free(m2);

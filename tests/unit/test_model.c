@@ -18,16 +18,14 @@
 static struct model m;
 
 static struct ip_prefix
-P(const char *s)
-{
+P(const char *s) {
 	struct ip_prefix p;
 	CU_ASSERT_FATAL(prefix_parse(s, true, &p) == 0);
 	return p;
 }
 
 static struct ip_addr
-A(const char *s)
-{
+A(const char *s) {
 	struct ip_addr a;
 	CU_ASSERT_FATAL(addr_parse(s, &a) == 0);
 	return a;
@@ -241,8 +239,10 @@ test_sid_validation(void)
 {
 	struct model_txn *t = model_txn_begin(&m);
 	struct model_err e;
-	struct model_sid s = {.sid = P("2a0e:97c0:ae6:1001:99::"), .behavior = SB_END_DT4,
-			      .vrf = 9, .port = MODEL_NO_PORT};
+	struct model_sid s = {.sid = P("2a0e:97c0:ae6:1001:99::"),
+			      .behavior = SB_END_DT4,
+			      .vrf = 9,
+			      .port = MODEL_NO_PORT};
 
 	CU_ASSERT(model_sid_add(t, &s, &e) == -EINVAL);
 	CU_ASSERT_STRING_EQUAL(e.field, "vrf");

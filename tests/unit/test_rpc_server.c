@@ -607,7 +607,8 @@ static void
 test_batch_answer_text(void)
 {
 	static const char *const batches[] = {
-		"[{\"jsonrpc\":\"2.0\",\"id\":-7,\"method\":\"test.echo\",\"params\":{\"x\":\"\\u00e9\\\"\"}},"
+		"[{\"jsonrpc\":\"2.0\",\"id\":-7,\"method\":\"test.echo\",\"params\":{\"x\":"
+		"\"\\u00e9\\\"\"}},"
 		"{\"jsonrpc\":\"2.0\",\"id\":\"a\\\"b\\n\",\"method\":\"test.echo\"},"
 		"{\"jsonrpc\":\"2.0\",\"method\":\"test.echo\"},"
 		"{\"jsonrpc\":\"2.0\",\"id\":null,\"method\":\"test.echo\",\"params\":{\"n\":1.5}},"
