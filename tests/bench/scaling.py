@@ -22,7 +22,9 @@ Cases:
           queue (one rx_pcap; the other TX queues of gen0 go to /dev/null).
           Variants: B0 outer flow label 0, B1 a flow-derived outer flow label
           (RFC 6437, as an encapsulating PE that computes it). Runs: 1
-          worker; for each N >= 2 of --workers: spread "off", spread "inner".
+          worker; for each N >= 2 of --workers: spread "off", "inner" (the
+          default: buckets start at home, the rebalancer moves them while a
+          worker is busy) and "even" (buckets spread from the start).
 
 Every run is checked before its figures count: a capture of 16 output packets
 passes srv6d_bench.py's scapy check (the behaviour really applied), plus for
@@ -411,8 +413,8 @@ def main(argv):
                          + [(w, "off") for w in multi]))
     if "single" in cases:
         for v in ("B0", "B1"):
-            plan.append(("single", v, [(1, None)] + [x for w in multi
-                                                     for x in ((w, "off"), (w, "inner"))]))
+            plan.append(("single", v, [(1, None)] + [(w, m) for w in multi
+                                                     for m in ("off", "inner", "even")]))
     runs = []
     for case, v, rl in plan:
         for w, spread in rl:
