@@ -202,6 +202,11 @@ dp_port_configure(const struct model_port *p, struct model_err *e)
 		conf.rx_adv_conf.rss_conf.rss_hf =
 			info.flow_type_rss_offloads &
 			(RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP | RTE_ETH_RSS_UDP);
+		// Hash tunnelled packets by their inner header where the device
+		// can; elsewhere dp_spread.c does it in software.
+		if ((info.flow_type_rss_offloads & RTE_ETH_RSS_LEVEL_MASK) &
+		    RTE_ETH_RSS_LEVEL_INNERMOST)
+			conf.rx_adv_conf.rss_conf.rss_hf |= RTE_ETH_RSS_LEVEL_INNERMOST;
 	}
 	if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE)
 		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE;
