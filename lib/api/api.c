@@ -70,6 +70,23 @@ api_error_name(int code)
 	}
 }
 
+char *
+api_json_error_text(const char *text, char *buf, size_t len)
+{
+	const char *near = text != NULL ? strstr(text, " near '") : NULL;
+	int n = near != NULL ? (int)(near - text) : -1;
+
+	if (len == 0)
+		return buf;
+	if (text == NULL)
+		snprintf(buf, len, "invalid JSON");
+	else if (n >= 0)
+		snprintf(buf, len, "%.*s", n, text);
+	else
+		snprintf(buf, len, "%s", text);
+	return buf;
+}
+
 int
 api_error_set(struct api_error_info *e, int code, const char *field, const char *fmt, ...)
 {

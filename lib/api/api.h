@@ -44,6 +44,11 @@ int api_errno_to_code(int neg_errno);
 // Short default message for a code ("not found", "rolled back", ...).
 const char *api_error_name(int code);
 
+// jansson's syntax error text without the " near '<token>'" it appends: the
+// token is a piece of the request, which may be an IPsec key, and keys never
+// go into errors or logs. Writes into buf (len bytes) and returns it.
+char *api_json_error_text(const char *text, char *buf, size_t len);
+
 // Fill e (code, field or "" when NULL, printf-style message; both truncated
 // to fit). Returns -1 so that handlers can `return api_error_set(...)`.
 int api_error_set(struct api_error_info *e, int code, const char *field, const char *fmt, ...)
@@ -112,6 +117,6 @@ const struct api_method *api_methods(size_t *n);
 // Specs of the nested objects, for handlers and the config loader:
 // "route.nexthop" (a route next hop, union of every type's keys),
 // "sid.nexthop" ({via, port}), "port" (a config port), "config" (the startup
-// configuration's top level), "config.datapath", "config.ipsec". NULL when
-// unknown.
+// configuration's top level), "config.datapath", "config.ipsec",
+// "ipsec.tunnel" and "ipsec.lifetime" (an IPsec SA's parts). NULL when unknown.
 const struct api_field *api_object_spec(const char *name, size_t *n);

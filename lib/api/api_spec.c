@@ -25,7 +25,7 @@ static const struct api_field f_route_nexthop[] = {
 	{"segments", API_T_ARRAY, OPT, "srv6: SID list, first segment first"},
 	{"encap", API_T_STRING, OPT, "srv6: h.encaps (default) or h.encaps.red"},
 	{"src", API_T_ADDR, OPT, "srv6: outer source address (default: encap source)"},
-	{"ipsec_sa", API_T_UINT, OPT, "srv6: id of the outbound IPsec SA"},
+	{"ipsec_sa", API_T_STRING, OPT, "srv6: id of the outbound IPsec SA protecting it"},
 	{"via", API_T_ADDR, OPT, "ip: gateway address"},
 	{"port", API_T_STRING, OPT, "ip: egress port name"},
 	{"weight", API_T_UINT, OPT, "ECMP weight (default 1)"},
@@ -45,6 +45,18 @@ static const struct api_field f_config_port[] = {
 	{"addresses", API_T_ARRAY, OPT, "interface addresses addr/len"},
 	{"mac", API_T_MAC, OPT, "MAC address to use instead of the device's"},
 	{"host_if", API_T_STRING, OPT, "kernel TAP interface for control traffic to the port"},
+};
+
+// An IPsec SA's tunnel: the outer header's addresses (mode tunnel).
+static const struct api_field f_ipsec_tunnel[] = {
+	{"src", API_T_ADDR, REQ, "outer source (outbound: ours; inbound: the peer's)"},
+	{"dst", API_T_ADDR, REQ, "outer destination (outbound: the peer's; inbound: ours)"},
+};
+
+// An IPsec SA's lifetime: the SA expires after this much traffic.
+static const struct api_field f_ipsec_lifetime[] = {
+	{"bytes", API_T_UINT, OPT, "bytes protected before the SA expires"},
+	{"packets", API_T_UINT, OPT, "packets protected before the SA expires"},
 };
 
 static const struct api_field f_config_ipsec[] = {
@@ -76,6 +88,10 @@ static const struct api_field f_config[] = {
 };
 
 // --- method params ------------------------------------------------------------
+
+static const struct api_field p_config_get[] = {
+	{"secrets", API_T_BOOL, OPT, "include the IPsec SAs' keys (default false)"},
+};
 
 static const struct api_field p_config_save[] = {
 	{"file", API_T_STRING, OPT, "path to write (default: the --config file)"},
@@ -208,23 +224,22 @@ static const struct api_field p_events_subscribe[] = {
 	{"topics", API_T_ARRAY, REQ, "topics, e.g. [\"route\", \"sid\", \"port\"]; \"*\" for all"},
 };
 
-// Provisional until the IPsec design lands: ESP SA, RFC 4303.
+// An IPsec SA (ESP, RFC 4303; AES-GCM, RFC 4106): the contract's SA object.
 static const struct api_field p_ipsec_sa_add[] = {
-	{"id", API_T_UINT, REQ, "SA id (referenced by next hops' ipsec_sa)"},
-	{"spi", API_T_UINT, REQ, "security parameter index"},
-	{"direction", API_T_STRING, REQ, "inbound or outbound"},
-	{"mode", API_T_STRING, OPT, "tunnel or transport"},
-	{"src", API_T_ADDR, OPT, "tunnel source address"},
-	{"dst", API_T_ADDR, OPT, "tunnel destination address"},
-	{"aead", API_T_STRING, OPT, "AEAD algorithm, e.g. aes-128-gcm"},
-	{"cipher", API_T_STRING, OPT, "cipher algorithm"},
-	{"auth", API_T_STRING, OPT, "authentication algorithm"},
-	{"key", API_T_STRING, OPT, "cipher or AEAD key (hex; salt included for GCM)"},
-	{"auth_key", API_T_STRING, OPT, "authentication key (hex)"},
+	{"id", API_T_STRING, REQ, "SA name (a route next hop's ipsec_sa names it)"},
+	{"direction", API_T_STRING, REQ, "out or in"},
+	{"spi", API_T_UINT, REQ, "security parameter index, 256 to 4294967295"},
+	{"mode", API_T_STRING, REQ, "tunnel (new outer header) or srv6 (ESP after the SRH)"},
+	{"aead", API_T_STRING, REQ, "aes-gcm-128 or aes-gcm-256"},
+	{"key", API_T_STRING, REQ, "hex: AES key then 4-byte salt (40 or 72 digits)"},
+	{"tunnel", API_T_OBJECT, OPT, "mode tunnel: {src, dst}"},
+	{"replay_window", API_T_UINT, OPT, "anti-replay window in packets (default 64, 0: off)"},
+	{"esn", API_T_BOOL, OPT, "extended sequence numbers (default false)"},
+	{"lifetime", API_T_OBJECT, OPT, "{bytes, packets}: expire after this much traffic"},
 };
 
-static const struct api_field p_id[] = {
-	{"id", API_T_UINT, REQ, "id"},
+static const struct api_field p_ipsec_sa_del[] = {
+	{"id", API_T_STRING, REQ, "SA name"},
 };
 
 #define M(name, mut, help, params)                                                                 \
@@ -241,15 +256,15 @@ static const struct api_method methods[] = {
 	M0("capture.list", false, "list running captures"),
 	M("capture.start", true, "start a packet capture into a pcap file", p_capture_start),
 	M("capture.stop", true, "stop a capture", p_capture_stop),
-	M0("config.get", false, "the running configuration"),
+	M("config.get", false, "the running configuration", p_config_get),
 	M("config.save", false, "write the running configuration to a file", p_config_save),
 	M0("encap.get", false, "encapsulation parameters"),
 	M("encap.set", true, "set encapsulation parameters", p_encap_set),
 	M("events.subscribe", false, "receive event notifications on this connection",
 	  p_events_subscribe),
-	M("ipsec.sa.add", true, "add an IPsec SA", p_ipsec_sa_add),
-	M("ipsec.sa.del", true, "delete an IPsec SA", p_id),
-	M0("ipsec.sa.list", false, "list IPsec SAs"),
+	M("ipsec.sa.add", true, "add or replace an IPsec SA", p_ipsec_sa_add),
+	M("ipsec.sa.del", true, "delete an IPsec SA", p_ipsec_sa_del),
+	M0("ipsec.sa.list", false, "list IPsec SAs (without keys) and their counters"),
 	M("locator.add", true, "add a locator", p_locator_add),
 	M("locator.del", true, "delete a locator", p_name),
 	M0("locator.list", false, "list locators"),
@@ -313,6 +328,8 @@ static const struct {
 	{"config", f_config, N(f_config)},
 	{"config.datapath", f_config_datapath, N(f_config_datapath)},
 	{"config.ipsec", f_config_ipsec, N(f_config_ipsec)},
+	{"ipsec.lifetime", f_ipsec_lifetime, N(f_ipsec_lifetime)},
+	{"ipsec.tunnel", f_ipsec_tunnel, N(f_ipsec_tunnel)},
 	{"port", f_config_port, N(f_config_port)},
 	{"route.nexthop", f_route_nexthop, N(f_route_nexthop)},
 	{"sid.nexthop", f_sid_nexthop, N(f_sid_nexthop)},

@@ -199,6 +199,26 @@ load_neighbor(struct loader *l, const json_t *item, const char *path)
 	return rc < 0 ? prefixed(l->e, rc, path) : 0;
 }
 
+// An IPsec SA of ipsec.sas; a second SA with the same id is a mistake in a
+// file (ipsec.sa.add would replace it).
+static int
+load_sa(struct loader *l, const json_t *item, const char *path)
+{
+	struct api_error_info ae = {0};
+	struct ipsec_sa sa;
+	int rc;
+
+	if (ipsec_sa_from_json(item, path, &sa, &ae) < 0)
+		return from_api(&ae, l->e);
+	if (ipsec_sa_find(ipsec_sa_table_find(l->m), sa.id) >= 0) {
+		ipsec_sa_wipe(&sa);
+		return fail(l->e, -EEXIST, path, "SA \"%s\" defined twice", sa.id);
+	}
+	rc = ipsec_sa_add(l->t, &sa, NULL, l->e);
+	ipsec_sa_wipe(&sa);
+	return rc < 0 ? prefixed(l->e, rc, path) : 0;
+}
+
 // "datapath": {"idle_sleep_us": N, "max_ipv4_routes": N, "max_ipv6_routes": N,
 // "spread": "inner" | "even" | "off"}.
 // Checked here, applied by config_load: the sleep after the commit, so a file
@@ -292,19 +312,29 @@ load_all(struct loader *l, const json_t *root)
 		if ((rc = model_encap_set(l->t, &enc, l->e)) < 0)
 			return prefixed(l->e, rc, "encap");
 	}
+	// SAs before routes: a route's next hop may name one.
+	if ((v = json_object_get(root, "ipsec")) != NULL) {
+		const struct api_field *spec = api_object_spec("config.ipsec", &n);
+		const json_t *arr;
+		if (spec == NULL || api_check_object(v, spec, n, "ipsec", &ae) < 0)
+			return spec == NULL ? fail(l->e, -EINVAL, "ipsec", "not supported")
+					    : from_api(&ae, l->e);
+		arr = json_object_get(v, "sas");
+		if (arr != NULL && api_check_array(arr, API_T_OBJECT, "ipsec.sas", &ae) < 0)
+			return from_api(&ae, l->e);
+		const json_t *item;
+		size_t i;
+		json_array_foreach(arr, i, item) {
+			char path[48];
+			snprintf(path, sizeof(path), "ipsec.sas[%zu]", i);
+			if ((rc = load_sa(l, item, path)) < 0)
+				return rc;
+		}
+	}
 	if ((rc = each(l, root, "sids", load_sid)) < 0 ||
 	    (rc = each(l, root, "routes", load_route)) < 0 ||
 	    (rc = each(l, root, "neighbors", load_neighbor)) < 0)
 		return rc;
-	if ((v = json_object_get(root, "ipsec")) != NULL) {
-		const struct api_field *spec = api_object_spec("config.ipsec", &n);
-		if (spec == NULL || api_check_object(v, spec, n, "ipsec", &ae) < 0)
-			return spec == NULL ? fail(l->e, -EINVAL, "ipsec", "not supported")
-					    : from_api(&ae, l->e);
-		if (json_array_size(json_object_get(v, "sas")) > 0)
-			return fail(l->e, -ENOTSUP, "ipsec.sas[0]",
-				    "IPsec is not built in this version");
-	}
 	return 0;
 }
 
@@ -324,10 +354,13 @@ config_load(struct model *m, const char *path, struct model_err *e)
 		return fail(e, -EINVAL, "", "no model or no file");
 	root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
 	if (root == NULL) {
+		// Without jansson's " near '<token>'": the token may be a key.
+		char why[sizeof(jerr.text)];
+		api_json_error_text(jerr.text, why, sizeof(why));
 		if (jerr.line > 0)
 			return fail(e, -EINVAL, "", "line %d column %d: %s", jerr.line, jerr.column,
-				    jerr.text);
-		return fail(e, -EINVAL, "", "%s", jerr.text);
+				    why);
+		return fail(e, -EINVAL, "", "%s", why);
 	}
 	if (!json_is_object(root)) {
 		json_decref(root);
@@ -416,8 +449,29 @@ routes_to_json(const struct model *m)
 	return arr;
 }
 
+// ipsec {"sas": [...]}, sorted by id; keys only when secrets.
+static json_t *
+ipsec_to_json(const struct model *m, bool secrets)
+{
+	const struct ipsec_sa_table *tbl = ipsec_sa_table_find(m);
+	json_t *sas = json_array();
+	uint32_t *slots = calloc(IPSEC_MAX_SAS, sizeof(*slots));
+	unsigned int n;
+
+	if (sas == NULL || slots == NULL) {
+		json_decref(sas);
+		free(slots);
+		return NULL;
+	}
+	n = ipsec_sa_list(tbl, slots);
+	for (unsigned int i = 0; i < n; i++)
+		json_array_append_new(sas, ipsec_sa_to_json(ipsec_sa_at(tbl, slots[i]), secrets));
+	free(slots);
+	return json_pack("{s:o}", "sas", sas);
+}
+
 json_t *
-config_to_json(const struct model *m)
+config_to_json(const struct model *m, bool secrets)
 {
 	json_t *o = json_object(), *ports = json_array(), *locators = json_array(),
 	       *vrfs = json_array(), *sids = json_array(), *neighs = json_array(), *routes;
@@ -466,7 +520,7 @@ config_to_json(const struct model *m)
 	json_object_set_new(o, "sids", sids);
 	json_object_set_new(o, "routes", routes);
 	json_object_set_new(o, "neighbors", neighs);
-	json_object_set_new(o, "ipsec", json_pack("{s:[]}", "sas"));
+	json_object_set_new(o, "ipsec", ipsec_to_json(m, secrets));
 	// FIB limits only where the operator changed them: the defaults follow the
 	// build, a saved file should too.
 	uint32_t max4, max6;
@@ -512,8 +566,10 @@ config_save(const struct model *m, const char *path, struct model_err *e)
 	char *dup = NULL, *text = NULL, tmp[4096];
 	const char *dir;
 	struct stat st;
-	mode_t mode = 0644;
-	bool keep_mode = false, created = false;
+	// 0600 always, also over a file that had a wider mode: the file holds
+	// the IPsec keys (API.md).
+	const mode_t mode = 0600;
+	bool created = false;
 	json_t *cfg;
 	int fd = -1, rc;
 
@@ -523,8 +579,6 @@ config_save(const struct model *m, const char *path, struct model_err *e)
 	if (stat(path, &st) == 0) {
 		if (!S_ISREG(st.st_mode))
 			return fail(e, -EINVAL, "file", "%s is not a regular file", path);
-		mode = st.st_mode & 07777;
-		keep_mode = true;
 	}
 	// The temporary file lives next to the target: rename() is atomic only
 	// within one file system.
@@ -537,7 +591,7 @@ config_save(const struct model *m, const char *path, struct model_err *e)
 		free(dup);
 		return fail(e, -ENAMETOOLONG, "file", "file name too long");
 	}
-	cfg = config_to_json(m);
+	cfg = config_to_json(m, true); // a saved file must restart the SAs too
 	text = cfg != NULL ? json_dumps(cfg, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
 	json_decref(cfg);
 	if (text == NULL) {
@@ -554,7 +608,8 @@ config_save(const struct model *m, const char *path, struct model_err *e)
 	rc = write_all(fd, text, strlen(text));
 	if (rc == 0)
 		rc = write_all(fd, "\n", 1);
-	if (rc == 0 && keep_mode && fchmod(fd, mode) < 0)
+	// open() applied the umask; the mode is exactly 0600 whatever it is.
+	if (rc == 0 && fchmod(fd, mode) < 0)
 		rc = -errno;
 	if (rc == 0 && fsync(fd) < 0)
 		rc = -errno;

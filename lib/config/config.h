@@ -9,6 +9,8 @@
 // exactly the same objects, and config.get / config.save write what
 // config_load reads.
 
+#include <stdbool.h>
+
 #include <jansson.h>
 
 #include "model.h"
@@ -22,12 +24,13 @@ int config_load(struct model *m, const char *path, struct model_err *e);
 
 // The running configuration in the file's shape: ports, encap, locators,
 // vrfs (without "default"), sids, routes (API/config routes; owner only when
-// not "static"), neighbors (static ones), ipsec {"sas": []}, datapath
-// {"idle_sleep_us": N} (dp_idle_sleep_get). NULL when out of memory.
-json_t *config_to_json(const struct model *m);
+// not "static"), neighbors (static ones), ipsec {"sas": [...]} (sorted by
+// id; the keys only when secrets), datapath {"idle_sleep_us": N, ...}.
+// NULL when out of memory.
+json_t *config_to_json(const struct model *m, bool secrets);
 
-// config_to_json written to path atomically: a temporary file in the same
-// directory, fsync, rename over path, fsync of the directory. An existing
-// file keeps its permissions (new files: 0644 less the umask). 0, or -errno
-// with e->field "file" and e->msg why.
+// config_to_json (with secrets) written to path atomically: a temporary file
+// in the same directory, fsync, rename over path, fsync of the directory.
+// The file has mode 0600, also when it existed with another mode: it holds
+// the IPsec keys. 0, or -errno with e->field "file" and e->msg why.
 int config_save(const struct model *m, const char *path, struct model_err *e);

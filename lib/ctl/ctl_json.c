@@ -442,8 +442,10 @@ nexthop_to_json(const struct model *m, const struct model_nexthop *nh)
 				    json_string(nh->reduced ? "h.encaps.red" : "h.encaps"));
 		if (nh->has_src)
 			json_object_set_new(o, "src", seg_to_json(nh->src));
-		if (nh->has_sa)
-			json_object_set_new(o, "ipsec_sa", json_integer(nh->ipsec_sa));
+		if (nh->has_sa) {
+			const struct ipsec_sa *sa = ipsec_sa_at(m->ipsec, nh->ipsec_sa);
+			json_object_set_new(o, "ipsec_sa", json_string(sa != NULL ? sa->id : "?"));
+		}
 		break;
 	case MNH_IP:
 		json_object_set_new(o, "type", json_string("ip"));
@@ -805,6 +807,25 @@ nh_key_applies(const char *type, const char *key)
 	return false;
 }
 
+// Whether the datapath protects routes bound to an IPsec SA. Until it does, a
+// next hop with ipsec_sa is checked (the SA exists and is outbound) and then
+// refused with 1005.
+#define CTL_IPSEC_DATAPATH 0
+
+int
+nexthop_ipsec_sa(const struct model *m, const char *id, const char *path, struct model_nexthop *nh,
+		 struct api_error_info *e)
+{
+	struct model_err me = {0};
+	int rc = ipsec_sa_resolve_out(m, id, &nh->ipsec_sa, &me);
+
+	if (rc < 0)
+		return fail(e, rc == -ENOENT ? API_ERR_NOT_FOUND : API_ERR_INVALID_PARAMS, path,
+			    "ipsec_sa", "%s", me.msg);
+	nh->has_sa = true;
+	return 0;
+}
+
 static int
 nexthop_from_json(const struct model *m, const struct ip_prefix *dst, const json_t *obj,
 		  const char *path, struct model_nexthop *nh, struct api_error_info *e)
@@ -849,9 +870,17 @@ nexthop_from_json(const struct model *m, const struct ip_prefix *dst, const json
 			memcpy(nh->src, src.bytes, 16);
 			nh->has_src = true;
 		}
-		if (json_object_get(obj, "ipsec_sa") != NULL)
-			return fail(e, API_ERR_NOT_SUPPORTED, path, "ipsec_sa",
-				    "IPsec is not built in this version");
+		if ((s = str(obj, "ipsec_sa")) != NULL) {
+			if (nexthop_ipsec_sa(m, s, path, nh, e) < 0)
+				return -1;
+			// Until the datapath protects such a route it would forward in
+			// clear: refuse the binding rather than pretend to honour it.
+			if (!CTL_IPSEC_DATAPATH)
+				return fail(e, API_ERR_NOT_SUPPORTED, path, "ipsec_sa",
+					    "IPsec datapath not built yet: a route bound to SA "
+					    "\"%s\" would forward in clear",
+					    s);
+		}
 	} else if (strcmp(type, "ip") == 0) {
 		nh->type = MNH_IP;
 		if (json_object_get(obj, "via") != NULL) {

@@ -30,6 +30,7 @@
 
 #include "api.h"
 #include "dp_api.h"
+#include "ipsec_sa.h"
 #include "model.h"
 
 // --- encoders ------------------------------------------------------------------
@@ -67,6 +68,11 @@ json_t *neigh_to_json(const struct model *m, const struct model_neigh *n);
 // source (when set), hop_limit (number or "inherit"), flowlabel.
 json_t *encap_to_json(const struct model_encap *enc);
 
+// An IPsec SA (ipsec_json.c): id, direction, spi, mode, aead, key only when
+// secrets (config.get {"secrets": true}, config.save), tunnel (when set),
+// replay_window, esn, lifetime (when set). Never the key otherwise.
+json_t *ipsec_sa_to_json(const struct ipsec_sa *sa, bool secrets);
+
 // --- parsers -------------------------------------------------------------------
 
 // A config port (create: name and device required, mac allowed) onto *out,
@@ -96,6 +102,19 @@ int neigh_from_json(const struct model *m, const json_t *obj, const char *path, 
 // caller initialises (normally with the model's current encap).
 int encap_from_json(const json_t *obj, const char *path, struct model_encap *out,
 		    struct api_error_info *e);
+
+// A route next hop's ipsec_sa: the outbound SA called id, into nh (has_sa,
+// ipsec_sa = its slot). 1001 when there is no such SA, -32602 when it is
+// inbound; field path + ".ipsec_sa". (route_from_json then answers 1005 until
+// the datapath protects such routes.)
+int nexthop_ipsec_sa(const struct model *m, const char *id, const char *path,
+		     struct model_nexthop *nh, struct api_error_info *e);
+
+// ipsec.sa.add params / a config SA (ipsec_json.c), checked whole
+// (ipsec_sa_check); uniqueness is the table's (ipsec_sa_add). No error
+// message carries key material; *out's key is wiped on error.
+int ipsec_sa_from_json(const json_t *obj, const char *path, struct ipsec_sa *out,
+		       struct api_error_info *e);
 
 // --- errors --------------------------------------------------------------------
 

@@ -3,7 +3,8 @@
 
 // config.get / config.save: the running configuration in the config file's
 // shape (lib/config's config_to_json), so a saved file restarts the daemon
-// into the same state.
+// into the same state. IPsec keys: config.get shows them only with
+// {"secrets": true}; config.save always writes them, into a 0600 file.
 
 #include <errno.h>
 
@@ -17,7 +18,10 @@ CTL_HANDLER(rpc_config_get)
 	(void)call;
 	if (ctl_params("config.get", params, e) < 0)
 		return -1;
-	*result = config_to_json(ctl_model);
+	// Keys only when asked for: a config.get for a look must not copy them
+	// into terminals and logs.
+	*result = config_to_json(ctl_model,
+				 json_is_true(json_object_get(params, "secrets")) ? true : false);
 	if (*result == NULL)
 		return api_error_set(e, API_ERR_INTERNAL, NULL, "out of memory");
 	return 0;

@@ -281,6 +281,10 @@ ev_object(struct ev_ctx *x, const char *topic, const char *action, const char *i
 		json_object_set_new(params, "vrf", vrf_to_json(&m->vrfs[idx]));
 	} else if (strcmp(topic, "locator") == 0 && (idx = model_locator_find(m, id)) >= 0) {
 		json_object_set_new(params, "locator", locator_to_json(&m->locators[idx]));
+	} else if (strcmp(topic, "ipsec") == 0 && (idx = ipsec_sa_find(m->ipsec, id)) >= 0) {
+		// Without the key, as ipsec.sa.list shows it.
+		json_object_set_new(params, "sa",
+				    ipsec_sa_to_json(ipsec_sa_at(m->ipsec, (uint32_t)idx), false));
 	} else if (strcmp(topic, "encap") == 0) {
 		json_object_set_new(params, "encap", encap_to_json(&m->encap));
 	} else if (strcmp(topic, "sid") == 0 && prefix_parse(id, true, &p) == 0) {
@@ -440,16 +444,6 @@ ctl_now_ns(void)
 
 const struct rpc_txn_ops ctl_txn_ops = {txn_begin, txn_commit, txn_abort};
 
-// --- IPsec: a later issue ----------------------------------------------------------------
-
-CTL_HANDLER(rpc_ipsec_sa)
-{
-	(void)params, (void)result;
-	return api_error_set(e, API_ERR_NOT_SUPPORTED, NULL,
-			     "%s: IPsec is not built in this version",
-			     call != NULL && call->method != NULL ? call->method : "ipsec.sa");
-}
-
 // --- bindings ------------------------------------------------------------------------------
 
 const struct rpc_method_binding ctl_methods[] = {
@@ -460,9 +454,9 @@ const struct rpc_method_binding ctl_methods[] = {
 	{"config.save", rpc_config_save},
 	{"encap.get", rpc_encap_get},
 	{"encap.set", rpc_encap_set},
-	{"ipsec.sa.add", rpc_ipsec_sa},
-	{"ipsec.sa.del", rpc_ipsec_sa},
-	{"ipsec.sa.list", rpc_ipsec_sa},
+	{"ipsec.sa.add", rpc_ipsec_sa_add},
+	{"ipsec.sa.del", rpc_ipsec_sa_del},
+	{"ipsec.sa.list", rpc_ipsec_sa_list},
 	{"locator.add", rpc_locator_add},
 	{"locator.del", rpc_locator_del},
 	{"locator.list", rpc_locator_list},

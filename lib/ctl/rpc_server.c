@@ -1216,7 +1216,9 @@ handle_line(struct rpc_client *c, const char *buf, size_t len)
 	req = json_loadb(buf, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &jerr);
 	srv->stats.decode_ns += now_ns() - t0;
 	if (req == NULL) {
-		snprintf(msg, sizeof(msg), "parse error at byte %d: %s", jerr.position, jerr.text);
+		char why[sizeof(jerr.text)];
+		snprintf(msg, sizeof(msg), "parse error at byte %d: %s", jerr.position,
+			 api_json_error_text(jerr.text, why, sizeof(why)));
 		client_send_error(c, API_ERR_PARSE, msg);
 		return;
 	}

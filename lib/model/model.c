@@ -195,6 +195,10 @@ model_fini(struct model *m)
 {
 	struct hmap *maps[] = {&m->routes, &m->sids, &m->neighs};
 
+	if (m->ext.fini != NULL)
+		m->ext.fini(m->ext.arg);
+	m->ext = (struct model_ext){0};
+	m->ipsec = NULL;
 	for (size_t i = 0; i < 3; i++) {
 		size_t b;
 		struct hmap_node *n = hmap_iter_first(maps[i], &b);
@@ -405,14 +409,32 @@ model_txn_abort(struct model_txn *t)
 	if (t->sid_counters_snap)
 		memcpy(m->sid_counter_used, t->sid_counters_snap, sizeof(m->sid_counter_used));
 	txn_free(t);
+	if (m->ext.txn_done != NULL)
+		m->ext.txn_done(m->ext.arg, false);
 }
 
 void
 model_txn_end(struct model_txn *t)
 {
+	struct model *m = t->m;
+
 	for (size_t i = 0; i < t->n_undo; i++)
 		free(t->undo[i].old);
 	txn_free(t);
+	if (m->ext.txn_done != NULL)
+		m->ext.txn_done(m->ext.arg, true);
+}
+
+struct model *
+model_txn_model(const struct model_txn *t)
+{
+	return t->m;
+}
+
+void
+model_txn_event_add(struct model_txn *t, const char *topic, const char *action, const char *id)
+{
+	event_push(t, topic, action, id != NULL ? id : "");
 }
 
 size_t

@@ -82,16 +82,16 @@ enum model_nh_type { MNH_SRV6, MNH_IP, MNH_BLACKHOLE, MNH_LOCAL };
 // says how many bytes a memcpy may take.
 struct model_nexthop {
 	enum model_nh_type type;
-	uint16_t port;	 // ip: MODEL_NO_PORT when not given
-	uint16_t weight; // 1 when not given
-	uint8_t n_segs;	 // srv6 (0 for other types once stored)
-	bool reduced;	 // srv6: "encap": "h.encaps.red"
-	bool has_src;	 // srv6
-	bool has_sa;	 // srv6
-	bool has_via;	 // ip
-	uint32_t ipsec_sa;
-	struct ip_addr via;		  // ip
-	uint8_t src[16];		  // srv6
+	uint16_t port;	    // ip: MODEL_NO_PORT when not given
+	uint16_t weight;    // 1 when not given
+	uint8_t n_segs;	    // srv6 (0 for other types once stored)
+	bool reduced;	    // srv6: "encap": "h.encaps.red"
+	bool has_src;	    // srv6
+	bool has_sa;	    // srv6: protected by the outbound IPsec SA ipsec_sa
+	bool has_via;	    // ip
+	uint32_t ipsec_sa;  // srv6, has_sa: slot of the SA in lib/ipsec's table (kept on replace)
+	struct ip_addr via; // ip
+	uint8_t src[16];    // srv6
 	uint8_t segs[MODEL_MAX_SEGS][16]; // srv6; last (see above)
 };
 
@@ -213,6 +213,17 @@ struct model_entry {
 	const struct model_route *route;
 };
 
+struct ipsec_sa_table; // lib/ipsec/ipsec_sa.h
+
+// A table kept in its own module (lib/ipsec's SAs) that takes part in the
+// model's transactions: it stages its own changes and undo copy, and is told
+// here how each txn ends, after the model's own abort or end work.
+struct model_ext {
+	void *arg;
+	void (*txn_done)(void *arg, bool committed);
+	void (*fini)(void *arg); // from model_fini
+};
+
 struct model {
 	struct model_port ports[MODEL_MAX_PORTS];
 	struct model_vrf vrfs[SRV6_MAX_VRFS]; // [0] is "default", always used
@@ -223,6 +234,10 @@ struct model {
 	struct hmap neighs; // struct model_neigh by (port, addr)
 	uint8_t sid_counter_used[SRV6_MAX_SIDS];
 	struct model_txn *txn; // the open transaction, at most one
+	// IPsec SAs (lib/ipsec), NULL until that module attaches its table; it
+	// sets ext too. The model never looks inside.
+	struct ipsec_sa_table *ipsec;
+	struct model_ext ext;
 };
 
 // Key of a forwarding entry whose desired state may have changed.
@@ -258,6 +273,11 @@ void model_txn_event(const struct model_txn *t, size_t i, const char **topic, co
 		     const char **id);
 // The topic of event i alone (cheaper: a route's id is formatted on demand).
 const char *model_txn_event_topic(const struct model_txn *t, size_t i);
+// The model a txn changes, and an event from a module outside model.c (topic
+// and action must be string literals; id is copied). Events are best effort.
+struct model *model_txn_model(const struct model_txn *t);
+void model_txn_event_add(struct model_txn *t, const char *topic, const char *action,
+			 const char *id);
 
 // --- mutators (need the open txn) ------------------------------------------
 // Ports exist from the config; a port is created once at startup (device probed

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <CUnit/Basic.h>
@@ -74,8 +75,13 @@ rpc_server_stats(const struct rpc_server *srv)
 static struct model M;
 static int fake_server_handle;
 
-// The canonical form of a configuration: what config_to_json writes, so it
-// compares equal after a load. Arrays are in the model's listing order.
+// IPsec keys of the base config: AES key then 4-byte salt.
+#define KEY128 "f00dfeed0123456789abcdeff00dfeedc0ffee01"
+#define KEY256 "a5a5a5a5b6b6b6b6c7c7c7c7d8d8d8d8e9e9e9e9fafafafa0b0b0b0b1c1c1c1c2d2d2d2d"
+
+// The canonical form of a configuration: what config_to_json writes (with
+// secrets), so it compares equal after a load. Arrays are in the model's
+// listing order.
 static const char base_config[] =
 	"{"
 	"\"ports\": ["
@@ -127,9 +133,49 @@ static const char base_config[] =
 	" {\"port\": \"wan0\", \"address\": \"2001:db8:0:1::2\", \"mac\": \"02:00:00:00:0a:01\"},"
 	" {\"port\": \"ce0\", \"address\": \"172.16.10.2\", \"mac\": \"02:00:00:00:0c:02\"}"
 	"],"
-	"\"ipsec\": {\"sas\": []},"
+	"\"ipsec\": {\"sas\": ["
+	" {\"id\": \"from-b\", \"direction\": \"in\", \"spi\": 8192, \"mode\": \"srv6\","
+	"  \"aead\": \"aes-gcm-256\", \"key\": \"" KEY256 "\", \"replay_window\": 1024,"
+	"  \"esn\": true, \"lifetime\": {\"bytes\": 1000000000000, \"packets\": 1000000}},"
+	" {\"id\": \"to-b\", \"direction\": \"out\", \"spi\": 4096, \"mode\": \"tunnel\","
+	"  \"aead\": \"aes-gcm-128\", \"key\": \"" KEY128 "\","
+	"  \"tunnel\": {\"src\": \"2001:db8:0:1::1\", \"dst\": \"2001:db8:0:2::1\"},"
+	"  \"replay_window\": 64, \"esn\": false}"
+	"]},"
 	"\"datapath\": {\"idle_sleep_us\": 50, \"spread\": \"off\"}"
 	"}";
+
+// Distinctive keys (16 + 4 and 32 + 4 bytes): no 6-character run of them may
+// appear in any error message, list output or config.get without secrets.
+static const char *const secret_keys[] = {KEY128, KEY256};
+
+static bool
+leaks_key(const char *text)
+{
+	for (size_t k = 0; k < sizeof(secret_keys) / sizeof(secret_keys[0]); k++) {
+		const char *key = secret_keys[k];
+		for (size_t i = 0; i + 6 <= strlen(key); i++) {
+			char run[7];
+			memcpy(run, key + i, 6);
+			run[6] = '\0';
+			if (text != NULL && strstr(text, run) != NULL) {
+				fprintf(stderr, "\nkey material (%s) in: %s\n", run, text);
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+static bool
+json_leaks_key(const json_t *v)
+{
+	char *text = json_dumps(v, JSON_COMPACT);
+	bool leak = leaks_key(text);
+
+	free(text);
+	return leak;
+}
 
 static char tmpdir[64];
 
@@ -294,15 +340,39 @@ same_json(const json_t *a, const json_t *b)
 
 // --- round trips -------------------------------------------------------------------
 
+// The base config without the SAs' keys: what config.get shows by default.
+static json_t *
+without_keys(json_t *cfg)
+{
+	json_t *sa;
+	size_t i;
+
+	json_array_foreach(json_object_get(json_object_get(cfg, "ipsec"), "sas"), i, sa)
+		json_object_del(sa, "key");
+	return cfg;
+}
+
 static void
 test_config_roundtrip(void)
 {
-	json_t *want = J(base_config), *got = config_to_json(&M), *res;
+	json_t *want = J(base_config), *got = config_to_json(&M, true), *res;
 
 	CU_ASSERT(same_json(got, want));
-	res = rpc_ok("config.get", NULL);
+	res = rpc_ok("config.get", "{\"secrets\": true}");
 	CU_ASSERT(same_json(res, want));
 	json_decref(res);
+	// Without {"secrets": true}: everything but the keys.
+	without_keys(want);
+	res = rpc_ok("config.get", NULL);
+	CU_ASSERT(same_json(res, want));
+	CU_ASSERT(!json_leaks_key(res));
+	json_decref(res);
+	res = rpc_ok("config.get", "{\"secrets\": false}");
+	CU_ASSERT(same_json(res, want));
+	json_decref(res);
+	json_decref(got);
+	got = config_to_json(&M, false);
+	CU_ASSERT(same_json(got, want));
 	json_decref(got);
 	json_decref(want);
 }
@@ -320,15 +390,27 @@ test_config_save_reload(void)
 	path_in_tmp(p, sizeof(p), "saved.json");
 	res = rpc_ok("config.save", NULL); // the --config path
 	CU_ASSERT(json_is_string(json_object_get(res, "file")));
+	// The file holds the keys: mode 0600, whatever the umask.
+	{
+		struct stat st;
+		CU_ASSERT(stat(json_string_value(json_object_get(res, "file")), &st) == 0);
+		CU_ASSERT((st.st_mode & 07777) == 0600);
+	}
 	json_decref(res);
+	// Over an existing file with a wider mode: 0600 too.
 	write_file(p, "stale");
+	CU_ASSERT(chmod(p, 0644) == 0);
 	{
 		char params[200];
+		struct stat st;
 		snprintf(params, sizeof(params), "{\"file\": \"%s\"}", p);
 		json_decref(rpc_ok("config.save", params));
+		CU_ASSERT(stat(p, &st) == 0);
+		CU_ASSERT((st.st_mode & 07777) == 0600);
 	}
 	CU_ASSERT(access(p, R_OK) == 0);
-	a = config_to_json(&M);
+	// With the secrets: a restart gets the SAs back, keys included.
+	a = config_to_json(&M, true);
 	// The setting comes back from the file, not from what is running.
 	fake_idle_us = 7;
 	fake_spread = DP_SPREAD_EVEN;
@@ -336,8 +418,9 @@ test_config_save_reload(void)
 		fprintf(stderr, "\nreload: %s: %s\n", e.field, e.msg);
 	CU_ASSERT(fake_idle_us == 50);
 	CU_ASSERT(fake_spread == DP_SPREAD_OFF);
-	b = config_to_json(m2);
+	b = config_to_json(m2, true);
 	CU_ASSERT(same_json(b, a));
+	CU_ASSERT(json_array_size(json_object_get(json_object_get(b, "ipsec"), "sas")) == 2);
 	json_decref(a);
 	json_decref(b);
 	model_fini(m2);
@@ -540,10 +623,6 @@ static const struct bad_case bad_cases[] = {
 	 " \"segments\": [\"2001:db8::1\"], \"via\": \"2001:db8::2\"}]}",
 	 IP, "nexthops[0].via"},
 	{"route.add",
-	 "{\"prefix\": \"10.0.0.0/8\", \"nexthops\": [{\"type\": \"srv6\","
-	 " \"segments\": [\"2001:db8::1\"], \"ipsec_sa\": 1}]}",
-	 API_ERR_NOT_SUPPORTED, "nexthops[0].ipsec_sa"},
-	{"route.add",
 	 "{\"prefix\": \"10.0.0.0/8\", \"nexthops\": [{\"type\": \"blackhole\", \"weight\": 0}]}",
 	 IP, "nexthops[0].weight"},
 	{"route.add",
@@ -723,20 +802,249 @@ static const struct bad_case bad_cases[] = {
 	{"route.add", "[]", IP, "params"},
 	{"vrf.list", "{\"x\": 1}", IP, "x"},
 	{"config.get", "{\"file\": \"x\"}", IP, "file"},
-	{"ipsec.sa.add", "{\"id\": 1, \"spi\": 2, \"direction\": \"inbound\"}",
-	 API_ERR_NOT_SUPPORTED, ""},
-	{"ipsec.sa.list", NULL, API_ERR_NOT_SUPPORTED, ""},
+	{"config.get", "{\"secrets\": \"yes\"}", IP, "secrets"},
+	{"config.get", "{\"secrets\": 1}", IP, "secrets"},
+	{"ipsec.sa.list", "{\"id\": \"to-b\"}", IP, "id"},
+	{"ipsec.sa.del", NULL, IP, "id"},
+	{"ipsec.sa.del", "{\"id\": 1}", IP, "id"},
+	{"ipsec.sa.del", "{\"id\": \"nope\"}", API_ERR_NOT_FOUND, "id"},
+	{"ipsec.sa.del", "{\"id\": \"to-b\", \"spi\": 4096}", IP, "spi"},
+	// route next hops naming SAs: types, existence, direction; a good one is
+	// refused until the datapath protects it (it would forward in clear)
+	{"route.add",
+	 "{\"prefix\": \"10.0.0.0/8\", \"nexthops\": [{\"type\": \"srv6\","
+	 " \"segments\": [\"2001:db8::1\"], \"ipsec_sa\": 1}]}",
+	 IP, "nexthops[0].ipsec_sa"},
+	{"route.add",
+	 "{\"prefix\": \"10.0.0.0/8\", \"nexthops\": [{\"type\": \"srv6\","
+	 " \"segments\": [\"2001:db8::1\"], \"ipsec_sa\": \"nope\"}]}",
+	 API_ERR_NOT_FOUND, "nexthops[0].ipsec_sa"},
+	{"route.add",
+	 "{\"prefix\": \"10.0.0.0/8\", \"nexthops\": [{\"type\": \"blackhole\"},"
+	 " {\"type\": \"srv6\", \"segments\": [\"2001:db8::1\"], \"ipsec_sa\": \"from-b\"}]}",
+	 IP, "nexthops[1].ipsec_sa"},
+	{"route.add",
+	 "{\"prefix\": \"10.0.0.0/8\", \"nexthops\": [{\"type\": \"srv6\","
+	 " \"segments\": [\"2001:db8::1\"], \"ipsec_sa\": \"to-b\"}]}",
+	 API_ERR_NOT_SUPPORTED, "nexthops[0].ipsec_sa"},
+	{"route.add",
+	 "{\"prefix\": \"10.0.0.0/8\", \"nexthops\": [{\"type\": \"ip\", \"via\": "
+	 "\"172.16.10.254\", \"ipsec_sa\": \"to-b\"}]}",
+	 IP, "nexthops[0].ipsec_sa"},
+};
+
+// ipsec.sa.add, every malformed input: a valid SA with one field broken.
+// Each message must name the field first and carry no key material.
+#define SA_OK_FIELDS                                                                               \
+	"\"direction\": \"out\", \"mode\": \"tunnel\", \"aead\": \"aes-gcm-128\","                 \
+	" \"key\": \"" KEY128                                                                      \
+	"\", \"tunnel\": {\"src\": \"2001:db8::1\", \"dst\": \"2001:db8::2\"}"
+static const struct bad_case bad_sas[] = {
+	// id
+	{"ipsec.sa.add", "{\"spi\": 4097, " SA_OK_FIELDS "}", IP, "id"},
+	{"ipsec.sa.add", "{\"id\": 1, \"spi\": 4097, " SA_OK_FIELDS "}", IP, "id"},
+	{"ipsec.sa.add", "{\"id\": \"\", \"spi\": 4097, " SA_OK_FIELDS "}", IP, "id"},
+	{"ipsec.sa.add", "{\"id\": \"a b\", \"spi\": 4097, " SA_OK_FIELDS "}", IP, "id"},
+	{"ipsec.sa.add",
+	 "{\"id\": \"0123456789012345678901234567890123\", \"spi\": 4097, " SA_OK_FIELDS "}", IP,
+	 "id"},
+	{"ipsec.sa.add", "{\"id\": null, \"spi\": 4097, " SA_OK_FIELDS "}", IP, "id"},
+	// spi: 0, 255 (reserved), 2^32, negative, strings, fractions
+	{"ipsec.sa.add", "{\"id\": \"x\", " SA_OK_FIELDS "}", IP, "spi"},
+	{"ipsec.sa.add", "{\"id\": \"x\", \"spi\": 0, " SA_OK_FIELDS "}", IP, "spi"},
+	{"ipsec.sa.add", "{\"id\": \"x\", \"spi\": 1, " SA_OK_FIELDS "}", IP, "spi"},
+	{"ipsec.sa.add", "{\"id\": \"x\", \"spi\": 255, " SA_OK_FIELDS "}", IP, "spi"},
+	{"ipsec.sa.add", "{\"id\": \"x\", \"spi\": 4294967296, " SA_OK_FIELDS "}", IP, "spi"},
+	{"ipsec.sa.add", "{\"id\": \"x\", \"spi\": -4096, " SA_OK_FIELDS "}", IP, "spi"},
+	{"ipsec.sa.add", "{\"id\": \"x\", \"spi\": \"0x1000\", " SA_OK_FIELDS "}", IP, "spi"},
+	{"ipsec.sa.add", "{\"id\": \"x\", \"spi\": 4096.5, " SA_OK_FIELDS "}", IP, "spi"},
+	// direction, mode, aead: unknown names, wrong types, missing
+	{"ipsec.sa.add",
+	 "{\"id\": \"x\", \"spi\": 4097, \"mode\": \"tunnel\", \"aead\": \"aes-gcm-128\","
+	 " \"key\": \"" KEY128
+	 "\", \"tunnel\": {\"src\": \"2001:db8::1\", \"dst\": \"2001:db8::2\"}}",
+	 IP, "direction"},
+	{"ipsec.sa.add",
+	 "{\"id\": \"x\", \"spi\": 4097, \"direction\": \"outbound\", \"mode\": \"tunnel\","
+	 " \"aead\": \"aes-gcm-128\", \"key\": \"" KEY128 "\","
+	 " \"tunnel\": {\"src\": \"2001:db8::1\", \"dst\": \"2001:db8::2\"}}",
+	 IP, "direction"},
+	{"ipsec.sa.add",
+	 "{\"id\": \"x\", \"spi\": 4097, \"direction\": true, \"mode\": \"tunnel\","
+	 " \"aead\": \"aes-gcm-128\", \"key\": \"" KEY128 "\","
+	 " \"tunnel\": {\"src\": \"2001:db8::1\", \"dst\": \"2001:db8::2\"}}",
+	 IP, "direction"},
+	{"ipsec.sa.add",
+	 "{\"id\": \"x\", \"spi\": 4097, \"direction\": \"out\", \"mode\": \"transport\","
+	 " \"aead\": \"aes-gcm-128\", \"key\": \"" KEY128 "\"}",
+	 IP, "mode"},
+	{"ipsec.sa.add",
+	 "{\"id\": \"x\", \"spi\": 4097, \"direction\": \"out\", \"aead\": \"aes-gcm-128\","
+	 " \"key\": \"" KEY128 "\"}",
+	 IP, "mode"},
+	{"ipsec.sa.add",
+	 "{\"id\": \"x\", \"spi\": 4097, \"direction\": \"out\", \"mode\": \"srv6\","
+	 " \"aead\": \"aes-128-gcm\", \"key\": \"" KEY128 "\"}",
+	 IP, "aead"},
+	{"ipsec.sa.add",
+	 "{\"id\": \"x\", \"spi\": 4097, \"direction\": \"out\", \"mode\": \"srv6\","
+	 " \"aead\": \"chacha20-poly1305\", \"key\": \"" KEY128 "\"}",
+	 IP, "aead"},
+	{"ipsec.sa.add",
+	 "{\"id\": \"x\", \"spi\": 4097, \"direction\": \"out\", \"mode\": \"srv6\","
+	 " \"key\": \"" KEY128 "\"}",
+	 IP, "aead"},
+	// key: missing, not a string, bad hex, odd length, wrong length for the AEAD
+	{"ipsec.sa.add",
+	 "{\"id\": \"x\", \"spi\": 4097, \"direction\": \"out\", \"mode\": \"srv6\","
+	 " \"aead\": \"aes-gcm-128\"}",
+	 IP, "key"},
+	{"ipsec.sa.add",
+	 "{\"id\": \"x\", \"spi\": 4097, \"direction\": \"out\", \"mode\": \"srv6\","
+	 " \"aead\": \"aes-gcm-128\", \"key\": 1234567890}",
+	 IP, "key"},
+	{"ipsec.sa.add",
+	 "{\"id\": \"x\", \"spi\": 4097, \"direction\": \"out\", \"mode\": \"srv6\","
+	 " \"aead\": \"aes-gcm-128\", \"key\": [\"" KEY128 "\"]}",
+	 IP, "key"},
+	{"ipsec.sa.add",
+	 "{\"id\": \"x\", \"spi\": 4097, \"direction\": \"out\", \"mode\": \"srv6\","
+	 " \"aead\": \"aes-gcm-128\", \"key\": \"f00dfeed0123456789abcdeff00dfeedc0ffeezz\"}",
+	 IP, "key"},
+	{"ipsec.sa.add",
+	 "{\"id\": \"x\", \"spi\": 4097, \"direction\": \"out\", \"mode\": \"srv6\","
+	 " \"aead\": \"aes-gcm-128\", \"key\": \"f00dfeed0123456789abcdeff00dfeedc0ffee0\"}",
+	 IP, "key"},
+	{"ipsec.sa.add",
+	 "{\"id\": \"x\", \"spi\": 4097, \"direction\": \"out\", \"mode\": \"srv6\","
+	 " \"aead\": \"aes-gcm-128\", \"key\": \"f00dfeed0123456789abcdeff00dfeed\"}",
+	 IP, "key"},
+	{"ipsec.sa.add",
+	 "{\"id\": \"x\", \"spi\": 4097, \"direction\": \"out\", \"mode\": \"srv6\","
+	 " \"aead\": \"aes-gcm-128\", \"key\": \"" KEY256 "\"}",
+	 IP, "key"},
+	{"ipsec.sa.add",
+	 "{\"id\": \"x\", \"spi\": 4097, \"direction\": \"out\", \"mode\": \"srv6\","
+	 " \"aead\": \"aes-gcm-256\", \"key\": \"" KEY128 "\"}",
+	 IP, "key"},
+	{"ipsec.sa.add",
+	 "{\"id\": \"x\", \"spi\": 4097, \"direction\": \"out\", \"mode\": \"srv6\","
+	 " \"aead\": \"aes-gcm-128\", \"key\": \"\"}",
+	 IP, "key"},
+	{"ipsec.sa.add",
+	 "{\"id\": \"x\", \"spi\": 4097, \"direction\": \"out\", \"mode\": \"srv6\","
+	 " \"aead\": \"aes-gcm-128\", \"key\": \"0x " KEY128 "\"}",
+	 IP, "key"},
+	// tunnel: missing for mode tunnel, given for srv6, families mixed, parts
+	{"ipsec.sa.add",
+	 "{\"id\": \"x\", \"spi\": 4097, \"direction\": \"out\", \"mode\": \"tunnel\","
+	 " \"aead\": \"aes-gcm-128\", \"key\": \"" KEY128 "\"}",
+	 IP, "tunnel"},
+	{"ipsec.sa.add",
+	 "{\"id\": \"x\", \"spi\": 4097, \"direction\": \"out\", \"mode\": \"srv6\","
+	 " \"aead\": \"aes-gcm-128\", \"key\": \"" KEY128 "\","
+	 " \"tunnel\": {\"src\": \"2001:db8::1\", \"dst\": \"2001:db8::2\"}}",
+	 IP, "tunnel"},
+	{"ipsec.sa.add",
+	 "{\"id\": \"x\", \"spi\": 4097, \"direction\": \"out\", \"mode\": \"tunnel\","
+	 " \"aead\": \"aes-gcm-128\", \"key\": \"" KEY128 "\","
+	 " \"tunnel\": {\"src\": \"2001:db8::1\", \"dst\": \"192.0.2.2\"}}",
+	 IP, "tunnel.dst"},
+	{"ipsec.sa.add",
+	 "{\"id\": \"x\", \"spi\": 4097, \"direction\": \"out\", \"mode\": \"tunnel\","
+	 " \"aead\": \"aes-gcm-128\", \"key\": \"" KEY128 "\","
+	 " \"tunnel\": {\"src\": \"192.0.2.1\", \"dst\": \"2001:db8::2\"}}",
+	 IP, "tunnel.dst"},
+	{"ipsec.sa.add",
+	 "{\"id\": \"x\", \"spi\": 4097, \"direction\": \"out\", \"mode\": \"tunnel\","
+	 " \"aead\": \"aes-gcm-128\", \"key\": \"" KEY128
+	 "\", \"tunnel\": {\"src\": \"2001:db8::1\"}}",
+	 IP, "tunnel.dst"},
+	{"ipsec.sa.add",
+	 "{\"id\": \"x\", \"spi\": 4097, \"direction\": \"out\", \"mode\": \"tunnel\","
+	 " \"aead\": \"aes-gcm-128\", \"key\": \"" KEY128 "\","
+	 " \"tunnel\": {\"src\": \"nope\", \"dst\": \"2001:db8::2\"}}",
+	 IP, "tunnel.src"},
+	{"ipsec.sa.add",
+	 "{\"id\": \"x\", \"spi\": 4097, \"direction\": \"out\", \"mode\": \"tunnel\","
+	 " \"aead\": \"aes-gcm-128\", \"key\": \"" KEY128 "\","
+	 " \"tunnel\": {\"src\": \"::\", \"dst\": \"2001:db8::2\"}}",
+	 IP, "tunnel.src"},
+	{"ipsec.sa.add",
+	 "{\"id\": \"x\", \"spi\": 4097, \"direction\": \"out\", \"mode\": \"tunnel\","
+	 " \"aead\": \"aes-gcm-128\", \"key\": \"" KEY128 "\","
+	 " \"tunnel\": {\"src\": \"2001:db8::1\", \"dst\": \"ff02::2\"}}",
+	 IP, "tunnel.dst"},
+	{"ipsec.sa.add",
+	 "{\"id\": \"x\", \"spi\": 4097, \"direction\": \"out\", \"mode\": \"tunnel\","
+	 " \"aead\": \"aes-gcm-128\", \"key\": \"" KEY128 "\","
+	 " \"tunnel\": {\"src\": \"2001:db8::1\", \"dst\": \"2001:db8::2\", \"ttl\": 3}}",
+	 IP, "tunnel.ttl"},
+	{"ipsec.sa.add",
+	 "{\"id\": \"x\", \"spi\": 4097, \"direction\": \"out\", \"mode\": \"tunnel\","
+	 " \"aead\": \"aes-gcm-128\", \"key\": \"" KEY128 "\", \"tunnel\": [\"2001:db8::1\"]}",
+	 IP, "tunnel"},
+	// replay window, ESN, lifetime
+	{"ipsec.sa.add",
+	 "{\"id\": \"x\", \"spi\": 4097, \"replay_window\": 4097, " SA_OK_FIELDS "}", IP,
+	 "replay_window"},
+	{"ipsec.sa.add", "{\"id\": \"x\", \"spi\": 4097, \"replay_window\": -1, " SA_OK_FIELDS "}",
+	 IP, "replay_window"},
+	{"ipsec.sa.add",
+	 "{\"id\": \"x\", \"spi\": 4097, \"replay_window\": \"64\", " SA_OK_FIELDS "}", IP,
+	 "replay_window"},
+	{"ipsec.sa.add", "{\"id\": \"x\", \"spi\": 4097, \"esn\": \"yes\", " SA_OK_FIELDS "}", IP,
+	 "esn"},
+	{"ipsec.sa.add",
+	 "{\"id\": \"x\", \"spi\": 4097, \"esn\": true, \"replay_window\": 0, " SA_OK_FIELDS "}",
+	 IP, "esn"},
+	{"ipsec.sa.add", "{\"id\": \"x\", \"spi\": 4097, \"lifetime\": 5, " SA_OK_FIELDS "}", IP,
+	 "lifetime"},
+	{"ipsec.sa.add",
+	 "{\"id\": \"x\", \"spi\": 4097, \"lifetime\": {\"bytes\": 0}, " SA_OK_FIELDS "}", IP,
+	 "lifetime.bytes"},
+	{"ipsec.sa.add",
+	 "{\"id\": \"x\", \"spi\": 4097, \"lifetime\": {\"packets\": -5}, " SA_OK_FIELDS "}", IP,
+	 "lifetime.packets"},
+	{"ipsec.sa.add",
+	 "{\"id\": \"x\", \"spi\": 4097, \"lifetime\": {\"seconds\": 60}, " SA_OK_FIELDS "}", IP,
+	 "lifetime.seconds"},
+	// unknown keys, the provisional API's names included
+	{"ipsec.sa.add", "{\"id\": \"x\", \"spi\": 4097, \"cipher\": \"aes\", " SA_OK_FIELDS "}",
+	 IP, "cipher"},
+	{"ipsec.sa.add",
+	 "{\"id\": \"x\", \"spi\": 4097, \"src\": \"2001:db8::1\", " SA_OK_FIELDS "}", IP, "src"},
+	// uniqueness: an inbound SPI taken by from-b
+	{"ipsec.sa.add",
+	 "{\"id\": \"x\", \"spi\": 8192, \"direction\": \"in\", \"mode\": \"srv6\","
+	 " \"aead\": \"aes-gcm-128\", \"key\": \"" KEY128 "\"}",
+	 API_ERR_CONFLICT, "spi"},
+	// params of the wrong JSON type
+	{"ipsec.sa.add", NULL, IP, "id"},
+	{"ipsec.sa.add", "[]", IP, "params"},
 };
 
 static void
 test_malformed(void)
 {
-	json_t *before = config_to_json(&M), *after;
+	json_t *before = config_to_json(&M, true), *after;
 
 	for (size_t i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++)
 		rpc_err(bad_cases[i].method, bad_cases[i].params, bad_cases[i].code,
 			bad_cases[i].field);
-	after = config_to_json(&M);
+	for (size_t i = 0; i < sizeof(bad_sas) / sizeof(bad_sas[0]); i++) {
+		struct api_error_info e;
+		json_t *p, *res;
+
+		rpc_err(bad_sas[i].method, bad_sas[i].params, bad_sas[i].code, bad_sas[i].field);
+		// Again for the message: no key material in it.
+		p = bad_sas[i].params != NULL ? J(bad_sas[i].params) : NULL;
+		CU_ASSERT(rpc(bad_sas[i].method, p, &res, &e) != 0);
+		CU_ASSERT(!leaks_key(e.message));
+		CU_ASSERT(!leaks_key(e.field));
+		json_decref(p);
+	}
+	after = config_to_json(&M, true);
 	CU_ASSERT(same_json(after, before));
 	json_decref(before);
 	json_decref(after);
@@ -746,6 +1054,21 @@ test_malformed(void)
 static void
 test_paths(void)
 {
+	// jansson's syntax errors lose the token they quote (the socket's -32700
+	// and config_load both use this).
+	{
+		char buf[160];
+		json_error_t jerr;
+		json_t *v = json_loads("{\"key\": \"f00dfeed0123\\q\"}", 0, &jerr);
+		CU_ASSERT(v == NULL);
+		CU_ASSERT(strstr(jerr.text, "f00dfeed") != NULL); // what jansson says
+		CU_ASSERT_STRING_EQUAL(api_json_error_text(jerr.text, buf, sizeof(buf)),
+				       "invalid escape");
+		CU_ASSERT_STRING_EQUAL(
+			api_json_error_text("end of file expected", buf, sizeof(buf)),
+			"end of file expected");
+	}
+
 	struct api_error_info e = {0};
 	struct model_route r;
 	json_t *in = J("{\"prefix\": \"10.0.0.0/8\", \"nexthops\": [{\"type\": \"srv6\","
@@ -849,8 +1172,53 @@ static const struct bad_file bad_files[] = {
 	 "\"2001:db8::1\","
 	 " \"behavior\": \"End\", \"locator\": \"L\"}]}",
 	 "sids[0].locator"},
+	// IPsec SAs: checked like ipsec.sa.add, with the file's path; all or nothing
 	{"{\"ports\": [{\"name\": \"p0\", \"device\": \"d0\"}], \"ipsec\": {\"sas\": [{}]}}",
+	 "ipsec.sas[0].id"},
+	{"{\"ports\": [{\"name\": \"p0\", \"device\": \"d0\"}], \"ipsec\": {\"sas\": [5]}}",
 	 "ipsec.sas[0]"},
+	{"{\"ports\": [{\"name\": \"p0\", \"device\": \"d0\"}], \"ipsec\": {\"sas\": {}}}",
+	 "ipsec.sas"},
+	{"{\"ports\": [{\"name\": \"p0\", \"device\": \"d0\"}], \"ipsec\": []}", "ipsec"},
+	{"{\"ports\": [{\"name\": \"p0\", \"device\": \"d0\"}], \"ipsec\": {\"sas\": ["
+	 " {\"id\": \"a\", \"spi\": 4097, \"direction\": \"out\", \"mode\": \"srv6\","
+	 "  \"aead\": \"aes-gcm-128\", \"key\": \"" KEY256 "\"}]}}",
+	 "ipsec.sas[0].key"},
+	{"{\"ports\": [{\"name\": \"p0\", \"device\": \"d0\"}], \"ipsec\": {\"sas\": ["
+	 " {\"id\": \"a\", \"spi\": 4097, \"direction\": \"out\", \"mode\": \"srv6\","
+	 "  \"aead\": \"aes-gcm-128\", \"key\": \"" KEY128 "\"},"
+	 " {\"id\": \"a\", \"spi\": 4098, \"direction\": \"out\", \"mode\": \"srv6\","
+	 "  \"aead\": \"aes-gcm-128\", \"key\": \"" KEY128 "\"}]}}",
+	 "ipsec.sas[1]"},
+	{"{\"ports\": [{\"name\": \"p0\", \"device\": \"d0\"}], \"ipsec\": {\"sas\": ["
+	 " {\"id\": \"a\", \"spi\": 4097, \"direction\": \"in\", \"mode\": \"srv6\","
+	 "  \"aead\": \"aes-gcm-128\", \"key\": \"" KEY128 "\"},"
+	 " {\"id\": \"b\", \"spi\": 4097, \"direction\": \"in\", \"mode\": \"srv6\","
+	 "  \"aead\": \"aes-gcm-128\", \"key\": \"" KEY128 "\"}]}}",
+	 "ipsec.sas[1].spi"},
+	// A good SA, then a route that names it: refused (1005 until the datapath
+	// protects it), and the SA is not left behind.
+	{"{\"ports\": [{\"name\": \"p0\", \"device\": \"d0\"}],"
+	 " \"encap\": {\"source\": \"2001:db8::1\"},"
+	 " \"ipsec\": {\"sas\": [{\"id\": \"a\", \"spi\": 4097, \"direction\": \"out\","
+	 "  \"mode\": \"srv6\", \"aead\": \"aes-gcm-128\", \"key\": \"" KEY128 "\"}]},"
+	 " \"routes\": [{\"prefix\": \"10.2.0.0/16\", \"nexthops\": [{\"type\": \"srv6\","
+	 "   \"segments\": [\"2001:db8::2\"], \"ipsec_sa\": \"a\"}]}]}",
+	 "routes[0].nexthops[0].ipsec_sa"},
+	{"{\"ports\": [{\"name\": \"p0\", \"device\": \"d0\"}],"
+	 " \"encap\": {\"source\": \"2001:db8::1\"},"
+	 " \"routes\": [{\"prefix\": \"10.2.0.0/16\", \"nexthops\": [{\"type\": \"srv6\","
+	 "   \"segments\": [\"2001:db8::2\"], \"ipsec_sa\": \"a\"}]}]}",
+	 "routes[0].nexthops[0].ipsec_sa"},
+	{"{\"ports\": [{\"name\": \"p0\", \"device\": \"d0\"}],"
+	 " \"ipsec\": {\"sas\": [{\"id\": \"a\", \"spi\": 4097, \"direction\": \"out\","
+	 "  \"mode\": \"srv6\", \"aead\": \"aes-gcm-128\", \"key\": \"" KEY128 "\"}]},"
+	 " \"vrfs\": [{\"name\": \"A\", \"table\": 1}, {\"name\": \"A\", \"table\": 2}]}",
+	 "vrfs[1].name"},
+	// A JSON syntax error next to a key: the message must not quote it.
+	// (jansson would say "invalid escape near '"f00dfeed0123\q'".)
+	{"{\"ports\": [], \"ipsec\": {\"sas\": [{\"key\": \"f00dfeed0123\\q\"}]}}", ""},
+	{"{\"ports\": [], \"ipsec\": {\"sas\": [{\"key\" \"f00dfeed0123\"}]}}", ""},
 	{"{\"ports\": [{\"name\": \"p0\", \"device\": \"d0\"}], \"ipsec\": {\"keys\": []}}",
 	 "ipsec.keys"},
 	{"{\"ports\": [{\"name\": \"p0\", \"device\": \"d0\"}], \"vrfs\": [{\"name\": \"A\","
@@ -868,7 +1236,7 @@ test_config_errors(void)
 	json_t *empty;
 
 	CU_ASSERT_FATAL(m2 != NULL && model_init(m2) == 0);
-	empty = config_to_json(m2);
+	empty = config_to_json(m2, false);
 	for (size_t i = 0; i < sizeof(bad_files) / sizeof(bad_files[0]); i++) {
 		struct model_err e = {0};
 		json_t *now;
@@ -883,8 +1251,9 @@ test_config_errors(void)
 		// The reason, without the field repeated in front of it.
 		if (e.field[0] != '\0')
 			CU_ASSERT(strncmp(e.msg, e.field, strlen(e.field)) != 0);
+		CU_ASSERT(!leaks_key(e.msg));
 		// Nothing half-applied.
-		now = config_to_json(m2);
+		now = config_to_json(m2, false);
 		CU_ASSERT(same_json(now, empty));
 		CU_ASSERT(m2->txn == NULL);
 		json_decref(now);
@@ -965,7 +1334,7 @@ test_config_datapath(void)
 			fprintf(stderr, "\n%s: %s: %s\n", text, e.field, e.msg);
 		CU_ASSERT(fake_idle_us == cases[i].want);
 		CU_ASSERT(fake_spread == cases[i].want_spread);
-		got = config_to_json(m2);
+		got = config_to_json(m2, false);
 		CU_ASSERT(json_integer_value(json_object_get(json_object_get(got, "datapath"),
 							     "idle_sleep_us")) ==
 			  (json_int_t)cases[i].want);
@@ -1123,13 +1492,178 @@ test_handlers(void)
 	test_config_roundtrip();
 }
 
+// ipsec.sa.*: list without keys and with counters; add replaces; a batch or a
+// commit that fails leaves no SA behind; an SA a route uses cannot go.
+static void
+test_ipsec_handlers(void)
+{
+	struct api_error_info e = {0};
+	json_t *res, *v, *p, *before = config_to_json(&M, true);
+	struct rpc_call c = {.method = "batch"};
+	const json_t *sa;
+	size_t i;
+
+	res = rpc_ok("ipsec.sa.list", NULL);
+	CU_ASSERT_FATAL(json_array_size(res) == 2);
+	CU_ASSERT(!json_leaks_key(res));
+	json_array_foreach(res, i, sa) {
+		CU_ASSERT(json_object_get(sa, "key") == NULL);
+		CU_ASSERT(json_is_integer(json_object_get(sa, "packets")));
+		CU_ASSERT(json_is_integer(json_object_get(sa, "bytes")));
+		v = json_object_get(sa, "drops");
+		CU_ASSERT(json_is_integer(json_object_get(v, "replay")));
+		CU_ASSERT(json_is_integer(json_object_get(v, "auth_failed")));
+		CU_ASSERT(json_is_integer(json_object_get(v, "malformed")));
+		CU_ASSERT(json_is_integer(json_object_get(v, "lifetime_expired")));
+	}
+	// Sorted by id; the SA object as given, defaults explicit.
+	sa = json_array_get(res, 1);
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(sa, "id")), "to-b");
+	CU_ASSERT(json_integer_value(json_object_get(sa, "spi")) == 4096);
+	CU_ASSERT_STRING_EQUAL(
+		json_string_value(json_object_get(json_object_get(sa, "tunnel"), "dst")),
+		"2001:db8:0:2::1");
+	json_decref(res);
+
+	// add with an existing id replaces (a rekey); the list stays at 2.
+	json_decref(rpc_ok("ipsec.sa.add",
+			   "{\"id\": \"to-b\", \"direction\": \"out\", \"spi\": 4100,"
+			   " \"mode\": \"tunnel\", \"aead\": \"aes-gcm-256\", \"key\": \"" KEY256
+			   "\","
+			   " \"tunnel\": {\"src\": \"192.0.2.1\", \"dst\": \"198.51.100.1\"},"
+			   " \"replay_window\": 0}"));
+	res = rpc_ok("ipsec.sa.list", NULL);
+	CU_ASSERT(json_array_size(res) == 2);
+	sa = json_array_get(res, 1);
+	CU_ASSERT(json_integer_value(json_object_get(sa, "spi")) == 4100);
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(sa, "aead")), "aes-gcm-256");
+	CU_ASSERT(!json_leaks_key(res));
+	json_decref(res);
+	// An SA of its own, then gone again.
+	json_decref(rpc_ok("ipsec.sa.add",
+			   "{\"id\": \"to-c\", \"direction\": \"out\", \"spi\": 4096,"
+			   " \"mode\": \"srv6\", \"aead\": \"aes-gcm-128\", \"key\": \"0x" KEY128
+			   "\"}"));
+	res = rpc_ok("ipsec.sa.list", NULL);
+	CU_ASSERT(json_array_size(res) == 3);
+	json_decref(res);
+	json_decref(rpc_ok("ipsec.sa.del", "{\"id\": \"to-c\"}"));
+	rpc_err("ipsec.sa.del", "{\"id\": \"to-c\"}", API_ERR_NOT_FOUND, "id");
+
+	// A batch: SA added, then a bad route; the abort takes the SA back, and
+	// the replaced SA's old version returns.
+	c.txn = ctl_txn_ops.begin(NULL);
+	CU_ASSERT_FATAL(c.txn != NULL);
+	p = J("{\"id\": \"to-d\", \"direction\": \"out\", \"spi\": 5000, \"mode\": \"srv6\","
+	      " \"aead\": \"aes-gcm-128\", \"key\": \"" KEY128 "\"}");
+	res = NULL;
+	CU_ASSERT(binding("ipsec.sa.add")->fn(&c, p, &res, &e) == 0);
+	json_decref(p);
+	p = J("{\"id\": \"from-b\"}");
+	CU_ASSERT(binding("ipsec.sa.del")->fn(&c, p, &res, &e) == 0);
+	json_decref(p);
+	// config.save after SA changes in the same batch is refused.
+	CU_ASSERT(binding("config.save")->fn(&c, NULL, &res, &e) != 0);
+	CU_ASSERT(e.code == API_ERR_CONFLICT);
+	p = J("{\"prefix\": \"10.0.0.0/33\", \"nexthops\": [{\"type\": \"blackhole\"}]}");
+	CU_ASSERT(binding("route.add")->fn(&c, p, &res, &e) != 0);
+	json_decref(p);
+	ctl_txn_ops.abort(NULL, c.txn);
+	res = rpc_ok("ipsec.sa.list", NULL);
+	CU_ASSERT(json_array_size(res) == 2);
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(json_array_get(res, 0), "id")),
+			       "from-b");
+	json_decref(res);
+
+	// A commit the datapath refuses: the SA is not there either.
+	fake_commit_rc = -ENOSPC;
+	p = J("{\"id\": \"to-e\", \"direction\": \"out\", \"spi\": 5001, \"mode\": \"srv6\","
+	      " \"aead\": \"aes-gcm-128\", \"key\": \"" KEY128 "\"}");
+	CU_ASSERT(rpc("ipsec.sa.add", p, &res, &e) != 0);
+	fake_commit_rc = 0;
+	json_decref(p);
+	CU_ASSERT(e.code == API_ERR_TABLE_FULL);
+	rpc_err("ipsec.sa.del", "{\"id\": \"to-e\"}", API_ERR_NOT_FOUND, "id");
+
+	// An SA a route uses. No request can bind one yet (1005): the test binds
+	// it the way the parser will, through nexthop_ipsec_sa.
+	{
+		struct model_route r;
+		struct model_err me = {0};
+		struct model_txn *t;
+		json_t *in =
+			J("{\"vrf\": \"L3VPN-1\", \"prefix\": \"172.16.99.0/24\", \"nexthops\":"
+			  " [{\"type\": \"srv6\", \"segments\": [\"2001:db8:cc::9\"]}]}");
+		CU_ASSERT_FATAL(route_from_json(&M, in, "", &r, &e) == 0);
+		json_decref(in);
+		CU_ASSERT(nexthop_ipsec_sa(&M, "from-b", "nexthops[0]", &r.nh[0], &e) < 0);
+		CU_ASSERT(e.code == API_ERR_INVALID_PARAMS);
+		CU_ASSERT_STRING_EQUAL(e.field, "nexthops[0].ipsec_sa");
+		CU_ASSERT(nexthop_ipsec_sa(&M, "nope", "nexthops[0]", &r.nh[0], &e) < 0);
+		CU_ASSERT(e.code == API_ERR_NOT_FOUND);
+		CU_ASSERT(nexthop_ipsec_sa(&M, "to-b", "nexthops[0]", &r.nh[0], &e) == 0);
+		CU_ASSERT(r.nh[0].has_sa);
+		t = ctl_txn_ops.begin(NULL);
+		CU_ASSERT(model_route_add(t, &r, &me) == 0);
+		CU_ASSERT(ctl_txn_ops.commit(NULL, t, &e) == 0);
+		// The next hop names its SA.
+		res = rpc_ok("route.list", "{\"vrf\": \"L3VPN-1\", \"owner\": \"static\"}");
+		v = NULL;
+		json_array_foreach(res, i, sa) {
+			if (strcmp(json_string_value(json_object_get(sa, "prefix")),
+				   "172.16.99.0/24") == 0)
+				v = json_array_get(json_object_get(sa, "nexthops"), 0);
+		}
+		CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(v, "ipsec_sa")), "to-b");
+		json_decref(res);
+		rpc_err("ipsec.sa.del", "{\"id\": \"to-b\"}", API_ERR_IN_USE, "id");
+		CU_ASSERT(rpc("ipsec.sa.del", p = J("{\"id\": \"to-b\"}"), &res, &e) != 0);
+		json_decref(p);
+		CU_ASSERT(strstr(e.message, "vrf L3VPN-1 prefix 172.16.99.0/24") != NULL);
+		// Nor can a replacement turn it inbound.
+		rpc_err("ipsec.sa.add",
+			"{\"id\": \"to-b\", \"direction\": \"in\", \"spi\": 4100, \"mode\": "
+			"\"srv6\","
+			" \"aead\": \"aes-gcm-128\", \"key\": \"" KEY128 "\"}",
+			API_ERR_IN_USE, "direction");
+		json_decref(rpc_ok("route.del",
+				   "{\"vrf\": \"L3VPN-1\", \"prefix\": \"172.16.99.0/24\"}"));
+	}
+
+	// Events: the SA without its key.
+	ctl_server = (struct rpc_server *)&fake_server_handle;
+	notified = json_array();
+	json_decref(rpc_ok(
+		"ipsec.sa.add",
+		"{\"id\": \"to-b\", \"direction\": \"out\", \"spi\": 4096,"
+		" \"mode\": \"tunnel\", \"aead\": \"aes-gcm-128\", \"key\": \"" KEY128 "\","
+		" \"tunnel\": {\"src\": \"2001:db8:0:1::1\", \"dst\": \"2001:db8:0:2::1\"}}"));
+	CU_ASSERT(json_array_size(notified) == 1);
+	v = json_array_get(notified, 0);
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_array_get(v, 0)), "ipsec");
+	v = json_array_get(v, 1);
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(v, "id")), "to-b");
+	CU_ASSERT_STRING_EQUAL(
+		json_string_value(json_object_get(json_object_get(v, "sa"), "direction")), "out");
+	CU_ASSERT(!json_leaks_key(notified));
+	json_decref(notified);
+	notified = NULL;
+	ctl_server = NULL;
+
+	// Back to the base config, keys included.
+	res = config_to_json(&M, true);
+	CU_ASSERT(same_json(res, before));
+	json_decref(res);
+	json_decref(before);
+}
+
 // A batch: everything or nothing, side effects included.
 static void
 test_batch_abort(void)
 {
 	struct rpc_call c = {.method = "batch"};
 	struct api_error_info e = {0};
-	json_t *before = config_to_json(&M), *after, *res = NULL, *p;
+	json_t *before = config_to_json(&M, false), *after, *res = NULL, *p;
 	unsigned int caps = fake_n_captures();
 
 	c.txn = ctl_txn_ops.begin(NULL);
@@ -1147,7 +1681,7 @@ test_batch_abort(void)
 	CU_ASSERT(e.code == API_ERR_CONFLICT);
 	ctl_txn_ops.abort(NULL, c.txn);
 	CU_ASSERT(fake_n_captures() == caps);
-	after = config_to_json(&M);
+	after = config_to_json(&M, false);
 	CU_ASSERT(same_json(after, before));
 	json_decref(after);
 	json_decref(before);
@@ -1237,7 +1771,7 @@ fuzz_one(const struct rpc_method_binding *b, json_t *params)
 static void
 test_robustness(void)
 {
-	json_t *before = config_to_json(&M), *after;
+	json_t *before = config_to_json(&M, false), *after;
 	unsigned int caps = fake_n_captures();
 
 	for (size_t i = 0; i < ctl_n_methods; i++) {
@@ -1294,7 +1828,7 @@ test_robustness(void)
 		fuzz_one(binding("sid.add"), p);
 		json_decref(p);
 	}
-	after = config_to_json(&M);
+	after = config_to_json(&M, false);
 	CU_ASSERT(same_json(after, before));
 	CU_ASSERT(fake_n_captures() == caps);
 	CU_ASSERT(M.txn == NULL);
@@ -1319,6 +1853,7 @@ main(void)
 	CU_add_test(s, "bad config files apply nothing", test_config_errors);
 	CU_add_test(s, "datapath settings", test_config_datapath);
 	CU_add_test(s, "handlers", test_handlers);
+	CU_add_test(s, "ipsec.sa handlers, batches, in use, no keys", test_ipsec_handlers);
 	CU_add_test(s, "batch abort undoes side effects", test_batch_abort);
 	CU_add_test(s, "events after commit", test_events);
 	CU_add_test(s, "config.save then reload", test_config_save_reload);
