@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,8 +30,8 @@ struct grammar {
 static const struct grammar grammars[] = {
 	{"route.add",
 	 {"prefix"},
-	 "route add [vrf V] PREFIX srv6 SID[,SID...] [encap h.encaps|h.encaps.red] [src A] [owner "
-	 "O]\n"
+	 "route add [vrf V] PREFIX srv6 SID[,SID...] [encap h.encaps|h.encaps.red] [src A] "
+	 "[ipsec-sa SA] [owner O]\n"
 	 "route add [vrf V] PREFIX via ADDR [port P]\n"
 	 "route add [vrf V] PREFIX blackhole\n"
 	 " (several srv6/via clauses make ECMP; weight W after a clause)"},
@@ -63,7 +64,15 @@ static const struct grammar grammars[] = {
 	{"events.subscribe",
 	 {"topics"},
 	 "events subscribe TOPIC[,TOPIC...]   (then prints events)"},
-	{"ipsec.sa.del", {"id"}, NULL},
+	{"ipsec.sa.add",
+	 {"id"},
+	 "ipsec sa add ID direction out|in spi SPI mode tunnel|srv6 aead aes-gcm-128|aes-gcm-256\n"
+	 "   key HEX|- [src A dst A] [replay-window N] [esn true] [lifetime-bytes N]\n"
+	 "   [lifetime-packets N]\n"
+	 " (key -: read the key from standard input, out of the process list and shell history;\n"
+	 " src/dst: the tunnel's outer addresses, mode tunnel only; SPI decimal or 0x hex)"},
+	{"ipsec.sa.del", {"id"}, "ipsec sa del ID"},
+	{"ipsec.sa.list", {NULL}, "ipsec sa list"},
 };
 
 // Usage lines get "srv6ctl " in front, except notes (starting with a space).
@@ -147,6 +156,19 @@ typed_value(enum api_type t, const char *s)
 		return json_string(s);
 	case API_T_INT_OR_STRING:
 		return is_number(s) ? guess_value(s) : json_string(s);
+	case API_T_UINT:
+	case API_T_INT:
+		// 0x hex as well (SPIs are written so): what is not a number stays a
+		// string, for the server to refuse with the field's name.
+		if ((s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) && s[2] != '\0') {
+			char *end;
+			errno = 0;
+			unsigned long long v = strtoull(s + 2, &end, 16);
+			if (*end == '\0' && errno == 0 && v <= (unsigned long long)INT64_MAX)
+				return json_integer((json_int_t)v);
+			return json_string(s);
+		}
+		return guess_value(s);
 	default:
 		return guess_value(s);
 	}
@@ -249,6 +271,36 @@ canonical_key(const struct api_method *m, const char *tok, char *key, size_t len
 	if (field_find(m, key) == NULL && field_find(m, "nexthop") != NULL &&
 	    (strcmp(key, "via") == 0 || strcmp(key, "port") == 0))
 		snprintf(key, len, "nexthop.%s", strcmp(key, "via") == 0 ? "via" : "port");
+	// An IPsec SA's tunnel ends and lifetime, without the dotted names.
+	if (field_find(m, key) == NULL && field_find(m, "tunnel") != NULL &&
+	    (strcmp(key, "src") == 0 || strcmp(key, "dst") == 0))
+		snprintf(key, len, "tunnel.%s", strcmp(key, "src") == 0 ? "src" : "dst");
+	if (field_find(m, key) == NULL && field_find(m, "lifetime") != NULL &&
+	    (strcmp(key, "lifetime_bytes") == 0 || strcmp(key, "lifetime_packets") == 0))
+		snprintf(key, len, "lifetime.%s",
+			 strcmp(key, "lifetime_bytes") == 0 ? "bytes" : "packets");
+}
+
+// "key -": one line of standard input, so that the key never sits in argv
+// (visible in ps) or the shell's history. Leading/trailing blanks dropped.
+static char *
+secret_from_stdin(void)
+{
+	char buf[256];
+	size_t n;
+	char *p = buf;
+
+	if (fgets(buf, sizeof(buf), stdin) == NULL)
+		return NULL;
+	n = strlen(buf);
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == ' ' ||
+			 buf[n - 1] == '\t'))
+		buf[--n] = '\0';
+	while (*p == ' ' || *p == '\t')
+		p++;
+	char *out = strdup(p);
+	explicit_bzero(buf, sizeof(buf));
+	return out;
 }
 
 // A field of the method, or "obj.sub" where obj is one of its object fields
@@ -342,7 +394,7 @@ route_nh_token(struct nh_state *st, const char *tok, const char *val, struct api
 	else if (strcmp(tok, "src") == 0)
 		json_object_set_new(st->cur, "src", json_string(val));
 	else
-		json_object_set_new(st->cur, "ipsec_sa", guess_value(val));
+		json_object_set_new(st->cur, "ipsec_sa", json_string(val)); // a name, even "100"
 	return 1;
 }
 
@@ -380,7 +432,20 @@ parse_args(const struct api_method *m, const struct grammar *g, int argc, char *
 						   "%s: missing value", key);
 				break;
 			}
-			rc = set_param(params, m, key, val, e);
+			if (strcmp(key, "key") == 0 && strcmp(val, "-") == 0 &&
+			    strcmp(m->name, "ipsec.sa.add") == 0) {
+				char *secret = secret_from_stdin();
+				if (secret == NULL) {
+					rc = api_error_set(e, API_ERR_INVALID_PARAMS, "key",
+							   "key: nothing on standard input");
+					break;
+				}
+				rc = set_param(params, m, key, secret, e);
+				explicit_bzero(secret, strlen(secret));
+				free(secret);
+			} else {
+				rc = set_param(params, m, key, val, e);
+			}
 			i++;
 			continue;
 		}

@@ -427,10 +427,78 @@ print_value(FILE *f, int indent, const json_t *v)
 	}
 }
 
+// ipsec.sa.list as one table an operator reads like `ip xfrm state`: SPI in
+// hex, the tunnel as src->dst, the replay window "off" at 0, drops summed
+// with their reasons beside them only when some are not zero.
+static json_t *
+ipsec_rows(const json_t *result)
+{
+	json_t *rows = json_array();
+	const json_t *sa;
+	size_t i;
+
+	json_array_foreach(result, i, sa) {
+		const json_t *tun = json_object_get(sa, "tunnel"),
+			     *drops = json_object_get(sa, "drops"), *x;
+		json_int_t win = json_integer_value(json_object_get(sa, "replay_window")), sum = 0;
+		json_t *row = json_object();
+		char buf[128], *why = NULL;
+		const char *k;
+
+		json_object_set(row, "id", json_object_get(sa, "id"));
+		json_object_set(row, "dir", json_object_get(sa, "direction"));
+		snprintf(buf, sizeof(buf), "0x%08llx",
+			 (unsigned long long)json_integer_value(json_object_get(sa, "spi")));
+		json_object_set_new(row, "spi", json_string(buf));
+		json_object_set(row, "mode", json_object_get(sa, "mode"));
+		json_object_set(row, "aead", json_object_get(sa, "aead"));
+		if (tun != NULL) {
+			snprintf(buf, sizeof(buf), "%s->%s",
+				 json_string_value(json_object_get(tun, "src")),
+				 json_string_value(json_object_get(tun, "dst")));
+			json_object_set_new(row, "tunnel", json_string(buf));
+		} else {
+			json_object_set_new(row, "tunnel", json_string("-"));
+		}
+		if (win == 0)
+			json_object_set_new(row, "replay", json_string("off"));
+		else
+			json_object_set_new(row, "replay", json_integer(win));
+		json_object_set(row, "esn", json_object_get(sa, "esn"));
+		json_object_set(row, "packets", json_object_get(sa, "packets"));
+		json_object_set(row, "bytes", json_object_get(sa, "bytes"));
+		json_object_foreach((json_t *)drops, k, x) {
+			char *n = NULL;
+			sum += json_integer_value(x);
+			if (json_integer_value(x) == 0)
+				continue;
+			if (asprintf(&n, "%s%s%s=%" JSON_INTEGER_FORMAT, why ? why : "",
+				     why ? " " : "", k, json_integer_value(x)) < 0)
+				n = NULL;
+			free(why);
+			why = n;
+		}
+		if (why != NULL) {
+			snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT " (%s)", sum, why);
+			json_object_set_new(row, "drops", json_string(buf));
+		} else {
+			json_object_set_new(row, "drops", json_integer(sum));
+		}
+		free(why);
+		json_array_append_new(rows, row);
+	}
+	return rows;
+}
+
 void
 ctl_print_result(FILE *f, const char *method, const json_t *result)
 {
-	(void)method; // every method prints generically today
+	if (method != NULL && strcmp(method, "ipsec.sa.list") == 0 && is_object_array(result)) {
+		json_t *rows = ipsec_rows(result);
+		print_value(f, 0, rows);
+		json_decref(rows);
+		return;
+	}
 	print_value(f, 0, result);
 }
 
