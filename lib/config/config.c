@@ -639,6 +639,8 @@ out:
 		close(fd);
 	if (created)
 		unlink(tmp);
+	if (text != NULL)
+		explicit_bzero(text, strlen(text)); // it held the IPsec keys
 	free(text);
 	free(dup);
 	return rc;
