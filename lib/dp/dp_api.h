@@ -69,7 +69,15 @@ enum dp_spread_mode { DP_SPREAD_OFF, DP_SPREAD_INNER, DP_SPREAD_EVEN };
 void dp_spread_set(enum dp_spread_mode mode);
 enum dp_spread_mode dp_spread_get(void);
 unsigned int dp_spread_buckets(unsigned int worker);
-uint64_t dp_spread_moves(void); // bucket moves since start
+// For system.info: the setting, whether it acts (two or more workers), and
+// the controller's trials (lib/spread: kept when they raised the capacity).
+struct dp_spread_info {
+	enum dp_spread_mode mode;
+	bool active;
+	uint64_t trials, kept, undone, moves;
+	uint64_t hold_ms; // before the next trial may start
+};
+void dp_spread_info(struct dp_spread_info *out);
 
 // Control-thread housekeeping, called every millisecond or so: punted packets
 // (ARP, ND, unresolved next hops), neighbour timers, capture writers.

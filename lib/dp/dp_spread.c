@@ -15,12 +15,14 @@
 // load, spreading costs a counter and a branch per burst.
 //
 // Control side, every DP_SPREAD_PERIOD_MS: busy time, packets and bucket
-// counts per worker since the last period go to spread_rebalance, and each
-// move it plans is one relaxed byte store in the worker's table.
+// counts per worker since the last period go to the controller of
+// lib/spread (trials of bucket moves, kept only when they raise the
+// capacity), and each table entry it changes is one relaxed byte store.
 
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_malloc.h>
+#include <rte_prefetch.h>
 #include <rte_ring.h>
 
 #include "dp_stage.h"
@@ -29,7 +31,6 @@
 
 #define DP_SPREAD_SAMPLE 16 // bursts per sampled burst while nothing is handed off
 #define DP_SPREAD_PERIOD_MS 100
-#define DP_SPREAD_MOVES 8 // bucket moves per period at most
 #define DP_HANDOFF_RING 1024
 
 RTE_LOG_REGISTER_SUFFIX(dp_logtype_spread, spread, NOTICE);
@@ -42,7 +43,7 @@ static struct {
 	uint64_t last_busy[SRV6_MAX_WORKERS];
 	uint64_t last_processed[SRV6_MAX_WORKERS];
 	uint64_t last_tsc, last_ms;
-	uint64_t moves;
+	struct spread_ctl plan;	  // trials, judged by capacity (lib/spread)
 	enum dp_spread_mode mode; // the operator's setting: datapath.spread
 } ctl = {.mode = DP_SPREAD_INNER};
 
@@ -67,6 +68,7 @@ dp_spread_init(void)
 	if (n < 2)
 		return 0;
 	RTE_BUILD_BUG_ON(SRV6_MAX_WORKERS > SPREAD_MAX_WORKERS);
+	spread_ctl_init(&ctl.plan);
 	ctl.reta = calloc(n, sizeof(*ctl.reta));
 	ctl.last_buckets = calloc(n, sizeof(*ctl.last_buckets));
 	if (ctl.reta == NULL || ctl.last_buckets == NULL)
@@ -174,6 +176,16 @@ dp_spread_take(struct dp_lcore *lc, unsigned int from, struct rte_mbuf **pkts)
 	unsigned int n =
 		rte_ring_sc_dequeue_burst(lc->handoff_in[from], (void **)pkts, DP_BURST, NULL);
 
+	// Every line of these packets was last written on another core: ask
+	// for all of them at once, so the transfers overlap instead of each
+	// stalling a stage in turn. The mbufs first (the data address is in
+	// them), then the metadata this worker writes and the headers.
+	for (unsigned int i = 0; i < n; i++)
+		rte_prefetch0_write(pkts[i]);
+	for (unsigned int i = 0; i < n; i++) {
+		rte_prefetch0_write(dp_meta(pkts[i]));
+		rte_prefetch0_write(rte_pktmbuf_mtod(pkts[i], void *));
+	}
 	lc->stats.handed_in += n;
 	return (uint16_t)n;
 }
@@ -195,8 +207,7 @@ dp_spread_poll(uint64_t now_ms)
 {
 	static uint64_t buckets_now[SPREAD_MAX_WORKERS][SPREAD_BUCKETS];
 	struct spread_period p = {.n_workers = dp_g.n_workers};
-	struct spread_move moves[DP_SPREAD_MOVES];
-	unsigned int n = dp_g.n_workers, n_moves;
+	unsigned int n = dp_g.n_workers, n_changed;
 	uint64_t tsc = rte_rdtsc(), elapsed;
 
 	if (n < 2 || ctl.reta == NULL || now_ms - ctl.last_ms < DP_SPREAD_PERIOD_MS)
@@ -221,14 +232,21 @@ dp_spread_poll(uint64_t now_ms)
 	if (!dp_g.spread_on)
 		return;
 	p.bucket_pkts = (const uint64_t(*)[SPREAD_BUCKETS])buckets_now;
-	n_moves = spread_rebalance(ctl.reta, &p, moves, DP_SPREAD_MOVES);
-	bool changed[SPREAD_MAX_WORKERS] = {false};
-	for (unsigned int i = 0; i < n_moves; i++)
-		changed[moves[i].rx_worker] = true;
+	uint64_t kept = ctl.plan.kept, undone = ctl.plan.undone;
+	bool changed[SPREAD_MAX_WORKERS];
+	n_changed = spread_ctl_period(&ctl.plan, ctl.reta, &p,
+				      (double)elapsed / (double)(dp_g.tsc_hz ? dp_g.tsc_hz : 1),
+				      changed);
 	for (unsigned int w = 0; w < n; w++)
 		if (changed[w])
 			publish(w);
-	ctl.moves += n_moves;
+	if (ctl.plan.kept != kept)
+		LOG(INFO, "trial kept: its bucket moves raised the capacity estimate\n");
+	if (ctl.plan.undone != undone)
+		LOG(INFO,
+		    "trial undone (%u entries): spreading did not raise the capacity; next "
+		    "trial in %u ms\n",
+		    n_changed, ctl.plan.hold * DP_SPREAD_PERIOD_MS);
 }
 
 void
@@ -291,8 +309,14 @@ dp_spread_buckets(unsigned int worker)
 	return k;
 }
 
-uint64_t
-dp_spread_moves(void)
+void
+dp_spread_info(struct dp_spread_info *out)
 {
-	return ctl.moves;
+	out->mode = ctl.mode;
+	out->active = dp_g.spread_on;
+	out->trials = ctl.plan.trials;
+	out->kept = ctl.plan.kept;
+	out->undone = ctl.plan.undone;
+	out->moves = ctl.plan.moves;
+	out->hold_ms = (uint64_t)ctl.plan.hold * DP_SPREAD_PERIOD_MS;
 }

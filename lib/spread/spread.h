@@ -16,6 +16,7 @@
 // swinging back. A bucket that moves reorders at most the packets of its
 // flows that are in flight at that moment.
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define SPREAD_BUCKETS 256
@@ -49,6 +50,14 @@ void spread_reta_home(uint8_t (*reta)[SPREAD_BUCKETS], unsigned int n_workers);
 void spread_reta_even(uint8_t (*reta)[SPREAD_BUCKETS], unsigned int n_workers);
 
 /**
+ * Capacity estimate of one period: the packets processed per second by all
+ * workers over the busy fraction of the busiest one, i.e. the rate the
+ * workers would reach, with buckets where they are, before one of them
+ * saturates. 0 when nothing ran (no judgement possible).
+ */
+double spread_capacity(const struct spread_period *p, double seconds);
+
+/**
  * Plan up to max_moves bucket moves from the period's figures and apply them
  * to reta (the control thread's copy; the caller publishes each changed
  * entry). A move takes, from the busiest worker, the bucket whose estimated
@@ -60,3 +69,48 @@ void spread_reta_even(uint8_t (*reta)[SPREAD_BUCKETS], unsigned int n_workers);
  */
 unsigned int spread_rebalance(uint8_t (*reta)[SPREAD_BUCKETS], const struct spread_period *p,
 			      struct spread_move *moves, unsigned int max_moves);
+
+// The controller around the plan: moving buckets has a price (the receiving
+// worker hashes every tunnelled packet and passes the moved ones on; the
+// packets' cache lines cross cores, which on some machines costs more than
+// processing them), so every batch of moves is a trial. The capacity of the
+// SPREAD_JUDGE periods before it is compared with that of the SPREAD_JUDGE
+// periods after SPREAD_SETTLE periods of transition; a trial that does not
+// raise it by SPREAD_KEEP_GAIN is undone, and the next trial waits
+// SPREAD_HOLD_FIRST periods, twice as long after each undone trial up to
+// SPREAD_HOLD_MAX. A trial is the plan's moves to the estimated balance in one
+// step, not a bucket at a time: the first moved bucket brings the whole
+// hashing cost, so small steps would never pay.
+#define SPREAD_SETTLE 2
+#define SPREAD_JUDGE 3
+#define SPREAD_KEEP_GAIN 1.03
+#define SPREAD_HOLD_FIRST 50
+#define SPREAD_HOLD_MAX 6000
+#define SPREAD_TRIAL_MOVES SPREAD_BUCKETS
+
+enum spread_phase { SPREAD_WATCH, SPREAD_TRYING };
+
+struct spread_ctl {
+	enum spread_phase phase;
+	unsigned int periods; // in this phase
+	double cap_sum;	      // capacities summed over the judged periods
+	double cap_before;
+	unsigned int hold;    // periods before the next trial may start
+	unsigned int backoff; // hold after the next undone trial
+	unsigned int n_trial;
+	struct spread_move trial[SPREAD_TRIAL_MOVES]; // to undo
+	// What happened, for counters and tests.
+	uint64_t trials, kept, undone, moves;
+};
+
+void spread_ctl_init(struct spread_ctl *c);
+
+/**
+ * One period: judge the running trial or plan the next one. Changes reta and
+ * writes to changed[] (up to n_workers entries, true where a table changed)
+ * for the caller to publish.
+ *
+ * @return the number of table entries changed this period.
+ */
+unsigned int spread_ctl_period(struct spread_ctl *c, uint8_t (*reta)[SPREAD_BUCKETS],
+			       const struct spread_period *p, double seconds, bool *changed);

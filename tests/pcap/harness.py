@@ -455,10 +455,13 @@ class Scenario:
     drops_total optional total drop count when the reason is not pinned
     sid_packets {sid: packets} checked against stats.get "sids"
     post_checks [f(result) -> [error strings]]
+    workers     datapath workers (default 1): with more, every port gets one
+                tx_pcap per worker (<port>_out.pcap, <port>_out1.pcap, ...;
+                Result.out_q) and EAL maps the lcores onto SRV6D_LCORES' CPUs
     """
 
     def __init__(self, name, config, inputs, expect=(), drops=None, drops_total=None,
-                 sid_packets=None, post_checks=(), note=None):
+                 sid_packets=None, post_checks=(), note=None, workers=1):
         self.name = name
         self.config = config
         self.inputs = inputs
@@ -468,12 +471,14 @@ class Scenario:
         self.sid_packets = sid_packets or {}
         self.post_checks = list(post_checks)
         self.note = note
+        self.workers = workers
 
 
 class Result:
     def __init__(self, dir):
         self.dir = dir
-        self.out = {}          # port -> [raw frame bytes]
+        self.out = {}          # port -> [raw frame bytes], every TX queue's in turn
+        self.out_q = {}        # port -> [[raw frame bytes] of TX queue q]
         self.pkts = {}         # port -> [Ether]
         self.stats = None
         self.port_list = None
@@ -482,8 +487,8 @@ class Result:
         self.matches = {}      # id(Exp) -> got Ether
         self.by_tag = {}       # tag -> [(Exp, got Ether)]
 
-    def pcap(self, port):
-        return os.path.join(self.dir, f"{port}_out.pcap")
+    def pcap(self, port, queue=0):
+        return os.path.join(self.dir, f"{port}_out{queue or ''}.pcap")
 
     def drops(self):
         return (self.stats or {}).get("drops", {})
@@ -530,6 +535,29 @@ def _read_pcap(path):
 _run_seq = [0]
 
 
+def _cpus(spec):
+    """The CPUs of an EAL core list such as "0,1" or "2-5"."""
+    out = []
+    for part in spec.split(","):
+        lo, _, hi = part.partition("-")
+        out += range(int(lo), int(hi or lo) + 1)
+    return out
+
+
+def lcore_args(workers):
+    """EAL lcore arguments: SRV6D_LCORES as -l for one worker; for more, the
+    main lcore on its first CPU and the workers round robin over the others
+    (several workers on one CPU where there are too few: a functional test)."""
+    spec = os.environ.get("SRV6D_LCORES", "0,1")
+    if workers <= 1:
+        return ["-l", spec]
+    cpus = _cpus(spec)
+    rest = cpus[1:] or cpus[:1]
+    mapping = [f"0@{cpus[0]}"] + [f"{i}@{rest[(i - 1) % len(rest)]}"
+                                  for i in range(1, workers + 1)]
+    return ["--lcores", ",".join(mapping)]
+
+
 def _rx_sum(stats):
     return sum(p.get("rx_packets", 0) for p in stats.get("ports", []))
 
@@ -547,11 +575,12 @@ def run_daemon(sc, workdir, timeout=20.0):
     for i, p in enumerate(cfg["ports"]):
         name = p["name"]
         inp = os.path.join(workdir, f"{name}_in.pcap")
-        outp = os.path.join(workdir, f"{name}_out.pcap")
         frames = sc.inputs.get(name, [])
         n_in += len(frames)
         _write_pcap(inp, frames)
-        p["device"] = f"net_pcap{i},rx_pcap={inp},tx_pcap={outp}"
+        # net_pcap: one TX queue per tx_pcap; srv6d wants one per worker
+        tx = ",".join(f"tx_pcap={res.pcap(name, q)}" for q in range(max(1, sc.workers)))
+        p["device"] = f"net_pcap{i},rx_pcap={inp},{tx}"
     for name in sc.inputs:
         if name not in [p["name"] for p in cfg["ports"]]:
             raise HarnessError(f"input for port {name} which is not in the config")
@@ -561,10 +590,9 @@ def run_daemon(sc, workdir, timeout=20.0):
     sock = os.path.join(workdir, "s.sock")
     _run_seq[0] += 1
     prefix = f"pcap{os.getpid()}x{_run_seq[0]}"
-    lcores = os.environ.get("SRV6D_LCORES", "0,1")
     # DPDK 22.11 treats --no-huge as legacy memory, which --in-memory refuses;
     # --no-huge --no-shconf leaves no file behind either
-    cmd = [srv6d_path(), "-l", lcores, "--no-pci", "--no-huge", "-m", "1024",
+    cmd = [srv6d_path(), *lcore_args(sc.workers), "--no-pci", "--no-huge", "-m", "1024",
            "--no-shconf", "--file-prefix", prefix, "--", "--config", cfg_path, "--socket", sock]
     with open(os.path.join(workdir, "cmd.txt"), "w") as f:
         f.write(" ".join(cmd) + "\n")
@@ -644,7 +672,9 @@ def run_daemon(sc, workdir, timeout=20.0):
         with open(os.path.join(workdir, "stats.json"), "w") as f:
             json.dump({"stats": res.stats, "port.list": res.port_list}, f, indent=2)
     for p in cfg["ports"]:
-        raw = _read_pcap(os.path.join(workdir, f"{p['name']}_out.pcap"))
+        qs = [_read_pcap(res.pcap(p["name"], q)) for q in range(max(1, sc.workers))]
+        raw = [b for q in qs for b in q]
+        res.out_q[p["name"]] = qs
         res.out[p["name"]] = raw
         res.pkts[p["name"]] = [Ether(b) for b in raw]
     return res

@@ -79,6 +79,12 @@ dp_spread_set(enum dp_spread_mode mode)
 	fake_spread = mode;
 }
 
+void
+dp_spread_info(struct dp_spread_info *out)
+{
+	*out = (struct dp_spread_info){.mode = fake_spread};
+}
+
 enum dp_spread_mode
 dp_spread_get(void)
 {
