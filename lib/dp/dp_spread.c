@@ -29,7 +29,7 @@
 #include "pkt.h"
 #include "spread.h"
 
-#define DP_SPREAD_SAMPLE 16 // bursts per sampled burst while nothing is handed off
+#define DP_SPREAD_SAMPLE 64 // bursts per sampled burst while nothing is handed off
 #define DP_SPREAD_PERIOD_MS 100
 #define DP_HANDOFF_RING 1024
 

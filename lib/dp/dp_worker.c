@@ -107,6 +107,8 @@ dp_worker_main(void *arg)
 	struct dp_lcore *lc = arg;
 	struct rte_mbuf *pkts[DP_BURST];
 	struct dp_idle idle;
+	uint64_t last_tsc = 0;
+	bool last_work = false;
 
 	dp_icmp_init(lc);
 	dp_idle_init(&idle, dp_g.idle_sleep_us, DP_IDLE_SPIN_ROUNDS);
@@ -120,10 +122,10 @@ dp_worker_main(void *arg)
 	while (!__atomic_load_n(&dp_g.stop, __ATOMIC_RELAXED)) {
 		// One acquire load per iteration; t is dead after the quiescent call.
 		const struct dp_tables *t = dp_tables_active();
-		// Spreading needs each worker's busy time; a worker alone, or with
-		// spreading off, does not read the clock.
+		// Spreading needs each worker's busy time: one clock read per round,
+		// the last round counted as busy if it had packets. A worker alone,
+		// or with spreading off, does not read the clock.
 		const bool spread = __atomic_load_n(&dp_g.spread_on, __ATOMIC_RELAXED);
-		uint64_t t0 = spread ? rte_rdtsc() : 0;
 		unsigned int work = 0;
 		uint32_t us;
 
@@ -139,6 +141,10 @@ dp_worker_main(void *arg)
 			process_burst(lc, t, pkts, n);
 		}
 		if (spread) {
+			uint64_t now = rte_rdtsc();
+			if (last_work)
+				lc->stats.busy_tsc += now - last_tsc;
+			last_tsc = now;
 			dp_spread_flush(lc);
 			for (unsigned int w = 0; w < dp_g.n_workers; w++) {
 				uint16_t n;
@@ -154,8 +160,7 @@ dp_worker_main(void *arg)
 		if (lc->tx_pending)
 			dp_tx_flush_all(lc);
 		dp_free_flush(lc);
-		if (spread && work != 0)
-			lc->stats.busy_tsc += rte_rdtsc() - t0;
+		last_work = work != 0;
 		rte_rcu_qsbr_quiescent(dp_g.qsv, lc->idx);
 		if (likely(work != 0))
 			dp_idle_work(&idle);
