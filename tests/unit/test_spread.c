@@ -284,7 +284,7 @@ static void
 test_trial_undone(void)
 {
 	// This development VM: a packet handed to the other vCPU costs it about
-	// four times its processing (cache lines cross a slow interconnect).
+	// four times its processing (its cache lines cross cores both ways).
 	const struct machine dear = {
 		.rx = 30, .hash = 20, .handoff = 40, .work = 90, .remote = 300};
 	struct spread_ctl c;
