@@ -187,23 +187,7 @@ def measure(a, rpc, out_port, sid, workers):
         st1 = rpc.call("stats.get")
         dt = time.monotonic() - t0
         s0, s1 = B.totals(st0, out_port, sid), B.totals(st1, out_port, sid)
-        rx, tx = s1["gen_rx"] - s0["gen_rx"], s1["out_tx"] - s0["out_tx"]
-        dropped = {k: v - s0["drops"].get(k, 0) for k, v in s1["drops"].items()
-                   if v - s0["drops"].get(k, 0) > 0}
-        hf = dropped.pop("handoff_full", 0)
-        done = rx - hf                  # what srv6d processed
-        bad = []
-        if tx <= 0:
-            bad.append(f"nothing sent on {out_port}")
-        if dropped:
-            bad.append(f"drops {dropped}")
-        if abs(done - tx) > 0.01 * done + 4096:
-            bad.append(f"received {rx}, {hf} lost to handoff_full, but sent {tx}")
-        if sid and (s1["sid"] is None or abs((s1["sid"] - s0["sid"]) - done) > 0.01 * done + 4096):
-            bad.append(f"SID {sid} counted {None if s1['sid'] is None else s1['sid'] - s0['sid']}"
-                       f" of {done}")
-        if s1["idle_sleeps"] != s0["idle_sleeps"]:
-            bad.append("a worker slept")
+        rx, tx, hf, bad = B.window_check(s0, s1, out_port, sid, overload=("handoff_full",))
         if bad:
             problems.append(f"window {w + 1}: " + "; ".join(bad))
             continue

@@ -255,6 +255,17 @@ run_controller(struct spread_ctl *c, const struct machine *mc, unsigned int peri
 	return rate;
 }
 
+// A fresh controller, tables at home, 256 buckets of uneven size.
+static void
+start_machine(struct spread_ctl *c)
+{
+	spread_ctl_init(c);
+	spread_reta_home(reta, 2);
+	memset(seen, 0, sizeof(seen));
+	for (unsigned int b = 0; b < SPREAD_BUCKETS; b++)
+		offered[b] = 200 + (b * 37) % 100;
+}
+
 static void
 test_trial_kept(void)
 {
@@ -262,11 +273,7 @@ test_trial_kept(void)
 	struct spread_ctl c;
 	double one, two;
 
-	spread_ctl_init(&c);
-	spread_reta_home(reta, 2);
-	memset(seen, 0, sizeof(seen));
-	for (unsigned int b = 0; b < SPREAD_BUCKETS; b++)
-		offered[b] = 200 + (b * 37) % 100;
+	start_machine(&c);
 	one = run_period(&cheap, &(struct spread_period){0});
 	two = run_controller(&c, &cheap, 200);
 	CU_ASSERT(c.trials >= 1);
@@ -290,11 +297,7 @@ test_trial_undone(void)
 	struct spread_ctl c;
 	double one, end;
 
-	spread_ctl_init(&c);
-	spread_reta_home(reta, 2);
-	memset(seen, 0, sizeof(seen));
-	for (unsigned int b = 0; b < SPREAD_BUCKETS; b++)
-		offered[b] = 200 + (b * 37) % 100;
+	start_machine(&c);
 	one = run_period(&dear, &(struct spread_period){0});
 	// First trial: planned after SPREAD_JUDGE periods, judged after
 	// SPREAD_SETTLE + SPREAD_JUDGE more, then undone.
