@@ -44,17 +44,23 @@ CTL_HANDLER(rpc_ipsec_sa_del)
 	return rc < 0 ? ctl_model_error(e, rc, &me) : 0;
 }
 
-// Per-SA counters: the datapath has no ESP stage yet, so they read zero; the
-// fields are here so that clients and srv6ctl's table need no change when it
-// lands. An unknown SPI matches no SA: it is a drop reason of stats.get.
+// Per-SA counters from the datapath (zero for an SA it holds no state for:
+// mode tunnel, not in the datapath yet). An unknown SPI matches no SA: it is
+// a drop reason of stats.get.
 static void
-counters_to_json(json_t *o)
+counters_to_json(json_t *o, uint32_t slot)
 {
-	json_object_set_new(o, "packets", json_integer(0));
-	json_object_set_new(o, "bytes", json_integer(0));
-	json_object_set_new(o, "drops",
-			    json_pack("{s:i,s:i,s:i,s:i}", "replay", 0, "auth_failed", 0,
-				      "malformed", 0, "lifetime_expired", 0));
+	struct dp_ipsec_sa_counters c;
+
+	dp_ipsec_sa_counters(slot, &c);
+	json_object_set_new(o, "packets", json_integer((json_int_t)c.packets));
+	json_object_set_new(o, "bytes", json_integer((json_int_t)c.bytes));
+	json_object_set_new(
+		o, "drops",
+		json_pack("{s:I,s:I,s:I,s:I}", "replay", (json_int_t)c.drops[DP_IPSEC_SA_REPLAY],
+			  "auth_failed", (json_int_t)c.drops[DP_IPSEC_SA_AUTH], "malformed",
+			  (json_int_t)c.drops[DP_IPSEC_SA_MALFORMED], "lifetime_expired",
+			  (json_int_t)c.drops[DP_IPSEC_SA_LIFETIME]));
 }
 
 CTL_HANDLER(rpc_ipsec_sa_list)
@@ -80,7 +86,7 @@ CTL_HANDLER(rpc_ipsec_sa_list)
 		json_t *o = ipsec_sa_to_json(ipsec_sa_at(tbl, slots[i]), false);
 		if (o == NULL)
 			continue;
-		counters_to_json(o);
+		counters_to_json(o, slots[i]);
 		json_array_append_new(arr, o);
 	}
 	free(slots);

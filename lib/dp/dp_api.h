@@ -79,6 +79,21 @@ struct dp_spread_info {
 };
 void dp_spread_info(struct dp_spread_info *out);
 
+// ESP: the counters of the SA in lib/ipsec's table slot (ipsec.sa.list).
+// 0, or -ENOENT when the datapath holds no SA there.
+enum dp_ipsec_sa_drop {
+	DP_IPSEC_SA_REPLAY,
+	DP_IPSEC_SA_AUTH,
+	DP_IPSEC_SA_MALFORMED,
+	DP_IPSEC_SA_LIFETIME,
+	DP_IPSEC_SA_DROPS
+};
+struct dp_ipsec_sa_counters {
+	uint64_t packets, bytes; // protected (out) or accepted (in)
+	uint64_t drops[DP_IPSEC_SA_DROPS];
+};
+int dp_ipsec_sa_counters(uint32_t slot, struct dp_ipsec_sa_counters *out);
+
 // Control-thread housekeeping, called every millisecond or so: punted packets
 // (ARP, ND, unresolved next hops), neighbour timers, capture writers.
 void dp_ctl_poll(uint64_t now_ms);

@@ -39,7 +39,13 @@
 	X(ctl_ring_full, "punt ring to the control thread full")                                   \
 	X(port_down, "egress port stopped or unknown")                                             \
 	X(icmp_rate_limited, "ICMP error suppressed (rate limit or not allowed by RFC)")           \
-	X(handoff_full, "the worker this flow is spread to is behind (its ring is full)")
+	X(handoff_full, "the worker this flow is spread to is behind (its ring is full)")          \
+	X(esp_unknown_spi, "ESP with an SPI no inbound SA of its mode has")                        \
+	X(esp_auth_failed, "ESP whose integrity check (ICV) failed")                               \
+	X(esp_replay, "ESP sequence number replayed or left of the anti-replay window")            \
+	X(esp_malformed, "ESP truncated, or its padding or pad length wrong")                      \
+	X(esp_lifetime_expired, "the SA reached its lifetime (packets or bytes)")                  \
+	X(esp_no_sa, "route bound to an SA the datapath holds no state for (never sent in clear)")
 
 #define DP_DROP_ENUM(name, descr) DP_DROP_##name,
 enum dp_drop_reason { DP_DROP_REASONS(DP_DROP_ENUM) DP_DROP_MAX };

@@ -16,6 +16,7 @@
 //
 // Next: `next` (dp_lookup, then usually dp_fwd).
 
+#include "dp_ipsec.h"
 #include "dp_stage.h"
 #include "srv6.h"
 
@@ -46,10 +47,23 @@ dp_headend(struct dp_lcore *lc, const struct dp_tables *t, const struct dp_vec *
 	   struct dp_vec *next)
 {
 	const struct dp_nh *nhs = dp_g.nh;
+	struct rte_mbuf *esp[DP_BURST];
+	uint16_t esp_sa[DP_BURST], n_esp = 0;
 
 	for (uint16_t i = 0; i < in->n; i++) {
 		struct rte_mbuf *m = in->m[i];
-		if (likely(headend(lc, t, m, &nhs[dp_meta(m)->nh]) == DP_NEXT))
+		const struct dp_nh *nh = &nhs[dp_meta(m)->nh];
+		if (unlikely(headend(lc, t, m, nh) != DP_NEXT))
+			continue;
+		if (likely(nh->ipsec_sa1 == 0)) {
 			dp_vec_push(next, m);
+		} else {
+			// Protected by an SA (doc/api.md, IPsec): ESP in one go per run
+			// of packets for the same SA (dp_ipsec.c).
+			esp[n_esp] = m;
+			esp_sa[n_esp++] = (uint16_t)(nh->ipsec_sa1 - 1);
+		}
 	}
+	if (unlikely(n_esp != 0))
+		dp_ipsec_out(lc, esp, esp_sa, n_esp, next);
 }

@@ -19,6 +19,7 @@
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 
+#include "dp_ipsec.h"
 #include "dp_priv.h"
 
 RTE_LOG_REGISTER_SUFFIX(dp_logtype_port, port, NOTICE);
@@ -333,6 +334,7 @@ dp_stop(void)
 	rte_eal_mp_wait_lcore();
 	dp_capture_fini();
 	dp_host_fini();
+	dp_ipsec_fini();
 	RTE_ETH_FOREACH_DEV(pid) {
 		if (dp_g.port_started[pid])
 			rte_eth_dev_stop(pid);

@@ -55,6 +55,7 @@ struct dp_nh {
 	uint32_t neigh;		       // DNH_IP: neighbour slot
 	uint32_t child;		       // DNH_SID: End.X/DX* -> DNH_IP, End.B6.Encaps -> DNH_ENCAP
 	uint16_t n_slots;	       // DNH_ECMP: weighted member slots
+	uint16_t ipsec_sa1;	       // DNH_ENCAP: outbound SA slot + 1 (lib/ipsec), 0 = none
 	uint32_t slots[DP_ECMP_SLOTS]; // DNH_ECMP: member next-hop ids
 	struct srv6_encap_tmpl tmpl;   // DNH_ENCAP
 } __rte_cache_aligned;

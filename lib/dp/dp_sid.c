@@ -29,6 +29,7 @@
 
 #include <rte_ip.h>
 
+#include "dp_ipsec.h"
 #include "dp_stage.h"
 #include "icmp.h"
 #include "srh.h"
@@ -91,6 +92,7 @@ sid_exec(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m, con
 	struct dp_meta *md = dp_meta(m);
 	uint8_t *d = rte_pktmbuf_mtod(m, uint8_t *);
 	struct pkt_ip6_info info;
+	bool decrypted = false;
 	uint8_t sl = 0;
 	int r, fam;
 
@@ -204,6 +206,7 @@ sid_exec(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m, con
 		if (unlikely(sl != 0))
 			return param_problem(lc, t, m, 0, info.srh_off + 3u,
 					     DP_DROP_srh_sl_exceeds_list);
+	decap_sid:
 		if (info.ul_proto == IPPROTO_V4_IN_V6 &&
 		    (nh->behavior == SB_END_DX4 || nh->behavior == SB_END_DT4 ||
 		     nh->behavior == SB_END_DT46))
@@ -214,7 +217,19 @@ sid_exec(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m, con
 			fam = 6;
 		else if (info.ul_proto == IPPROTO_ICMP_V6)
 			return sid_upper_layer(lc, t, m, &info);
-		else
+		else if (info.ul_proto == IPPROTO_ESP && !decrypted) {
+			// Mode srv6 (dp_ipsec.c): decrypted in place, then the
+			// behaviour applies to what was inside.
+			if (dp_ipsec_in_srv6(lc, m, info.ul_off) != DP_CONT)
+				return DP_DONE;
+			decrypted = true;
+			d = rte_pktmbuf_mtod(m, uint8_t *);
+			if (pkt_ip6_parse(d, m->data_len, &info) != PKT_OK) {
+				dp_drop(lc, m, DP_DROP_esp_malformed);
+				return DP_DONE;
+			}
+			goto decap_sid;
+		} else
 			return param_problem(lc, t, m, 4, info.ul_off, DP_DROP_decap_bad_inner);
 		r = decap(lc, m, &info, fam);
 		if (r != DP_CONT)

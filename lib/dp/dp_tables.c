@@ -19,6 +19,7 @@
 #include <rte_log.h>
 #include <rte_malloc.h>
 
+#include "dp_ipsec.h"
 #include "dp_priv.h"
 #include "fib.h"
 #include "hmap.h"
@@ -45,6 +46,7 @@ struct nh_desc {
 	bool reduced;
 	int16_t hop_limit;
 	uint8_t flowlabel;
+	uint16_t ipsec_sa1; // outbound SA slot + 1, 0 = none
 	uint8_t src[16];
 	uint8_t segs[MODEL_MAX_SEGS][16];
 };
@@ -348,6 +350,7 @@ nh_fill(struct dp_nh *o, const struct nh_desc *d)
 		}
 		o->n_slots = (uint16_t)n;
 	}
+	o->ipsec_sa1 = d->ipsec_sa1;
 	if (d->type == DNH_ENCAP)
 		srv6_encap_tmpl_build(&o->tmpl, d->src, (const uint8_t(*)[16])d->segs, d->n_segs,
 				      d->reduced, d->hop_limit, (enum srv6_flowlabel)d->flowlabel);
@@ -445,7 +448,8 @@ nh_get_ip(uint16_t vrf, const struct ip_addr *via, uint16_t port_hint)
 }
 
 static uint32_t
-nh_get_encap(const uint8_t (*segs)[16], unsigned int n, bool reduced, const uint8_t *src)
+nh_get_encap(const uint8_t (*segs)[16], unsigned int n, bool reduced, const uint8_t *src,
+	     uint16_t ipsec_sa1)
 {
 	const struct model_encap *enc = &dp_g.model->encap;
 	struct nh_desc d;
@@ -459,6 +463,7 @@ nh_get_encap(const uint8_t (*segs)[16], unsigned int n, bool reduced, const uint
 				: enc->flowlabel == MODEL_FL_INHERIT ? SRV6_FL_INHERIT
 								     : SRV6_FL_COMPUTE);
 	memcpy(d.src, src != NULL ? src : enc->src, 16);
+	d.ipsec_sa1 = ipsec_sa1;
 	return nh_get(&d);
 }
 
@@ -470,7 +475,8 @@ nh_get_member(uint16_t vrf, const struct model_nexthop *nh)
 	switch (nh->type) {
 	case MNH_SRV6:
 		return nh_get_encap((const uint8_t(*)[16])nh->segs, nh->n_segs, nh->reduced,
-				    nh->has_src ? nh->src : NULL);
+				    nh->has_src ? nh->src : NULL,
+				    nh->has_sa ? (uint16_t)(nh->ipsec_sa + 1) : 0);
 	case MNH_IP:
 		return nh_get_ip(vrf, nh->has_via ? &nh->via : NULL, nh->port);
 	case MNH_BLACKHOLE:
@@ -535,7 +541,7 @@ nh_get_sid(const struct model_sid *s)
 			return 0;
 		break;
 	case SB_END_B6_ENCAPS:
-		d.child = nh_get_encap((const uint8_t(*)[16])s->segs, s->n_segs, false, NULL);
+		d.child = nh_get_encap((const uint8_t(*)[16])s->segs, s->n_segs, false, NULL, 0);
 		if (d.child == 0)
 			return 0;
 		break;
@@ -816,6 +822,12 @@ dp_commit(struct model_txn *txn, struct model_err *e)
 	bool meta = model_txn_meta_dirty(txn);
 	int rc = 0;
 
+	// 0. ESP SAs whose settings changed: built before anything else, so a
+	// refusal (no crypto device, librte_ipsec) leaves everything as it was.
+	rc = dp_ipsec_stage(dp_g.model, e);
+	if (rc < 0)
+		return rc;
+
 	// 1. Tables of new VRFs, on both sides: no worker looks at them until a
 	// port, SID or next hop refers to the VRF in a published side.
 	for (uint16_t v = 1; v < SRV6_MAX_VRFS; v++) {
@@ -873,9 +885,11 @@ dp_commit(struct model_txn *txn, struct model_err *e)
 	if (meta || n_added > 0)
 		meta_build(dp_g.side[standby]);
 	ops_apply_side(standby, ops, n_ops);
+	dp_ipsec_publish();
 	__atomic_store_n(&dp_g.active, standby, __ATOMIC_RELEASE);
 	if (dp_g.qsv != NULL)
 		rte_rcu_qsbr_synchronize(dp_g.qsv, RTE_QSBR_THRID_INVALID);
+	dp_ipsec_reclaim();
 	if (meta || n_added > 0)
 		meta_build(dp_g.side[standby ^ 1]);
 	ops_apply_side(standby ^ 1, ops, n_ops);
@@ -897,5 +911,6 @@ undo_nh:
 undo_vrfs:
 	for (unsigned int i = 0; i < n_added; i++)
 		vrf_tables_free(added[i]);
+	dp_ipsec_unstage();
 	return rc;
 }

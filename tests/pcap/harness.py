@@ -458,10 +458,11 @@ class Scenario:
     workers     datapath workers (default 1): with more, every port gets one
                 tx_pcap per worker (<port>_out.pcap, <port>_out1.pcap, ...;
                 Result.out_q) and EAL maps the lcores onto SRV6D_LCORES' CPUs
+    rpc_after   [method]: called after the run, answers in Result.rpc
     """
 
     def __init__(self, name, config, inputs, expect=(), drops=None, drops_total=None,
-                 sid_packets=None, post_checks=(), note=None, workers=1):
+                 sid_packets=None, post_checks=(), note=None, workers=1, rpc_after=()):
         self.name = name
         self.config = config
         self.inputs = inputs
@@ -472,6 +473,7 @@ class Scenario:
         self.post_checks = list(post_checks)
         self.note = note
         self.workers = workers
+        self.rpc_after = list(rpc_after)
 
 
 class Result:
@@ -481,6 +483,7 @@ class Result:
         self.out_q = {}        # port -> [[raw frame bytes] of TX queue q]
         self.pkts = {}         # port -> [Ether]
         self.stats = None
+        self.rpc = {}          # method -> result (or {"error": ...}) of Scenario.rpc_after
         self.port_list = None
         self.log = ""
         self.rc = None
@@ -648,6 +651,11 @@ def run_daemon(sc, workdir, timeout=20.0):
             res.port_list = rpc.call("port.list")
         except RpcError as e:
             res.port_list = {"error": str(e)}
+        for method in getattr(sc, "rpc_after", []):
+            try:
+                res.rpc[method] = rpc.call(method)
+            except RpcError as e:
+                res.rpc[method] = {"error": str(e)}
         rpc.close()
         rpc = None
         proc.send_signal(signal.SIGTERM)

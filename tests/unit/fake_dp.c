@@ -79,6 +79,14 @@ dp_spread_set(enum dp_spread_mode mode)
 	fake_spread = mode;
 }
 
+int
+dp_ipsec_sa_counters(uint32_t slot, struct dp_ipsec_sa_counters *out)
+{
+	(void)slot;
+	memset(out, 0, sizeof(*out));
+	return -ENOENT;
+}
+
 void
 dp_spread_info(struct dp_spread_info *out)
 {

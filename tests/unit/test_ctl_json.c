@@ -1196,12 +1196,13 @@ static const struct bad_file bad_files[] = {
 	 " {\"id\": \"b\", \"spi\": 4097, \"direction\": \"in\", \"mode\": \"srv6\","
 	 "  \"aead\": \"aes-gcm-128\", \"key\": \"" KEY128 "\"}]}}",
 	 "ipsec.sas[1].spi"},
-	// A good SA, then a route that names it: refused (1005 until the datapath
-	// protects it), and the SA is not left behind.
+	// A good SA of mode tunnel, then a route that names it: refused (1005 until
+	// the datapath protects that mode), and the SA is not left behind.
 	{"{\"ports\": [{\"name\": \"p0\", \"device\": \"d0\"}],"
 	 " \"encap\": {\"source\": \"2001:db8::1\"},"
 	 " \"ipsec\": {\"sas\": [{\"id\": \"a\", \"spi\": 4097, \"direction\": \"out\","
-	 "  \"mode\": \"srv6\", \"aead\": \"aes-gcm-128\", \"key\": \"" KEY128 "\"}]},"
+	 "  \"mode\": \"tunnel\", \"tunnel\": {\"src\": \"2001:db8::1\", \"dst\": "
+	 "\"2001:db8::9\"}, \"aead\": \"aes-gcm-128\", \"key\": \"" KEY128 "\"}]},"
 	 " \"routes\": [{\"prefix\": \"10.2.0.0/16\", \"nexthops\": [{\"type\": \"srv6\","
 	 "   \"segments\": [\"2001:db8::2\"], \"ipsec_sa\": \"a\"}]}]}",
 	 "routes[0].nexthops[0].ipsec_sa"},
@@ -1585,8 +1586,8 @@ test_ipsec_handlers(void)
 	CU_ASSERT(e.code == API_ERR_TABLE_FULL);
 	rpc_err("ipsec.sa.del", "{\"id\": \"to-e\"}", API_ERR_NOT_FOUND, "id");
 
-	// An SA a route uses. No request can bind one yet (1005): the test binds
-	// it the way the parser will, through nexthop_ipsec_sa.
+	// An SA a route uses, bound the way the parser binds it (nexthop_ipsec_sa),
+	// whatever its mode.
 	{
 		struct model_route r;
 		struct model_err me = {0};

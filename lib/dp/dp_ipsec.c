@@ -1,0 +1,509 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// Copyright (c) 2026 The srv6d authors
+
+// ESP for SRv6 traffic through librte_ipsec (the SAs come from lib/ipsec's
+// table; the contract's modes in doc/api.md, "IPsec").
+//
+// Control side: dp_commit stages one librte_ipsec SA and crypto session per
+// SA whose settings changed, before anything is published (a failure refuses
+// the transaction), publishes them with the table side, and frees what they
+// replaced after the grace period. The crypto device is a CPU-crypto vdev
+// (crypto_aesni_gcm, else crypto_aesni_mb), created with the first SA: the
+// session runs synchronously on the worker (RTE_SECURITY_ACTION_TYPE_CPU_CRYPTO),
+// no queue, no completion to poll.
+//
+// Worker side:
+//   mode srv6, out  after H.Encaps (dp_headend): ESP in transport mode over
+//                   the outer IPv6 header and SRH, so the segment list stays
+//                   readable: IPv6 / SRH (NH 50) / ESP (NH 4 or 41) / packet.
+//   mode srv6, in   at a decapsulating SID with SL 0 whose upper layer is ESP
+//                   (dp_sid): the SA found by SPI decrypts, the SRH's next
+//                   header becomes 4 or 41 again, and the SID's behaviour goes on.
+// Runs of packets for one SA go through librte_ipsec together. Drops by
+// reason: esp_unknown_spi, esp_auth_failed, esp_replay, esp_malformed,
+// esp_lifetime_expired; per SA, relaxed atomic counters (one add per run).
+//
+// librte_ipsec wants one rte_ipsec_pkt_process() at a time per inbound SA
+// (its replay window): with several workers an inbound SA is processed under
+// its own spinlock, held for one run of packets.
+
+#include "dp_ipsec.h"
+
+#include <string.h>
+
+#include <rte_cryptodev.h>
+#include <rte_dev.h>
+#include <rte_ipsec.h>
+#include <rte_malloc.h>
+#include <rte_spinlock.h>
+
+#include "dp_stage.h"
+#include "ipsec_sa.h"
+
+RTE_LOG_REGISTER_SUFFIX(dp_logtype_ipsec, ipsec, NOTICE);
+#define LOG(level, ...) rte_log(RTE_LOG_##level, dp_logtype_ipsec, "ipsec: " __VA_ARGS__)
+
+#define IV_OFFSET (sizeof(struct rte_crypto_op) + sizeof(struct rte_crypto_sym_op))
+#define GCM_IV_LEN 12
+#define GCM_ICV_LEN 16
+#define SPI_MAP_SIZE (2 * IPSEC_MAX_SAS) // power of two, half full at most
+
+struct dp_sa {
+	struct rte_ipsec_session ss;
+	struct rte_ipsec_sa *sa;
+	void *crypto;	     // rte_cryptodev_sym_session
+	struct ipsec_sa cfg; // what it was built from (its key wiped on free)
+	rte_spinlock_t in_lock;
+	// Counters (relaxed atomics: one add per run of packets).
+	uint64_t packets, bytes;
+	uint64_t drops[DP_IPSEC_SA_DROPS];
+} __rte_cache_aligned;
+
+// Inbound SAs by SPI: open addressing, rebuilt whole at each commit that
+// changes SAs and published by pointer.
+struct spi_map {
+	struct {
+		uint32_t spi;
+		uint16_t slot1; // slot + 1, 0 = empty
+	} e[SPI_MAP_SIZE];
+};
+
+// dp: ro (acquire loads); ctl: rw.
+static struct dp_sa *sas[IPSEC_MAX_SAS];
+static const struct spi_map *spi_map;
+
+// Control side: the crypto device and what a commit staged.
+static struct {
+	bool ready;
+	uint8_t dev_id;
+	struct rte_mempool *sess_pool;
+	struct dp_sa *staged[IPSEC_MAX_SAS]; // new object per changed slot
+	bool changed[IPSEC_MAX_SAS];	     // slot changes (to staged, or to nothing)
+	struct spi_map *staged_map;
+	struct dp_sa *old[IPSEC_MAX_SAS]; // replaced, freed after the grace period
+	const struct spi_map *old_map;
+	bool any;
+} ctl;
+
+// --- crypto device -------------------------------------------------------------------
+
+static int
+crypto_init(struct model_err *e)
+{
+	static const char *const vdevs[] = {"crypto_aesni_gcm", "crypto_aesni_mb"};
+	struct rte_cryptodev_info info;
+	char name[64];
+	int id = -1;
+
+	if (ctl.ready)
+		return 0;
+	for (unsigned int i = 0; i < RTE_DIM(vdevs) && id < 0; i++) {
+		snprintf(name, sizeof(name), "%s_srv6d", vdevs[i]);
+		id = rte_cryptodev_get_dev_id(name);
+		if (id < 0 && rte_eal_hotplug_add("vdev", name, "") == 0)
+			id = rte_cryptodev_get_dev_id(name);
+		if (id < 0)
+			continue;
+		rte_cryptodev_info_get((uint8_t)id, &info);
+		if (!(info.feature_flags & RTE_CRYPTODEV_FF_SYM_CPU_CRYPTO)) {
+			LOG(NOTICE, "%s has no CPU crypto: not used\n", name);
+			id = -1;
+		}
+	}
+	if (id < 0)
+		return model_err_set(e, -ENOTSUP, "",
+				     "no CPU crypto device: IPsec needs DPDK's crypto_ipsec_mb PMD "
+				     "(crypto_aesni_gcm or crypto_aesni_mb)");
+	struct rte_cryptodev_config cc = {.socket_id = (int)rte_socket_id(), .nb_queue_pairs = 1};
+	struct rte_cryptodev_qp_conf qc = {.nb_descriptors = 128};
+	unsigned int sess_size = rte_cryptodev_sym_get_private_session_size((uint8_t)id);
+	ctl.sess_pool = rte_cryptodev_sym_session_pool_create(
+		"dp_esp_sess", 2 * IPSEC_MAX_SAS + 64, sess_size, 0, 0, (int)rte_socket_id());
+	if (ctl.sess_pool == NULL)
+		return model_err_set(e, -ENOMEM, "", "no memory for crypto sessions");
+	qc.mp_session = ctl.sess_pool;
+	if (rte_cryptodev_configure((uint8_t)id, &cc) < 0 ||
+	    rte_cryptodev_queue_pair_setup((uint8_t)id, 0, &qc, (int)rte_socket_id()) < 0 ||
+	    rte_cryptodev_start((uint8_t)id) < 0)
+		return model_err_set(e, -EIO, "", "cannot start the crypto device %s", name);
+	ctl.dev_id = (uint8_t)id;
+	ctl.ready = true;
+	LOG(INFO, "ESP on %s (CPU crypto)\n", name);
+	return 0;
+}
+
+// --- SA objects ----------------------------------------------------------------------
+
+static void
+sa_free(struct dp_sa *s)
+{
+	if (s == NULL)
+		return;
+	if (s->crypto != NULL)
+		rte_cryptodev_sym_session_free(ctl.dev_id, s->crypto);
+	rte_free(s->sa);
+	ipsec_sa_wipe(&s->cfg);
+	rte_free(s);
+}
+
+// Settings that need a new librte_ipsec SA when they change (all of them:
+// an SA is replaced whole, its sequence numbers start again).
+static bool
+same_cfg(const struct ipsec_sa *a, const struct ipsec_sa *b)
+{
+	return a->dir == b->dir && a->spi == b->spi && a->mode == b->mode && a->aead == b->aead &&
+	       a->key_len == b->key_len && memcmp(a->key, b->key, a->key_len) == 0 &&
+	       a->replay_window == b->replay_window && a->esn == b->esn &&
+	       a->lifetime_bytes == b->lifetime_bytes &&
+	       a->lifetime_packets == b->lifetime_packets && a->has_tunnel == b->has_tunnel &&
+	       (!a->has_tunnel ||
+		(memcmp(&a->tunnel_src, &b->tunnel_src, sizeof(a->tunnel_src)) == 0 &&
+		 memcmp(&a->tunnel_dst, &b->tunnel_dst, sizeof(a->tunnel_dst)) == 0));
+}
+
+static int
+sa_build(const struct ipsec_sa *cfg, struct dp_sa **built, struct model_err *e)
+{
+	bool out = cfg->dir == IPSEC_DIR_OUT;
+	unsigned int aes_len = cfg->key_len - IPSEC_SALT_LEN;
+	struct rte_crypto_sym_xform x = {
+		.type = RTE_CRYPTO_SYM_XFORM_AEAD,
+		.aead = {.op = out ? RTE_CRYPTO_AEAD_OP_ENCRYPT : RTE_CRYPTO_AEAD_OP_DECRYPT,
+			 .algo = RTE_CRYPTO_AEAD_AES_GCM,
+			 .key = {.data = cfg->key, .length = (uint16_t)aes_len},
+			 .iv = {.offset = IV_OFFSET, .length = GCM_IV_LEN},
+			 .digest_length = GCM_ICV_LEN,
+			 .aad_length = cfg->esn ? 12 : 8},
+	};
+	struct rte_ipsec_sa_prm prm = {
+		.flags = RTE_IPSEC_SAFLAG_SQN_ATOM,
+		.ipsec_xform =
+			{
+				.spi = cfg->spi,
+				.options.esn = cfg->esn,
+				.direction = out ? RTE_SECURITY_IPSEC_SA_DIR_EGRESS
+						 : RTE_SECURITY_IPSEC_SA_DIR_INGRESS,
+				.proto = RTE_SECURITY_IPSEC_SA_PROTO_ESP,
+				.mode = RTE_SECURITY_IPSEC_SA_MODE_TRANSPORT,
+				.replay_win_sz = cfg->replay_window,
+			},
+		.crypto_xform = &x,
+		.trs = {.proto = IPPROTO_IPV6}, // the protected header: SRv6's outer IPv6
+	};
+	struct dp_sa *s;
+	int size, rc;
+
+	*built = NULL;
+	if (cfg->mode != IPSEC_MODE_SRV6)
+		return model_err_set(e, -ENOTSUP, "mode", "mode tunnel is not in the datapath yet");
+	// RFC 4106 4: the salt travels with the key, in wire order.
+	memcpy(&prm.ipsec_xform.salt, cfg->key + aes_len, IPSEC_SALT_LEN);
+	s = rte_zmalloc("dp_sa", sizeof(*s), RTE_CACHE_LINE_SIZE);
+	size = rte_ipsec_sa_size(&prm);
+	if (s == NULL || size < 0 ||
+	    (s->sa = rte_zmalloc("dp_rte_sa", (size_t)size, RTE_CACHE_LINE_SIZE)) == NULL) {
+		rte_free(s);
+		return model_err_set(e, size < 0 ? size : -ENOMEM, "",
+				     size < 0 ? "librte_ipsec refused the SA"
+					      : "no memory for the SA");
+	}
+	s->cfg = *cfg;
+	rte_spinlock_init(&s->in_lock);
+	rc = rte_ipsec_sa_init(s->sa, &prm, (uint32_t)size);
+	if (rc < 0) {
+		sa_free(s);
+		return model_err_set(e, rc, "", "librte_ipsec refused the SA (%d)", rc);
+	}
+	s->crypto = rte_cryptodev_sym_session_create(ctl.dev_id, &x, ctl.sess_pool);
+	if (s->crypto == NULL) {
+		sa_free(s);
+		return model_err_set(e, -ENOMEM, "", "cannot create the crypto session");
+	}
+	s->ss = (struct rte_ipsec_session){
+		.sa = s->sa,
+		.type = RTE_SECURITY_ACTION_TYPE_CPU_CRYPTO,
+		.crypto = {.ses = s->crypto, .dev_id = ctl.dev_id},
+	};
+	rc = rte_ipsec_session_prepare(&s->ss);
+	if (rc < 0) {
+		sa_free(s);
+		return model_err_set(e, rc, "", "librte_ipsec refused the session (%d)", rc);
+	}
+	*built = s;
+	return 0;
+}
+
+static uint32_t
+spi_hash(uint32_t spi)
+{
+	return (spi * 2654435761u) & (SPI_MAP_SIZE - 1);
+}
+
+// --- commit ---------------------------------------------------------------------------
+
+int
+dp_ipsec_stage(const struct model *m, struct model_err *e)
+{
+	const struct ipsec_sa_table *tbl = ipsec_sa_table_find(m);
+	int rc = 0;
+
+	memset(ctl.changed, 0, sizeof(ctl.changed));
+	memset(ctl.staged, 0, sizeof(ctl.staged));
+	ctl.staged_map = NULL;
+	ctl.any = false;
+	for (uint32_t slot = 0; slot < IPSEC_MAX_SAS; slot++) {
+		const struct ipsec_sa *cfg = tbl != NULL ? ipsec_sa_at(tbl, slot) : NULL;
+		const struct dp_sa *cur = sas[slot];
+		if (cfg == NULL && cur == NULL)
+			continue;
+		if (cfg != NULL && cur != NULL && same_cfg(cfg, &cur->cfg))
+			continue;
+		ctl.changed[slot] = true;
+		ctl.any = true;
+		// Mode tunnel has no datapath yet: lib/ctl refuses routes bound to
+		// such an SA (1005), and its inbound ESP finds no SA here.
+		if (cfg == NULL || cfg->mode != IPSEC_MODE_SRV6)
+			continue;
+		if ((rc = crypto_init(e)) < 0)
+			goto undo;
+		if ((rc = sa_build(cfg, &ctl.staged[slot], e)) < 0)
+			goto undo;
+	}
+	if (!ctl.any)
+		return 0;
+	ctl.staged_map = rte_zmalloc("dp_spi_map", sizeof(*ctl.staged_map), RTE_CACHE_LINE_SIZE);
+	if (ctl.staged_map == NULL) {
+		rc = model_err_set(e, -ENOMEM, "", "no memory for the SPI table");
+		goto undo;
+	}
+	for (uint32_t slot = 0; slot < IPSEC_MAX_SAS; slot++) {
+		const struct ipsec_sa *cfg = tbl != NULL ? ipsec_sa_at(tbl, slot) : NULL;
+		if (cfg == NULL || cfg->dir != IPSEC_DIR_IN)
+			continue;
+		uint32_t i = spi_hash(cfg->spi);
+		while (ctl.staged_map->e[i].slot1 != 0)
+			i = (i + 1) & (SPI_MAP_SIZE - 1);
+		ctl.staged_map->e[i].spi = cfg->spi;
+		ctl.staged_map->e[i].slot1 = (uint16_t)(slot + 1);
+	}
+	return 0;
+undo:
+	dp_ipsec_unstage();
+	return rc;
+}
+
+void
+dp_ipsec_unstage(void)
+{
+	for (uint32_t slot = 0; slot < IPSEC_MAX_SAS; slot++) {
+		sa_free(ctl.staged[slot]);
+		ctl.staged[slot] = NULL;
+	}
+	rte_free(ctl.staged_map);
+	ctl.staged_map = NULL;
+	ctl.any = false;
+}
+
+void
+dp_ipsec_publish(void)
+{
+	if (!ctl.any)
+		return;
+	for (uint32_t slot = 0; slot < IPSEC_MAX_SAS; slot++) {
+		if (!ctl.changed[slot])
+			continue;
+		ctl.old[slot] = sas[slot];
+		__atomic_store_n(&sas[slot], ctl.staged[slot], __ATOMIC_RELEASE);
+		ctl.staged[slot] = NULL;
+	}
+	ctl.old_map = spi_map;
+	__atomic_store_n(&spi_map, ctl.staged_map, __ATOMIC_RELEASE);
+	ctl.staged_map = NULL;
+}
+
+void
+dp_ipsec_reclaim(void)
+{
+	if (!ctl.any)
+		return;
+	for (uint32_t slot = 0; slot < IPSEC_MAX_SAS; slot++) {
+		sa_free(ctl.old[slot]);
+		ctl.old[slot] = NULL;
+	}
+	rte_free((void *)(uintptr_t)ctl.old_map);
+	ctl.old_map = NULL;
+	ctl.any = false;
+}
+
+void
+dp_ipsec_fini(void)
+{
+	for (uint32_t slot = 0; slot < IPSEC_MAX_SAS; slot++) {
+		sa_free(sas[slot]);
+		sas[slot] = NULL;
+	}
+	rte_free((void *)(uintptr_t)spi_map);
+	spi_map = NULL;
+	if (!ctl.ready)
+		return;
+	rte_cryptodev_stop(ctl.dev_id);
+	rte_cryptodev_close(ctl.dev_id);
+	rte_mempool_free(ctl.sess_pool);
+	ctl.ready = false;
+}
+
+int
+dp_ipsec_sa_counters(uint32_t slot, struct dp_ipsec_sa_counters *out)
+{
+	const struct dp_sa *s = slot < IPSEC_MAX_SAS ? sas[slot] : NULL;
+
+	memset(out, 0, sizeof(*out));
+	if (s == NULL)
+		return -ENOENT;
+	out->packets = __atomic_load_n(&s->packets, __ATOMIC_RELAXED);
+	out->bytes = __atomic_load_n(&s->bytes, __ATOMIC_RELAXED);
+	for (unsigned int i = 0; i < DP_IPSEC_SA_DROPS; i++)
+		out->drops[i] = __atomic_load_n(&s->drops[i], __ATOMIC_RELAXED);
+	return 0;
+}
+
+// --- worker side ----------------------------------------------------------------------
+
+static inline void
+sa_drop(struct dp_lcore *lc, struct dp_sa *s, struct rte_mbuf *m, enum dp_drop_reason r,
+	enum dp_ipsec_sa_drop sd)
+{
+	if (s != NULL)
+		__atomic_fetch_add(&s->drops[sd], 1, __ATOMIC_RELAXED);
+	dp_drop(lc, m, r);
+}
+
+static inline bool
+lifetime_over(const struct dp_sa *s, uint64_t add_bytes, uint64_t add_packets)
+{
+	uint64_t p = __atomic_load_n(&s->packets, __ATOMIC_RELAXED);
+	uint64_t b = __atomic_load_n(&s->bytes, __ATOMIC_RELAXED);
+
+	return (s->cfg.lifetime_packets != 0 && p + add_packets > s->cfg.lifetime_packets) ||
+	       (s->cfg.lifetime_bytes != 0 && b + add_bytes > s->cfg.lifetime_bytes);
+}
+
+// One run of packets for SA s: m[] at the outer IPv6 header, l3_len set.
+// Returns how many came through (moved to the front of m[]); the others
+// are dropped with their reason.
+static uint16_t
+run_sa(struct dp_lcore *lc, struct dp_sa *s, struct rte_mbuf **m, uint16_t n, bool in)
+{
+	uint64_t bytes = 0;
+	uint16_t k, ok;
+
+	for (uint16_t i = 0; i < n; i++)
+		bytes += m[i]->pkt_len;
+	if (unlikely(lifetime_over(s, bytes, n))) {
+		for (uint16_t i = 0; i < n; i++)
+			sa_drop(lc, s, m[i], DP_DROP_esp_lifetime_expired, DP_IPSEC_SA_LIFETIME);
+		return 0;
+	}
+	if (in && dp_g.n_workers > 1)
+		rte_spinlock_lock(&s->in_lock);
+	k = rte_ipsec_pkt_cpu_prepare(&s->ss, m, n);
+	ok = rte_ipsec_pkt_process(&s->ss, m, k);
+	if (in && dp_g.n_workers > 1)
+		rte_spinlock_unlock(&s->in_lock);
+	// prepare() refuses what fails the replay check (or is too short to be
+	// ESP: checked by the caller first); process() what fails the ICV
+	// (flagged by the crypto), the padding or, within the run, the window.
+	for (uint16_t i = ok; i < k; i++) {
+		if (m[i]->ol_flags & RTE_MBUF_F_RX_SEC_OFFLOAD_FAILED)
+			sa_drop(lc, s, m[i], DP_DROP_esp_auth_failed, DP_IPSEC_SA_AUTH);
+		else if (in)
+			sa_drop(lc, s, m[i], DP_DROP_esp_malformed, DP_IPSEC_SA_MALFORMED);
+		else
+			sa_drop(lc, s, m[i], DP_DROP_no_headroom, DP_IPSEC_SA_MALFORMED);
+	}
+	for (uint16_t i = k; i < n; i++) {
+		if (m[i]->ol_flags & RTE_MBUF_F_RX_SEC_OFFLOAD_FAILED)
+			sa_drop(lc, s, m[i], DP_DROP_esp_auth_failed, DP_IPSEC_SA_AUTH);
+		else if (in)
+			sa_drop(lc, s, m[i], DP_DROP_esp_replay, DP_IPSEC_SA_REPLAY);
+		else
+			sa_drop(lc, s, m[i], DP_DROP_no_headroom, DP_IPSEC_SA_MALFORMED);
+	}
+	bytes = 0;
+	for (uint16_t i = 0; i < ok; i++)
+		bytes += m[i]->pkt_len;
+	__atomic_fetch_add(&s->packets, ok, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&s->bytes, bytes, __ATOMIC_RELAXED);
+	return ok;
+}
+
+void
+dp_ipsec_out(struct dp_lcore *lc, struct rte_mbuf **m, const uint16_t *slot, uint16_t n,
+	     struct dp_vec *next)
+{
+	uint16_t i = 0;
+
+	while (i < n) {
+		uint16_t j = i + 1;
+		while (j < n && slot[j] == slot[i])
+			j++;
+		struct dp_sa *s = __atomic_load_n(&sas[slot[i]], __ATOMIC_ACQUIRE);
+		uint16_t run = j - i, ok = 0;
+		uint32_t before[DP_BURST];
+		if (unlikely(s == NULL)) {
+			// Never in clear: an SA the datapath holds no state for.
+			for (uint16_t x = i; x < j; x++)
+				dp_drop(lc, m[x], DP_DROP_esp_no_sa);
+		} else {
+			for (uint16_t x = 0; x < run; x++) {
+				struct rte_mbuf *p = m[i + x];
+				p->l2_len = 0;
+				p->l3_len = dp_meta(p)->encap_len;
+				before[x] = p->pkt_len;
+			}
+			ok = run_sa(lc, s, m + i, run, false);
+			for (uint16_t x = 0; x < ok; x++) {
+				struct rte_mbuf *p = m[i + x];
+				struct dp_meta *md = dp_meta(p);
+				// The ESP overhead counts as ours: a too-big error
+				// quotes the customer packet, not our headers.
+				md->encap_len = (uint16_t)(md->encap_len + p->pkt_len - before[x]);
+				dp_vec_push(next, p);
+			}
+		}
+		i = j;
+	}
+}
+
+int
+dp_ipsec_in_srv6(struct dp_lcore *lc, struct rte_mbuf *m, uint16_t esp_off)
+{
+	const struct spi_map *map = __atomic_load_n(&spi_map, __ATOMIC_ACQUIRE);
+	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
+	struct dp_sa *s = NULL;
+	uint32_t spi;
+
+	// SPI, sequence number, IV, at least the pad length and next header,
+	// and the ICV: anything shorter is not ESP we could open.
+	if (unlikely(m->data_len < esp_off + 8u + 8u + 2u + GCM_ICV_LEN || m->nb_segs != 1)) {
+		dp_drop(lc, m, DP_DROP_esp_malformed);
+		return DP_DONE;
+	}
+	spi = pkt_get_be32(d + esp_off);
+	if (map != NULL) {
+		for (uint32_t i = spi_hash(spi); map->e[i].slot1 != 0;
+		     i = (i + 1) & (SPI_MAP_SIZE - 1))
+			if (map->e[i].spi == spi) {
+				s = __atomic_load_n(&sas[map->e[i].slot1 - 1], __ATOMIC_ACQUIRE);
+				break;
+			}
+	}
+	if (s == NULL || s->cfg.mode != IPSEC_MODE_SRV6) {
+		dp_drop(lc, m, DP_DROP_esp_unknown_spi);
+		return DP_DONE;
+	}
+	m->l2_len = 0;
+	m->l3_len = esp_off;
+	m->ol_flags &= ~RTE_MBUF_F_RX_SEC_OFFLOAD_FAILED;
+	return run_sa(lc, s, &m, 1, true) == 1 ? DP_CONT : DP_DONE;
+}

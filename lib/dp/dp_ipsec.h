@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// Copyright (c) 2026 The srv6d authors
+#pragma once
+
+// ESP for SRv6 traffic (dp_ipsec.c): the commit steps the table publisher
+// calls, and the worker-side entry points the stages call.
+
+#include <stdint.h>
+
+#include <rte_mbuf.h>
+
+#include "model.h"
+
+struct dp_lcore;
+struct dp_vec;
+
+// dp_commit: build the librte_ipsec SAs of every changed SA of m before
+// anything is published (0, or -errno with e: nothing changed); publish them
+// with the table side; free what they replaced after the grace period. On
+// a later failure of the commit, unstage.
+int dp_ipsec_stage(const struct model *m, struct model_err *e);
+void dp_ipsec_unstage(void);
+void dp_ipsec_publish(void);
+void dp_ipsec_reclaim(void);
+// At dp_stop, workers stopped: SAs wiped and freed, the crypto device closed.
+void dp_ipsec_fini(void);
+
+// Worker side. dp_ipsec_out: m[i] just encapsulated (dp_meta encap_len = the
+// outer IPv6 header and SRH), protected with the SA in slot[i]; what went
+// through is pushed to next. dp_ipsec_in_srv6: m at its outer IPv6 header,
+// ESP at esp_off (after the SRH): decrypted in place (DP_CONT) or dropped
+// with its reason (DP_DONE).
+void dp_ipsec_out(struct dp_lcore *lc, struct rte_mbuf **m, const uint16_t *slot, uint16_t n,
+		  struct dp_vec *next);
+int dp_ipsec_in_srv6(struct dp_lcore *lc, struct rte_mbuf *m, uint16_t esp_off);
