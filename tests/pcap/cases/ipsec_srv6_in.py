@@ -1,0 +1,58 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright (c) 2026 The srv6d authors
+"""ESP mode srv6, inbound: scapy-encrypted ESP at our End.DT4 / End.DT6 SIDs.
+
+The remote PE's packets (built and encrypted with scapy's SecurityAssociation,
+the SRH spliced in front of the ESP by hand: esp.py) reach the SID with
+segments left 0 in the three ways plain ones do (harness.arrival_forms): an
+SRH of one segment, an SRH of three segments whose last is ours (both with
+next header 50), and H.Encaps.Red without an SRH (IPv6 next header 50).
+srv6d finds the inbound SA by SPI, checks the ICV, decrypts, and applies the
+SID's behaviour to the customer packet (RFC 8986 4.6 / 4.7): it leaves on ce0
+with TTL / hop limit - 1, to the connected CE or through a VRF route (CE2),
+exactly as end_dt4.py / end_dt6.py check in clear. Sequence numbers rise
+1, 2, 3 ... Scenarios: AES-GCM-128, and AES-GCM-256 with ESN.
+"""
+from harness import *  # noqa: F401,F403
+from esp import Sa, ipsec_config, srv6_esp_frame, with_sa_list
+
+A, D = sid(7), sid(8)
+
+
+def build(name, sa):
+    inputs, expect, seq = [], [], 0
+    targets = [
+        (A, "End.DT4", IP(src="172.16.20.5", dst=CE_IP4, ttl=50), CE_MAC),
+        (A, "End.DT4", IP(src="172.16.20.5", dst="192.0.2.9", ttl=50), CE2_MAC),
+        (D, "End.DT6", IPv6(src="2001:db8:20::5", dst=CE_IP6, hlim=50, fl=0x54321), CE_MAC),
+        (D, "End.DT6", IPv6(src="2001:db8:20::5", dst="2001:db8:40::9", hlim=50), CE2_MAC),
+    ]
+    counts = {A: 0, D: 0}
+    for form in ("srh1", "red", "srh3"):
+        for n, (s, beh, ip, mac) in enumerate(targets):
+            inner = ip / UDP(sport=7600 + n, dport=53) / \
+                Raw(b"esp in %s %s" % (form.encode(), ip.dst.encode()))
+            seq += 1
+            inputs.append(srv6_esp_frame(sa, s, inner, seq, form))
+            expect.append(Exp(from_port("ce0", mac) / dec(inner), "ce0",
+                              desc=f"{beh} {form} ESP seq {seq} to {ip.dst}"))
+            counts[s] += 1
+    cfg = config(("wan0", "ce0"),
+                 routes=[ROUTE_REMOTE_PE,
+                         {"vrf": VRF1, "prefix": "192.0.2.0/24",
+                          "nexthops": [{"type": "ip", "via": CE2_IP4, "port": "ce0"}]},
+                         {"vrf": VRF1, "prefix": "2001:db8:40::/48",
+                          "nexthops": [{"type": "ip", "via": CE2_IP6, "port": "ce0"}]}],
+                 sids=[{"sid": A, "behavior": "End.DT4", "vrf": VRF1},
+                       {"sid": D, "behavior": "End.DT6", "vrf": VRF1}],
+                 extra=ipsec_config([sa]))
+    sc = Scenario(name, cfg, {"wan0": inputs}, expect, sid_packets=counts)
+    return with_sa_list(sc, {sa.id: {"packets": seq, "bytes_min": 1}})
+
+
+def scenarios():
+    return [
+        build("gcm128", Sa("from-b", "in", 0x2001)),
+        build("gcm256_esn", Sa("from-b-esn", "in", 0x2002, aead="aes-gcm-256",
+                               replay_window=64, esn=True)),
+    ]
