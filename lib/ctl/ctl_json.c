@@ -807,15 +807,6 @@ nh_key_applies(const char *type, const char *key)
 	return false;
 }
 
-// The modes the datapath protects routes with (lib/dp/dp_ipsec.c): srv6. A
-// next hop bound to an SA of another mode (tunnel) is checked (the SA exists
-// and is outbound) and then refused with 1005: it would forward in clear.
-static bool
-ipsec_mode_in_datapath(enum ipsec_mode mode)
-{
-	return mode == IPSEC_MODE_SRV6;
-}
-
 int
 nexthop_ipsec_sa(const struct model *m, const char *id, const char *path, struct model_nexthop *nh,
 		 struct api_error_info *e)
@@ -877,13 +868,6 @@ nexthop_from_json(const struct model *m, const struct ip_prefix *dst, const json
 		if ((s = str(obj, "ipsec_sa")) != NULL) {
 			if (nexthop_ipsec_sa(m, s, path, nh, e) < 0)
 				return -1;
-			const struct ipsec_sa *sa =
-				ipsec_sa_at(ipsec_sa_table_find(m), nh->ipsec_sa);
-			if (sa != NULL && !ipsec_mode_in_datapath(sa->mode))
-				return fail(e, API_ERR_NOT_SUPPORTED, path, "ipsec_sa",
-					    "SA \"%s\" is mode %s, which the datapath does not "
-					    "protect yet: the route would forward in clear",
-					    s, ipsec_mode_name(sa->mode));
 		}
 	} else if (strcmp(type, "ip") == 0) {
 		nh->type = MNH_IP;

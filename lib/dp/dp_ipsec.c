@@ -53,6 +53,8 @@ struct dp_sa {
 	struct rte_ipsec_sa *sa;
 	void *crypto;	     // rte_cryptodev_sym_session
 	struct ipsec_sa cfg; // what it was built from (its key wiped on free)
+	uint8_t tun_hdr[40]; // mode tunnel, out: the outer header librte_ipsec prepends
+	uint8_t tun_family;  // mode tunnel: 4 or 6
 	rte_spinlock_t in_lock;
 	// Counters (relaxed atomics: one add per run of packets).
 	uint64_t packets, bytes;
@@ -161,6 +163,40 @@ same_cfg(const struct ipsec_sa *a, const struct ipsec_sa *b)
 		 memcmp(&a->tunnel_dst, &b->tunnel_dst, sizeof(a->tunnel_dst)) == 0));
 }
 
+// Mode tunnel: the whole SRv6 packet (an IPv6 packet) inside ESP behind a new
+// outer header from tunnel.src to tunnel.dst; outbound, that header is the
+// template librte_ipsec copies in front of each packet (it fills in the
+// lengths; an IPv4 header's checksum is ours, after).
+static void
+tunnel_prm(const struct ipsec_sa *cfg, struct dp_sa *s, struct rte_ipsec_sa_prm *prm)
+{
+	bool v4 = cfg->tunnel_src.family == AF_INET;
+	uint8_t *h = s->tun_hdr;
+
+	s->tun_family = v4 ? 4 : 6;
+	prm->ipsec_xform.mode = RTE_SECURITY_IPSEC_SA_MODE_TUNNEL;
+	prm->ipsec_xform.tunnel.type =
+		v4 ? RTE_SECURITY_IPSEC_TUNNEL_IPV4 : RTE_SECURITY_IPSEC_TUNNEL_IPV6;
+	if (v4) {
+		h[0] = 0x45;
+		h[6] = 0x40; // DF: ESP packets are not fragmented by us
+		h[8] = 64;
+		h[9] = IPPROTO_ESP;
+		memcpy(h + 12, cfg->tunnel_src.bytes, 4);
+		memcpy(h + 16, cfg->tunnel_dst.bytes, 4);
+	} else {
+		h[0] = 0x60;
+		h[6] = IPPROTO_ESP;
+		h[7] = 64;
+		memcpy(h + 8, cfg->tunnel_src.bytes, 16);
+		memcpy(h + 24, cfg->tunnel_dst.bytes, 16);
+	}
+	prm->tun.hdr = h;
+	prm->tun.hdr_len = v4 ? 20 : 40;
+	prm->tun.hdr_l3_off = 0;
+	prm->tun.next_proto = IPPROTO_IPV6; // what travels inside: the SRv6 packet
+}
+
 static int
 sa_build(const struct ipsec_sa *cfg, struct dp_sa **built, struct model_err *e)
 {
@@ -194,11 +230,11 @@ sa_build(const struct ipsec_sa *cfg, struct dp_sa **built, struct model_err *e)
 	int size, rc;
 
 	*built = NULL;
-	if (cfg->mode != IPSEC_MODE_SRV6)
-		return model_err_set(e, -ENOTSUP, "mode", "mode tunnel is not in the datapath yet");
 	// RFC 4106 4: the salt travels with the key, in wire order.
 	memcpy(&prm.ipsec_xform.salt, cfg->key + aes_len, IPSEC_SALT_LEN);
 	s = rte_zmalloc("dp_sa", sizeof(*s), RTE_CACHE_LINE_SIZE);
+	if (s != NULL && cfg->mode == IPSEC_MODE_TUNNEL)
+		tunnel_prm(cfg, s, &prm);
 	size = rte_ipsec_sa_size(&prm);
 	if (s == NULL || size < 0 ||
 	    (s->sa = rte_zmalloc("dp_rte_sa", (size_t)size, RTE_CACHE_LINE_SIZE)) == NULL) {
@@ -260,9 +296,7 @@ dp_ipsec_stage(const struct model *m, struct model_err *e)
 			continue;
 		ctl.changed[slot] = true;
 		ctl.any = true;
-		// Mode tunnel has no datapath yet: lib/ctl refuses routes bound to
-		// such an SA (1005), and its inbound ESP finds no SA here.
-		if (cfg == NULL || cfg->mode != IPSEC_MODE_SRV6)
+		if (cfg == NULL)
 			continue;
 		if ((rc = crypto_init(e)) < 0)
 			goto undo;
@@ -378,14 +412,27 @@ sa_drop(struct dp_lcore *lc, struct dp_sa *s, struct rte_mbuf *m, enum dp_drop_r
 	dp_drop(lc, m, r);
 }
 
-static inline bool
-lifetime_over(const struct dp_sa *s, uint64_t add_bytes, uint64_t add_packets)
+// How many of the run's first packets the SA's lifetime still allows (RFC
+// 4301 4.4.2.1: a hard limit). Workers sharing an SA may overshoot it by what
+// they process at the same moment: the counters are read, not reserved.
+static inline uint16_t
+lifetime_allows(const struct dp_sa *s, struct rte_mbuf *const *m, uint16_t n)
 {
 	uint64_t p = __atomic_load_n(&s->packets, __ATOMIC_RELAXED);
 	uint64_t b = __atomic_load_n(&s->bytes, __ATOMIC_RELAXED);
+	uint16_t k = 0;
 
-	return (s->cfg.lifetime_packets != 0 && p + add_packets > s->cfg.lifetime_packets) ||
-	       (s->cfg.lifetime_bytes != 0 && b + add_bytes > s->cfg.lifetime_bytes);
+	if (likely(s->cfg.lifetime_packets == 0 && s->cfg.lifetime_bytes == 0))
+		return n;
+	while (k < n) {
+		p++;
+		b += m[k]->pkt_len;
+		if ((s->cfg.lifetime_packets != 0 && p > s->cfg.lifetime_packets) ||
+		    (s->cfg.lifetime_bytes != 0 && b > s->cfg.lifetime_bytes))
+			break;
+		k++;
+	}
+	return k;
 }
 
 // One run of packets for SA s: m[] at the outer IPv6 header, l3_len set.
@@ -395,15 +442,11 @@ static uint16_t
 run_sa(struct dp_lcore *lc, struct dp_sa *s, struct rte_mbuf **m, uint16_t n, bool in)
 {
 	uint64_t bytes = 0;
-	uint16_t k, ok;
+	uint16_t k, ok, live = lifetime_allows(s, m, n);
 
-	for (uint16_t i = 0; i < n; i++)
-		bytes += m[i]->pkt_len;
-	if (unlikely(lifetime_over(s, bytes, n))) {
-		for (uint16_t i = 0; i < n; i++)
-			sa_drop(lc, s, m[i], DP_DROP_esp_lifetime_expired, DP_IPSEC_SA_LIFETIME);
-		return 0;
-	}
+	for (uint16_t i = live; i < n; i++)
+		sa_drop(lc, s, m[i], DP_DROP_esp_lifetime_expired, DP_IPSEC_SA_LIFETIME);
+	n = live;
 	if (in && dp_g.n_workers > 1)
 		rte_spinlock_lock(&s->in_lock);
 	k = rte_ipsec_pkt_cpu_prepare(&s->ss, m, n);
@@ -437,6 +480,28 @@ run_sa(struct dp_lcore *lc, struct dp_sa *s, struct rte_mbuf **m, uint16_t n, bo
 	return ok;
 }
 
+// Mode tunnel prepends the outer header and ESP's (40 + 16 bytes at most),
+// and dp_fwd an Ethernet header, in front of our own IPv6 header and SRH:
+// more than the 128 bytes of headroom a received mbuf has with an SRH. The
+// packet moves toward the tail then (one copy, mode tunnel only).
+#define TUNNEL_HEADROOM (40 + 16 + RTE_ETHER_HDR_LEN + 4)
+
+static int
+make_headroom(struct rte_mbuf *m, uint16_t need)
+{
+	uint16_t head = rte_pktmbuf_headroom(m);
+	uint8_t *d;
+
+	if (head >= need)
+		return 0;
+	if (m->nb_segs != 1 || rte_pktmbuf_tailroom(m) < need - head)
+		return -ENOSPC;
+	d = rte_pktmbuf_mtod(m, uint8_t *);
+	memmove(d + (need - head), d, m->data_len);
+	m->data_off = (uint16_t)(m->data_off + (need - head));
+	return 0;
+}
+
 void
 dp_ipsec_out(struct dp_lcore *lc, struct rte_mbuf **m, const uint16_t *slot, uint16_t n,
 	     struct dp_vec *next)
@@ -455,19 +520,39 @@ dp_ipsec_out(struct dp_lcore *lc, struct rte_mbuf **m, const uint16_t *slot, uin
 			for (uint16_t x = i; x < j; x++)
 				dp_drop(lc, m[x], DP_DROP_esp_no_sa);
 		} else {
+			uint16_t keep = 0;
 			for (uint16_t x = 0; x < run; x++) {
 				struct rte_mbuf *p = m[i + x];
 				p->l2_len = 0;
-				p->l3_len = dp_meta(p)->encap_len;
-				before[x] = p->pkt_len;
+				// srv6: ESP after the SRH; tunnel: the whole packet inside.
+				p->l3_len =
+					s->cfg.mode == IPSEC_MODE_SRV6 ? dp_meta(p)->encap_len : 0;
+				if (s->cfg.mode == IPSEC_MODE_TUNNEL &&
+				    unlikely(make_headroom(p, TUNNEL_HEADROOM) < 0)) {
+					dp_drop(lc, p, DP_DROP_no_headroom);
+					continue;
+				}
+				before[keep] = p->pkt_len;
+				m[i + keep++] = p;
 			}
-			ok = run_sa(lc, s, m + i, run, false);
+			ok = run_sa(lc, s, m + i, keep, false);
 			for (uint16_t x = 0; x < ok; x++) {
 				struct rte_mbuf *p = m[i + x];
 				struct dp_meta *md = dp_meta(p);
 				// The ESP overhead counts as ours: a too-big error
 				// quotes the customer packet, not our headers.
 				md->encap_len = (uint16_t)(md->encap_len + p->pkt_len - before[x]);
+				if (s->cfg.mode == IPSEC_MODE_TUNNEL) {
+					// Routed in the default VRF toward tunnel.dst.
+					uint8_t *h = rte_pktmbuf_mtod(p, uint8_t *);
+					md->family = s->tun_family;
+					md->vrf = MODEL_DEFAULT_VRF;
+					md->flags &= (uint8_t)~DP_F_HASHED;
+					if (s->tun_family == 4) {
+						pkt_put_be16(h + 10, 0);
+						pkt_put_be16(h + 10, pkt_ip4_hdr_cksum(h, 20));
+					}
+				}
 				dp_vec_push(next, p);
 			}
 		}
@@ -475,35 +560,90 @@ dp_ipsec_out(struct dp_lcore *lc, struct rte_mbuf **m, const uint16_t *slot, uin
 	}
 }
 
+static inline struct dp_sa *
+sa_by_spi(uint32_t spi)
+{
+	const struct spi_map *map = __atomic_load_n(&spi_map, __ATOMIC_ACQUIRE);
+
+	if (map == NULL)
+		return NULL;
+	for (uint32_t i = spi_hash(spi); map->e[i].slot1 != 0; i = (i + 1) & (SPI_MAP_SIZE - 1))
+		if (map->e[i].spi == spi)
+			return __atomic_load_n(&sas[map->e[i].slot1 - 1], __ATOMIC_ACQUIRE);
+	return NULL;
+}
+
+// The inbound SA of mode `mode` for the ESP at esp_off, after the checks
+// that need no crypto: an SPI to read (esp_malformed), an SA with it
+// (esp_unknown_spi), then, counted on the SA too (malformed): SPI, sequence
+// number, IV, pad length and next header and ICV present, and a ciphertext
+// of whole 4-byte words (RFC 4303 2.4). NULL when m was dropped.
+static struct dp_sa *
+inbound_sa(struct dp_lcore *lc, struct rte_mbuf *m, uint16_t esp_off, enum ipsec_mode mode)
+{
+	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
+	struct dp_sa *s;
+	uint32_t body;
+
+	if (unlikely(m->nb_segs != 1 || m->data_len < esp_off + 4u)) {
+		dp_drop(lc, m, DP_DROP_esp_malformed);
+		return NULL;
+	}
+	s = sa_by_spi(pkt_get_be32(d + esp_off));
+	if (s == NULL || s->cfg.mode != mode) {
+		dp_drop(lc, m, DP_DROP_esp_unknown_spi);
+		return NULL;
+	}
+	body = m->data_len - esp_off;
+	if (unlikely(body < 8u + 8u + 4u + GCM_ICV_LEN ||
+		     (body - 8u - 8u - GCM_ICV_LEN) % 4 != 0)) {
+		sa_drop(lc, s, m, DP_DROP_esp_malformed, DP_IPSEC_SA_MALFORMED);
+		return NULL;
+	}
+	return s;
+}
+
 int
 dp_ipsec_in_srv6(struct dp_lcore *lc, struct rte_mbuf *m, uint16_t esp_off)
 {
-	const struct spi_map *map = __atomic_load_n(&spi_map, __ATOMIC_ACQUIRE);
-	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
-	struct dp_sa *s = NULL;
-	uint32_t spi;
+	struct dp_sa *s = inbound_sa(lc, m, esp_off, IPSEC_MODE_SRV6);
 
-	// SPI, sequence number, IV, at least the pad length and next header,
-	// and the ICV: anything shorter is not ESP we could open.
-	if (unlikely(m->data_len < esp_off + 8u + 8u + 2u + GCM_ICV_LEN || m->nb_segs != 1)) {
-		dp_drop(lc, m, DP_DROP_esp_malformed);
+	if (s == NULL)
 		return DP_DONE;
-	}
-	spi = pkt_get_be32(d + esp_off);
-	if (map != NULL) {
-		for (uint32_t i = spi_hash(spi); map->e[i].slot1 != 0;
-		     i = (i + 1) & (SPI_MAP_SIZE - 1))
-			if (map->e[i].spi == spi) {
-				s = __atomic_load_n(&sas[map->e[i].slot1 - 1], __ATOMIC_ACQUIRE);
-				break;
-			}
-	}
-	if (s == NULL || s->cfg.mode != IPSEC_MODE_SRV6) {
+	m->l2_len = 0;
+	m->l3_len = esp_off;
+	m->ol_flags &= ~RTE_MBUF_F_RX_SEC_OFFLOAD_FAILED;
+	return run_sa(lc, s, &m, 1, true) == 1 ? DP_CONT : DP_DONE;
+}
+
+int
+dp_ipsec_in_tunnel(struct dp_lcore *lc, struct rte_mbuf *m, uint16_t esp_off)
+{
+	struct dp_meta *md = dp_meta(m);
+	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
+	bool v4 = md->family == 4;
+	struct dp_sa *s;
+
+	s = inbound_sa(lc, m, esp_off, IPSEC_MODE_TUNNEL);
+	if (s == NULL)
+		return DP_DONE;
+	// RFC 4301 5.2: the SA's own tunnel endpoints, or not this SA.
+	if ((s->tun_family == 4) != v4 ||
+	    memcmp(d + (v4 ? 12 : 8), s->cfg.tunnel_src.bytes, v4 ? 4 : 16) != 0 ||
+	    memcmp(d + (v4 ? 16 : 24), s->cfg.tunnel_dst.bytes, v4 ? 4 : 16) != 0) {
 		dp_drop(lc, m, DP_DROP_esp_unknown_spi);
 		return DP_DONE;
 	}
 	m->l2_len = 0;
 	m->l3_len = esp_off;
 	m->ol_flags &= ~RTE_MBUF_F_RX_SEC_OFFLOAD_FAILED;
-	return run_sa(lc, s, &m, 1, true) == 1 ? DP_CONT : DP_DONE;
+	if (run_sa(lc, s, &m, 1, true) != 1)
+		return DP_DONE;
+	// What was inside is looked up as if it had come in on the same port.
+	d = rte_pktmbuf_mtod(m, const uint8_t *);
+	md->family = (d[0] >> 4) == 4 ? 4 : 6;
+	md->vrf = md->in_vrf;
+	md->flags &= (uint8_t) ~(DP_F_NO_TTL_DEC | DP_F_HASHED);
+	md->encap_len = 0;
+	return DP_NEXT;
 }

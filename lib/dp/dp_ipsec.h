@@ -33,3 +33,7 @@ void dp_ipsec_fini(void);
 void dp_ipsec_out(struct dp_lcore *lc, struct rte_mbuf **m, const uint16_t *slot, uint16_t n,
 		  struct dp_vec *next);
 int dp_ipsec_in_srv6(struct dp_lcore *lc, struct rte_mbuf *m, uint16_t esp_off);
+// Mode tunnel, in: m to one of our addresses (dp_meta family 4 or 6), ESP at
+// esp_off. Decrypted, the inner packet is to be looked up in the receiving
+// port's VRF (DP_NEXT), or dropped with its reason (DP_DONE).
+int dp_ipsec_in_tunnel(struct dp_lcore *lc, struct rte_mbuf *m, uint16_t esp_off);

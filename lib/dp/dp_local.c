@@ -4,7 +4,8 @@
 // Stage, local delivery: a packet to one of our own addresses (next hop
 // DNH_LOCAL). srv6d itself serves only ICMP echo (answered in place:
 // source and destination swapped, so it goes round again toward the
-// sender) and neighbour discovery (punted to the control thread). IPv6
+// sender), ESP of mode tunnel (dp_ipsec.c: decrypted, then looked up again)
+// and neighbour discovery (punted to the control thread). IPv6
 // extension headers are walked first: a routing header of an unknown type
 // with segments left gets Parameter Problem (RFC 8200 4.4). Anything else
 // goes to the kernel when the port has a host interface (punted), or is
@@ -19,6 +20,7 @@
 
 #include <netinet/in.h>
 
+#include "dp_ipsec.h"
 #include "dp_stage.h"
 #include "icmp.h"
 
@@ -31,6 +33,8 @@ local(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m)
 
 	if (md->family == 4) {
 		uint32_t ihl = (d[0] & 0xfu) * 4u;
+		if (d[9] == IPPROTO_ESP)
+			return dp_ipsec_in_tunnel(lc, m, (uint16_t)ihl);
 		if (d[9] == IPPROTO_ICMP && len >= ihl + 8 && d[ihl] == 8 &&
 		    icmp4_echo_reply(m) == 0) {
 			md->flags |= DP_F_NO_TTL_DEC;
@@ -46,6 +50,8 @@ local(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m)
 		if (info.srh_off != 0 && info.routing_type != 4 && d[info.srh_off + 3] != 0)
 			return dp_icmp_error(lc, t, m, 4, 0, info.srh_off + 2u,
 					     DP_DROP_routing_type_unknown);
+		if (info.ul_proto == IPPROTO_ESP)
+			return dp_ipsec_in_tunnel(lc, m, info.ul_off);
 		if (info.ul_proto == IPPROTO_ICMP_V6 && info.ul_off < len) {
 			uint8_t type = d[info.ul_off];
 			if (type == 128 && icmp6_echo_reply(m) == 0) {

@@ -824,10 +824,6 @@ static const struct bad_case bad_cases[] = {
 	 " {\"type\": \"srv6\", \"segments\": [\"2001:db8::1\"], \"ipsec_sa\": \"from-b\"}]}",
 	 IP, "nexthops[1].ipsec_sa"},
 	{"route.add",
-	 "{\"prefix\": \"10.0.0.0/8\", \"nexthops\": [{\"type\": \"srv6\","
-	 " \"segments\": [\"2001:db8::1\"], \"ipsec_sa\": \"to-b\"}]}",
-	 API_ERR_NOT_SUPPORTED, "nexthops[0].ipsec_sa"},
-	{"route.add",
 	 "{\"prefix\": \"10.0.0.0/8\", \"nexthops\": [{\"type\": \"ip\", \"via\": "
 	 "\"172.16.10.254\", \"ipsec_sa\": \"to-b\"}]}",
 	 IP, "nexthops[0].ipsec_sa"},
@@ -1196,16 +1192,6 @@ static const struct bad_file bad_files[] = {
 	 " {\"id\": \"b\", \"spi\": 4097, \"direction\": \"in\", \"mode\": \"srv6\","
 	 "  \"aead\": \"aes-gcm-128\", \"key\": \"" KEY128 "\"}]}}",
 	 "ipsec.sas[1].spi"},
-	// A good SA of mode tunnel, then a route that names it: refused (1005 until
-	// the datapath protects that mode), and the SA is not left behind.
-	{"{\"ports\": [{\"name\": \"p0\", \"device\": \"d0\"}],"
-	 " \"encap\": {\"source\": \"2001:db8::1\"},"
-	 " \"ipsec\": {\"sas\": [{\"id\": \"a\", \"spi\": 4097, \"direction\": \"out\","
-	 "  \"mode\": \"tunnel\", \"tunnel\": {\"src\": \"2001:db8::1\", \"dst\": "
-	 "\"2001:db8::9\"}, \"aead\": \"aes-gcm-128\", \"key\": \"" KEY128 "\"}]},"
-	 " \"routes\": [{\"prefix\": \"10.2.0.0/16\", \"nexthops\": [{\"type\": \"srv6\","
-	 "   \"segments\": [\"2001:db8::2\"], \"ipsec_sa\": \"a\"}]}]}",
-	 "routes[0].nexthops[0].ipsec_sa"},
 	{"{\"ports\": [{\"name\": \"p0\", \"device\": \"d0\"}],"
 	 " \"encap\": {\"source\": \"2001:db8::1\"},"
 	 " \"routes\": [{\"prefix\": \"10.2.0.0/16\", \"nexthops\": [{\"type\": \"srv6\","
