@@ -65,5 +65,5 @@ dp_headend(struct dp_lcore *lc, const struct dp_tables *t, const struct dp_vec *
 		}
 	}
 	if (unlikely(n_esp != 0))
-		dp_ipsec_out(lc, esp, esp_sa, n_esp, next);
+		dp_ipsec_out(lc, t, esp, esp_sa, n_esp, next);
 }

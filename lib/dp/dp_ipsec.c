@@ -38,6 +38,7 @@
 #include <rte_spinlock.h>
 
 #include "dp_stage.h"
+#include "fib.h"
 #include "ipsec_sa.h"
 
 RTE_LOG_REGISTER_SUFFIX(dp_logtype_ipsec, ipsec, NOTICE);
@@ -502,9 +503,60 @@ make_headroom(struct rte_mbuf *m, uint16_t need)
 	return 0;
 }
 
+// Bytes ESP adds to any packet protected by s but its padding (RFC 4303 2:
+// SPI and sequence number, IV, pad length and next header, ICV; mode tunnel:
+// the outer header too).
+static inline uint32_t
+esp_fixed(const struct dp_sa *s)
+{
+	return 8 + 8 + 2 + GCM_ICV_LEN +
+	       (s->cfg.mode == IPSEC_MODE_TUNNEL ? (s->tun_family == 4 ? 20u : 40u) : 0u);
+}
+
+// With the padding to a 4-byte boundary, for a packet of len bytes. Mode
+// srv6 protects what follows our headers (encap_len bytes).
+static inline uint32_t
+esp_overhead(const struct dp_sa *s, uint32_t len, uint32_t encap_len)
+{
+	uint32_t payload = s->cfg.mode == IPSEC_MODE_SRV6 ? len - encap_len : len;
+
+	return esp_fixed(s) + (4 - (payload + 2) % 4) % 4;
+}
+
+// The MTU toward where s's packets go (mode srv6: the first segment, the DA
+// already in the packet; tunnel: tunnel.dst), from one lookup in the default
+// VRF per run of packets: the smallest port MTU of the next hop (of its
+// members, for ECMP). 0 when it is not a port (no route, local...): the
+// packet goes on and meets what it would have met in clear.
+static uint32_t
+path_mtu(const struct dp_tables *t, const struct dp_sa *s, const struct rte_mbuf *m)
+{
+	bool v4 = s->cfg.mode == IPSEC_MODE_TUNNEL && s->tun_family == 4;
+	const struct fib *f = v4 ? t->fib4[MODEL_DEFAULT_VRF] : t->fib6[MODEL_DEFAULT_VRF];
+	const uint8_t *dst = s->cfg.mode == IPSEC_MODE_TUNNEL
+				     ? s->cfg.tunnel_dst.bytes
+				     : rte_pktmbuf_mtod(m, const uint8_t *) + 24;
+	const struct dp_nh *nh;
+	uint32_t id, mtu = 0;
+
+	if (f == NULL || (id = fib_lookup(f, dst)) == 0)
+		return 0;
+	nh = &dp_g.nh[id];
+	if (nh->type == DNH_ECMP) {
+		for (uint16_t i = 0; i < nh->n_slots; i++) {
+			const struct dp_nh *mb = &dp_g.nh[nh->slots[i]];
+			if ((mb->type == DNH_IP || mb->type == DNH_RESOLVE) &&
+			    (mtu == 0 || t->ports[mb->port].mtu < mtu))
+				mtu = t->ports[mb->port].mtu;
+		}
+		return mtu;
+	}
+	return nh->type == DNH_IP || nh->type == DNH_RESOLVE ? t->ports[nh->port].mtu : 0;
+}
+
 void
-dp_ipsec_out(struct dp_lcore *lc, struct rte_mbuf **m, const uint16_t *slot, uint16_t n,
-	     struct dp_vec *next)
+dp_ipsec_out(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf **m,
+	     const uint16_t *slot, uint16_t n, struct dp_vec *next)
 {
 	uint16_t i = 0;
 
@@ -521,8 +573,21 @@ dp_ipsec_out(struct dp_lcore *lc, struct rte_mbuf **m, const uint16_t *slot, uin
 				dp_drop(lc, m[x], DP_DROP_esp_no_sa);
 		} else {
 			uint16_t keep = 0;
+			uint32_t mtu = path_mtu(t, s, m[i]);
 			for (uint16_t x = 0; x < run; x++) {
 				struct rte_mbuf *p = m[i + x];
+				uint16_t encap = dp_meta(p)->encap_len;
+				// Too big once protected: the error quotes the customer
+				// packet in clear, and the MTU it announces leaves room for
+				// ESP's worst case (3 bytes of padding).
+				if (mtu != 0 &&
+				    p->pkt_len + esp_overhead(s, p->pkt_len, encap) > mtu) {
+					uint32_t room = esp_fixed(s) + 3;
+					if (dp_icmp_too_big(lc, t, p,
+							    mtu > room ? mtu - room : 0) == DP_NEXT)
+						dp_vec_push(next, p);
+					continue;
+				}
 				p->l2_len = 0;
 				// srv6: ESP after the SRH; tunnel: the whole packet inside.
 				p->l3_len =

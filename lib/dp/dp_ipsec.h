@@ -12,6 +12,7 @@
 #include "model.h"
 
 struct dp_lcore;
+struct dp_tables;
 struct dp_vec;
 
 // dp_commit: build the librte_ipsec SAs of every changed SA of m before
@@ -30,8 +31,10 @@ void dp_ipsec_fini(void);
 // through is pushed to next. dp_ipsec_in_srv6: m at its outer IPv6 header,
 // ESP at esp_off (after the SRH): decrypted in place (DP_CONT) or dropped
 // with its reason (DP_DONE).
-void dp_ipsec_out(struct dp_lcore *lc, struct rte_mbuf **m, const uint16_t *slot, uint16_t n,
-		  struct dp_vec *next);
+// A packet that would exceed the path MTU once protected gets its too-big
+// error instead (quoting it in clear; dp_icmp.c), in next too.
+void dp_ipsec_out(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf **m,
+		  const uint16_t *slot, uint16_t n, struct dp_vec *next);
 int dp_ipsec_in_srv6(struct dp_lcore *lc, struct rte_mbuf *m, uint16_t esp_off);
 // Mode tunnel, in: m to one of our addresses (dp_meta family 4 or 6), ESP at
 // esp_off. Decrypted, the inner packet is to be looked up in the receiving
