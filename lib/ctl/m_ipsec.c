@@ -52,7 +52,8 @@ counters_to_json(json_t *o, uint32_t slot)
 {
 	struct dp_ipsec_sa_counters c;
 
-	dp_ipsec_sa_counters(slot, &c);
+	if (dp_ipsec_sa_counters(slot, &c) == 0 && c.path != NULL)
+		json_object_set_new(o, "path", json_string(c.path));
 	json_object_set_new(o, "packets", json_integer((json_int_t)c.packets));
 	json_object_set_new(o, "bytes", json_integer((json_int_t)c.bytes));
 	json_object_set_new(

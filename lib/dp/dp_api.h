@@ -89,6 +89,7 @@ enum dp_ipsec_sa_drop {
 	DP_IPSEC_SA_DROPS
 };
 struct dp_ipsec_sa_counters {
+	const char *path;	 // how its ESP is computed: "cpu-crypto"
 	uint64_t packets, bytes; // protected (out) or accepted (in)
 	uint64_t drops[DP_IPSEC_SA_DROPS];
 };

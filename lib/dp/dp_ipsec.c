@@ -33,8 +33,10 @@
 
 #include <rte_cryptodev.h>
 #include <rte_dev.h>
+#include <rte_ethdev.h>
 #include <rte_ipsec.h>
 #include <rte_malloc.h>
+#include <rte_security.h>
 #include <rte_spinlock.h>
 
 #include "dp_stage.h"
@@ -56,6 +58,7 @@ struct dp_sa {
 	struct ipsec_sa cfg; // what it was built from (its key wiped on free)
 	uint8_t tun_hdr[40]; // mode tunnel, out: the outer header librte_ipsec prepends
 	uint8_t tun_family;  // mode tunnel: 4 or 6
+	uint8_t path;	     // enum ipsec_path in use
 	rte_spinlock_t in_lock;
 	// Counters (relaxed atomics: one add per run of packets).
 	uint64_t packets, bytes;
@@ -198,6 +201,34 @@ tunnel_prm(const struct ipsec_sa *cfg, struct dp_sa *s, struct rte_ipsec_sa_prm 
 	prm->tun.next_proto = IPPROTO_IPV6; // what travels inside: the SRv6 packet
 }
 
+// The path for cfg (lib/ipsec/ipsec_path.c) from what the ports and crypto
+// devices offer. Only CPU crypto has a datapath here: an inline path a port
+// offers is logged and CPU crypto used instead (no NIC with inline IPsec was
+// at hand to build and test it against).
+static enum ipsec_path
+choose_path(const struct ipsec_sa *cfg)
+{
+	struct ipsec_caps caps = {.cpu_crypto = ctl.ready};
+	enum ipsec_path p;
+	char why[200];
+	uint16_t pid;
+
+	RTE_ETH_FOREACH_DEV(pid) {
+		void *sec = rte_eth_dev_get_sec_ctx(pid);
+		if (sec != NULL)
+			dp_ipsec_caps_from_security(rte_security_capabilities_get(sec), &caps);
+	}
+	p = ipsec_path_choose(&caps, cfg, why, sizeof(why));
+	if (p == IPSEC_PATH_INLINE_PROTOCOL || p == IPSEC_PATH_INLINE_CRYPTO) {
+		LOG(NOTICE, "SA %s: a port offers %s; CPU crypto is used (no inline datapath)\n",
+		    cfg->id, ipsec_path_name(p));
+		p = IPSEC_PATH_CPU_CRYPTO;
+	} else {
+		LOG(INFO, "SA %s: %s (%s)\n", cfg->id, ipsec_path_name(p), why);
+	}
+	return p;
+}
+
 static int
 sa_build(const struct ipsec_sa *cfg, struct dp_sa **built, struct model_err *e)
 {
@@ -231,6 +262,11 @@ sa_build(const struct ipsec_sa *cfg, struct dp_sa **built, struct model_err *e)
 	int size, rc;
 
 	*built = NULL;
+	if (choose_path(cfg) != IPSEC_PATH_CPU_CRYPTO)
+		return model_err_set(e, -ENOTSUP, "",
+				     "no crypto path for SA \"%s\": no CPU crypto device "
+				     "(the lookaside path is not built)",
+				     cfg->id);
 	// RFC 4106 4: the salt travels with the key, in wire order.
 	memcpy(&prm.ipsec_xform.salt, cfg->key + aes_len, IPSEC_SALT_LEN);
 	s = rte_zmalloc("dp_sa", sizeof(*s), RTE_CACHE_LINE_SIZE);
@@ -266,6 +302,7 @@ sa_build(const struct ipsec_sa *cfg, struct dp_sa **built, struct model_err *e)
 		sa_free(s);
 		return model_err_set(e, rc, "", "librte_ipsec refused the session (%d)", rc);
 	}
+	s->path = IPSEC_PATH_CPU_CRYPTO;
 	*built = s;
 	return 0;
 }
@@ -395,6 +432,7 @@ dp_ipsec_sa_counters(uint32_t slot, struct dp_ipsec_sa_counters *out)
 	memset(out, 0, sizeof(*out));
 	if (s == NULL)
 		return -ENOENT;
+	out->path = ipsec_path_name((enum ipsec_path)s->path);
 	out->packets = __atomic_load_n(&s->packets, __ATOMIC_RELAXED);
 	out->bytes = __atomic_load_n(&s->bytes, __ATOMIC_RELAXED);
 	for (unsigned int i = 0; i < DP_IPSEC_SA_DROPS; i++)

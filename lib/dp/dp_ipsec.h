@@ -9,9 +9,11 @@
 
 #include <rte_mbuf.h>
 
+#include "ipsec_path.h"
 #include "model.h"
 
 struct dp_lcore;
+struct rte_security_capability;
 struct dp_tables;
 struct dp_vec;
 
@@ -40,3 +42,8 @@ int dp_ipsec_in_srv6(struct dp_lcore *lc, struct rte_mbuf *m, uint16_t esp_off);
 // esp_off. Decrypted, the inner packet is to be looked up in the receiving
 // port's VRF (DP_NEXT), or dropped with its reason (DP_DONE).
 int dp_ipsec_in_tunnel(struct dp_lcore *lc, struct rte_mbuf *m, uint16_t esp_off);
+
+// Fill out's inline_protocol / inline_crypto from a port's rte_security
+// capability list (ended by action NONE), ESP with AES-GCM only
+// (dp_ipsec_caps.c). out is not cleared first: ports' caps are added up.
+void dp_ipsec_caps_from_security(const struct rte_security_capability *cap, struct ipsec_caps *out);
