@@ -98,7 +98,7 @@ dp_icmp_too_big(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf 
 
 	if (md->encap_len != 0) {
 		rte_pktmbuf_adj(m, md->encap_len);
-		mtu -= md->encap_len;
+		mtu = mtu > md->encap_len ? mtu - md->encap_len : 0;
 		md->encap_len = 0;
 		md->vrf = md->in_vrf;
 		md->family = (rte_pktmbuf_mtod(m, const uint8_t *)[0] >> 4) == 4 ? 4 : 6;
@@ -110,7 +110,10 @@ dp_icmp_too_big(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf 
 			dp_drop(lc, m, DP_DROP_mtu_exceeded);
 			return DP_DONE;
 		}
-		return dp_icmp_error(lc, t, m, 3, 4, mtu, DP_DROP_mtu_exceeded);
+		// RFC 791: every IPv4 host takes 68 bytes.
+		return dp_icmp_error(lc, t, m, 3, 4, RTE_MAX(mtu, 68u), DP_DROP_mtu_exceeded);
 	}
-	return dp_icmp_error(lc, t, m, 2, 0, mtu, DP_DROP_mtu_exceeded);
+	// RFC 8201 4: a host does not go below 1280 whatever we announce; a WAN
+	// MTU too small for 1280 plus our headers (doc/api.md) still drops, counted.
+	return dp_icmp_error(lc, t, m, 2, 0, RTE_MAX(mtu, 1280u), DP_DROP_mtu_exceeded);
 }
