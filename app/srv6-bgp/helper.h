@@ -53,6 +53,9 @@ struct opts {
 	int batch;
 	int withdraw_hold_ms;
 	int verbose;
+	// --ipsec-sa PREFIX=ID: routes whose SID PREFIX covers go through SA ID.
+	struct bgp_ipsec_policy ipsec[BGP_MAX_IPSEC_POLICY];
+	unsigned int n_ipsec;
 };
 
 struct locator {

@@ -36,7 +36,7 @@ usage(FILE *f)
 		"usage: srv6-bgp [--socket PATH] [--gobgp HOST:PORT] [--locator NAME]\n"
 		"                [--vrf-sid per-vrf|per-af] [--nexthop ADDR] [--transpose]\n"
 		"                [--stats-socket PATH] [--gr-time S] [--settle MS] [--batch N]\n"
-		"                [--withdraw-hold MS] [-v]\n"
+		"                [--withdraw-hold MS] [--ipsec-sa PREFIX=ID ...] [-v]\n"
 		"       srv6-bgp stats [--stats-socket PATH]\n"
 		"\n"
 		"  --socket PATH        srv6d's control socket (default %s)\n"
@@ -52,7 +52,10 @@ usage(FILE *f)
 		"  --settle MS          quiet time before stale paths are swept (default 2000)\n"
 		"  --batch N            routes per srv6d batch (default 256)\n"
 		"  --withdraw-hold MS   delay before a withdraw is applied, so that gobgpd's\n"
-		"                       withdraws on its own shutdown keep the routes (300)\n",
+		"                       withdraws on its own shutdown keep the routes (300)\n"
+		"  --ipsec-sa PREFIX=ID routes learnt with a SID inside PREFIX (a remote PE's\n"
+		"                       locator) go through srv6d's outbound IPsec SA ID;\n"
+		"                       repeat for each peer (the longest prefix wins)\n",
 		SRV6_DEFAULT_SOCKET);
 }
 
@@ -85,6 +88,7 @@ parse_args(int argc, char **argv, struct opts *o, bool *stats_mode)
 		{"settle", required_argument, NULL, 'T'},
 		{"batch", required_argument, NULL, 'b'},
 		{"withdraw-hold", required_argument, NULL, 'W'},
+		{"ipsec-sa", required_argument, NULL, 'I'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -136,6 +140,26 @@ parse_args(int argc, char **argv, struct opts *o, bool *stats_mode)
 		case 't':
 			o->transpose = true;
 			break;
+		case 'I': {
+			char *eq = strchr(optarg, '=');
+			struct bgp_ipsec_policy *pol = &o->ipsec[o->n_ipsec];
+			if (eq != NULL)
+				*eq = '\0';
+			if (eq == NULL || prefix_parse(optarg, false, &pol->sids) < 0 ||
+			    pol->sids.addr.family != AF_INET6 || eq[1] == '\0' ||
+			    strlen(eq + 1) >= sizeof(pol->sa) ||
+			    o->n_ipsec == BGP_MAX_IPSEC_POLICY) {
+				fprintf(stderr,
+					"srv6-bgp: --ipsec-sa: PREFIX=ID with an IPv6 prefix and "
+					"an SA "
+					"name of 1 to %zu characters, at most %u times\n",
+					sizeof(pol->sa) - 1, BGP_MAX_IPSEC_POLICY);
+				return 2;
+			}
+			snprintf(pol->sa, sizeof(pol->sa), "%s", eq + 1);
+			o->n_ipsec++;
+			break;
+		}
 		case 'G':
 			o->gr_time_s = (int)strtol(optarg, &end, 10);
 			if (*end != '\0' || o->gr_time_s < 0 || o->gr_time_s > 86400) {
@@ -225,6 +249,8 @@ main(int argc, char **argv)
 	if (h->im == NULL || h->ex == NULL)
 		return 1;
 	bgp_import_set_shadow(h->im, own_route_shadows, h);
+	for (unsigned int i = 0; i < h->o.n_ipsec; i++)
+		bgp_import_ipsec_policy(h->im, &h->o.ipsec[i].sids, h->o.ipsec[i].sa);
 	h->stats_fd = stats_listen(stats_path);
 	if (h->stats_fd < 0)
 		lg(LOG_WARN, "cannot serve counters on %s: %s", stats_path, strerror(errno));

@@ -70,6 +70,8 @@ struct bgp_import {
 	void *shadow_ctx;
 	size_t n_stale;
 	struct bgp_import_stats st;
+	struct bgp_ipsec_policy ipsec[BGP_MAX_IPSEC_POLICY];
+	unsigned int n_ipsec;
 };
 
 // --- VRFs ---------------------------------------------------------------------------------
@@ -677,18 +679,52 @@ route_sids(struct bgp_import *im, const struct imp_route *r, uint8_t (*out)[16])
 	return n;
 }
 
+int
+bgp_import_ipsec_policy(struct bgp_import *im, const struct ip_prefix *sids, const char *sa)
+{
+	size_t len = strlen(sa);
+
+	if (sids->addr.family != AF_INET6 || len == 0 || len >= BGP_VRF_NAME_LEN)
+		return -EINVAL;
+	if (im->n_ipsec == BGP_MAX_IPSEC_POLICY)
+		return -ENOSPC;
+	im->ipsec[im->n_ipsec].sids = *sids;
+	memcpy(im->ipsec[im->n_ipsec].sa, sa, len + 1);
+	im->n_ipsec++;
+	return 0;
+}
+
+// The SA of the longest policy prefix covering sid, or NULL.
+static const char *
+ipsec_sa_for(const struct bgp_ipsec_policy *pol, unsigned int n_pol, const uint8_t *sid)
+{
+	const struct bgp_ipsec_policy *best = NULL;
+	struct ip_addr a = {.family = AF_INET6};
+
+	memcpy(a.bytes, sid, 16);
+	for (unsigned int i = 0; i < n_pol; i++)
+		if (prefix_contains(&pol[i].sids, &a) &&
+		    (best == NULL || pol[i].sids.len > best->sids.len))
+			best = &pol[i];
+	return best != NULL ? best->sa : NULL;
+}
+
 json_t *
 bgp_route_add_request(const char *vrf, const struct ip_prefix *prefix, const uint8_t (*sids)[16],
-		      unsigned int n_sids)
+		      unsigned int n_sids, const struct bgp_ipsec_policy *pol, unsigned int n_pol)
 {
 	char pbuf[PREFIX_STRLEN], abuf[ADDR_STRLEN];
 	json_t *nhs = json_array();
 
 	for (unsigned int i = 0; i < n_sids; i++) {
 		struct ip_addr a = {.family = AF_INET6};
+		const char *sa = ipsec_sa_for(pol, n_pol, sids[i]);
 		memcpy(a.bytes, sids[i], 16);
-		json_array_append_new(nhs, json_pack("{s:s,s:[s]}", "type", "srv6", "segments",
-						     addr_fmt(&a, abuf, sizeof(abuf))));
+		json_t *nh = json_pack("{s:s,s:[s]}", "type", "srv6", "segments",
+				       addr_fmt(&a, abuf, sizeof(abuf)));
+		if (sa != NULL)
+			json_object_set_new(nh, "ipsec_sa", json_string(sa));
+		json_array_append_new(nhs, nh);
 	}
 	return json_pack("{s:s,s:{s:s,s:s,s:o,s:s}}", "method", "route.add", "params", "vrf", vrf,
 			 "prefix", prefix_fmt(prefix, pbuf, sizeof(pbuf)), "nexthops", nhs, "owner",
@@ -746,7 +782,8 @@ bgp_import_drain(struct bgp_import *im, json_t *out, size_t max)
 			}
 		} else if (!r->installed || r->n_inst != n || memcmp(r->inst, sids, n * 16) != 0) {
 			json_array_append_new(out,
-					      bgp_route_add_request(r->vrf, &r->prefix, sids, n));
+					      bgp_route_add_request(r->vrf, &r->prefix, sids, n,
+								    im->ipsec, im->n_ipsec));
 			n_out++;
 			r->installed = true;
 			r->n_inst = n;
@@ -799,10 +836,10 @@ bgp_import_replay(struct bgp_import *im, json_t *out, size_t max, size_t *cursor
 		(*cursor)++;
 		if (r->installed && r->n_inst > 0 &&
 		    (im->shadow_fn == NULL || !im->shadow_fn(im->shadow_ctx, r->vrf, &r->prefix))) {
-			json_array_append_new(out,
-					      bgp_route_add_request(r->vrf, &r->prefix,
-								    (const uint8_t(*)[16])r->inst,
-								    r->n_inst));
+			json_array_append_new(
+				out, bgp_route_add_request(r->vrf, &r->prefix,
+							   (const uint8_t(*)[16])r->inst, r->n_inst,
+							   im->ipsec, im->n_ipsec));
 			n_out++;
 		}
 	}

@@ -131,7 +131,21 @@ const struct bgp_import_stats *bgp_import_stats(const struct bgp_import *im);
 // The hash of a (VRF name, prefix) key, for tables keyed like srv6d routes.
 uint32_t bgp_vrf_prefix_hash(const char *vrf, const struct ip_prefix *p);
 
+// Which outbound IPsec SA protects traffic toward a SID (srv6-bgp
+// --ipsec-sa): the SID's longest matching prefix names the SA, typically the
+// remote PE's locator; a SID no prefix matches goes in clear.
+#define BGP_MAX_IPSEC_POLICY 64
+struct bgp_ipsec_policy {
+	struct ip_prefix sids;
+	char sa[BGP_VRF_NAME_LEN]; // the SA's id in srv6d
+};
+// 0, -ENOSPC (BGP_MAX_IPSEC_POLICY reached) or -EINVAL (not an IPv6 prefix,
+// SA name empty or too long).
+int bgp_import_ipsec_policy(struct bgp_import *im, const struct ip_prefix *sids, const char *sa);
+
 // One route.add request (method + params) for a VRF, prefix and SIDs, as the
-// drain writes it.
+// drain writes it; each SID's next hop names the SA of pol (n_pol entries)
+// that covers it.
 json_t *bgp_route_add_request(const char *vrf, const struct ip_prefix *prefix,
-			      const uint8_t (*sids)[16], unsigned int n_sids);
+			      const uint8_t (*sids)[16], unsigned int n_sids,
+			      const struct bgp_ipsec_policy *pol, unsigned int n_pol);

@@ -1533,9 +1533,46 @@ test_route_add_request_shape(void)
 
 	sid_of(s[0], sids[0]);
 	sid_of(s[1], sids[1]);
-	json_t *r = bgp_route_add_request("blue", &p, (const uint8_t(*)[16])sids, 2);
+	json_t *r = bgp_route_add_request("blue", &p, (const uint8_t(*)[16])sids, 2, NULL, 0);
 	CHECK_REQ(r, want_add("blue", "2001:db8:10::/48", 2, s));
 	json_decref(r);
+}
+
+// srv6-bgp --ipsec-sa: each SID's next hop names the SA of the longest
+// policy prefix covering it; a SID no prefix covers goes in clear.
+static void
+test_route_add_request_ipsec(void)
+{
+	uint8_t sids[3][16];
+	struct ip_prefix p = pfx("10.20.0.0/16");
+	struct bgp_ipsec_policy pol[3] = {
+		{.sids = pfx("2a0e:97c0:ae6::/48"), .sa = "wide"},
+		{.sids = pfx("2a0e:97c0:ae6:1001::/64"), .sa = "to-a1"},
+		{.sids = pfx("2a0e:97c0:ae6:2001::/64"), .sa = "to-a2"},
+	};
+
+	sid_of("2a0e:97c0:ae6:1001:40::", sids[0]);
+	sid_of("2a0e:97c0:ae6:3001:40::", sids[1]);
+	sid_of("fc00::1", sids[2]);
+	json_t *r = bgp_route_add_request("blue", &p, (const uint8_t(*)[16])sids, 3, pol, 3);
+	json_t *nhs = json_object_get(json_object_get(r, "params"), "nexthops");
+	CU_ASSERT_EQUAL_FATAL(json_array_size(nhs), 3);
+	CU_ASSERT_STRING_EQUAL(
+		json_string_value(json_object_get(json_array_get(nhs, 0), "ipsec_sa")), "to-a1");
+	CU_ASSERT_STRING_EQUAL(
+		json_string_value(json_object_get(json_array_get(nhs, 1), "ipsec_sa")), "wide");
+	CU_ASSERT_PTR_NULL(json_object_get(json_array_get(nhs, 2), "ipsec_sa"));
+	json_decref(r);
+	// The policy table's own rules.
+	struct bgp_import *im = bgp_import_new();
+	struct ip_prefix v4 = pfx("10.0.0.0/8");
+	CU_ASSERT_EQUAL(bgp_import_ipsec_policy(im, &pol[0].sids, "x"), 0);
+	CU_ASSERT_EQUAL(bgp_import_ipsec_policy(im, &v4, "x"), -EINVAL);
+	CU_ASSERT_EQUAL(bgp_import_ipsec_policy(im, &pol[0].sids, ""), -EINVAL);
+	for (unsigned int i = 1; i < BGP_MAX_IPSEC_POLICY; i++)
+		CU_ASSERT_EQUAL(bgp_import_ipsec_policy(im, &pol[1].sids, "y"), 0);
+	CU_ASSERT_EQUAL(bgp_import_ipsec_policy(im, &pol[1].sids, "y"), -ENOSPC);
+	bgp_import_free(im);
 }
 
 // --- export -------------------------------------------------------------------------------
@@ -2035,6 +2072,7 @@ static const struct {
 	{"import stats counters", test_import_stats_counters},
 	{"import refused", test_import_refused},
 	{"route.add request shape", test_route_add_request_shape},
+	{"route.add request with --ipsec-sa", test_route_add_request_ipsec},
 	{"export build fields", test_export_build_fields},
 	{"export build errors", test_export_build_errors},
 	{"export same", test_export_same},
