@@ -45,6 +45,7 @@ static const struct api_field f_config_port[] = {
 	{"addresses", API_T_ARRAY, OPT, "interface addresses addr/len"},
 	{"mac", API_T_MAC, OPT, "MAC address to use instead of the device's"},
 	{"host_if", API_T_STRING, OPT, "kernel TAP interface for control traffic to the port"},
+	{"tcp_mss", API_T_UINT, OPT, "clamp the MSS of TCP SYNs through the port (0: off)"},
 };
 
 // An IPsec SA's tunnel: the outer header's addresses (mode tunnel).
@@ -71,7 +72,8 @@ static const struct api_field f_config_datapath[] = {
 	{"max_ipv6_routes", API_T_UINT, OPT,
 	 "IPv6 forwarding entries per VRF (routes, SIDs and derived entries)"},
 	{"spread", API_T_STRING, OPT,
-	 "inner (default), even or off: spreading tunnelled traffic over workers by its inner flow"},
+	 "inner (default), even or off: spreading tunnelled traffic over workers by its inner "
+	 "flow"},
 };
 
 static const struct api_field f_config[] = {
@@ -106,6 +108,7 @@ static const struct api_field p_port_set[] = {
 	{"mtu", API_T_UINT, OPT, "IP MTU"},
 	{"vrf", API_T_STRING, OPT, "VRF of received traffic"},
 	{"addresses", API_T_ARRAY, OPT, "interface addresses addr/len (replaces the list)"},
+	{"tcp_mss", API_T_UINT, OPT, "clamp the MSS of TCP SYNs through the port (0: off)"},
 };
 
 static const struct api_field p_vrf_add[] = {
@@ -272,7 +275,7 @@ static const struct api_method methods[] = {
 	M("neighbor.del", true, "delete a neighbour", p_neighbor_del),
 	M("neighbor.list", false, "list static and learned neighbours", p_neighbor_list),
 	M("port.list", false, "list ports", p_port_list),
-	M("port.set", true, "change a port's MTU, VRF or addresses", p_port_set),
+	M("port.set", true, "change a port's MTU, VRF, addresses or TCP MSS clamp", p_port_set),
 	M("route.add", true, "add or replace a route", p_route_add),
 	M("route.del", true, "delete a route", p_route_del),
 	M("route.get", false, "the route the datapath uses for an address", p_route_get),

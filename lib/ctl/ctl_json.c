@@ -366,6 +366,8 @@ port_to_json(const struct model *m, const struct model_port *p)
 		json_object_set_new(o, "mac", mac_to_json(p->mac));
 	if (p->host_if[0] != '\0')
 		json_object_set_new(o, "host_if", json_string(p->host_if));
+	if (p->tcp_mss != 0)
+		json_object_set_new(o, "tcp_mss", json_integer(p->tcp_mss));
 	return o;
 }
 
@@ -713,6 +715,14 @@ port_from_json(const struct model *m, const json_t *obj, const char *path, bool 
 		out->mtu = (uint16_t)mtu;
 	if ((s = str(obj, "vrf")) != NULL && vrf_lookup(m, s, &out->vrf, path, "vrf", e) < 0)
 		return -1;
+	// 0 turns clamping off; below 536 (RFC 879's default) no host needs it.
+	rc = uint_get(obj, "tcp_mss", 0, 9600, &mtu, path, e);
+	if (rc < 0)
+		return -1;
+	if (rc == 0 && mtu != 0 && mtu < 536)
+		return BAD(e, path, "tcp_mss", "must be 0 (off) or 536 to 9600");
+	if (rc == 0)
+		out->tcp_mss = (uint16_t)mtu;
 	if (json_object_get(obj, "addresses") != NULL && port_addresses(obj, path, out, e) < 0)
 		return -1;
 	if (json_object_get(obj, "mac") != NULL) {

@@ -4,7 +4,8 @@
 // Stage 1, classify: the first thing a received burst meets. Per packet:
 // RX counters and the RX capture tap, the port's state and MAC, the Ethernet
 // header (VLAN tags skipped by pkt_eth_parse), then the IP header: IPv4
-// header and checksum, IPv6 fixed header and payload length. Trailing
+// header and checksum, IPv6 fixed header and payload length; on a port with
+// tcp_mss, the MSS of TCP SYNs clamped (pkt_tcp_mss_clamp). Trailing
 // padding is trimmed and the Ethernet header stripped, so every later stage
 // sees the packet at its L3 header. ARP, and ND to multicast or link-local
 // addresses, are punted to the control thread; anything malformed is dropped
@@ -96,6 +97,9 @@ classify(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m)
 				dp_drop(lc, m, DP_DROP_local_unhandled);
 			return false;
 		}
+		if (unlikely(pm->tcp_mss != 0))
+			pkt_tcp_mss_clamp(rte_pktmbuf_mtod(m, uint8_t *), m->data_len, 6,
+					  pm->tcp_mss);
 		return true;
 	case RTE_ETHER_TYPE_IPV4:
 		switch (pkt_ip4_parse(d, len, &hl, &tot)) {
@@ -118,6 +122,9 @@ classify(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m)
 			dp_drop(lc, m, DP_DROP_local_unhandled);
 			return false;
 		}
+		if (unlikely(pm->tcp_mss != 0))
+			pkt_tcp_mss_clamp(rte_pktmbuf_mtod(m, uint8_t *), m->data_len, 4,
+					  pm->tcp_mss);
 		return true;
 	case RTE_ETHER_TYPE_ARP:
 		dp_punt(lc, m, DP_PUNT_ARP);

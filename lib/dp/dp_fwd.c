@@ -56,6 +56,10 @@ forward(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m, cons
 	}
 	if (unlikely(m->pkt_len > pm->mtu))
 		return dp_icmp_too_big(lc, t, m, pm->mtu);
+	// Before a SYN can wait for its neighbour: held packets leave as they are.
+	if (unlikely(pm->tcp_mss != 0))
+		pkt_tcp_mss_clamp(rte_pktmbuf_mtod(m, uint8_t *), m->data_len, md->family,
+				  pm->tcp_mss);
 	w = __atomic_load_n(&dp_g.neigh_mac[nh->neigh], __ATOMIC_ACQUIRE);
 	if (unlikely(!(w & DP_NEIGH_VALID))) {
 		md->neigh = nh->neigh;
@@ -104,6 +108,10 @@ dp_resolve(struct dp_lcore *lc, const struct dp_tables *t, const struct dp_vec *
 			if (unlikely(m->pkt_len > t->ports[nh->port].mtu)) {
 				r = dp_icmp_too_big(lc, t, m, t->ports[nh->port].mtu);
 			} else {
+				uint16_t mss = t->ports[nh->port].tcp_mss;
+				if (unlikely(mss != 0))
+					pkt_tcp_mss_clamp(rte_pktmbuf_mtod(m, uint8_t *),
+							  m->data_len, dp_meta(m)->family, mss);
 				dp_meta(m)->tx_port = nh->port;
 				dp_punt(lc, m, DP_PUNT_RESOLVE);
 				r = DP_DONE;

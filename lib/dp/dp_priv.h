@@ -65,6 +65,7 @@ struct dp_port_meta {
 	bool enabled;
 	uint16_t vrf;
 	uint16_t mtu;
+	uint16_t tcp_mss; // clamp TCP SYNs through the port (0: off)
 	uint16_t model_idx;
 	struct rte_ether_addr mac;
 };

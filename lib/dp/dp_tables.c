@@ -792,6 +792,7 @@ meta_build(struct dp_tables *t)
 		pm->enabled = dp_g.port_configured[p->port_id];
 		pm->vrf = p->vrf;
 		pm->mtu = p->mtu;
+		pm->tcp_mss = p->tcp_mss;
 		pm->model_idx = i;
 		if (p->has_mac)
 			memcpy(pm->mac.addr_bytes, p->mac, 6);

@@ -123,6 +123,9 @@ struct model_port {
 	// the port's addresses and the traffic to them srv6d does not serve
 	// (BGP, SSH...); empty for none. Set at start only.
 	char host_if[MODEL_IFNAME_LEN];
+	// "tcp_mss" (our extension): TCP SYNs received on the port and sent out
+	// of it carry an MSS of at most this (RFC 6691); 0 = off.
+	uint16_t tcp_mss;
 };
 
 struct model_vrf {

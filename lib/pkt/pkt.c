@@ -170,3 +170,52 @@ pkt_tunnel_hash(const uint8_t *l3, size_t len, uint32_t *hash)
 		*hash = pkt_flow_hash6(l3 + info.ul_off, info.payload_end - info.ul_off);
 	return true;
 }
+
+bool
+pkt_tcp_mss_clamp(uint8_t *l3, size_t len, int family, uint16_t mss)
+{
+	uint32_t off, end, hl;
+	uint8_t *tcp;
+
+	if (family == 4) {
+		if (len < PKT_IP4_HDR_LEN || l3[9] != IPPROTO_TCP || pkt_ip4_is_fragment(l3))
+			return false;
+		off = (l3[0] & 0x0fu) * 4u;
+		end = pkt_get_be16(l3 + 2);
+	} else {
+		struct pkt_ip6_info info;
+		if (pkt_ip6_parse(l3, len, &info) != PKT_OK || info.ul_proto != IPPROTO_TCP)
+			return false;
+		off = info.ul_off;
+		end = info.payload_end;
+	}
+	if (end > len || off + 20u > end)
+		return false;
+	tcp = l3 + off;
+	hl = (tcp[12] >> 4) * 4u;
+	if (!(tcp[13] & 0x02) || hl < 20 || off + hl > end)
+		return false;
+	// Options: kind 0 ends them, kind 1 is one byte, the others carry a length.
+	for (uint32_t i = 20; i < hl;) {
+		uint8_t kind = tcp[i];
+		if (kind == 0)
+			break;
+		if (kind == 1) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= hl || tcp[i + 1] < 2 || i + tcp[i + 1] > hl)
+			return false;
+		if (kind == 2 && tcp[i + 1] == 4) {
+			uint16_t cur = pkt_get_be16(tcp + i + 2);
+			if (cur <= mss)
+				return false;
+			pkt_put_be16(tcp + i + 2, mss);
+			pkt_put_be16(tcp + 16,
+				     pkt_cksum_adjust16(pkt_get_be16(tcp + 16), cur, mss));
+			return true;
+		}
+		i += tcp[i + 1];
+	}
+	return false;
+}

@@ -324,3 +324,14 @@ uint32_t pkt_flow_hash6(const uint8_t *l3, size_t len);
  *   with its reason).
  */
 bool pkt_tunnel_hash(const uint8_t *l3, size_t len, uint32_t *hash);
+
+/**
+ * TCP MSS clamping (RFC 879, RFC 6691): in a TCP segment with SYN set, an MSS
+ * option above mss is lowered to mss and the TCP checksum updated (RFC 1624).
+ * Anything else (not TCP, a fragment, no SYN, no MSS option, options that
+ * overrun the header) is left as it is.
+ *
+ * @param l3 IPv4 or IPv6 header (family 4 or 6); len bytes writable.
+ * @return true when the MSS was lowered.
+ */
+bool pkt_tcp_mss_clamp(uint8_t *l3, size_t len, int family, uint16_t mss);

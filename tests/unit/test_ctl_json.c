@@ -89,7 +89,7 @@ static const char base_config[] =
 	"  \"addresses\": [\"2001:db8:0:1::1/64\"], \"host_if\": \"wan0\"},"
 	" {\"name\": \"ce0\", \"device\": \"net_null1\", \"mtu\": 9000, \"vrf\": \"L3VPN-1\","
 	"  \"addresses\": [\"172.16.10.1/24\", \"2001:db8:1::1/64\"], \"mac\": "
-	"\"02:00:00:00:0c:01\"}"
+	"\"02:00:00:00:0c:01\", \"tcp_mss\": 1360}"
 	"],"
 	"\"encap\": {\"source\": \"2001:db8:0:1::1\", \"hop_limit\": 64, \"flowlabel\": "
 	"\"compute\"},"
@@ -773,6 +773,7 @@ static const struct bad_case bad_cases[] = {
 	// port.set
 	{"port.set", "{\"name\": \"nope0\", \"mtu\": 1500}", API_ERR_NOT_FOUND, "name"},
 	{"port.set", "{\"name\": \"ce0\", \"mtu\": 100}", IP, "mtu"},
+	{"port.set", "{\"name\": \"ce0\", \"tcp_mss\": 100}", IP, "tcp_mss"},
 	{"port.set", "{\"name\": \"ce0\", \"vrf\": \"NOPE\"}", IP, "vrf"},
 	{"port.set", "{\"name\": \"ce0\", \"addresses\": [\"10.1.1.1/24\", \"10.1.1.2\"]}", IP,
 	 "addresses[1]"},
@@ -1136,6 +1137,15 @@ static const struct bad_file bad_files[] = {
 	{"{\"datapath\": {\"idle_sleep_us\": 0},"
 	 " \"ports\": [{\"name\": \"p0\", \"device\": \"broken0\"}]}",
 	 "ports[0].device"},
+	// tcp_mss: 0 (off) or 536 to 9600
+	{"{\"ports\": [{\"name\": \"p0\", \"device\": \"d0\", \"tcp_mss\": 535}]}",
+	 "ports[0].tcp_mss"},
+	{"{\"ports\": [{\"name\": \"p0\", \"device\": \"d0\", \"tcp_mss\": 9601}]}",
+	 "ports[0].tcp_mss"},
+	{"{\"ports\": [{\"name\": \"p0\", \"device\": \"d0\", \"tcp_mss\": \"1360\"}]}",
+	 "ports[0].tcp_mss"},
+	{"{\"ports\": [{\"name\": \"p0\", \"device\": \"d0\", \"tcp_mss\": -1}]}",
+	 "ports[0].tcp_mss"},
 	// host interfaces: a kernel interface name, unique
 	{"{\"ports\": [{\"name\": \"p0\", \"device\": \"d0\", \"host_if\": \"\"}]}",
 	 "ports[0].host_if"},

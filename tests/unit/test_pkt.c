@@ -593,6 +593,111 @@ test_tunnel_hash(void)
 	CU_ASSERT_FALSE(pkt_tunnel_hash(ip4_udp, sizeof(ip4_udp), &ha));
 }
 
+// The TCP checksum over the pseudo-header (RFC 793 / RFC 8200 8.1): 0 when
+// computed over a segment that carries a right one.
+static uint16_t
+tcp_cksum(const uint8_t *ip, int family, const uint8_t *tcp, size_t len)
+{
+	if (family == 6)
+		return pkt_ip6_l4_cksum(ip, tcp, (uint32_t)len, IPPROTO_TCP);
+	uint8_t ph[12 + 100];
+	memcpy(ph, ip + 12, 8);
+	ph[8] = 0;
+	ph[9] = IPPROTO_TCP;
+	pkt_put_be16(ph + 10, (uint16_t)len);
+	memcpy(ph + 12, tcp, len);
+	return pkt_cksum(ph, 12 + len);
+}
+
+// A TCP SYN over IPv4 or IPv6 with options MSS, SACK permitted, timestamps,
+// NOP, window scale; its checksum right. Returns the length.
+static size_t
+build_syn(uint8_t *buf, int family, uint16_t mss, uint8_t flags)
+{
+	static const uint8_t opts[] = {2, 4, 0, 0, 4, 2, 8, 10, 1, 2, 3, 4, 0, 0, 0, 0, 1, 3, 3, 7};
+	size_t l3 = family == 4 ? 20 : 40, tcp_len = 20 + sizeof(opts);
+	uint8_t *t = buf + l3;
+
+	memset(buf, 0, l3 + tcp_len);
+	if (family == 4) {
+		buf[0] = 0x45;
+		pkt_put_be16(buf + 2, (uint16_t)(l3 + tcp_len));
+		buf[8] = 64;
+		buf[9] = IPPROTO_TCP;
+		buf[12] = 172, buf[13] = 16, buf[14] = 10, buf[15] = 2;
+		buf[16] = 172, buf[17] = 16, buf[18] = 20, buf[19] = 2;
+		pkt_put_be16(buf + 10, pkt_ip4_hdr_cksum(buf, 20));
+	} else {
+		buf[0] = 0x60;
+		pkt_put_be16(buf + 4, (uint16_t)tcp_len);
+		buf[6] = IPPROTO_TCP;
+		buf[7] = 64;
+		buf[8] = 0x20, buf[9] = 0x01, buf[23] = 2;
+		buf[24] = 0x20, buf[25] = 0x01, buf[39] = 3;
+	}
+	pkt_put_be16(t, 40000);
+	pkt_put_be16(t + 2, 443);
+	t[12] = (uint8_t)((tcp_len / 4) << 4);
+	t[13] = flags;
+	pkt_put_be16(t + 14, 65535);
+	memcpy(t + 20, opts, sizeof(opts));
+	pkt_put_be16(t + 22, mss);
+	pkt_put_be16(t + 16, tcp_cksum(buf, family, t, tcp_len));
+	return l3 + tcp_len;
+}
+
+static void
+test_tcp_mss_clamp(void)
+{
+	uint8_t a[100], b[100];
+	size_t n;
+
+	for (int fam = 4; fam <= 6; fam += 2) {
+		size_t l3 = fam == 4 ? 20 : 40;
+		// SYN and SYN-ACK above the clamp: lowered, checksum still right.
+		for (int synack = 0; synack < 2; synack++) {
+			n = build_syn(a, fam, 1460, synack ? 0x12 : 0x02);
+			CU_ASSERT_TRUE(pkt_tcp_mss_clamp(a, n, fam, 1360));
+			CU_ASSERT_EQUAL(pkt_get_be16(a + l3 + 22), 1360);
+			CU_ASSERT_EQUAL(tcp_cksum(a, fam, a + l3, n - l3), 0);
+			// Applying it again changes nothing.
+			memcpy(b, a, n);
+			CU_ASSERT_FALSE(pkt_tcp_mss_clamp(a, n, fam, 1360));
+			CU_ASSERT_EQUAL(memcmp(a, b, n), 0);
+		}
+		// Below the clamp, not a SYN, not TCP: untouched.
+		n = build_syn(a, fam, 1200, 0x02);
+		memcpy(b, a, n);
+		CU_ASSERT_FALSE(pkt_tcp_mss_clamp(a, n, fam, 1360));
+		n = build_syn(a, fam, 1460, 0x10);
+		CU_ASSERT_FALSE(pkt_tcp_mss_clamp(a, n, fam, 1360));
+		n = build_syn(a, fam, 1460, 0x02);
+		a[fam == 4 ? 9 : 6] = IPPROTO_UDP;
+		CU_ASSERT_FALSE(pkt_tcp_mss_clamp(a, n, fam, 1360));
+		// Options that overrun the header, a zero option length: untouched.
+		n = build_syn(a, fam, 1460, 0x02);
+		a[l3 + 20] = 3, a[l3 + 21] = 0;
+		memcpy(b, a, n);
+		CU_ASSERT_FALSE(pkt_tcp_mss_clamp(a, n, fam, 1360));
+		CU_ASSERT_EQUAL(memcmp(a, b, n), 0);
+		n = build_syn(a, fam, 1460, 0x02);
+		a[l3 + 20] = 3, a[l3 + 21] = 40;
+		CU_ASSERT_FALSE(pkt_tcp_mss_clamp(a, n, fam, 1360));
+		// Cut anywhere: no write past the end.
+		n = build_syn(a, fam, 1460, 0x02);
+		for (size_t cut = 0; cut < n; cut++) {
+			uint8_t *c = malloc(cut ? cut : 1);
+			memcpy(c, a, cut);
+			(void)pkt_tcp_mss_clamp(c, cut, fam, 1360);
+			free(c);
+		}
+	}
+	// An IPv4 fragment carries no TCP header to trust.
+	n = build_syn(a, 4, 1460, 0x02);
+	a[6] = 0x20; // MF
+	CU_ASSERT_FALSE(pkt_tcp_mss_clamp(a, n, 4, 1360));
+}
+
 static void
 test_checksum_helpers(void)
 {
@@ -766,6 +871,7 @@ static const struct {
 	{"flow_hash4", test_flow_hash4},
 	{"flow_hash6", test_flow_hash6},
 	{"tunnel_hash", test_tunnel_hash},
+	{"tcp_mss_clamp", test_tcp_mss_clamp},
 	{"checksum_helpers", test_checksum_helpers},
 	{"byte_helpers", test_byte_helpers},
 };
