@@ -244,7 +244,11 @@ sa_build(const struct ipsec_sa *cfg, struct dp_sa **built, struct model_err *e)
 			 .aad_length = cfg->esn ? 12 : 8},
 	};
 	struct rte_ipsec_sa_prm prm = {
-		.flags = RTE_IPSEC_SAFLAG_SQN_ATOM,
+		// Workers share an outbound SA's sequence numbers: atomic. An
+		// inbound SA is processed under in_lock anyway, and librte_ipsec
+		// keeps no replay state for one without a window, which
+		// SQN_ATOM's prepare() would still lock (a NULL dereference).
+		.flags = out ? RTE_IPSEC_SAFLAG_SQN_ATOM : 0,
 		.ipsec_xform =
 			{
 				.spi = cfg->spi,
