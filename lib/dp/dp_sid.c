@@ -81,7 +81,7 @@ decap(struct dp_lcore *lc, struct rte_mbuf *m, const struct pkt_ip6_info *info, 
 		}
 	}
 	md->family = (uint8_t)family;
-	md->flags &= (uint8_t) ~(DP_F_NO_TTL_DEC | DP_F_HASHED);
+	md->flags &= (uint8_t) ~(DP_F_NO_TTL_DEC | DP_F_HASHED | DP_F_DECRYPTED);
 	md->encap_len = 0;
 	return DP_CONT;
 }
@@ -92,12 +92,14 @@ sid_exec(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m, con
 	struct dp_meta *md = dp_meta(m);
 	uint8_t *d = rte_pktmbuf_mtod(m, uint8_t *);
 	struct pkt_ip6_info info;
-	bool decrypted = false;
 	uint8_t sl = 0;
 	int r, fam;
 
-	lc->stats.sid_packets[nh->sid_counter]++;
-	lc->stats.sid_bytes[nh->sid_counter] += m->pkt_len;
+	// A packet decrypted here comes back for its behaviour: counted once.
+	if (likely(!(md->flags & DP_F_DECRYPTED))) {
+		lc->stats.sid_packets[nh->sid_counter]++;
+		lc->stats.sid_bytes[nh->sid_counter] += m->pkt_len;
+	}
 
 	if (unlikely(pkt_ip6_parse(d, m->data_len, &info) != PKT_OK)) {
 		// An SRH right after the fixed header that overruns the packet.
@@ -206,7 +208,6 @@ sid_exec(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m, con
 		if (unlikely(sl != 0))
 			return param_problem(lc, t, m, 0, info.srh_off + 3u,
 					     DP_DROP_srh_sl_exceeds_list);
-	decap_sid:
 		if (info.ul_proto == IPPROTO_V4_IN_V6 &&
 		    (nh->behavior == SB_END_DX4 || nh->behavior == SB_END_DT4 ||
 		     nh->behavior == SB_END_DT46))
@@ -217,18 +218,11 @@ sid_exec(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m, con
 			fam = 6;
 		else if (info.ul_proto == IPPROTO_ICMP_V6)
 			return sid_upper_layer(lc, t, m, &info);
-		else if (info.ul_proto == IPPROTO_ESP && !decrypted) {
-			// Mode srv6 (dp_ipsec.c): decrypted in place, then the
-			// behaviour applies to what was inside.
-			if (dp_ipsec_in_srv6(lc, m, info.ul_off) != DP_CONT)
-				return DP_DONE;
-			decrypted = true;
-			d = rte_pktmbuf_mtod(m, uint8_t *);
-			if (pkt_ip6_parse(d, m->data_len, &info) != PKT_OK) {
-				dp_drop(lc, m, DP_DROP_esp_malformed);
-				return DP_DONE;
-			}
-			goto decap_sid;
+		else if (info.ul_proto == IPPROTO_ESP && !(md->flags & DP_F_DECRYPTED)) {
+			// Mode srv6 (dp_ipsec.c): decrypted with the burst's other
+			// ESP for its SA, then back here for the behaviour.
+			m->l3_len = info.ul_off;
+			return DP_ESP;
 		} else
 			return param_problem(lc, t, m, 4, info.ul_off, DP_DROP_decap_bad_inner);
 		r = decap(lc, m, &info, fam);
@@ -250,6 +244,8 @@ dp_sid(struct dp_lcore *lc, const struct dp_tables *t, const struct dp_vec *in, 
        struct dp_vec *fwd)
 {
 	const struct dp_nh *nhs = dp_g.nh;
+	struct rte_mbuf *esp[DP_BURST];
+	uint16_t n_esp = 0;
 
 	for (uint16_t i = 0; i < in->n; i++) {
 		struct rte_mbuf *m = in->m[i];
@@ -259,5 +255,9 @@ dp_sid(struct dp_lcore *lc, const struct dp_tables *t, const struct dp_vec *in, 
 			dp_vec_push(next, m);
 		else if (r == DP_FWD)
 			dp_vec_push(fwd, m);
+		else if (unlikely(r == DP_ESP))
+			esp[n_esp++] = m;
 	}
+	if (unlikely(n_esp != 0))
+		dp_ipsec_in_srv6(lc, esp, n_esp, next);
 }

@@ -35,6 +35,7 @@ enum dp_result {
 	DP_NEXT, // look up again with the updated metadata (goes to `next`)
 	DP_CONT, // internal to a stage: keep going
 	DP_FWD,	 // dp_sid: to dp_fwd with dp_meta(m)->nh set (End.X, End.DX*)
+	DP_ESP,	 // dp_sid: ESP at a decapsulating SID, to decrypt (l3_len = its offset)
 };
 
 #define IPPROTO_V4_IN_V6 4
