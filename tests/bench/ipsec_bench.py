@@ -63,7 +63,6 @@ import signal
 import statistics
 import subprocess
 import sys
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -74,7 +73,7 @@ import gen_pcaps as G  # noqa: E402
 sys.path.insert(0, os.path.join(B.REPO, "tests", "pcap"))
 import esp as E  # noqa: E402
 
-from scapy.all import IP, UDP, Ether, IPv6, IPv6ExtHdrSegmentRouting, Raw, rdpcap  # noqa: E402
+from scapy.all import IP, UDP, Ether, IPv6, IPv6ExtHdrSegmentRouting, Raw  # noqa: E402
 
 log = B.log
 Failed = B.Failed
@@ -179,31 +178,6 @@ def plan(case, traffic, n_routes, flows):
 # srv6d
 # ---------------------------------------------------------------------------
 
-def capture(rpc, port, path, count):
-    """count packets sent on port, through srv6d's capture (whole packets)."""
-    if os.path.exists(path):
-        os.unlink(path)
-    res = rpc.call("capture.start", {"port": port, "direction": "tx", "file": path,
-                                     "count": count, "snaplen": 65535})
-    cid = res.get("id") if isinstance(res, dict) else res
-    deadline = time.time() + 5
-    while time.time() < deadline:
-        mine = [c for c in rpc.call("capture.list") or [] if c.get("id") == cid]
-        if not mine or not mine[0].get("running", False):
-            break
-        time.sleep(0.05)
-    else:
-        try:
-            rpc.call("capture.stop", {"id": cid})
-        except Failed:
-            pass
-    time.sleep(0.2)
-    try:
-        return list(rdpcap(path))
-    except (OSError, EOFError) as e:
-        raise Failed(f"capture unreadable: {e}")
-
-
 def check_esp_out(pkts, expect):
     """Outbound ESP: IPv6 from the encap source to a remote SID / SRH (SL 0,
     next header 50) / ESP that scapy decrypts to an expected customer packet."""
@@ -278,7 +252,8 @@ def run_srv6d(a, case, traffic, wdir, cache, rnd):
         elif case == "dt46":
             problem = B.capture_check(rpc, "end_dt46", out_port, wdir, routes)
         else:
-            pkts = capture(rpc, out_port, os.path.join(wdir, f"capture-{tag}.pcap"), 36)
+            pkts = B.capture_tx(rpc, out_port, os.path.join(wdir, f"capture-{tag}.pcap"), 36,
+                                 snaplen=65535)
             problem = (check_esp_out if case == "encap_esp" else check_decrypted)(pkts, expect)
         if problem:
             raise Failed(f"output check: {problem}")
@@ -431,15 +406,7 @@ def main(argv):
                                                    "1000000)")
     ap.add_argument("--crypto-timeout", type=int, default=120, help="seconds per crypto-perf run")
     ap.add_argument("--batch", type=int, default=1000, help="route.add per atomic batch")
-    ap.add_argument("--json", help="write the results here (default: in the work folder)")
-    ap.add_argument("--workdir", help="folder for pcaps, configs and logs (default: new in /tmp)")
-    ap.add_argument("--no-huge", action="store_true", help="never use hugepages")
-    ap.add_argument("--mem", type=int, default=1024, help="MiB with --no-huge (default 1024)")
-    ap.add_argument("--huge-min-mb", type=int, default=1024,
-                    help="free hugepage MiB needed to use hugepages (default 1024)")
-    ap.add_argument("--start-timeout", type=int, default=120)
-    ap.add_argument("--srv6d", default=os.path.join(os.environ.get("BUILD_DIR", "build"),
-                                                    "app/srv6d/srv6d"))
+    B.add_srv6d_args(ap, mem=1024, start_timeout=120)
     a = ap.parse_args(argv)
     a.workers = 1        # figures per worker core; srv6d_bench's helpers read it
     a.repeat = a.repeat or (1 if a.quick else 3)

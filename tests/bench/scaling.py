@@ -347,15 +347,7 @@ def main(argv):
                          "before the windows (10; quick 5)")
     ap.add_argument("--flows", type=int, help="flows per RX queue (4096; quick 1024)")
     ap.add_argument("--routes", type=int, help="routes per VRF (1000; quick 100)")
-    ap.add_argument("--json", help="write the results here (default: in the work folder)")
-    ap.add_argument("--workdir", help="folder for pcaps, configs and logs (default: new in /tmp)")
-    ap.add_argument("--no-huge", action="store_true", help="never use hugepages")
-    ap.add_argument("--mem", type=int, default=1024, help="MiB with --no-huge (default 1024)")
-    ap.add_argument("--huge-min-mb", type=int, default=1024,
-                    help="free hugepage MiB needed to use hugepages (default 1024)")
-    ap.add_argument("--start-timeout", type=int, default=60)
-    ap.add_argument("--srv6d", default=os.path.join(os.environ.get("BUILD_DIR", "build"),
-                                                    "app/srv6d/srv6d"))
+    B.add_srv6d_args(ap, mem=1024, start_timeout=60)
     a = ap.parse_args(argv)
     a.window = a.window or (1.0 if a.quick else 2.0)
     a.warmup = a.warmup if a.warmup is not None else (1.0 if a.quick else 2.0)

@@ -377,13 +377,16 @@ def check_output(case, pkts, routes):
     return None
 
 
-def capture_check(rpc, case, out_port, wdir, routes):
+def capture_tx(rpc, port, path, count, snaplen=None):
+    """count packets srv6d sends on port, through its own capture (into path);
+    raises Failed when the file cannot be read."""
     from scapy.all import rdpcap
-    path = os.path.join(wdir, f"capture-{case}.pcap")
     if os.path.exists(path):
         os.unlink(path)
-    res = rpc.call("capture.start", {"port": out_port, "direction": "tx", "file": path,
-                                     "count": 16})
+    params = {"port": port, "direction": "tx", "file": path, "count": count}
+    if snaplen:
+        params["snaplen"] = snaplen
+    res = rpc.call("capture.start", params)
     cid = res.get("id") if isinstance(res, dict) else res
     # a capture stops by itself after `count` packets (capture.list: running false)
     deadline = time.time() + 5
@@ -399,10 +402,17 @@ def capture_check(rpc, case, out_port, wdir, routes):
             pass
     time.sleep(0.2)
     try:
-        pkts = rdpcap(path)
+        return list(rdpcap(path))
     except (OSError, EOFError) as e:
-        return f"capture unreadable: {e}"
-    return check_output(case, list(pkts), routes)
+        raise Failed(f"capture unreadable: {e}")
+
+
+def capture_check(rpc, case, out_port, wdir, routes):
+    try:
+        pkts = capture_tx(rpc, out_port, os.path.join(wdir, f"capture-{case}.pcap"), 16)
+    except Failed as e:
+        return str(e)
+    return check_output(case, pkts, routes)
 
 
 def totals(st, out_port, sid):
@@ -595,6 +605,22 @@ def print_table(results, linux, workers):
             print(f"  {r['name']}: {r['error'].splitlines()[0]}")
 
 
+def add_srv6d_args(ap, mem, start_timeout):
+    """The options every srv6d benchmark takes: output, work folder, memory,
+    start timeout, the binary (srv6d_bench.py, scaling.py, ipsec_bench.py)."""
+    ap.add_argument("--json", help="write the results here (default: in the work folder)")
+    ap.add_argument("--workdir", help="folder for pcaps, configs and logs (default: new in /tmp)")
+    ap.add_argument("--no-huge", action="store_true", help="never use hugepages")
+    ap.add_argument("--mem", type=int, default=mem,
+                    help=f"MiB of plain memory with --no-huge (default {mem})")
+    ap.add_argument("--huge-min-mb", type=int, default=1024,
+                    help="free hugepage MiB needed to use hugepages (default 1024)")
+    ap.add_argument("--start-timeout", type=int, default=start_timeout,
+                    help=f"seconds srv6d may take to open its socket (default {start_timeout})")
+    ap.add_argument("--srv6d", default=os.path.join(os.environ.get("BUILD_DIR", "build"),
+                                                    "app/srv6d/srv6d"))
+
+
 def main(argv):
     ap = argparse.ArgumentParser(
         prog="tools/bench.sh",
@@ -622,23 +648,13 @@ def main(argv):
     ap.add_argument("--window", type=float, help="seconds per window (2; quick 1)")
     ap.add_argument("--warmup", type=float, help="seconds before the first window (2; quick 1)")
     ap.add_argument("--batch", type=int, default=1000, help="route.add per atomic batch")
-    ap.add_argument("--json", help="write the results here (default: in the work folder)")
-    ap.add_argument("--workdir", help="folder for pcaps, configs and logs (default: new in /tmp)")
-    ap.add_argument("--no-huge", action="store_true", help="never use hugepages")
-    ap.add_argument("--mem", type=int, default=3072,
-                    help="MiB of plain memory with --no-huge (default 3072)")
-    ap.add_argument("--huge-min-mb", type=int, default=1024,
-                    help="free hugepage MiB needed to use hugepages (default 1024)")
+    add_srv6d_args(ap, mem=3072, start_timeout=120)
     ap.add_argument("--no-linux", action="store_true", help="do not run tests/bench/linux_fwd.sh")
     ap.add_argument("--linux-timeout", type=int, default=600, help="seconds (default 600)")
     ap.add_argument("--linux-script", default=os.path.join(HERE, "linux_fwd.sh"),
                     help="measures the kernel; called with --json OUT (default %(default)s)")
     ap.add_argument("--linux-args", default="",
                     help="more arguments for it, e.g. '--seconds 2'")
-    ap.add_argument("--start-timeout", type=int, default=120,
-                    help="seconds srv6d may take to open its socket (default 120)")
-    ap.add_argument("--srv6d", default=os.path.join(os.environ.get("BUILD_DIR", "build"),
-                                                    "app/srv6d/srv6d"))
     a = ap.parse_args(argv)
     for opt in ("routes", "big_routes", "flows", "big_flows", "workers", "repeat", "batch"):
         if getattr(a, opt) is not None and getattr(a, opt) < 1:
