@@ -718,7 +718,7 @@ esp_seq(const struct rte_mbuf *m)
 }
 
 void
-dp_ipsec_in_srv6(struct dp_lcore *lc, struct rte_mbuf **m, uint16_t n, struct dp_vec *next)
+dp_ipsec_in_srv6(struct dp_lcore *lc, struct rte_mbuf **m, uint16_t n, struct dp_vec *opened)
 {
 	struct dp_sa *sa_of[DP_BURST];
 	struct rte_mbuf *ok[DP_BURST];
@@ -735,8 +735,8 @@ dp_ipsec_in_srv6(struct dp_lcore *lc, struct rte_mbuf **m, uint16_t n, struct dp
 		ok[k++] = m[i];
 	}
 	// Runs of one SA through librte_ipsec together; each decrypted packet
-	// goes round again to its SID (the DA did not change), flagged so that
-	// the SID counts it once and applies its behaviour to what was inside.
+	// goes to `opened`, flagged so that its SID, run again on it by dp_sid,
+	// counts it once and applies its behaviour to what was inside.
 	// A run also ends where the sequence number does not rise: prepare()
 	// checks the window as it was before the run, so a replay inside one
 	// would only fail in process(), unnamed.
@@ -747,7 +747,7 @@ dp_ipsec_in_srv6(struct dp_lcore *lc, struct rte_mbuf **m, uint16_t n, struct dp
 		done = run_sa(lc, sa_of[i], ok + i, (uint16_t)(j - i), true);
 		for (uint16_t x = 0; x < done; x++) {
 			dp_meta(ok[i + x])->flags |= DP_F_DECRYPTED;
-			dp_vec_push(next, ok[i + x]);
+			dp_vec_push(opened, ok[i + x]);
 		}
 		i = j;
 	}

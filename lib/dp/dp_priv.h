@@ -23,7 +23,12 @@
 #include "srv6.h"
 
 #define DP_BURST 32
-#define DP_MAX_PASSES 4 // lookups per packet: e.g. decap -> VRF, or encap -> underlay
+// Lookups per packet. The longest walk we know of takes 5: ESP of mode
+// tunnel to our address (1), decrypted, its SRv6 packet to our SID (2),
+// decapsulated into the VRF (3), to our own address there, whose echo reply
+// or ICMP error is looked up (4), encapsulated and protected, and looked up
+// toward tunnel.dst (5). One more than that before calling it a loop.
+#define DP_MAX_PASSES 6
 #define DP_MAX_RXQ 64
 #define DP_MAX_NEIGH 8192
 #define DP_ECMP_SLOTS 64

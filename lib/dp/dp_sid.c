@@ -258,6 +258,21 @@ dp_sid(struct dp_lcore *lc, const struct dp_tables *t, const struct dp_vec *in, 
 		else if (unlikely(r == DP_ESP))
 			esp[n_esp++] = m;
 	}
-	if (unlikely(n_esp != 0))
-		dp_ipsec_in_srv6(lc, esp, n_esp, next);
+	if (likely(n_esp == 0))
+		return;
+	// Decrypted, the packets are still at their SID (the DA did not change):
+	// its behaviour applies now, without another lookup.
+	struct dp_vec opened = {.n = 0};
+	dp_ipsec_in_srv6(lc, esp, n_esp, &opened);
+	for (uint16_t i = 0; i < opened.n; i++) {
+		struct rte_mbuf *m = opened.m[i];
+		int r = sid_exec(lc, t, m, &nhs[dp_meta(m)->nh]);
+
+		if (r == DP_NEXT)
+			dp_vec_push(next, m);
+		else if (r == DP_FWD)
+			dp_vec_push(fwd, m);
+		else if (unlikely(r == DP_ESP)) // ESP again inside: not ours to open
+			dp_drop(lc, m, DP_DROP_decap_bad_inner);
+	}
 }
