@@ -33,6 +33,19 @@
 #      going down did not make the RR withdraw sooner). The PE killed is the
 #      one B's SA counters show carrying CE-B's IPv4 pings (srv6d's ECMP
 #      hash decides which), so that the flow really has to move.
+#   7. rekey (doc/api.md: a rekey is a new SA): while CE-B pings CE-C every
+#      10 ms (IPv4 and IPv6), both SAs between B and C are replaced make
+#      before break, through srv6ctl: each receiver gets a new inbound SA
+#      (new id, SPI and key) beside the old one, then each sender replaces
+#      its outbound SA in place (same id, so the routes keep their binding),
+#      then the old inbound SAs go. No ping lost, no drop counted (no
+#      esp_unknown_spi: the new inbound SA was there first); on P's wire
+#      (scapy, the test's new keys) the old SPIs before the swap, the new
+#      ones after it from sequence number 1, never interleaved; the new SAs
+#      count, sent = received. Negative control, that the check can fail:
+#      B's outbound SA replaced with a key C lacks (pings lost, C counts
+#      esp_auth_failed), then with an SPI C lacks, break before make (pings
+#      lost, esp_unknown_spi); C's new inbound SA then heals it.
 # Exits 77 without FRR, GoBGP, srv6-bgp or scapy's ESP.
 . "$(dirname "$0")/lib.sh"
 . "$E2E_DIR/bgp_topo.sh"
@@ -319,6 +332,126 @@ for pair in c:a a:c a:b; do
 done
 pass "6 failover: $VICTIM died, CE-B -> CE-A (carried by ${CARRIER[4]} for IPv4, ${CARRIER[6]} for IPv6) back through $SURVIVOR" \
 	"within the ${FAILOVER_BOUND_S} s bound; B and C route site A through $SURVIVOR only"
+
+section "7. rekey B <-> C make before break while CE-B pings CE-C every 10 ms"
+t7=$(date +%s%N)
+# sa_field PE ID FIELD: one field of an SA in ipsec.sa.list ("-" when the SA
+# is absent); drops.REASON one drop counter, drops their sum
+sa_field() { rpc_ok_on "$1" ipsec.sa.list | $PY -c '
+import json, sys
+sa = next((s for s in json.load(sys.stdin)["result"] if s["id"] == sys.argv[1]), None)
+v = sa
+for k in sys.argv[2].split("."):
+    v = v.get(k, 0) if isinstance(v, dict) else None
+print("-" if v is None else sum(v.values()) if isinstance(v, dict) else v)' "$2" "$3"; }
+# stat_drop PE REASON: one drop counter of PE's stats.get
+stat_drop() { rr_srv6d_stats "$1" | $PY -c '
+import json, sys
+print((json.load(sys.stdin).get("drops") or {}).get(sys.argv[1], 0))' "$2"; }
+# answered DST: how many of 5 pings CE-B -> DST were answered (loss expected)
+answered() {
+	local out
+	out=$(nsx ceb ping -n -c 5 -i 0.1 -W 1 "$1" 2>&1) || true
+	sed -n 's/.* \([0-9]*\) received.*/\1/p' <<<"$out"
+}
+routes_b0=$(mesh_routes b) routes_c0=$(mesh_routes c)
+if ! grep -q "=to-c" <<<"$routes_b0" || ! grep -q "=to-b" <<<"$routes_c0"; then
+	fail "B's and C's routes are not bound to to-c and to-b: $routes_b0 / $routes_c0"
+fi
+declare -A NEWSPI=() NEWKEY=()
+for pair in b:c c:b; do
+	x=${pair%:*} y=${pair#*:}
+	NEWSPI[$pair]=$(mesh_spi "$x" "$y" 1)
+	NEWKEY[$pair]=$(mesh_new_key)
+	# the judge's table: old and new SAs (keys.tsv stays 0600)
+	printf '%s %s %s %s\n' "$x" "$y" "${NEWSPI[$pair]}" "${NEWKEY[$pair]}" >>"$MESH_KEYS"
+done
+STATS7B=$(rr_srv6d_stats b) STATS7C=$(rr_srv6d_stats c)
+capture_start rekey p veth-p-b ip6
+# 3.5 s at 10 ms (5-6 s here: ping's timer on two busy vCPUs), the rekey ~1 s in
+REKEY_N=350
+for fam in 4 6; do
+	dst=${MESH_HOST4[c]}
+	[[ $fam == 4 ]] || dst=${MESH_HOST6[c]}
+	bg_start "rk$fam" ceb ping -n -i 0.01 -c $REKEY_N -W 2 "$dst"
+done
+sleep 0.8
+# 1. each receiver: the new inbound SA beside the old one
+mesh_sa_add c from-b-r1 in "${NEWSPI[b:c]}" "${NEWKEY[b:c]}"
+mesh_sa_add b from-c-r1 in "${NEWSPI[c:b]}" "${NEWKEY[c:b]}"
+# 2. each sender: its outbound SA replaced in place, timed for the judge
+swaps=()
+for pair in b:c c:b; do
+	x=${pair%:*} y=${pair#*:}
+	t0=$(date +%s.%N)
+	mesh_sa_add "$x" "to-$y" out "${NEWSPI[$pair]}" "${NEWKEY[$pair]}"
+	swaps+=("$(mesh_spi "$x" "$y"):${NEWSPI[$pair]}:$t0:$(date +%s.%N)")
+done
+log "rekey: inbound SAs added, outbound SAs replaced $(ms_since "$t7") ms into the check"
+for fam in 4 6; do
+	rc=0
+	bg_wait "rk$fam" || rc=$?
+	sed 's/^/    /' < <(tail -n 3 "$WORK/rk$fam.log") >&2
+	grep -q "^$REKEY_N packets transmitted, $REKEY_N received" "$WORK/rk$fam.log" ||
+		fail "7 rekey: IPv$fam pings CE-B -> CE-C lost packets (rc $rc): $(grep transmitted "$WORK/rk$fam.log")"
+done
+# 3. after the traffic moved: the old inbound SAs go
+rpc_ok_on c ipsec.sa.del '{"id": "from-b"}' >/dev/null
+rpc_ok_on b ipsec.sa.del '{"id": "from-c"}' >/dev/null
+capture_stop rekey
+out=$($PY "$E2E_DIR/ipsec_mesh_wire.py" --keys "$MESH_KEYS" --wan "${wanargs[@]}" --loc "${locargs[@]}" \
+	--customer "${cust[@]}" --want "b>c" "c>b" --swap "${swaps[@]}" -- "$WORK/rekey.pcap") || {
+	printf '%s\n' "$out" | sed 's/^/    /' >&2
+	fail "7 rekey wire: see the errors above"
+}
+printf '%s\n' "$out" | sed 's/^/    /' >&2
+for pair in b:c c:b; do
+	x=${pair%:*} y=${pair#*:}
+	o=$(sa_field "$x" "to-$y" packets) i=$(sa_field "$y" "from-$x-r1" packets)
+	od=$(sa_field "$x" "to-$y" spi)
+	[[ $od == "${NEWSPI[$pair]}" ]] || fail "$x: to-$y has SPI $od after the rekey, want ${NEWSPI[$pair]}"
+	[[ $(sa_field "$y" "from-$x" id) == - ]] || fail "$y: from-$x still listed after its ipsec.sa.del"
+	# counters restart with the replacement: what went out on the new SA
+	((o > 0 && i <= o && o - i <= 2)) || fail "7 rekey $x -> $y: $x sent $o on the new SA, $y accepted $i"
+	for sa in "$x:to-$y" "$y:from-$x-r1"; do
+		d=$(sa_field "${sa%%:*}" "${sa#*:}" drops)
+		[[ $d == 0 ]] || fail "${sa%%:*}: SA ${sa#*:} dropped $d packets: $(rpc_on "${sa%%:*}" ipsec.sa.list)"
+	done
+	log "$x -> $y: new SA (SPI $(printf '%#x' "${NEWSPI[$pair]}")) carried $o packets, $y accepted $i"
+done
+d=$(drops_delta "$STATS7B" "$(rr_srv6d_stats b)") || fail "7 rekey: B dropped packets:$(printf '\n%s' "$d")"
+d=$(drops_delta "$STATS7C" "$(rr_srv6d_stats c)") || fail "7 rekey: C dropped packets:$(printf '\n%s' "$d")"
+[[ $(mesh_routes b) == "$routes_b0" && $(mesh_routes c) == "$routes_c0" ]] ||
+	fail "7 rekey: routes changed: B $(mesh_routes b) C $(mesh_routes c)"
+log "rekey proper: $(ms_since "$t7") ms"
+
+# the negative control: the same check fails when the receiver lacks the key
+# (a) B's outbound SA with C's SPI but a key C does not have
+af0=$(stat_drop c esp_auth_failed) afsa0=$(sa_field c from-b-r1 drops.auth_failed)
+mesh_sa_add b to-c out "${NEWSPI[b:c]}" "$(mesh_new_key)"
+rx=$(answered "${MESH_HOST4[c]}")
+af1=$(stat_drop c esp_auth_failed) afsa1=$(sa_field c from-b-r1 drops.auth_failed)
+[[ $rx == 0 ]] || fail "7 negative control: $rx of 5 pings answered with a key C does not have"
+((af1 - af0 >= 5 && afsa1 - afsa0 >= 5)) ||
+	fail "7 negative control: C counted esp_auth_failed +$((af1 - af0)), from-b-r1 auth_failed +$((afsa1 - afsa0)), want +5"
+log "negative control, wrong key: 5 pings lost, C: esp_auth_failed +$((af1 - af0)) (SA from-b-r1 +$((afsa1 - afsa0)))"
+# (b) break before make: B's outbound SA on an SPI C has no SA for yet
+R2SPI=$(mesh_spi b c 2) R2KEY=$(mesh_new_key)
+us0=$(stat_drop c esp_unknown_spi)
+mesh_sa_add b to-c out "$R2SPI" "$R2KEY"
+rx=$(answered "${MESH_HOST4[c]}")
+us1=$(stat_drop c esp_unknown_spi)
+[[ $rx == 0 ]] || fail "7 negative control: $rx of 5 pings answered before C had the SPI"
+((us1 - us0 >= 5)) || fail "7 negative control: C counted esp_unknown_spi +$((us1 - us0)), want +5"
+log "negative control, break before make: 5 pings lost, C: esp_unknown_spi +$((us1 - us0))"
+# restored: C's inbound SA for that SPI, the previous one goes
+mesh_sa_add c from-b-r2 in "$R2SPI" "$R2KEY"
+rpc_ok_on c ipsec.sa.del '{"id": "from-b-r1"}' >/dev/null
+ping_ok ceb "${MESH_HOST4[c]}" 5 0.05
+ping_ok ceb "${MESH_HOST6[c]}" 5 0.05
+pass "7 rekey: B <-> C SAs replaced make before break under 2 x $REKEY_N pings (-i 0.01): none lost, no drop;" \
+	"on the wire old SPIs then new ones from seq 1; new SAs sent = received; negative control:" \
+	"a key or SPI C lacks loses every ping (esp_auth_failed, esp_unknown_spi) ($(ms_since "$t7") ms)"
 
 section "stop"
 for pe in "${MESH_PES[@]}"; do [[ $pe == "$VICTIM" ]] || rr_stop_helper "$pe"; done

@@ -82,8 +82,8 @@ declare -A MESH_SITE_CE=([a]=cea [b]=ceb [c]=cec)
 
 MESH_KEYS=                      # $WORK/keys.tsv: from to spi key (hex, key || salt)
 
-# mesh_spi FROM TO: the SPI of the SA FROM -> TO
-mesh_spi() { echo $((0x1000 + 16 * MESH_IDX[$1] + MESH_IDX[$2])); }
+# mesh_spi FROM TO [GEN]: the SPI of the SA FROM -> TO, GEN-th rekey (0: the first SA)
+mesh_spi() { echo $((0x1000 * (${3:-0} + 1) + 16 * MESH_IDX[$1] + MESH_IDX[$2])); }
 
 # mesh_exports PE: the VRF prefixes PE exports (its link, site A's LAN for A1/A2)
 mesh_exports() {
@@ -159,6 +159,19 @@ mesh_keys() {
 			done
 		done >"$MESH_KEYS"
 	)
+}
+
+# mesh_new_key: a fresh AES-GCM-128 key and salt, 40 hex digits
+mesh_new_key() { $PY -c 'import secrets; print(secrets.token_hex(20))'; }
+
+# mesh_sa_add PE ID DIR SPI KEY: ipsec.sa.add (a replacement if ID exists) on
+# PE's srv6d as an operator would, with srv6ctl, the key on standard input (out
+# of the process list); the mesh's SA settings: mode srv6, ESN, window 64
+mesh_sa_add() {
+	local out
+	out=$(printf '%s\n' "$5" | ctl_on "$1" ipsec sa add "$2" direction "$3" spi "$4" mode srv6 \
+		aead aes-gcm-128 key - replay-window 64 esn true 2>&1) ||
+		fail "$1: srv6ctl ipsec sa add $2 direction $3 spi $4: $out"
 }
 
 # mesh_sa_json PE: the "ipsec" member of PE's srv6d configuration

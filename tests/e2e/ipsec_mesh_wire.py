@@ -15,10 +15,17 @@ suite's ESP helpers (tests/pcap/esp.py, nothing shared with srv6d):
   the receiving PE's locator, with an SPI of the test's table for that pair;
 - every ESP packet decrypts with the test's key (ICV, RFC 4303 padding,
   next header 4/41) to an ICMP or ICMPv6 echo between customer addresses;
-- every SA named with --want carried at least one packet.
+- every SA named with --want carried at least one packet;
+- each --swap OLD:NEW:T0:T1 (SPIs, then the wall-clock seconds before the
+  sender's ipsec.sa.add was sent and after it answered), a rekey in place:
+  OLD carried packets before T0 and none after T1 (+ --swap-margin), NEW
+  none before T0 and its first sequence number is 1, no OLD packet follows
+  the first NEW one (the datapath swaps at once), each SPI's sequence
+  numbers rise.
 
   ipsec_mesh_wire.py --keys keys.tsv --wan PE=ADDR... --loc PE=PREFIX...
-                     --customer PREFIX... [--want FROM>TO...] PCAP...
+                     --customer PREFIX... [--want FROM>TO...]
+                     [--swap OLD:NEW:T0:T1...] [--swap-margin S] PCAP...
 """
 import argparse
 import ipaddress
@@ -54,6 +61,43 @@ def ip_layers(pkt):
         layer = layer.payload if layer.payload else None
 
 
+def swap_check(sas, on_wire, old, new, t0, t1, margin):
+    """The rekey of one SA in place (see the module's docstring): prints what
+    the wire showed, returns the errors."""
+    errs = []
+    name = f"{sas[old][0]}>{sas[old][1]}" if old in sas else f"{old:#x}"
+    if old not in sas or new not in sas:
+        return [f"swap {old:#x} -> {new:#x}: both SPIs must be in --keys"]
+    po, pn = on_wire.get(old, []), on_wire.get(new, [])
+    for spi, pk in ((old, po), (new, pn)):
+        seqs = [q for _, q in pk]
+        if any(b <= a for a, b in zip(seqs, seqs[1:])):
+            errs.append(f"{name} SPI {spi:#x}: sequence numbers do not rise: {seqs[:20]}")
+    if not po or not pn:
+        return errs + [f"{name}: {len(po)} packets with the old SPI {old:#x}, {len(pn)} with "
+                       f"the new {new:#x} (want both)"]
+    last_old, first_new = po[-1][0], pn[0][0]
+    print(f"rekey {name}: SPI {old:#x} {len(po)} packets, seq {po[0][1]}..{po[-1][1]}, the last "
+          f"{last_old - t0:+.3f} s from the add's start; SPI {new:#x} {len(pn)} packets, seq "
+          f"{pn[0][1]}..{pn[-1][1]}, the first {first_new - t0:+.3f} s (the add took "
+          f"{t1 - t0:.3f} s)")
+    if po[0][0] >= t0:
+        errs.append(f"{name}: no packet with the old SPI {old:#x} before the swap")
+    if last_old > t1 + margin:
+        errs.append(f"{name}: old SPI {old:#x} still sent {last_old - t1:.3f} s after the swap "
+                    f"answered")
+    if first_new < t0:
+        errs.append(f"{name}: new SPI {new:#x} on the wire {t0 - first_new:.3f} s before the "
+                    f"swap was asked for")
+    if pn[0][1] != 1:
+        errs.append(f"{name}: the new SPI {new:#x} starts at sequence number {pn[0][1]}, want 1")
+    late = [q for t, q in po if t > first_new]
+    if late:
+        errs.append(f"{name}: {len(late)} packets with the old SPI after the first with the new "
+                    f"(seq {late[:5]})")
+    return errs
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--keys", required=True)
@@ -61,6 +105,10 @@ def main():
     ap.add_argument("--loc", nargs="+", required=True)
     ap.add_argument("--customer", nargs="+", required=True)
     ap.add_argument("--want", nargs="*", default=[])
+    ap.add_argument("--swap", nargs="*", default=[])
+    # a packet the worker sent just before the swap is timestamped by the
+    # capture on P a little later: scheduling on a loaded host
+    ap.add_argument("--swap-margin", type=float, default=0.1)
     ap.add_argument("pcaps", nargs="+")
     a = ap.parse_args()
 
@@ -80,6 +128,7 @@ def main():
         return any(ip in n for n in cust)
 
     errors, seen, example = [], {}, None
+    on_wire = {}  # spi -> [(capture time, ESP sequence number)] of good packets
     frames = srv6 = 0
     for path in a.pcaps:
         for i, pkt in enumerate(PcapReader(path), 1):
@@ -137,10 +186,16 @@ def main():
                 errors.append(f"{where} (SA {x}>{y}): " + "; ".join(bad))
             else:
                 seen[f"{x}>{y}"] = seen.get(f"{x}>{y}", 0) + 1
+                on_wire.setdefault(spi, []).append(
+                    (float(pkt.time), int.from_bytes(e[4:8], "big")))
 
     for w in a.want:
         if not seen.get(w):
             errors.append(f"no ESP packet of SA {w} decrypted on the wire")
+    for w in a.swap:
+        old, new, t0, t1 = w.split(":")
+        errors += swap_check(sas, on_wire, int(old, 0), int(new, 0), float(t0), float(t1),
+                             a.swap_margin)
     print(f"{frames} frames, {srv6} SRv6 packets, all ESP: "
           + ", ".join(f"{k} {v}" for k, v in sorted(seen.items())))
     if example:
