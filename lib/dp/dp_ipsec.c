@@ -13,15 +13,22 @@
 // no queue, no completion to poll.
 //
 // Worker side:
-//   mode srv6, out  after H.Encaps (dp_headend): ESP in transport mode over
-//                   the outer IPv6 header and SRH, so the segment list stays
-//                   readable: IPv6 / SRH (NH 50) / ESP (NH 4 or 41) / packet.
-//   mode srv6, in   at a decapsulating SID with SL 0 whose upper layer is ESP
-//                   (dp_sid): the SA found by SPI decrypts, the SRH's next
-//                   header becomes 4 or 41 again, and the SID's behaviour goes on.
-// Runs of packets for one SA go through librte_ipsec together. Drops by
-// reason: esp_unknown_spi, esp_auth_failed, esp_replay, esp_malformed,
-// esp_lifetime_expired; per SA, relaxed atomic counters (one add per run).
+//   mode srv6, out    after H.Encaps (dp_headend): ESP in transport mode over
+//                     the outer IPv6 header and SRH, so the segment list stays
+//                     readable: IPv6 / SRH (NH 50) / ESP (NH 4 or 41) / packet.
+//   mode srv6, in     at a decapsulating SID with SL 0 whose upper layer is
+//                     ESP (dp_sid): decrypted per burst, in runs of one SA; the
+//                     SRH's next header is 4 or 41 again and dp_sid applies
+//                     the SID's behaviour in the same pass.
+//   mode tunnel, out  after H.Encaps: the SRv6 packet inside ESP behind the
+//                     SA's outer header, then looked up toward tunnel.dst.
+//   mode tunnel, in   ESP to our address (dp_local), its endpoints checked:
+//                     the SRv6 packet inside looked up in the port's VRF.
+// Before encrypting, the path MTU toward the destination is checked, so a
+// too-big error can still quote the packet in clear. Drops by reason:
+// esp_unknown_spi, esp_auth_failed, esp_replay, esp_malformed,
+// esp_lifetime_expired, esp_no_sa; per SA, relaxed atomic counters (one add
+// per run of packets).
 //
 // librte_ipsec wants one rte_ipsec_pkt_process() at a time per inbound SA
 // (its replay window): with several workers an inbound SA is processed under
