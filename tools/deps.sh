@@ -21,8 +21,10 @@ PACKAGES=(
 	# tools/bench.sh: dpdk-testpmd, the io-forwarding reference it runs beside
 	# srv6d over the same virtual ports
 	dpdk-dev
-	# pcap tests: scapy builds inputs and checks outputs, tshark decodes them
-	python3 python3-scapy tshark
+	# pcap tests: scapy builds inputs and checks outputs, tshark decodes them;
+	# scapy's ESP (the IPsec tests' judge) needs python3-cryptography, only a
+	# Recommends of python3-scapy
+	python3 python3-scapy tshark python3-cryptography
 	# e2e tests and the demo: namespaces, veths, pings, offload switches,
 	# sysctl, modprobe, unshare/mountpoint
 	iproute2 iputils-ping ethtool procps kmod util-linux
