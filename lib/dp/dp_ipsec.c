@@ -742,8 +742,8 @@ dp_ipsec_in_srv6(struct dp_lcore *lc, struct rte_mbuf **m, uint16_t n, struct dp
 		ok[k++] = m[i];
 	}
 	// Runs of one SA through librte_ipsec together; each decrypted packet
-	// goes to `opened`, flagged so that its SID, run again on it by dp_sid,
-	// counts it once and applies its behaviour to what was inside.
+	// goes to `opened`, where dp_sid runs its SID again on it (counted once,
+	// its behaviour applied to what was inside).
 	// A run also ends where the sequence number does not rise: prepare()
 	// checks the window as it was before the run, so a replay inside one
 	// would only fail in process(), unnamed.
@@ -753,7 +753,6 @@ dp_ipsec_in_srv6(struct dp_lcore *lc, struct rte_mbuf **m, uint16_t n, struct dp
 			j++;
 		done = run_sa(lc, sa_of[i], ok + i, (uint16_t)(j - i), true);
 		for (uint16_t x = 0; x < done; x++) {
-			dp_meta(ok[i + x])->flags |= DP_F_DECRYPTED;
 			dp_vec_push(opened, ok[i + x]);
 		}
 		i = j;

@@ -32,9 +32,8 @@ void dp_ipsec_fini(void);
 // outer IPv6 header and SRH), protected with the SA in slot[i]; what went
 // through is pushed to next. dp_ipsec_in_srv6: m[] at their outer IPv6
 // header, ESP at each one's l3_len (after the SRH), met at a decapsulating
-// SID: decrypted in place, in runs per SA, and pushed to opened flagged
-// DP_F_DECRYPTED (dp_sid then applies the SID's behaviour), or dropped with
-// their reason.
+// SID: decrypted in place, in runs per SA, and pushed to opened (dp_sid
+// then applies the SID's behaviour), or dropped with their reason.
 // A packet that would exceed the path MTU once protected gets its too-big
 // error instead (quoting it in clear; dp_icmp.c), in next too.
 void dp_ipsec_out(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf **m,

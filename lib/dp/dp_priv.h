@@ -111,7 +111,6 @@ struct dp_meta {
 
 #define DP_F_NO_TTL_DEC 0x1 // TTL/hop limit already handled at this node
 #define DP_F_HASHED 0x2	    // flow_hash is valid
-#define DP_F_DECRYPTED 0x4  // ESP of mode srv6 opened at this SID: not counted again
 
 enum dp_punt {
 	DP_PUNT_NONE,

@@ -81,13 +81,14 @@ decap(struct dp_lcore *lc, struct rte_mbuf *m, const struct pkt_ip6_info *info, 
 		}
 	}
 	md->family = (uint8_t)family;
-	md->flags &= (uint8_t) ~(DP_F_NO_TTL_DEC | DP_F_HASHED | DP_F_DECRYPTED);
+	md->flags &= (uint8_t) ~(DP_F_NO_TTL_DEC | DP_F_HASHED);
 	md->encap_len = 0;
 	return DP_CONT;
 }
 
 static inline int
-sid_exec(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m, const struct dp_nh *nh)
+sid_exec(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m, const struct dp_nh *nh,
+	 bool opened)
 {
 	struct dp_meta *md = dp_meta(m);
 	uint8_t *d = rte_pktmbuf_mtod(m, uint8_t *);
@@ -95,8 +96,9 @@ sid_exec(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m, con
 	uint8_t sl = 0;
 	int r, fam;
 
-	// A packet decrypted here comes back for its behaviour: counted once.
-	if (likely(!(md->flags & DP_F_DECRYPTED))) {
+	// opened: ESP this SID has just decrypted, back for its behaviour; it
+	// was counted on its way in.
+	if (likely(!opened)) {
 		lc->stats.sid_packets[nh->sid_counter]++;
 		lc->stats.sid_bytes[nh->sid_counter] += m->pkt_len;
 	}
@@ -218,7 +220,7 @@ sid_exec(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m, con
 			fam = 6;
 		else if (info.ul_proto == IPPROTO_ICMP_V6)
 			return sid_upper_layer(lc, t, m, &info);
-		else if (info.ul_proto == IPPROTO_ESP && !(md->flags & DP_F_DECRYPTED)) {
+		else if (info.ul_proto == IPPROTO_ESP && !opened) {
 			// Mode srv6 (dp_ipsec.c): decrypted with the burst's other
 			// ESP for its SA, then back here for the behaviour.
 			m->l3_len = info.ul_off;
@@ -239,40 +241,42 @@ sid_exec(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m, con
 	return DP_DONE;
 }
 
+// sid_exec over m[], each result to its vector; ESP to decrypt into esp[]
+// (never with opened). Returns how many went to esp[].
+static uint16_t
+run_sids(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *const *m, uint16_t n,
+	 bool opened, struct dp_vec *next, struct dp_vec *fwd, struct rte_mbuf **esp)
+{
+	const struct dp_nh *nhs = dp_g.nh;
+	uint16_t n_esp = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		int r = sid_exec(lc, t, m[i], &nhs[dp_meta(m[i])->nh], opened);
+
+		if (r == DP_NEXT)
+			dp_vec_push(next, m[i]);
+		else if (r == DP_FWD)
+			dp_vec_push(fwd, m[i]);
+		else if (unlikely(r == DP_ESP))
+			esp[n_esp++] = m[i];
+	}
+	return n_esp;
+}
+
 void
 dp_sid(struct dp_lcore *lc, const struct dp_tables *t, const struct dp_vec *in, struct dp_vec *next,
        struct dp_vec *fwd)
 {
-	const struct dp_nh *nhs = dp_g.nh;
 	struct rte_mbuf *esp[DP_BURST];
-	uint16_t n_esp = 0;
+	struct dp_vec opened = {.n = 0};
+	uint16_t n_esp;
 
-	for (uint16_t i = 0; i < in->n; i++) {
-		struct rte_mbuf *m = in->m[i];
-		int r = sid_exec(lc, t, m, &nhs[dp_meta(m)->nh]);
-
-		if (r == DP_NEXT)
-			dp_vec_push(next, m);
-		else if (r == DP_FWD)
-			dp_vec_push(fwd, m);
-		else if (unlikely(r == DP_ESP))
-			esp[n_esp++] = m;
-	}
+	n_esp = run_sids(lc, t, in->m, in->n, false, next, fwd, esp);
 	if (likely(n_esp == 0))
 		return;
 	// Decrypted, the packets are still at their SID (the DA did not change):
-	// its behaviour applies now, without another lookup.
-	struct dp_vec opened = {.n = 0};
+	// its behaviour applies now, without another lookup. ESP found inside
+	// again is not ours to open (a parameter problem, decap_bad_inner).
 	dp_ipsec_in_srv6(lc, esp, n_esp, &opened);
-	for (uint16_t i = 0; i < opened.n; i++) {
-		struct rte_mbuf *m = opened.m[i];
-		int r = sid_exec(lc, t, m, &nhs[dp_meta(m)->nh]);
-
-		if (r == DP_NEXT)
-			dp_vec_push(next, m);
-		else if (r == DP_FWD)
-			dp_vec_push(fwd, m);
-		else if (unlikely(r == DP_ESP)) // ESP again inside: not ours to open
-			dp_drop(lc, m, DP_DROP_decap_bad_inner);
-	}
+	run_sids(lc, t, opened.m, opened.n, true, next, fwd, NULL);
 }
