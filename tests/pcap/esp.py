@@ -362,6 +362,39 @@ def sa_list_check(want):
     return chk
 
 
+def dt_targets(fl6=0):
+    """The inbound ESP cases' customer packets: (SID, behaviour, inner IP header,
+    the CE MAC it must leave to) for End.DT4 (harness.sid(7)) and End.DT6
+    (sid(8)), each to the connected CE and through a VRF route (CE2)."""
+    a, d = harness.sid(7), harness.sid(8)
+    return [
+        (a, "End.DT4", IP(src="172.16.20.5", dst=harness.CE_IP4, ttl=50), harness.CE_MAC),
+        (a, "End.DT4", IP(src="172.16.20.5", dst="192.0.2.9", ttl=50), harness.CE2_MAC),
+        (d, "End.DT6", IPv6(src="2001:db8:20::5", dst=harness.CE_IP6, hlim=50, fl=fl6),
+         harness.CE_MAC),
+        (d, "End.DT6", IPv6(src="2001:db8:20::5", dst="2001:db8:40::9", hlim=50),
+         harness.CE2_MAC),
+    ]
+
+
+def dt_scenario(name, sa, inputs, expect, counts):
+    """A scenario for dt_targets' packets protected by the inbound SA sa: the
+    two SIDs, the VRF routes toward CE2, the SA; ipsec.sa.list must count
+    every input."""
+    cfg = harness.config(
+        ("wan0", "ce0"),
+        routes=[harness.ROUTE_REMOTE_PE,
+                {"vrf": harness.VRF1, "prefix": "192.0.2.0/24",
+                 "nexthops": [{"type": "ip", "via": harness.CE2_IP4, "port": "ce0"}]},
+                {"vrf": harness.VRF1, "prefix": "2001:db8:40::/48",
+                 "nexthops": [{"type": "ip", "via": harness.CE2_IP6, "port": "ce0"}]}],
+        sids=[{"sid": harness.sid(7), "behavior": "End.DT4", "vrf": harness.VRF1},
+              {"sid": harness.sid(8), "behavior": "End.DT6", "vrf": harness.VRF1}],
+        extra=ipsec_config([sa]))
+    sc = harness.Scenario(name, cfg, {"wan0": inputs}, expect, sid_packets=counts)
+    return with_sa_list(sc, {sa.id: {"packets": len(inputs), "bytes_min": 1}})
+
+
 def with_sa_list(sc, want):
     """Ask the harness for ipsec.sa.list after the run and check it (an
     attribute set after construction: harmless to a harness without it)."""

@@ -15,40 +15,22 @@ exactly as end_dt4.py / end_dt6.py check in clear. Sequence numbers rise
 an anti-replay window takes repeated and older sequence numbers.
 """
 from harness import *  # noqa: F401,F403
-from esp import Sa, ipsec_config, srv6_esp_frame, with_sa_list
+from esp import Sa, dt_scenario, dt_targets, ipsec_config, srv6_esp_frame, with_sa_list
 
 A, D = sid(7), sid(8)
 
 
 def build(name, sa):
-    inputs, expect, seq = [], [], 0
-    targets = [
-        (A, "End.DT4", IP(src="172.16.20.5", dst=CE_IP4, ttl=50), CE_MAC),
-        (A, "End.DT4", IP(src="172.16.20.5", dst="192.0.2.9", ttl=50), CE2_MAC),
-        (D, "End.DT6", IPv6(src="2001:db8:20::5", dst=CE_IP6, hlim=50, fl=0x54321), CE_MAC),
-        (D, "End.DT6", IPv6(src="2001:db8:20::5", dst="2001:db8:40::9", hlim=50), CE2_MAC),
-    ]
-    counts = {A: 0, D: 0}
+    inputs, expect, counts = [], [], {A: 0, D: 0}
     for form in ("srh1", "red", "srh3"):
-        for n, (s, beh, ip, mac) in enumerate(targets):
+        for n, (s, beh, ip, mac) in enumerate(dt_targets(fl6=0x54321)):
             inner = ip / UDP(sport=7600 + n, dport=53) / \
                 Raw(b"esp in %s %s" % (form.encode(), ip.dst.encode()))
-            seq += 1
-            inputs.append(srv6_esp_frame(sa, s, inner, seq, form))
+            inputs.append(srv6_esp_frame(sa, s, inner, len(inputs) + 1, form))
             expect.append(Exp(from_port("ce0", mac) / dec(inner), "ce0",
-                              desc=f"{beh} {form} ESP seq {seq} to {ip.dst}"))
+                              desc=f"{beh} {form} ESP seq {len(inputs)} to {ip.dst}"))
             counts[s] += 1
-    cfg = config(("wan0", "ce0"),
-                 routes=[ROUTE_REMOTE_PE,
-                         {"vrf": VRF1, "prefix": "192.0.2.0/24",
-                          "nexthops": [{"type": "ip", "via": CE2_IP4, "port": "ce0"}]},
-                         {"vrf": VRF1, "prefix": "2001:db8:40::/48",
-                          "nexthops": [{"type": "ip", "via": CE2_IP6, "port": "ce0"}]}],
-                 sids=[{"sid": A, "behavior": "End.DT4", "vrf": VRF1},
-                       {"sid": D, "behavior": "End.DT6", "vrf": VRF1}],
-                 extra=ipsec_config([sa]))
-    sc = Scenario(name, cfg, {"wan0": inputs}, expect, sid_packets=counts)
-    return with_sa_list(sc, {sa.id: {"packets": seq, "bytes_min": 1}})
+    return dt_scenario(name, sa, inputs, expect, counts)
 
 
 def no_window():

@@ -13,40 +13,22 @@ the customer packet leaves on ce0 with TTL / hop limit - 1 (RFC 8986 4.6 /
 AES-GCM-128, and AES-GCM-256 with ESN.
 """
 from harness import *  # noqa: F401,F403
-from esp import Sa, ipsec_config, tunnel_esp_frame, with_sa_list
+from esp import Sa, dt_scenario, dt_targets, tunnel_esp_frame
 
 A, D = sid(7), sid(8)
 
 
 def build(name, sa):
-    inputs, expect, seq = [], [], 0
-    counts = {A: 0, D: 0}
-    targets = [
-        (A, "End.DT4", IP(src="172.16.20.5", dst=CE_IP4, ttl=50), CE_MAC),
-        (A, "End.DT4", IP(src="172.16.20.5", dst="192.0.2.9", ttl=50), CE2_MAC),
-        (D, "End.DT6", IPv6(src="2001:db8:20::5", dst=CE_IP6, hlim=50), CE_MAC),
-        (D, "End.DT6", IPv6(src="2001:db8:20::5", dst="2001:db8:40::9", hlim=50), CE2_MAC),
-    ]
-    for n, (s, beh, ip, mac) in enumerate(targets):
+    inputs, expect, counts = [], [], {A: 0, D: 0}
+    for n, (s, beh, ip, mac) in enumerate(dt_targets()):
         inner = ip / UDP(sport=7800 + n, dport=53) / Raw(b"tunnel in " + ip.dst.encode())
         for form, fr in arrival_forms(s, inner):
-            seq += 1
             srv6 = IPv6(bytes(fr)[14:])  # the SRv6 packet the remote PE protects
-            inputs.append(tunnel_esp_frame(sa, srv6, seq))
+            inputs.append(tunnel_esp_frame(sa, srv6, len(inputs) + 1))
             expect.append(Exp(from_port("ce0", mac) / dec(inner), "ce0",
-                              desc=f"tunnel ESP seq {seq}: {beh} {form} to {ip.dst}"))
+                              desc=f"tunnel ESP seq {len(inputs)}: {beh} {form} to {ip.dst}"))
             counts[s] += 1
-    cfg = config(("wan0", "ce0"),
-                 routes=[ROUTE_REMOTE_PE,
-                         {"vrf": VRF1, "prefix": "192.0.2.0/24",
-                          "nexthops": [{"type": "ip", "via": CE2_IP4, "port": "ce0"}]},
-                         {"vrf": VRF1, "prefix": "2001:db8:40::/48",
-                          "nexthops": [{"type": "ip", "via": CE2_IP6, "port": "ce0"}]}],
-                 sids=[{"sid": A, "behavior": "End.DT4", "vrf": VRF1},
-                       {"sid": D, "behavior": "End.DT6", "vrf": VRF1}],
-                 extra=ipsec_config([sa]))
-    sc = Scenario(name, cfg, {"wan0": inputs}, expect, sid_packets=counts)
-    return with_sa_list(sc, {sa.id: {"packets": seq, "bytes_min": 1}})
+    return dt_scenario(name, sa, inputs, expect, counts)
 
 
 def scenarios():
