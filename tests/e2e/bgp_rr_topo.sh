@@ -120,12 +120,20 @@ rr_p_up() {
 
 # ---------------------------------------------------------------- PEs: srv6d
 
-# rr_srv6d_config PE FILE: srv6d for PE (pe1|pe2) as bgp_srv6d_config does
-# for PE1: no VPN route and no SID (srv6-bgp installs and allocates them),
-# the WAN port with host interface wan0, the underlay routes to the other
-# PE's locator and to the RR via P
+# rr_srv6d_config PE FILE [ROUTES [MEMBERS]]: srv6d for PE (pe1|pe2) as
+# bgp_srv6d_config does for PE1: no VPN route and no SID (srv6-bgp installs
+# and allocates them), the WAN port with host interface wan0, the underlay
+# routes to the other PE's locator and to the RR via P. ROUTES replaces the
+# route lines before the RR's (each a JSON object and a comma, one per line;
+# ipsec_mesh_topo.sh: every other locator); MEMBERS adds top-level members
+# ("key": value, e.g. the PE's IPsec SAs).
 rr_srv6d_config() {
-	local pe=$1 f=$2 o=${RR_OTHER[$1]}
+	local pe=$1 f=$2 routes=${3:-} members=${4:-}
+	if [[ -z $routes ]]; then
+		routes="    {\"vrf\": \"default\", \"prefix\": \"${RR_LOC[${RR_OTHER[$pe]}]}\",
+     \"nexthops\": [{\"type\": \"ip\", \"via\": \"${RR_GW[$pe]}\", \"port\": \"wan0\"}]},
+"
+	fi
 	cat >"$f" <<EOF
 {
   "ports": [
@@ -140,11 +148,10 @@ rr_srv6d_config() {
   "vrfs": [{"name": "$VRF", "table": $VRF_TABLE, "rd": "${RR_RDS[$pe]}",
             "import_rt": ["$BGP_RT"], "export_rt": ["$BGP_RT"]}],
   "routes": [
-    {"vrf": "default", "prefix": "${RR_LOC[$o]}",
-     "nexthops": [{"type": "ip", "via": "${RR_GW[$pe]}", "port": "wan0"}]},
-    {"vrf": "default", "prefix": "$RR_ADDR/128",
+$routes    {"vrf": "default", "prefix": "$RR_ADDR/128",
      "nexthops": [{"type": "ip", "via": "${RR_GW[$pe]}", "port": "wan0"}]}
-  ]
+  ]${members:+,
+  $members}
 }
 EOF
 }

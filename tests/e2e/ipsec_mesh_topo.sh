@@ -254,25 +254,7 @@ mesh_srv6d_config() {
     {\"vrf\": \"$VRF\", \"prefix\": \"$MESH_LAN_A6\", \"nexthops\": [{\"type\": \"ip\", \"via\": \"${MESH_CE_V6[$pe]}\", \"port\": \"ce0\"}]},
 "
 	fi
-	cat >"$f" <<EOF
-{
-  "ports": [
-    {"name": "ce0", "device": "net_af_packet0,iface=veth-$pe-ce", "vrf": "$VRF",
-     "addresses": ["${RR_CE_V4[$pe]}/24", "${RR_CE_V6[$pe]}/64"]},
-    {"name": "wan0", "device": "net_af_packet1,iface=veth-$pe-wan", "vrf": "default",
-     "addresses": ["${RR_WAN[$pe]}/64"], "host_if": "wan0"}
-  ],
-  "encap": {"source": "${RR_WAN[$pe]}", "hop_limit": 64},
-  "locators": [{"name": "$BGP_LOCATOR", "prefix": "${RR_LOC[$pe]}",
-                "block_len": 48, "node_len": 16, "func_len": 16, "usid": false}],
-  "vrfs": [{"name": "$VRF", "table": $VRF_TABLE, "rd": "${RR_RDS[$pe]}",
-            "import_rt": ["$BGP_RT"], "export_rt": ["$BGP_RT"]}],
-  "routes": [
-$routes$lan    {"vrf": "default", "prefix": "$RR_ADDR/128", "nexthops": [{"type": "ip", "via": "${RR_GW[$pe]}", "port": "wan0"}]}
-  ],
-  $(mesh_sa_json "$pe")
-}
-EOF
+	rr_srv6d_config "$pe" "$f" "$routes$lan" "$(mesh_sa_json "$pe")"
 	chmod 600 "$f"
 	$PY -m json.tool "$f" >/dev/null || fail "srv6d configuration $f is not JSON"
 }
