@@ -224,9 +224,6 @@ load_sa(struct loader *l, const json_t *item, const char *path)
 // Checked here, applied by config_load: the sleep after the commit, so a file
 // refused later leaves the workers as they were; the FIB limits before it (the
 // file's own routes are held to them) and put back if the file is refused.
-// datapath.spread, by enum dp_spread_mode.
-static const char *const spread_modes[] = {"off", "inner", "even"};
-
 static int
 load_datapath(struct loader *l, const json_t *root)
 {
@@ -260,10 +257,9 @@ load_datapath(struct loader *l, const json_t *root)
 	if ((spread = json_object_get(v, "spread")) != NULL) {
 		const char *mode = json_string_value(spread);
 		unsigned int i = 0;
-		while (i < (sizeof(spread_modes) / sizeof(spread_modes[0])) &&
-		       strcmp(mode, spread_modes[i]) != 0)
+		while (i < DP_SPREAD_MODES && strcmp(mode, dp_spread_mode_name(i)) != 0)
 			i++;
-		if (i == (sizeof(spread_modes) / sizeof(spread_modes[0])))
+		if (i == DP_SPREAD_MODES)
 			return fail(l->e, -EINVAL, "datapath.spread",
 				    "\"%s\" is not a mode: \"inner\" (spread tunnelled traffic "
 				    "over workers by its inner flow when one is busy), \"even\" "
@@ -525,7 +521,7 @@ config_to_json(const struct model *m, bool secrets)
 	// build, a saved file should too.
 	uint32_t max4, max6;
 	json_t *dpo = json_pack("{s:I,s:s}", "idle_sleep_us", (json_int_t)dp_idle_sleep_get(),
-				"spread", spread_modes[dp_spread_get()]);
+				"spread", dp_spread_mode_name(dp_spread_get()));
 	dp_fib_limits_get(&max4, &max6);
 	if (dpo != NULL && max4 != DP_FIB_MAX_IPV4_DEFAULT)
 		json_object_set_new(dpo, "max_ipv4_routes", json_integer(max4));

@@ -126,16 +126,15 @@ CTL_HANDLER(rpc_system_info)
 		json_object_set_new(o, "config", json_string(ctl_cfg.config_path));
 	json_object_set_new(o, "process", process_json());
 	{
-		static const char *const modes[] = {"off", "inner", "even"};
 		struct dp_spread_info si;
 		dp_spread_info(&si);
 		json_object_set_new(o, "spread",
 				    json_pack("{s:s,s:b,s:I,s:I,s:I,s:I,s:I}", "mode",
-					      (unsigned int)si.mode < 3 ? modes[si.mode] : "?",
-					      "active", si.active, "trials", (json_int_t)si.trials,
-					      "kept", (json_int_t)si.kept, "undone",
-					      (json_int_t)si.undone, "moves", (json_int_t)si.moves,
-					      "hold_ms", (json_int_t)si.hold_ms));
+					      dp_spread_mode_name(si.mode), "active", si.active,
+					      "trials", (json_int_t)si.trials, "kept",
+					      (json_int_t)si.kept, "undone", (json_int_t)si.undone,
+					      "moves", (json_int_t)si.moves, "hold_ms",
+					      (json_int_t)si.hold_ms));
 	}
 	*result = o;
 	return 0;

@@ -65,7 +65,16 @@ int dp_fib_usage(uint16_t vrf, struct dp_fib_usage *out); // 0 or -ENOENT
 // inner: tables start at home, the rebalancer moves buckets when a worker is
 // busy; even: tables start spread evenly over all workers (for NICs with one
 // queue), then adapt the same way; off: every packet stays where it came in.
-enum dp_spread_mode { DP_SPREAD_OFF, DP_SPREAD_INNER, DP_SPREAD_EVEN };
+enum dp_spread_mode { DP_SPREAD_OFF, DP_SPREAD_INNER, DP_SPREAD_EVEN, DP_SPREAD_MODES };
+
+// The mode's name in datapath.spread and system.info; NULL past the last.
+static inline const char *
+dp_spread_mode_name(enum dp_spread_mode m)
+{
+	static const char *const names[DP_SPREAD_MODES] = {"off", "inner", "even"};
+
+	return (unsigned int)m < DP_SPREAD_MODES ? names[m] : NULL;
+}
 void dp_spread_set(enum dp_spread_mode mode);
 enum dp_spread_mode dp_spread_get(void);
 unsigned int dp_spread_buckets(unsigned int worker);

@@ -284,10 +284,7 @@ dp_spread_set(enum dp_spread_mode mode)
 			publish(w);
 	}
 	__atomic_store_n(&dp_g.spread_on, mode != DP_SPREAD_OFF, __ATOMIC_RELEASE);
-	LOG(INFO, "spreading of tunnelled traffic: %s\n",
-	    mode == DP_SPREAD_OFF    ? "off"
-	    : mode == DP_SPREAD_EVEN ? "even"
-				     : "inner");
+	LOG(INFO, "spreading of tunnelled traffic: %s\n", dp_spread_mode_name(mode));
 }
 
 enum dp_spread_mode
