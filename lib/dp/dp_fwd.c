@@ -29,13 +29,8 @@
 static __rte_noinline __rte_cold struct rte_ether_hdr *
 prepend_slow(struct rte_mbuf *m, uint16_t len)
 {
-	uint16_t dlen = rte_pktmbuf_data_len(m);
-	uint8_t *d = rte_pktmbuf_mtod(m, uint8_t *);
-
-	if (m->nb_segs != 1 || rte_pktmbuf_tailroom(m) < len)
+	if (srv6_make_headroom(m, len) < 0)
 		return NULL;
-	memmove(d + len, d, dlen);
-	m->data_off = (uint16_t)(m->data_off + len);
 	return (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, len);
 }
 

@@ -536,22 +536,6 @@ run_sa(struct dp_lcore *lc, struct dp_sa *s, struct rte_mbuf **m, uint16_t n, bo
 // packet moves toward the tail then (one copy, mode tunnel only).
 #define TUNNEL_HEADROOM (40 + 16 + RTE_ETHER_HDR_LEN + 4)
 
-static int
-make_headroom(struct rte_mbuf *m, uint16_t need)
-{
-	uint16_t head = rte_pktmbuf_headroom(m);
-	uint8_t *d;
-
-	if (head >= need)
-		return 0;
-	if (m->nb_segs != 1 || rte_pktmbuf_tailroom(m) < need - head)
-		return -ENOSPC;
-	d = rte_pktmbuf_mtod(m, uint8_t *);
-	memmove(d + (need - head), d, m->data_len);
-	m->data_off = (uint16_t)(m->data_off + (need - head));
-	return 0;
-}
-
 // Bytes ESP adds to any packet protected by s but its padding (RFC 4303 2:
 // SPI and sequence number, IV, pad length and next header, ICV; mode tunnel:
 // the outer header too).
@@ -642,7 +626,7 @@ dp_ipsec_out(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf **m
 				p->l3_len =
 					s->cfg.mode == IPSEC_MODE_SRV6 ? dp_meta(p)->encap_len : 0;
 				if (s->cfg.mode == IPSEC_MODE_TUNNEL &&
-				    unlikely(make_headroom(p, TUNNEL_HEADROOM) < 0)) {
+				    unlikely(srv6_make_headroom(p, TUNNEL_HEADROOM) < 0)) {
 					dp_drop(lc, p, DP_DROP_no_headroom);
 					continue;
 				}

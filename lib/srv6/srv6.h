@@ -53,6 +53,30 @@ int srv6_encap_tmpl_build(struct srv6_encap_tmpl *t, const uint8_t src[16],
 			  enum srv6_flowlabel fl);
 
 /**
+ * At least need bytes of headroom in the single-segment mbuf m: when it has
+ * less (a received mbuf has 128; our headers, ESP's and Ethernet's can take
+ * more), its data moves toward the tail once.
+ *
+ * @return 0; -ENOSPC when the tailroom cannot take the move or m is chained.
+ */
+static inline int
+srv6_make_headroom(struct rte_mbuf *m, uint16_t need)
+{
+	uint16_t head = rte_pktmbuf_headroom(m), shift;
+	uint8_t *d;
+
+	if (likely(head >= need))
+		return 0;
+	shift = (uint16_t)(need - head);
+	if (m->nb_segs != 1 || rte_pktmbuf_tailroom(m) < shift)
+		return -ENOSPC;
+	d = rte_pktmbuf_mtod(m, uint8_t *);
+	memmove(d + shift, d, m->data_len);
+	m->data_off = (uint16_t)(m->data_off + shift);
+	return 0;
+}
+
+/**
  * Encapsulate the packet in m (RFC 8986 5.1 / 5.2): prepend t->len bytes, copy
  * the template and set the payload length, the next header at t->nh_off
  * (inner_proto: 4 for IPv4, 41 for IPv6), the hop limit (inherited from the
@@ -69,7 +93,7 @@ static inline int
 srv6_encap_push(struct rte_mbuf *m, const struct srv6_encap_tmpl *t, uint8_t inner_proto,
 		uint32_t flow_hash)
 {
-	uint16_t inner_len, head;
+	uint16_t inner_len;
 	uint32_t fl, plen;
 	uint8_t *inner, *h;
 	uint8_t hlim;
@@ -106,15 +130,8 @@ srv6_encap_push(struct rte_mbuf *m, const struct srv6_encap_tmpl *t, uint8_t inn
 	if (unlikely(plen > UINT16_MAX))
 		return -EMSGSIZE;
 
-	head = rte_pktmbuf_headroom(m);
-	if (unlikely(head < t->len)) {
-		uint16_t shift = (uint16_t)(t->len - head);
-
-		if (rte_pktmbuf_tailroom(m) < shift)
-			return -ENOSPC;
-		memmove(inner + shift, inner, inner_len);
-		m->data_off = (uint16_t)(m->data_off + shift);
-	}
+	if (unlikely(srv6_make_headroom(m, t->len) < 0))
+		return -ENOSPC;
 	h = (uint8_t *)rte_pktmbuf_prepend(m, t->len);
 	rte_memcpy(h, t->data, t->len);
 	// RFC 8986 5.1 S08: set payload length, traffic class (0 in the
