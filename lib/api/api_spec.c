@@ -74,6 +74,8 @@ static const struct api_field f_config_datapath[] = {
 	{"spread", API_T_STRING, OPT,
 	 "inner (default), even or off: spreading tunnelled traffic over workers by its inner "
 	 "flow"},
+	{"crypto", API_T_STRING, OPT,
+	 "auto (default), cpu or lookaside: the crypto device that computes ESP"},
 };
 
 static const struct api_field f_config[] = {
@@ -86,7 +88,7 @@ static const struct api_field f_config[] = {
 	{"neighbors", API_T_ARRAY, OPT, "static neighbours (as neighbor.add)"},
 	{"ipsec", API_T_OBJECT, OPT, "{sas: [SA, ...]}"},
 	{"datapath", API_T_OBJECT, OPT,
-	 "worker settings: {idle_sleep_us, max_ipv4_routes, max_ipv6_routes, spread}"},
+	 "worker settings: {idle_sleep_us, max_ipv4_routes, max_ipv6_routes, spread, crypto}"},
 };
 
 // --- method params ------------------------------------------------------------

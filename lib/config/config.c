@@ -72,6 +72,7 @@ struct loader {
 	struct model_err *e;
 	uint32_t idle_sleep_us; // "datapath", applied once the rest committed
 	enum dp_spread_mode spread;
+	enum dp_crypto_mode crypto;
 	uint32_t fib_max[2]; // "datapath" FIB limits, in force for the commit itself
 };
 
@@ -220,7 +221,7 @@ load_sa(struct loader *l, const json_t *item, const char *path)
 }
 
 // "datapath": {"idle_sleep_us": N, "max_ipv4_routes": N, "max_ipv6_routes": N,
-// "spread": "inner" | "even" | "off"}.
+// "spread": "inner" | "even" | "off", "crypto": "auto" | "cpu" | "lookaside"}.
 // Checked here, applied by config_load: the sleep after the commit, so a file
 // refused later leaves the workers as they were; the FIB limits before it (the
 // file's own routes are held to them) and put back if the file is refused.
@@ -231,11 +232,12 @@ load_datapath(struct loader *l, const json_t *root)
 	static const uint32_t lim_def[2] = {DP_FIB_MAX_IPV4_DEFAULT, DP_FIB_MAX_IPV6_DEFAULT};
 	struct api_error_info ae = {0};
 	const struct api_field *spec;
-	const json_t *v = json_object_get(root, "datapath"), *us, *spread;
+	const json_t *v = json_object_get(root, "datapath"), *us, *spread, *crypto;
 	size_t n;
 
 	l->idle_sleep_us = DP_IDLE_SLEEP_DEFAULT_US;
 	l->spread = DP_SPREAD_INNER;
+	l->crypto = DP_CRYPTO_AUTO;
 	l->fib_max[0] = lim_def[0];
 	l->fib_max[1] = lim_def[1];
 	if (v == NULL)
@@ -266,6 +268,18 @@ load_datapath(struct loader *l, const json_t *root)
 				    "(from the start) or \"off\"",
 				    mode);
 		l->spread = (enum dp_spread_mode)i;
+	}
+	if ((crypto = json_object_get(v, "crypto")) != NULL) {
+		const char *mode = json_string_value(crypto);
+		unsigned int i = 0;
+		while (i < DP_CRYPTO_MODES && strcmp(mode, dp_crypto_mode_name(i)) != 0)
+			i++;
+		if (i == DP_CRYPTO_MODES)
+			return fail(l->e, -EINVAL, "datapath.crypto",
+				    "\"%s\" is not a mode: \"auto\" (CPU crypto, else a queued "
+				    "crypto device), \"cpu\" or \"lookaside\"",
+				    mode);
+		l->crypto = (enum dp_crypto_mode)i;
 	}
 	for (unsigned int f = 0; f < 2; f++) {
 		const json_t *lim = json_object_get(v, lim_keys[f]);
@@ -375,8 +389,14 @@ config_load(struct model *m, const char *path, struct model_err *e)
 		return fail(e, -EBUSY, "", "a transaction is already open");
 	}
 	uint32_t old_max4, old_max6;
+	enum dp_crypto_mode old_crypto = dp_crypto_get();
 	dp_fib_limits_get(&old_max4, &old_max6);
 	rc = load_all(&l, root);
+	// The crypto device starts with the file's first SA, in the commit.
+	if (rc == 0 && dp_crypto_set(l.crypto) < 0)
+		rc = fail(e, -EBUSY, "datapath.crypto",
+			  "the crypto device already runs as \"%s\": restart to change it",
+			  dp_crypto_mode_name(old_crypto));
 	if (rc == 0) {
 		dp_fib_limits_set(l.fib_max[0], l.fib_max[1]);
 		rc = dp_commit(l.t, e);
@@ -387,6 +407,7 @@ config_load(struct model *m, const char *path, struct model_err *e)
 	if (rc < 0) {
 		model_txn_abort(l.t);
 		dp_fib_limits_set(old_max4, old_max6);
+		dp_crypto_set(old_crypto);
 	} else {
 		model_txn_end(l.t);
 		dp_idle_sleep_set(l.idle_sleep_us);
@@ -520,8 +541,9 @@ config_to_json(const struct model *m, bool secrets)
 	// FIB limits only where the operator changed them: the defaults follow the
 	// build, a saved file should too.
 	uint32_t max4, max6;
-	json_t *dpo = json_pack("{s:I,s:s}", "idle_sleep_us", (json_int_t)dp_idle_sleep_get(),
-				"spread", dp_spread_mode_name(dp_spread_get()));
+	json_t *dpo = json_pack("{s:I,s:s,s:s}", "idle_sleep_us", (json_int_t)dp_idle_sleep_get(),
+				"spread", dp_spread_mode_name(dp_spread_get()), "crypto",
+				dp_crypto_mode_name(dp_crypto_get()));
 	dp_fib_limits_get(&max4, &max6);
 	if (dpo != NULL && max4 != DP_FIB_MAX_IPV4_DEFAULT)
 		json_object_set_new(dpo, "max_ipv4_routes", json_integer(max4));

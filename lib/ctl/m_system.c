@@ -136,6 +136,16 @@ CTL_HANDLER(rpc_system_info)
 					      "moves", (json_int_t)si.moves, "hold_ms",
 					      (json_int_t)si.hold_ms));
 	}
+	{
+		struct dp_crypto_info ci;
+		dp_crypto_info(&ci);
+		json_object_set_new(
+			o, "crypto",
+			json_pack("{s:s,s:o,s:o,s:I}", "mode", dp_crypto_mode_name(ci.mode),
+				  "device", ci.running ? json_string(ci.device) : json_null(),
+				  "path", ci.running ? json_string(ci.path) : json_null(),
+				  "queue_pairs", (json_int_t)ci.queue_pairs));
+	}
 	*result = o;
 	return 0;
 }

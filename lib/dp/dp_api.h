@@ -88,6 +88,35 @@ struct dp_spread_info {
 };
 void dp_spread_info(struct dp_spread_info *out);
 
+// Which crypto device computes ESP (datapath.crypto; doc/api.md "IPsec"),
+// read when the first SA starts it: auto (a CPU-crypto vdev, else a queued
+// crypto device), cpu (CPU crypto only) or lookaside (a queued device: the
+// first the EAL found with AES-GCM, hardware or --vdev, else crypto_openssl).
+enum dp_crypto_mode { DP_CRYPTO_AUTO, DP_CRYPTO_CPU, DP_CRYPTO_LOOKASIDE, DP_CRYPTO_MODES };
+
+// The mode's name in datapath.crypto; NULL past the last.
+static inline const char *
+dp_crypto_mode_name(enum dp_crypto_mode m)
+{
+	static const char *const names[DP_CRYPTO_MODES] = {"auto", "cpu", "lookaside"};
+
+	return (unsigned int)m < DP_CRYPTO_MODES ? names[m] : NULL;
+}
+// 0, or -EBUSY when a crypto device of another mode already runs (the mode
+// is chosen at start).
+int dp_crypto_set(enum dp_crypto_mode mode);
+enum dp_crypto_mode dp_crypto_get(void);
+// For system.info: the setting and, once the first SA started it, the
+// device, its path ("cpu-crypto" or "lookaside") and queue pairs in use.
+struct dp_crypto_info {
+	enum dp_crypto_mode mode;
+	bool running;
+	const char *path;
+	char device[64];
+	unsigned int queue_pairs;
+};
+void dp_crypto_info(struct dp_crypto_info *out);
+
 // ESP: the counters of the SA in lib/ipsec's table slot (ipsec.sa.list).
 // 0, or -ENOENT when the datapath holds no SA there.
 enum dp_ipsec_sa_drop {

@@ -45,7 +45,8 @@
 	X(esp_replay, "ESP sequence number replayed or left of the anti-replay window")            \
 	X(esp_malformed, "ESP truncated, or its padding or pad length wrong")                      \
 	X(esp_lifetime_expired, "the SA reached its lifetime (packets or bytes)")                  \
-	X(esp_no_sa, "route bound to an SA the datapath holds no state for (never sent in clear)")
+	X(esp_no_sa, "route bound to an SA the datapath holds no state for (never sent in clear)") \
+	X(esp_crypto_failed, "the crypto device refused or failed the operation (lookaside)")
 
 #define DP_DROP_ENUM(name, descr) DP_DROP_##name,
 enum dp_drop_reason { DP_DROP_REASONS(DP_DROP_ENUM) DP_DROP_MAX };

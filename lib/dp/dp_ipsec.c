@@ -7,10 +7,18 @@
 // Control side: dp_commit stages one librte_ipsec SA and crypto session per
 // SA whose settings changed, before anything is published (a failure refuses
 // the transaction), publishes them with the table side, and frees what they
-// replaced after the grace period. The crypto device is a CPU-crypto vdev
-// (crypto_aesni_gcm, else crypto_aesni_mb), created with the first SA: the
-// session runs synchronously on the worker (RTE_SECURITY_ACTION_TYPE_CPU_CRYPTO),
-// no queue, no completion to poll.
+// replaced after the grace period. The crypto device starts with the first
+// SA, as datapath.crypto says (dp_api.h):
+//   cpu-crypto  a CPU-crypto vdev (crypto_aesni_gcm, else crypto_aesni_mb):
+//               the session runs synchronously on the worker
+//               (RTE_SECURITY_ACTION_TYPE_CPU_CRYPTO), no queue to poll;
+//   lookaside   a queued crypto device (one the EAL found: a hardware one, or
+//               a --vdev; else crypto_openssl, created here): one queue pair
+//               per worker (shared under a lock when the device has fewer),
+//               its crypto ops allocated once per worker, each run of packets
+//               enqueued and dequeued whole before librte_ipsec finishes it.
+//               The worker waits for its run: the device's latency is not
+//               hidden behind other packets (doc/design.md, "IPsec").
 //
 // Worker side:
 //   mode srv6, out    after H.Encaps (dp_headend): ESP in transport mode over
@@ -57,6 +65,7 @@ RTE_LOG_REGISTER_SUFFIX(dp_logtype_ipsec, ipsec, NOTICE);
 #define GCM_IV_LEN 12
 #define GCM_ICV_LEN 16
 #define SPI_MAP_SIZE (2 * IPSEC_MAX_SAS) // power of two, half full at most
+#define LOOKASIDE_QP_DEPTH 256		 // descriptors per queue pair (> DP_BURST)
 
 struct dp_sa {
 	struct rte_ipsec_session ss;
@@ -87,8 +96,12 @@ static const struct spi_map *spi_map;
 
 // Control side: the crypto device and what a commit staged.
 static struct {
+	enum dp_crypto_mode mode; // datapath.crypto
 	bool ready;
+	enum ipsec_path kind; // of the running device: cpu-crypto or lookaside
 	uint8_t dev_id;
+	char dev_name[RTE_CRYPTODEV_NAME_MAX_LEN];
+	bool dev_ours; // created here (a vdev), removed at fini
 	struct rte_mempool *sess_pool;
 	struct dp_sa *staged[IPSEC_MAX_SAS]; // new object per changed slot
 	bool changed[IPSEC_MAX_SAS];	     // slot changes (to staged, or to nothing)
@@ -98,51 +111,211 @@ static struct {
 	bool any;
 } ctl;
 
+// Lookaside: worker w uses queue pair w % n_qp (under qp_lock when shared)
+// and its own crypto ops, ops[w] (set before the first SA, then the worker's).
+static struct {
+	uint16_t n_qp;
+	bool shared;
+	struct rte_mempool *op_pool;
+	rte_spinlock_t qp_lock[SRV6_MAX_WORKERS];
+	struct rte_crypto_op *ops[SRV6_MAX_WORKERS][DP_BURST];
+} lk;
+
 // --- crypto device -------------------------------------------------------------------
 
+int
+dp_crypto_set(enum dp_crypto_mode mode)
+{
+	if ((unsigned int)mode >= DP_CRYPTO_MODES)
+		return -EINVAL;
+	if (ctl.ready && mode != ctl.mode)
+		return -EBUSY;
+	ctl.mode = mode;
+	return 0;
+}
+
+enum dp_crypto_mode
+dp_crypto_get(void)
+{
+	return ctl.mode;
+}
+
+void
+dp_crypto_info(struct dp_crypto_info *out)
+{
+	*out = (struct dp_crypto_info){.mode = ctl.mode, .running = ctl.ready};
+	if (!ctl.ready)
+		return;
+	out->path = ipsec_path_name(ctl.kind);
+	snprintf(out->device, sizeof(out->device), "%s", ctl.dev_name);
+	out->queue_pairs = ctl.kind == IPSEC_PATH_LOOKASIDE ? lk.n_qp : 0;
+}
+
+// A CPU-crypto vdev of ours: its id, or -1.
 static int
-crypto_init(struct model_err *e)
+cpu_device(char *name, size_t len)
 {
 	static const char *const vdevs[] = {"crypto_aesni_gcm", "crypto_aesni_mb"};
 	struct rte_cryptodev_info info;
-	char name[64];
-	int id = -1;
 
-	if (ctl.ready)
-		return 0;
-	for (unsigned int i = 0; i < RTE_DIM(vdevs) && id < 0; i++) {
-		snprintf(name, sizeof(name), "%s_srv6d", vdevs[i]);
-		id = rte_cryptodev_get_dev_id(name);
+	for (unsigned int i = 0; i < RTE_DIM(vdevs); i++) {
+		snprintf(name, len, "%s_srv6d", vdevs[i]);
+		int id = rte_cryptodev_get_dev_id(name);
 		if (id < 0 && rte_eal_hotplug_add("vdev", name, "") == 0)
 			id = rte_cryptodev_get_dev_id(name);
 		if (id < 0)
 			continue;
 		rte_cryptodev_info_get((uint8_t)id, &info);
-		if (!(info.feature_flags & RTE_CRYPTODEV_FF_SYM_CPU_CRYPTO)) {
-			LOG(NOTICE, "%s has no CPU crypto: not used\n", name);
-			id = -1;
+		if (info.feature_flags & RTE_CRYPTODEV_FF_SYM_CPU_CRYPTO)
+			return id;
+		LOG(NOTICE, "%s has no CPU crypto: not used\n", name);
+		rte_eal_hotplug_remove("vdev", name);
+	}
+	return -1;
+}
+
+static bool
+has_aes_gcm(uint8_t id)
+{
+	struct rte_cryptodev_sym_capability_idx idx = {
+		.type = RTE_CRYPTO_SYM_XFORM_AEAD,
+		.algo.aead = RTE_CRYPTO_AEAD_AES_GCM,
+	};
+	const struct rte_cryptodev_symmetric_capability *c =
+		rte_cryptodev_sym_capability_get(id, &idx);
+
+	return c != NULL &&
+	       rte_cryptodev_sym_capability_check_aead(c, 16, GCM_ICV_LEN, 8, GCM_IV_LEN) == 0;
+}
+
+// A queued crypto device with AES-GCM: the first the EAL found (hardware, or
+// an operator's --vdev), else a crypto_openssl vdev of ours; its id, or -1.
+static int
+queued_device(char *name, size_t len, bool *ours)
+{
+	char args[48];
+	int id;
+
+	*ours = false;
+	for (id = 0; id < RTE_CRYPTO_MAX_DEVS; id++) {
+		if (!rte_cryptodev_is_valid_dev((uint8_t)id) || !has_aes_gcm((uint8_t)id))
+			continue;
+		snprintf(name, len, "%s", rte_cryptodev_name_get((uint8_t)id));
+		return id;
+	}
+	snprintf(name, len, "crypto_openssl_srv6d");
+	snprintf(args, sizeof(args), "max_nb_queue_pairs=%u", dp_g.n_workers);
+	if (rte_eal_hotplug_add("vdev", name, args) != 0 ||
+	    (id = rte_cryptodev_get_dev_id(name)) < 0)
+		return -1;
+	*ours = true;
+	if (!has_aes_gcm((uint8_t)id)) {
+		rte_eal_hotplug_remove("vdev", name);
+		*ours = false;
+		return -1;
+	}
+	return id;
+}
+
+// Lookaside: the workers' crypto ops (the IV lives after each op's symmetric
+// part: IV_OFFSET) and queue pairs.
+static int
+lookaside_setup(uint8_t id, struct rte_cryptodev_qp_conf *qc, struct model_err *e)
+{
+	struct rte_cryptodev_info info;
+	unsigned int n = dp_g.n_workers;
+
+	rte_cryptodev_info_get(id, &info);
+	lk.n_qp = (uint16_t)RTE_MIN(n, RTE_MAX(info.max_nb_queue_pairs, 1u));
+	lk.shared = lk.n_qp < n;
+	for (unsigned int i = 0; i < RTE_DIM(lk.qp_lock); i++)
+		rte_spinlock_init(&lk.qp_lock[i]);
+	lk.op_pool = rte_crypto_op_pool_create("dp_esp_ops", RTE_CRYPTO_OP_TYPE_SYMMETRIC,
+					       n * DP_BURST + 64, 0, 16, (int)rte_socket_id());
+	if (lk.op_pool == NULL)
+		return model_err_set(e, -ENOMEM, "", "no memory for crypto operations");
+	for (unsigned int w = 0; w < n; w++)
+		if (rte_crypto_op_bulk_alloc(lk.op_pool, RTE_CRYPTO_OP_TYPE_SYMMETRIC, lk.ops[w],
+					     DP_BURST) != DP_BURST)
+			return model_err_set(e, -ENOMEM, "", "no memory for crypto operations");
+	qc->nb_descriptors = LOOKASIDE_QP_DEPTH;
+	if (lk.shared)
+		LOG(NOTICE, "%s has %u queue pairs for %u workers: shared under a lock\n",
+		    ctl.dev_name, lk.n_qp, n);
+	return 0;
+}
+
+static void
+lookaside_fini(void)
+{
+	for (unsigned int w = 0; w < SRV6_MAX_WORKERS; w++)
+		for (unsigned int i = 0; i < DP_BURST; i++) {
+			rte_crypto_op_free(lk.ops[w][i]);
+			lk.ops[w][i] = NULL;
 		}
+	rte_mempool_free(lk.op_pool);
+	lk.op_pool = NULL;
+}
+
+static int
+crypto_init(struct model_err *e)
+{
+	struct rte_cryptodev_qp_conf qc = {.nb_descriptors = 128};
+	struct rte_cryptodev_config cc = {.socket_id = (int)rte_socket_id(), .nb_queue_pairs = 1};
+	int id = -1, rc;
+
+	if (ctl.ready)
+		return 0;
+	ctl.dev_ours = true;
+	if (ctl.mode != DP_CRYPTO_LOOKASIDE)
+		id = cpu_device(ctl.dev_name, sizeof(ctl.dev_name));
+	ctl.kind = IPSEC_PATH_CPU_CRYPTO;
+	if (id < 0 && ctl.mode != DP_CRYPTO_CPU) {
+		id = queued_device(ctl.dev_name, sizeof(ctl.dev_name), &ctl.dev_ours);
+		ctl.kind = IPSEC_PATH_LOOKASIDE;
 	}
 	if (id < 0)
-		return model_err_set(e, -ENOTSUP, "",
-				     "no CPU crypto device: IPsec needs DPDK's crypto_ipsec_mb PMD "
-				     "(crypto_aesni_gcm or crypto_aesni_mb)");
-	struct rte_cryptodev_config cc = {.socket_id = (int)rte_socket_id(), .nb_queue_pairs = 1};
-	struct rte_cryptodev_qp_conf qc = {.nb_descriptors = 128};
+		return model_err_set(
+			e, -ENOTSUP, "",
+			ctl.mode == DP_CRYPTO_CPU
+				? "no CPU crypto device: datapath.crypto \"cpu\" needs DPDK's "
+				  "crypto_ipsec_mb PMD (crypto_aesni_gcm or crypto_aesni_mb)"
+				: "no crypto device with AES-GCM: IPsec needs DPDK's "
+				  "crypto_ipsec_mb "
+				  "PMD, a crypto device, or crypto_openssl");
+	ctl.dev_id = (uint8_t)id;
 	unsigned int sess_size = rte_cryptodev_sym_get_private_session_size((uint8_t)id);
 	ctl.sess_pool = rte_cryptodev_sym_session_pool_create(
 		"dp_esp_sess", 2 * IPSEC_MAX_SAS + 64, sess_size, 0, 0, (int)rte_socket_id());
-	if (ctl.sess_pool == NULL)
-		return model_err_set(e, -ENOMEM, "", "no memory for crypto sessions");
+	if (ctl.sess_pool == NULL) {
+		rc = model_err_set(e, -ENOMEM, "", "no memory for crypto sessions");
+		goto fail;
+	}
+	if (ctl.kind == IPSEC_PATH_LOOKASIDE) {
+		if ((rc = lookaside_setup((uint8_t)id, &qc, e)) < 0)
+			goto fail;
+		cc.nb_queue_pairs = lk.n_qp;
+	}
 	qc.mp_session = ctl.sess_pool;
-	if (rte_cryptodev_configure((uint8_t)id, &cc) < 0 ||
-	    rte_cryptodev_queue_pair_setup((uint8_t)id, 0, &qc, (int)rte_socket_id()) < 0 ||
-	    rte_cryptodev_start((uint8_t)id) < 0)
-		return model_err_set(e, -EIO, "", "cannot start the crypto device %s", name);
-	ctl.dev_id = (uint8_t)id;
+	rc = rte_cryptodev_configure((uint8_t)id, &cc);
+	for (uint16_t q = 0; rc == 0 && q < cc.nb_queue_pairs; q++)
+		rc = rte_cryptodev_queue_pair_setup((uint8_t)id, q, &qc, (int)rte_socket_id());
+	if (rc == 0)
+		rc = rte_cryptodev_start((uint8_t)id);
+	if (rc < 0) {
+		rc = model_err_set(e, -EIO, "", "cannot start the crypto device %s", ctl.dev_name);
+		goto fail;
+	}
 	ctl.ready = true;
-	LOG(INFO, "ESP on %s (CPU crypto)\n", name);
+	LOG(INFO, "ESP on %s (%s)\n", ctl.dev_name, ipsec_path_name(ctl.kind));
 	return 0;
+fail:
+	lookaside_fini();
+	rte_mempool_free(ctl.sess_pool);
+	ctl.sess_pool = NULL;
+	if (ctl.dev_ours)
+		rte_eal_hotplug_remove("vdev", ctl.dev_name);
+	return rc;
 }
 
 // --- SA objects ----------------------------------------------------------------------
@@ -208,14 +381,15 @@ tunnel_prm(const struct ipsec_sa *cfg, struct dp_sa *s, struct rte_ipsec_sa_prm 
 	prm->tun.next_proto = IPPROTO_IPV6; // what travels inside: the SRv6 packet
 }
 
-// The path for cfg (lib/ipsec/ipsec_path.c) from what the ports and crypto
-// devices offer. Only CPU crypto has a datapath here: an inline path a port
-// offers is logged and CPU crypto used instead (no NIC with inline IPsec was
-// at hand to build and test it against).
+// The path for cfg (lib/ipsec/ipsec_path.c) from what the ports and the
+// running crypto device offer. Inline paths have no datapath here: one a
+// port offers is logged and the device's path used instead (no NIC with
+// inline IPsec was at hand to build and test it against).
 static enum ipsec_path
 choose_path(const struct ipsec_sa *cfg)
 {
-	struct ipsec_caps caps = {.cpu_crypto = ctl.ready};
+	struct ipsec_caps caps = {.cpu_crypto = ctl.kind == IPSEC_PATH_CPU_CRYPTO,
+				  .lookaside = ctl.kind == IPSEC_PATH_LOOKASIDE};
 	enum ipsec_path p;
 	char why[200];
 	uint16_t pid;
@@ -227,11 +401,11 @@ choose_path(const struct ipsec_sa *cfg)
 	}
 	p = ipsec_path_choose(&caps, cfg, why, sizeof(why));
 	if (p == IPSEC_PATH_INLINE_PROTOCOL || p == IPSEC_PATH_INLINE_CRYPTO) {
-		LOG(NOTICE, "SA %s: a port offers %s; CPU crypto is used (no inline datapath)\n",
-		    cfg->id, ipsec_path_name(p));
-		p = IPSEC_PATH_CPU_CRYPTO;
+		LOG(NOTICE, "SA %s: a port offers %s; %s is used (no inline datapath)\n", cfg->id,
+		    ipsec_path_name(p), ipsec_path_name(ctl.kind));
+		p = ctl.kind;
 	} else {
-		LOG(INFO, "SA %s: %s (%s)\n", cfg->id, ipsec_path_name(p), why);
+		LOG(INFO, "SA %s: %s on %s (%s)\n", cfg->id, ipsec_path_name(p), ctl.dev_name, why);
 	}
 	return p;
 }
@@ -273,11 +447,9 @@ sa_build(const struct ipsec_sa *cfg, struct dp_sa **built, struct model_err *e)
 	int size, rc;
 
 	*built = NULL;
-	if (choose_path(cfg) != IPSEC_PATH_CPU_CRYPTO)
-		return model_err_set(e, -ENOTSUP, "",
-				     "no crypto path for SA \"%s\": no CPU crypto device "
-				     "(the lookaside path is not built)",
-				     cfg->id);
+	enum ipsec_path path = choose_path(cfg);
+	if (path != IPSEC_PATH_CPU_CRYPTO && path != IPSEC_PATH_LOOKASIDE)
+		return model_err_set(e, -ENOTSUP, "", "no crypto path for SA \"%s\"", cfg->id);
 	// RFC 4106 4: the salt travels with the key, in wire order.
 	memcpy(&prm.ipsec_xform.salt, cfg->key + aes_len, IPSEC_SALT_LEN);
 	s = rte_zmalloc("dp_sa", sizeof(*s), RTE_CACHE_LINE_SIZE);
@@ -305,7 +477,8 @@ sa_build(const struct ipsec_sa *cfg, struct dp_sa **built, struct model_err *e)
 	}
 	s->ss = (struct rte_ipsec_session){
 		.sa = s->sa,
-		.type = RTE_SECURITY_ACTION_TYPE_CPU_CRYPTO,
+		.type = path == IPSEC_PATH_CPU_CRYPTO ? RTE_SECURITY_ACTION_TYPE_CPU_CRYPTO
+						      : RTE_SECURITY_ACTION_TYPE_NONE,
 		.crypto = {.ses = s->crypto, .dev_id = ctl.dev_id},
 	};
 	rc = rte_ipsec_session_prepare(&s->ss);
@@ -313,7 +486,7 @@ sa_build(const struct ipsec_sa *cfg, struct dp_sa **built, struct model_err *e)
 		sa_free(s);
 		return model_err_set(e, rc, "", "librte_ipsec refused the session (%d)", rc);
 	}
-	s->path = IPSEC_PATH_CPU_CRYPTO;
+	s->path = (uint8_t)path;
 	*built = s;
 	return 0;
 }
@@ -431,7 +604,11 @@ dp_ipsec_fini(void)
 		return;
 	rte_cryptodev_stop(ctl.dev_id);
 	rte_cryptodev_close(ctl.dev_id);
+	if (ctl.dev_ours)
+		rte_eal_hotplug_remove("vdev", ctl.dev_name);
+	lookaside_fini();
 	rte_mempool_free(ctl.sess_pool);
+	ctl.sess_pool = NULL;
 	ctl.ready = false;
 }
 
@@ -485,6 +662,50 @@ lifetime_allows(const struct dp_sa *s, struct rte_mbuf *const *m, uint16_t n)
 	return k;
 }
 
+// Lookaside: the run's crypto through the worker's queue pair, whole: m[]
+// prepared (what prepare() refuses moves to the end), enqueued, and waited
+// for. A failed ICV is flagged as CPU crypto flags it, for process(); an
+// operation the device refused or failed otherwise is dropped here
+// (esp_crypto_failed) and the rest of m[] closes up, *n with it. Returns how
+// many of the first packets are prepared.
+static uint16_t
+lookaside_crypt(struct dp_lcore *lc, struct dp_sa *s, struct rte_mbuf **m, uint16_t *n)
+{
+	struct rte_crypto_op **ops = lk.ops[lc->idx], *done[DP_BURST];
+	uint16_t qp = (uint16_t)(lc->idx % lk.n_qp), k, sent = 0, back = 0, kept = 0;
+
+	k = rte_ipsec_pkt_crypto_prepare(&s->ss, m, ops, *n);
+	if (lk.shared)
+		rte_spinlock_lock(&lk.qp_lock[qp]);
+	while (sent < k) {
+		uint16_t x = rte_cryptodev_enqueue_burst(ctl.dev_id, qp, ops + sent, k - sent);
+		if (x == 0)
+			break; // refused: the rest are dropped below
+		sent += x;
+	}
+	// The device owns the ops and their packets until it hands them back.
+	while (back < sent)
+		back += rte_cryptodev_dequeue_burst(ctl.dev_id, qp, done, sent - back);
+	if (lk.shared)
+		rte_spinlock_unlock(&lk.qp_lock[qp]);
+	// ops[i] still belongs to m[i], whatever order they came back in.
+	for (uint16_t i = 0; i < k; i++) {
+		uint8_t st = i < sent ? ops[i]->status : RTE_CRYPTO_OP_STATUS_ERROR;
+		if (st == RTE_CRYPTO_OP_STATUS_AUTH_FAILED)
+			m[i]->ol_flags |= RTE_MBUF_F_RX_SEC_OFFLOAD_FAILED;
+		else if (st != RTE_CRYPTO_OP_STATUS_SUCCESS) {
+			dp_drop(lc, m[i], DP_DROP_esp_crypto_failed);
+			continue;
+		}
+		m[kept++] = m[i];
+	}
+	if (kept < k) {
+		memmove(m + kept, m + k, (size_t)(*n - k) * sizeof(*m));
+		*n = (uint16_t)(*n - (k - kept));
+	}
+	return kept;
+}
+
 // One run of packets for SA s: m[] at the outer IPv6 header, l3_len set.
 // Returns how many came through (moved to the front of m[]); the others
 // are dropped with their reason.
@@ -499,7 +720,10 @@ run_sa(struct dp_lcore *lc, struct dp_sa *s, struct rte_mbuf **m, uint16_t n, bo
 	n = live;
 	if (in && dp_g.n_workers > 1)
 		rte_spinlock_lock(&s->in_lock);
-	k = rte_ipsec_pkt_cpu_prepare(&s->ss, m, n);
+	if (likely(s->path == IPSEC_PATH_CPU_CRYPTO))
+		k = rte_ipsec_pkt_cpu_prepare(&s->ss, m, n);
+	else
+		k = lookaside_crypt(lc, s, m, &n);
 	ok = rte_ipsec_pkt_process(&s->ss, m, k);
 	if (in && dp_g.n_workers > 1)
 		rte_spinlock_unlock(&s->in_lock);
@@ -599,7 +823,6 @@ dp_ipsec_out(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf **m
 			j++;
 		struct dp_sa *s = __atomic_load_n(&sas[slot[i]], __ATOMIC_ACQUIRE);
 		uint16_t run = j - i, ok = 0;
-		uint32_t before[DP_BURST];
 		if (unlikely(s == NULL)) {
 			// Never in clear: an SA the datapath holds no state for.
 			for (uint16_t x = i; x < j; x++)
@@ -622,6 +845,7 @@ dp_ipsec_out(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf **m
 					continue;
 				}
 				p->l2_len = 0;
+				p->ol_flags &= ~RTE_MBUF_F_RX_SEC_OFFLOAD_FAILED;
 				// srv6: ESP after the SRH; tunnel: the whole packet inside.
 				p->l3_len =
 					s->cfg.mode == IPSEC_MODE_SRV6 ? dp_meta(p)->encap_len : 0;
@@ -630,7 +854,10 @@ dp_ipsec_out(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf **m
 					dp_drop(lc, p, DP_DROP_no_headroom);
 					continue;
 				}
-				before[keep] = p->pkt_len;
+				// encap_len grows by what ESP adds (the packets that
+				// come through may be fewer and reordered): minus the
+				// length now, plus the length after, modulo 2^16.
+				dp_meta(p)->encap_len = (uint16_t)(encap - p->pkt_len);
 				m[i + keep++] = p;
 			}
 			ok = run_sa(lc, s, m + i, keep, false);
@@ -639,7 +866,7 @@ dp_ipsec_out(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf **m
 				struct dp_meta *md = dp_meta(p);
 				// The ESP overhead counts as ours: a too-big error
 				// quotes the customer packet, not our headers.
-				md->encap_len = (uint16_t)(md->encap_len + p->pkt_len - before[x]);
+				md->encap_len = (uint16_t)(md->encap_len + p->pkt_len);
 				if (s->cfg.mode == IPSEC_MODE_TUNNEL) {
 					// Routed in the default VRF toward tunnel.dst.
 					uint8_t *h = rte_pktmbuf_mtod(p, uint8_t *);

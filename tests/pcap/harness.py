@@ -459,10 +459,12 @@ class Scenario:
                 tx_pcap per worker (<port>_out.pcap, <port>_out1.pcap, ...;
                 Result.out_q) and EAL maps the lcores onto SRV6D_LCORES' CPUs
     rpc_after   [method]: called after the run, answers in Result.rpc
+    eal_args    more EAL arguments (e.g. a --vdev crypto device)
     """
 
     def __init__(self, name, config, inputs, expect=(), drops=None, drops_total=None,
-                 sid_packets=None, post_checks=(), note=None, workers=1, rpc_after=()):
+                 sid_packets=None, post_checks=(), note=None, workers=1, rpc_after=(),
+                 eal_args=()):
         self.name = name
         self.config = config
         self.inputs = inputs
@@ -474,6 +476,7 @@ class Scenario:
         self.note = note
         self.workers = workers
         self.rpc_after = list(rpc_after)
+        self.eal_args = list(eal_args)
 
 
 class Result:
@@ -596,7 +599,8 @@ def run_daemon(sc, workdir, timeout=20.0):
     # DPDK 22.11 treats --no-huge as legacy memory, which --in-memory refuses;
     # --no-huge --no-shconf leaves no file behind either
     cmd = [srv6d_path(), *lcore_args(sc.workers), "--no-pci", "--no-huge", "-m", "1024",
-           "--no-shconf", "--file-prefix", prefix, "--", "--config", cfg_path, "--socket", sock]
+           "--no-shconf", "--file-prefix", prefix, *sc.eal_args,
+           "--", "--config", cfg_path, "--socket", sock]
     with open(os.path.join(workdir, "cmd.txt"), "w") as f:
         f.write(" ".join(cmd) + "\n")
     log_path = os.path.join(workdir, "srv6d.log")

@@ -71,6 +71,27 @@ dp_idle_sleep_get(void)
 	return fake_idle_us;
 }
 
+enum dp_crypto_mode fake_crypto = DP_CRYPTO_AUTO;
+
+int
+dp_crypto_set(enum dp_crypto_mode mode)
+{
+	fake_crypto = mode;
+	return 0;
+}
+
+enum dp_crypto_mode
+dp_crypto_get(void)
+{
+	return fake_crypto;
+}
+
+void
+dp_crypto_info(struct dp_crypto_info *out)
+{
+	*out = (struct dp_crypto_info){.mode = fake_crypto};
+}
+
 enum dp_spread_mode fake_spread = DP_SPREAD_INNER;
 
 void

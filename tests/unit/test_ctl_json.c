@@ -142,7 +142,7 @@ static const char base_config[] =
 	"  \"tunnel\": {\"src\": \"2001:db8:0:1::1\", \"dst\": \"2001:db8:0:2::1\"},"
 	"  \"replay_window\": 64, \"esn\": false}"
 	"]},"
-	"\"datapath\": {\"idle_sleep_us\": 50, \"spread\": \"off\"}"
+	"\"datapath\": {\"idle_sleep_us\": 50, \"spread\": \"off\", \"crypto\": \"cpu\"}"
 	"}";
 
 // Distinctive keys (16 + 4 and 32 + 4 bytes): no 6-character run of them may
@@ -1133,6 +1133,13 @@ static const struct bad_file bad_files[] = {
 	{"{\"ports\": [{\"name\": \"p0\", \"device\": \"d0\"}],"
 	 " \"datapath\": {\"spread\": \"\"}}",
 	 "datapath.spread"},
+	// crypto: "auto", "cpu" or "lookaside"
+	{"{\"ports\": [{\"name\": \"p0\", \"device\": \"d0\"}],"
+	 " \"datapath\": {\"crypto\": \"qat\"}}",
+	 "datapath.crypto"},
+	{"{\"ports\": [{\"name\": \"p0\", \"device\": \"d0\"}],"
+	 " \"datapath\": {\"crypto\": 1}}",
+	 "datapath.crypto"},
 	// A valid setting in a file refused later is not applied either.
 	{"{\"datapath\": {\"idle_sleep_us\": 0},"
 	 " \"ports\": [{\"name\": \"p0\", \"device\": \"broken0\"}]}",
@@ -1300,18 +1307,28 @@ test_config_datapath(void)
 		const char *datapath; // NULL: no "datapath" key
 		uint32_t want;
 		enum dp_spread_mode want_spread;
+		enum dp_crypto_mode want_crypto;
 	} cases[] = {
-		{NULL, DP_IDLE_SLEEP_DEFAULT_US, DP_SPREAD_INNER},
-		{"{}", DP_IDLE_SLEEP_DEFAULT_US, DP_SPREAD_INNER},
-		{"{\"idle_sleep_us\": 0}", 0, DP_SPREAD_INNER},
-		{"{\"idle_sleep_us\": 1}", 1, DP_SPREAD_INNER},
-		{"{\"idle_sleep_us\": 10000}", DP_IDLE_SLEEP_MAX_US, DP_SPREAD_INNER},
-		{"{\"spread\": \"off\"}", DP_IDLE_SLEEP_DEFAULT_US, DP_SPREAD_OFF},
-		{"{\"spread\": \"inner\"}", DP_IDLE_SLEEP_DEFAULT_US, DP_SPREAD_INNER},
-		{"{\"spread\": \"even\"}", DP_IDLE_SLEEP_DEFAULT_US, DP_SPREAD_EVEN},
+		{NULL, DP_IDLE_SLEEP_DEFAULT_US, DP_SPREAD_INNER, DP_CRYPTO_AUTO},
+		{"{}", DP_IDLE_SLEEP_DEFAULT_US, DP_SPREAD_INNER, DP_CRYPTO_AUTO},
+		{"{\"idle_sleep_us\": 0}", 0, DP_SPREAD_INNER, DP_CRYPTO_AUTO},
+		{"{\"idle_sleep_us\": 1}", 1, DP_SPREAD_INNER, DP_CRYPTO_AUTO},
+		{"{\"idle_sleep_us\": 10000}", DP_IDLE_SLEEP_MAX_US, DP_SPREAD_INNER,
+		 DP_CRYPTO_AUTO},
+		{"{\"spread\": \"off\"}", DP_IDLE_SLEEP_DEFAULT_US, DP_SPREAD_OFF, DP_CRYPTO_AUTO},
+		{"{\"spread\": \"inner\"}", DP_IDLE_SLEEP_DEFAULT_US, DP_SPREAD_INNER,
+		 DP_CRYPTO_AUTO},
+		{"{\"spread\": \"even\"}", DP_IDLE_SLEEP_DEFAULT_US, DP_SPREAD_EVEN,
+		 DP_CRYPTO_AUTO},
+		{"{\"crypto\": \"cpu\"}", DP_IDLE_SLEEP_DEFAULT_US, DP_SPREAD_INNER, DP_CRYPTO_CPU},
+		{"{\"crypto\": \"lookaside\"}", DP_IDLE_SLEEP_DEFAULT_US, DP_SPREAD_INNER,
+		 DP_CRYPTO_LOOKASIDE},
+		{"{\"crypto\": \"auto\"}", DP_IDLE_SLEEP_DEFAULT_US, DP_SPREAD_INNER,
+		 DP_CRYPTO_AUTO},
 	};
 	uint32_t saved = fake_idle_us;
 	enum dp_spread_mode saved_spread = fake_spread;
+	enum dp_crypto_mode saved_crypto = fake_crypto;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct model *m2 = calloc(1, sizeof(*m2));
@@ -1327,10 +1344,13 @@ test_config_datapath(void)
 		fake_idle_us = 12345;
 		fake_spread =
 			cases[i].want_spread == DP_SPREAD_OFF ? DP_SPREAD_EVEN : DP_SPREAD_OFF;
+		fake_crypto =
+			cases[i].want_crypto == DP_CRYPTO_CPU ? DP_CRYPTO_LOOKASIDE : DP_CRYPTO_CPU;
 		if (load_text(m2, text, &e) != 0)
 			fprintf(stderr, "\n%s: %s: %s\n", text, e.field, e.msg);
 		CU_ASSERT(fake_idle_us == cases[i].want);
 		CU_ASSERT(fake_spread == cases[i].want_spread);
+		CU_ASSERT(fake_crypto == cases[i].want_crypto);
 		got = config_to_json(m2, false);
 		CU_ASSERT(json_integer_value(json_object_get(json_object_get(got, "datapath"),
 							     "idle_sleep_us")) ==
@@ -1339,12 +1359,15 @@ test_config_datapath(void)
 		const json_t *dpo = json_object_get(got, "datapath");
 		CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(dpo, "spread")),
 				       mode_names[cases[i].want_spread]);
+		CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(dpo, "crypto")),
+				       dp_crypto_mode_name(cases[i].want_crypto));
 		json_decref(got);
 		model_fini(m2);
 		free(m2);
 	}
 	fake_idle_us = saved;
 	fake_spread = saved_spread;
+	fake_crypto = saved_crypto;
 }
 
 static void
