@@ -94,6 +94,8 @@ BASE = {"encap_esp": "encap", "dt46_esp": "dt46"}
 OUT_SA = E.Sa("bench-out", "out", 0x1000)
 IN_SA = E.Sa("bench-in", "in", 0x2000, replay_window=0)
 SID = G.SID["end_dt46"]
+# datapath.crypto -> the crypto PMD srv6d then uses, for crypto-perf
+PERF_DEV = {"cpu": "crypto_aesni_gcm", "lookaside": "crypto_openssl"}
 
 
 # ---------------------------------------------------------------------------
@@ -227,6 +229,8 @@ def prepare(a, case, traffic, wdir, cache):
         tag = f"{case}-{traffic}"
         log(f"  {tag}: building {a.flows} packets, {a.routes} routes per VRF")
         cfg, routes, frames, expect, plens = plan(case, traffic, a.routes, a.flows)
+        if case.endswith("_esp"):
+            cfg.setdefault("datapath", {})["crypto"] = a.crypto
         pcap = os.path.join(wdir, f"gen-{tag}.pcap")
         G.write_pcap(pcap, frames)
         cfg["ports"][0]["device"] = f"net_pcap0,rx_pcap={pcap},infinite_rx=1"
@@ -295,8 +299,8 @@ def run_crypto_perf(a, op, sizes, wdir, k):
     mem, _ = B.mem_args(a, True)
     cmd = ["dpdk-test-crypto-perf", *lc, "--no-pci", *mem,
            "--file-prefix", f"ipsecbench-cp{os.getpid()}", "--log-level=lib.eal:debug",
-           "--vdev", "crypto_aesni_gcm0",
-           "--", "--ptest", "throughput", "--devtype", "crypto_aesni_gcm", "--optype", "aead",
+           "--vdev", f"{PERF_DEV[a.crypto]}0",
+           "--", "--ptest", "throughput", "--devtype", PERF_DEV[a.crypto], "--optype", "aead",
            "--aead-algo", "aes-gcm", "--aead-key-sz", "16", "--aead-iv-sz", "12",
            "--aead-op", op, "--digest-sz", "16", "--aead-aad-sz", "8",
            "--burst-sz", "32", "--total-ops", str(a.crypto_ops),
@@ -346,7 +350,7 @@ def fmt(v, spec):
     return "-" if v is None else format(v, spec)
 
 
-def print_table(rows, hz):
+def print_table(rows, hz, dev):
     hdr = ["traffic", "case", "Mpps/wkr", "cyc/pkt", "ESP extra", "crypto cyc", "extra/crypto",
            "Mpps@2.1G", "x VPP", "result"]
     lines = []
@@ -362,7 +366,7 @@ def print_table(rows, hz):
     print()
     print(f"srv6d, 1 busy-polling worker, cycles = TSC ({(hz or 0) / 1e9:.3f} GHz) / pps; "
           "ESP extra = ESP case - clear case; crypto = dpdk-test-crypto-perf AES-GCM-128\n"
-          f"cycles/op on crypto_aesni_gcm at the case's ESP payload lengths; goals: extra/crypto "
+          f"cycles/op on {dev} at the case's ESP payload lengths; goals: extra/crypto "
           f"<= {GOAL_EXTRA}, Mpps@2.1G >= {GOAL_VPP} x VPP's {VPP_MPPS} (IMIX)")
     print(fmtl(hdr))
     print("-" * len(fmtl(hdr)))
@@ -406,6 +410,10 @@ def main(argv):
                                                    "1000000)")
     ap.add_argument("--crypto-timeout", type=int, default=120, help="seconds per crypto-perf run")
     ap.add_argument("--batch", type=int, default=1000, help="route.add per atomic batch")
+    ap.add_argument("--crypto", choices=sorted(PERF_DEV), default="cpu",
+                    help="srv6d's datapath.crypto for the ESP cases, and crypto-perf's "
+                         "device to match: cpu (crypto_aesni_gcm, default) or lookaside "
+                         "(crypto_openssl through a queue pair)")
     B.add_srv6d_args(ap, mem=1024, start_timeout=120)
     a = ap.parse_args(argv)
     a.workers = 1        # figures per worker core; srv6d_bench's helpers read it
@@ -533,7 +541,7 @@ def main(argv):
                   "best_crypto_cycles", "best_extra_over_crypto"):
             if r.get(k) is not None:
                 r[k] = round(r[k], 3)
-    print_table(rows, hz)
+    print_table(rows, hz, PERF_DEV[a.crypto])
     if crypto:
         print("\ndpdk-test-crypto-perf AES-GCM-128, cycles/op (Mops) at each ESP payload length:")
         for op in crypto:
@@ -545,7 +553,7 @@ def main(argv):
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "machine": mach,
         "params": {k: getattr(a, k) for k in ("quick", "routes", "flows", "repeat", "rounds",
-                                              "window", "warmup", "crypto_ops")},
+                                              "window", "warmup", "crypto_ops", "crypto")},
         "traffic": {t: TRAFFIC[t] for t in traffics},
         "memory": B.mem_args(a, False)[1],
         "goals": {"extra_over_crypto_max": GOAL_EXTRA, "x_vpp_min": GOAL_VPP,
