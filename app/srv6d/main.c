@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include <rte_eal.h>
@@ -38,13 +39,32 @@ on_signal(int sig)
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: srv6d [EAL options] -- --config FILE [--socket PATH] "
-		   "[--socket-group GROUP]\n"
-		   "  --config FILE        startup configuration (JSON, see doc/api.md)\n"
-		   "  --socket PATH        control socket (default %s)\n"
-		   "  --socket-group NAME  group allowed on the socket besides root\n"
-		   "  --version            print the version and exit\n",
-		   SRV6_DEFAULT_SOCKET);
+	fprintf(f,
+		"usage: srv6d [EAL options] -- --config FILE [--socket PATH] "
+		"[--socket-group GROUP] [--socket-idle-timeout SECONDS]\n"
+		"  --config FILE        startup configuration (JSON, see doc/api.md)\n"
+		"  --socket PATH        control socket (default %s)\n"
+		"  --socket-group NAME  group allowed on the socket besides root\n"
+		"  --socket-idle-timeout SECONDS\n"
+		"                       close a client that is idle (not root, no events\n"
+		"                       subscription) or does not read for that long\n"
+		"                       (default %u, 0: never)\n"
+		"  --version            print the version and exit\n",
+		SRV6_DEFAULT_SOCKET, RPC_IDLE_TIMEOUT_MS / 1000u);
+}
+
+// Up to RPC_MAX_CLIENTS clients, each an fd, besides DPDK's: the usual soft
+// limit of 1024 would refuse them with EMFILE first.
+static void
+raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= 4096)
+		return;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > 65536 ? 65536 : rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+		fprintf(stderr, "srv6d: cannot raise the open files limit: %s\n", strerror(errno));
 }
 
 static uint64_t
@@ -63,6 +83,7 @@ main(int argc, char **argv)
 		{"config", required_argument, NULL, 'c'},
 		{"socket", required_argument, NULL, 's'},
 		{"socket-group", required_argument, NULL, 'g'},
+		{"socket-idle-timeout", required_argument, NULL, 'i'},
 		{"version", no_argument, NULL, 'V'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -72,6 +93,8 @@ main(int argc, char **argv)
 	struct model_err e = {0};
 	struct rpc_server *srv;
 	struct sigaction sa;
+	unsigned long idle_s = RPC_IDLE_TIMEOUT_MS / 1000u;
+	char *end;
 	int rc, opt;
 
 	rc = rte_eal_init(argc, argv);
@@ -92,6 +115,17 @@ main(int argc, char **argv)
 			break;
 		case 'g':
 			group = optarg;
+			break;
+		case 'i':
+			errno = 0;
+			idle_s = strtoul(optarg, &end, 10);
+			if (errno != 0 || end == optarg || *end != '\0' || optarg[0] == '-' ||
+			    idle_s > 86400) {
+				fprintf(stderr,
+					"srv6d: --socket-idle-timeout: seconds, 0 to 86400\n");
+				rte_eal_cleanup();
+				return 2;
+			}
 			break;
 		case 'V':
 			printf("srv6d %s (%s)\n", SRV6_VERSION, rte_version());
@@ -118,6 +152,7 @@ main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	raise_fd_limit();
 
 	if (model_init(&model) < 0 ||
 	    dp_init(&model, &(struct dp_init_conf){.socket_path = socket_path}) < 0) {
@@ -145,6 +180,12 @@ main(int argc, char **argv)
 		.start_time = time(NULL),
 	};
 	srv = ctl_server_create(&cc);
+	if (srv == NULL && errno == ENOENT && group != NULL) {
+		fprintf(stderr, "srv6d: --socket-group %s: no such group\n", group);
+		dp_stop();
+		rte_eal_cleanup();
+		return 2;
+	}
 	if (srv == NULL) {
 		fprintf(stderr, "srv6d: cannot serve the control socket %s: %s\n", socket_path,
 			strerror(errno));
@@ -154,13 +195,13 @@ main(int argc, char **argv)
 	}
 	rc = dp_start();
 	if (rc < 0) {
-		fprintf(stderr, "srv6d: cannot start the ports or workers: %s\n",
-			strerror(-rc));
+		fprintf(stderr, "srv6d: cannot start the ports or workers: %s\n", strerror(-rc));
 		rpc_server_destroy(srv);
 		dp_stop();
 		rte_eal_cleanup();
 		return 1;
 	}
+	rpc_server_set_idle_timeout(srv, (unsigned int)idle_s * 1000u);
 	printf("srv6d %s: %u worker lcores, control socket %s\n", SRV6_VERSION,
 	       rte_lcore_count() - 1, socket_path);
 	fflush(stdout);

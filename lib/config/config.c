@@ -604,10 +604,18 @@ config_save(const struct model *m, const char *path, struct model_err *e)
 	if (dup == NULL)
 		return fail(e, -ENOMEM, "file", "out of memory");
 	dir = dirname(dup);
-	rc = snprintf(tmp, sizeof(tmp), "%s.tmp.%ld.%ld", path, (long)getpid(), (long)time(NULL));
+	// One fixed name: a save cut short (kill -9, power cut) leaves at most
+	// this one file, removed by the next save; saves never overlap (the
+	// control thread is the only caller).
+	rc = snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	if (rc < 0 || (size_t)rc >= sizeof(tmp)) {
 		free(dup);
 		return fail(e, -ENAMETOOLONG, "file", "file name too long");
+	}
+	if (unlink(tmp) < 0 && errno != ENOENT) {
+		rc = -errno;
+		free(dup);
+		return fail(e, rc, "file", "cannot remove %s: %s", tmp, strerror(-rc));
 	}
 	cfg = config_to_json(m, true); // a saved file must restart the SAs too
 	text = cfg != NULL ? json_dumps(cfg, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;

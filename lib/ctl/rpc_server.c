@@ -9,6 +9,13 @@
 // Lifetime rule: a client that fails (EPIPE, queue full, refused) is closed
 // at once but only freed at the end of rpc_server_poll(), because the same
 // epoll batch may still hold events that point at it.
+//
+// Abuse (rpc_server.h has the numbers): caps per uid with a reserve for root
+// decided at accept from SO_PEERCRED; a client's turn is bounded, what is
+// left of its input waits (EPOLLIN off) while the others are served; a
+// sweep once a second drops clients that stopped reading and closes idle
+// ones; a close after an answer lingers, reading and dropping input, so the
+// client sees the answer instead of EPIPE.
 
 #define _GNU_SOURCE // accept4, struct ucred
 
@@ -57,9 +64,18 @@ struct rpc_client {
 	enum src_kind kind;
 	struct rpc_server *srv;
 	int fd;
-	bool dead;	 // fd closed; on the zombie list until the end of poll
-	bool closing;	 // reads no more; closed as soon as the output is flushed
-	uint32_t events; // what epoll watches now
+	bool dead;	    // fd closed; on the zombie list until the end of poll
+	bool closing;	    // takes no more requests; output flushed, then drained
+	bool draining;	    // closing, flushed and shut down: input read and dropped
+	bool eof;	    // the peer shut down its side: nothing to drain
+	bool backlog;	    // complete lines wait in the input (the turn ran out)
+	bool trusted;	    // root or the server's uid: no per-uid cap, no idle close
+	uid_t uid;	    // SO_PEERCRED at accept
+	uint32_t events;    // what epoll watches now
+	uint64_t active_ms; // last complete request (the idle clock)
+	uint64_t out_ms;    // last byte sent, or when output began to wait (stall clock)
+	uint64_t close_ms;  // when draining began
+	size_t drained;
 	// input: bytes [0, in_len) not yet consumed, [0, scan) known newline-free
 	char *in;
 	size_t in_len, in_cap, scan;
@@ -79,7 +95,12 @@ struct rpc_server {
 	bool has_group;
 	gid_t gid;
 	uid_t euid;
-	bool accept_paused; // out of fds: stop watching lfd until a client goes
+	bool accept_paused;   // out of fds: stop watching lfd until a client goes
+	unsigned int idle_ms; // 0: no idle or stall timeout
+	uint64_t next_sweep_ms;
+	size_t n_backlog;	   // clients with backlog set
+	struct rpc_client **turns; // scratch: the clients whose turn it is
+	size_t turns_cap;
 	const struct rpc_method_binding *methods;
 	size_t n_methods;
 	const struct rpc_txn_ops *txn;
@@ -111,6 +132,22 @@ now_ns(void)
 
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+// Wall clock, for timeouts and the turn budget.
+static uint64_t
+mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t
+mono_ms(void)
+{
+	return mono_ns() / 1000000u;
 }
 
 // jansson refuses strings that are not valid UTF-8; our messages can hold a
@@ -174,7 +211,9 @@ client_set_events(struct rpc_client *c)
 
 	if (c->dead)
 		return;
-	if (!c->closing)
+	// Not read while complete lines wait: the input stays bounded and the
+	// kernel's socket buffer pushes back on the client.
+	if ((!c->closing && !c->backlog) || c->draining)
 		want |= EPOLLIN;
 	if (c->out_len > c->out_off)
 		want |= EPOLLOUT;
@@ -206,14 +245,22 @@ client_flush(struct rpc_client *c)
 			return;
 		}
 		c->out_off += (size_t)n;
+		c->out_ms = mono_ms();
 	}
 	if (c->dead)
 		return;
 	if (c->out_off == c->out_len) {
 		c->out_off = c->out_len = 0;
-		if (c->closing) {
-			client_kill(c);
-			return;
+		if (c->closing && !c->draining) {
+			// Closing with unread input makes the kernel reset the
+			// connection, and a client still writing gets EPIPE before
+			// it reads the answer: say we are done, drain a while.
+			if (c->eof || shutdown(c->fd, SHUT_WR) < 0) {
+				client_kill(c);
+				return;
+			}
+			c->draining = true;
+			c->close_ms = mono_ms();
 		}
 	}
 	client_set_events(c);
@@ -226,13 +273,15 @@ client_queue(struct rpc_client *c, const char *data, size_t len)
 {
 	size_t pending;
 
-	if (c->dead)
+	if (c->dead || c->draining)
 		return;
 	pending = c->out_len - c->out_off;
 	if (pending >= RPC_OUT_MAX) {
 		client_kill(c);
 		return;
 	}
+	if (pending == 0)
+		c->out_ms = mono_ms(); // the stall clock starts
 	if (c->out_off > 0 && c->out_off >= pending) {
 		memmove(c->out, c->out + c->out_off, pending);
 		c->out_off = 0;
@@ -277,25 +326,39 @@ client_send_json(struct rpc_client *c, json_t *msg)
 	free(s);
 }
 
+// An error with id null; data (stolen, may be NULL) becomes error.data.
 static void
-client_send_error(struct rpc_client *c, int code, const char *msg)
+client_send_error_data(struct rpc_client *c, int code, const char *msg, json_t *data)
 {
 	struct api_error_info e;
 	json_t *resp;
 
 	api_error_set(&e, code, NULL, "%s", msg);
 	resp = error_response(NULL, &e);
+	if (data != NULL)
+		json_object_set_new(json_object_get(resp, "error"), "data", data);
 	client_send_json(c, resp);
 	json_decref(resp);
 }
 
-// Stop reading, say nothing more, close once what is queued has been sent.
+static void
+client_send_error(struct rpc_client *c, int code, const char *msg)
+{
+	client_send_error_data(c, code, msg, NULL);
+}
+
+// Take no more requests, say nothing more; once what is queued has been
+// sent, shut down our side and drain (client_flush), then close.
 static void
 client_close_after_flush(struct rpc_client *c)
 {
 	if (c->dead)
 		return;
 	c->closing = true;
+	if (c->backlog) { // its waiting lines will not be answered
+		c->backlog = false;
+		c->srv->n_backlog--;
+	}
 	client_flush(c);
 }
 
@@ -309,6 +372,10 @@ client_kill(struct rpc_client *c)
 	if (c->dead)
 		return;
 	c->dead = true;
+	if (c->backlog) {
+		c->backlog = false;
+		srv->n_backlog--;
+	}
 	epoll_ctl(srv->epfd, EPOLL_CTL_DEL, c->fd, NULL);
 	close(c->fd);
 	c->fd = -1;
@@ -401,22 +468,110 @@ uid_in_group(uid_t uid, gid_t primary, gid_t gid)
 	return false;
 }
 
-static bool
-peer_allowed(const struct rpc_server *srv, int fd)
+// The peer's supplementary groups as the kernel saw them at connect(), the
+// same set that opened the socket file for it: no NSS lookup, which could
+// block the loop on a directory service. 1 member, 0 not, -1 unknown.
+static int
+peer_groups_hold(int fd, gid_t gid)
 {
-	struct ucred cr;
-	socklen_t len = sizeof(cr);
+	gid_t small[64], *g = small;
+	socklen_t len = sizeof(small);
+	int rc = 0;
 
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) < 0)
-		return false;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, g, &len) < 0) {
+		if (errno != ERANGE)
+			return -1;
+		g = malloc(len);
+		if (g == NULL || getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, g, &len) < 0) {
+			free(g);
+			return -1;
+		}
+	}
+	for (size_t i = 0; i < len / sizeof(gid_t); i++) {
+		if (g[i] == gid) {
+			rc = 1;
+			break;
+		}
+	}
+	if (g != small)
+		free(g);
+	return rc;
+}
+
+static bool
+peer_allowed(const struct rpc_server *srv, int fd, const struct ucred *cr)
+{
+	int rc;
+
 	// The server's own uid owns the socket file already; refusing it would
 	// only break running srv6d unprivileged in tests.
-	if (cr.uid == 0 || cr.uid == srv->euid)
+	if (cr->uid == 0 || cr->uid == srv->euid)
 		return true;
-	return srv->has_group && uid_in_group(cr.uid, cr.gid, srv->gid);
+	if (!srv->has_group)
+		return false;
+	if (cr->gid == srv->gid)
+		return true;
+	rc = peer_groups_hold(fd, srv->gid);
+	if (rc >= 0)
+		return rc == 1;
+	return uid_in_group(cr->uid, cr->gid, srv->gid); // kernels before 4.13
 }
 
 // --- accept ------------------------------------------------------------------
+
+// Refuse a connection before it holds a slot: one error line, then close.
+// Sent at once, before any request is read, so it is in the client's receive
+// queue even if its first write fails.
+static void
+refuse_at_accept(int fd, const char *msg, uid_t uid, unsigned int limit)
+{
+	char line[320];
+	int len = snprintf(line, sizeof(line),
+			   "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":%d,"
+			   "\"message\":\"%s\",\"data\":{\"uid\":%u,\"limit\":%u}}}\n",
+			   API_ERR_INTERNAL, msg, (unsigned int)uid, limit);
+	ssize_t n = send(fd, line, (size_t)len, MSG_NOSIGNAL | MSG_DONTWAIT);
+
+	(void)n;
+	shutdown(fd, SHUT_WR);
+	close(fd);
+}
+
+// Which cap (if any) a new connection from uid would cross.
+static bool
+over_cap(const struct rpc_server *srv, int fd, uid_t uid, bool trusted)
+{
+	size_t same = 0, others = 0;
+	char msg[160];
+
+	if (srv->n_clients >= RPC_MAX_CLIENTS) {
+		refuse_at_accept(fd, "too many connections", uid, RPC_MAX_CLIENTS);
+		return true;
+	}
+	if (trusted)
+		return false;
+	for (const struct rpc_client *c = srv->clients; c != NULL; c = c->next) {
+		if (c->trusted)
+			continue;
+		others++;
+		if (c->uid == uid)
+			same++;
+	}
+	if (same >= RPC_MAX_PER_UID) {
+		snprintf(msg, sizeof(msg), "too many connections from uid %u (at most %d per user)",
+			 (unsigned int)uid, RPC_MAX_PER_UID);
+		refuse_at_accept(fd, msg, uid, RPC_MAX_PER_UID);
+		return true;
+	}
+	if (others >= RPC_MAX_CLIENTS - RPC_ROOT_RESERVE) {
+		snprintf(msg, sizeof(msg),
+			 "too many connections (at most %d for users other than root)",
+			 RPC_MAX_CLIENTS - RPC_ROOT_RESERVE);
+		refuse_at_accept(fd, msg, uid, RPC_MAX_CLIENTS - RPC_ROOT_RESERVE);
+		return true;
+	}
+	return false;
+}
 
 static void
 server_accept(struct rpc_server *srv)
@@ -424,6 +579,9 @@ server_accept(struct rpc_server *srv)
 	for (int i = 0; i < ACCEPTS_PER_EVENT; i++) {
 		struct epoll_event ev = {0};
 		struct rpc_client *c;
+		struct ucred cr;
+		socklen_t crlen = sizeof(cr);
+		bool trusted;
 		int fd = accept4(srv->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
 		if (fd < 0) {
@@ -439,15 +597,13 @@ server_accept(struct rpc_server *srv)
 			}
 			return;
 		}
-		if (srv->n_clients >= RPC_MAX_CLIENTS) {
-			static const char full[] =
-				"{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{"
-				"\"code\":-32603,\"message\":\"too many clients\"}}\n";
-			ssize_t n = send(fd, full, sizeof(full) - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
-			(void)n;
+		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &crlen) < 0) {
 			close(fd);
 			continue;
 		}
+		trusted = cr.uid == 0 || cr.uid == srv->euid;
+		if (over_cap(srv, fd, cr.uid, trusted))
+			continue;
 		c = calloc(1, sizeof(*c));
 		if (c == NULL) {
 			close(fd);
@@ -456,6 +612,9 @@ server_accept(struct rpc_server *srv)
 		c->kind = SRC_CLIENT;
 		c->srv = srv;
 		c->fd = fd;
+		c->uid = cr.uid;
+		c->trusted = trusted;
+		c->active_ms = mono_ms();
 		c->events = EPOLLIN;
 		ev.events = EPOLLIN;
 		ev.data.ptr = c;
@@ -470,8 +629,22 @@ server_accept(struct rpc_server *srv)
 		srv->clients = c;
 		srv->n_clients++;
 
-		if (!peer_allowed(srv, fd)) {
-			client_send_error(c, API_ERR_INVALID_REQUEST, "permission denied");
+		if (!peer_allowed(srv, fd, &cr)) {
+			char why[200];
+
+			if (srv->has_group)
+				snprintf(why, sizeof(why),
+					 "uid %u is neither root nor in the socket group "
+					 "(gid %u)",
+					 (unsigned int)cr.uid, (unsigned int)srv->gid);
+			else
+				snprintf(why, sizeof(why),
+					 "uid %u is not root and srv6d has no --socket-group",
+					 (unsigned int)cr.uid);
+			// The message stays "permission denied"; data says why.
+			client_send_error_data(
+				c, API_ERR_INVALID_REQUEST, "permission denied",
+				json_pack("{s:s,s:I}", "reason", why, "uid", (json_int_t)cr.uid));
 			client_close_after_flush(c);
 		}
 	}
@@ -1210,6 +1383,7 @@ handle_line(struct rpc_client *c, const char *buf, size_t len)
 
 	if (blank(buf, len))
 		return;
+	c->active_ms = mono_ms();
 	if (!srv->no_fast && fast_line(c, buf, len) == 0)
 		return;
 	t0 = now_ns();
@@ -1217,8 +1391,13 @@ handle_line(struct rpc_client *c, const char *buf, size_t len)
 	srv->stats.decode_ns += now_ns() - t0;
 	if (req == NULL) {
 		char why[sizeof(jerr.text)];
-		snprintf(msg, sizeof(msg), "parse error at byte %d: %s", jerr.position,
-			 api_json_error_text(jerr.text, why, sizeof(why)));
+
+		if (json_error_code(&jerr) == json_error_stack_overflow)
+			snprintf(why, sizeof(why), "nesting deeper than %d levels (the limit)",
+				 JSON_PARSER_MAX_DEPTH);
+		else
+			api_json_error_text(jerr.text, why, sizeof(why));
+		snprintf(msg, sizeof(msg), "parse error at byte %d: %s", jerr.position, why);
 		client_send_error(c, API_ERR_PARSE, msg);
 		return;
 	}
@@ -1263,16 +1442,36 @@ refuse_oversize(struct rpc_client *c)
 	client_close_after_flush(c);
 }
 
-// Answer every complete line in the input buffer; keep the partial tail.
+static void
+set_backlog(struct rpc_client *c, bool on)
+{
+	if (c->backlog == on)
+		return;
+	c->backlog = on;
+	if (on)
+		c->srv->n_backlog++;
+	else
+		c->srv->n_backlog--;
+	client_set_events(c);
+}
+
+// Answer the complete lines in the input buffer, one turn's worth: at most
+// RPC_TURN_LINES lines or RPC_TURN_NS of wall time (at least one line). What
+// is left waits for the client's next turn (backlog); the partial tail stays.
 static void
 process_input(struct rpc_client *c)
 {
 	size_t start = 0;
+	unsigned int lines = 0;
+	uint64_t t0 = mono_ns();
 
 	while (!c->dead && !c->closing) {
-		char *nl = memchr(c->in + c->scan, '\n', c->in_len - c->scan);
+		char *nl;
 		size_t len;
 
+		if (lines > 0 && (lines >= RPC_TURN_LINES || mono_ns() - t0 >= RPC_TURN_NS))
+			break;
+		nl = memchr(c->in + c->scan, '\n', c->in_len - c->scan);
 		if (nl == NULL) {
 			c->scan = c->in_len;
 			if (c->in_len - start > RPC_LINE_MAX)
@@ -1286,10 +1485,14 @@ process_input(struct rpc_client *c)
 			break;
 		}
 		handle_line(c, c->in + start, len);
+		lines++;
 		start = c->scan;
 	}
-	if (c->dead || c->closing) {
+	if (c->dead)
+		return;
+	if (c->closing) {
 		c->in_len = c->scan = 0;
+		set_backlog(c, false);
 		return;
 	}
 	if (start > 0) {
@@ -1297,6 +1500,8 @@ process_input(struct rpc_client *c)
 		c->in_len -= start;
 		c->scan -= start;
 	}
+	// Bytes not yet scanned may hold more lines.
+	set_backlog(c, c->scan < c->in_len);
 }
 
 static void
@@ -1304,11 +1509,12 @@ client_on_read(struct rpc_client *c)
 {
 	bool eof = false;
 
-	for (int i = 0; i < READS_PER_EVENT && !c->dead && !c->closing; i++) {
+	for (int i = 0; i < READS_PER_EVENT && !c->dead && !c->closing && !c->backlog; i++) {
 		ssize_t n;
 
 		if (c->in_cap - c->in_len < READ_CHUNK) {
-			// bounded: process_input never leaves more than RPC_LINE_MAX
+			// bounded: without backlog the input holds at most RPC_LINE_MAX
+			// bytes of a partial line before this read
 			size_t cap = c->in_len + READ_CHUNK;
 			char *p = realloc(c->in, cap);
 			if (p == NULL) {
@@ -1338,6 +1544,7 @@ client_on_read(struct rpc_client *c)
 		return;
 	// The peer shut down its side: a last line without "\n" still counts,
 	// and what we owe it is sent before closing.
+	c->eof = true;
 	if (!c->closing && c->in_len > 0) {
 		if (c->in_len > RPC_LINE_MAX)
 			refuse_oversize(c);
@@ -1346,6 +1553,90 @@ client_on_read(struct rpc_client *c)
 	}
 	c->in_len = c->scan = 0;
 	client_close_after_flush(c);
+}
+
+// A closing client after its answer: read and drop until EOF, RPC_DRAIN_MAX
+// bytes or RPC_LINGER_MS (the sweep).
+static void
+client_drain(struct rpc_client *c)
+{
+	static char sink[READ_CHUNK];
+
+	for (int i = 0; i < READS_PER_EVENT && !c->dead; i++) {
+		ssize_t n = recv(c->fd, sink, sizeof(sink), MSG_DONTWAIT);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		if (n <= 0) {
+			client_kill(c);
+			return;
+		}
+		c->drained += (size_t)n;
+		if (c->drained > RPC_DRAIN_MAX) {
+			client_kill(c);
+			return;
+		}
+	}
+}
+
+// Once a second: drop clients that stopped reading, close idle ones, end
+// lingering closes. Only the client looked at can be closed here, so the
+// next pointer stays valid.
+static void
+sweep(struct rpc_server *srv, uint64_t now)
+{
+	struct rpc_client *c, *next;
+
+	for (c = srv->clients; c != NULL; c = next) {
+		next = c->next;
+		if (c->dead)
+			continue;
+		if (c->draining) {
+			if (now - c->close_ms >= RPC_LINGER_MS)
+				client_kill(c);
+			continue;
+		}
+		if (srv->idle_ms == 0)
+			continue;
+		if (c->out_len > c->out_off) {
+			if (now - c->out_ms >= srv->idle_ms)
+				client_kill(c); // it does not read: nothing more can reach it
+			continue;
+		}
+		if (c->trusted || c->closing || c->backlog || json_array_size(c->topics) > 0 ||
+		    now - c->active_ms < srv->idle_ms)
+			continue;
+		char msg[96];
+		snprintf(msg, sizeof(msg), "idle: no complete request in %u s, connection closed",
+			 srv->idle_ms / 1000u);
+		client_send_error(c, API_ERR_INVALID_REQUEST, msg);
+		client_close_after_flush(c);
+	}
+}
+
+// The clients with lines waiting get one more turn each. Collected first:
+// a turn may drop other clients (an event queue over RPC_OUT_MAX), which
+// stay allocated until reap() but leave the list.
+static void
+run_backlog(struct rpc_server *srv)
+{
+	size_t n = 0;
+
+	if (srv->turns_cap < srv->n_backlog) {
+		struct rpc_client **p = realloc(srv->turns, srv->n_backlog * sizeof(*p));
+		if (p == NULL)
+			return;
+		srv->turns = p;
+		srv->turns_cap = srv->n_backlog;
+	}
+	for (struct rpc_client *c = srv->clients; c != NULL && n < srv->turns_cap; c = c->next)
+		if (c->backlog)
+			srv->turns[n++] = c;
+	for (size_t i = 0; i < n; i++)
+		if (!srv->turns[i]->dead && srv->turns[i]->backlog)
+			process_input(srv->turns[i]);
 }
 
 // --- server ---------------------------------------------------------------
@@ -1441,6 +1732,7 @@ rpc_server_create(const struct rpc_server_conf *conf)
 	srv->kind = SRC_LISTEN;
 	srv->lfd = srv->epfd = -1;
 	srv->euid = geteuid();
+	srv->idle_ms = RPC_IDLE_TIMEOUT_MS;
 	srv->methods = conf->methods;
 	srv->n_methods = conf->n_methods;
 	srv->txn = conf->txn;
@@ -1476,7 +1768,8 @@ rpc_server_create(const struct rpc_server_conf *conf)
 		goto fail_unlink;
 	srv->sock_dev = st.st_dev;
 	srv->sock_ino = st.st_ino;
-	if (listen(srv->lfd, 128) < 0)
+	// A burst of clients waits in the kernel's queue, not refused there.
+	if (listen(srv->lfd, SOMAXCONN) < 0)
 		goto fail_unlink;
 
 	srv->epfd = epoll_create1(EPOLL_CLOEXEC);
@@ -1508,11 +1801,13 @@ int
 rpc_server_poll(struct rpc_server *srv, int timeout_ms)
 {
 	struct epoll_event evs[MAX_EVENTS];
+	uint64_t now;
 	int n;
 
 	if (srv == NULL)
 		return -EINVAL;
-	n = epoll_wait(srv->epfd, evs, MAX_EVENTS, timeout_ms);
+	// Lines waiting: look at the sockets without sleeping, then serve them.
+	n = epoll_wait(srv->epfd, evs, MAX_EVENTS, srv->n_backlog > 0 ? 0 : timeout_ms);
 	if (n < 0)
 		return errno == EINTR ? 0 : -errno;
 
@@ -1531,11 +1826,20 @@ rpc_server_poll(struct rpc_server *srv, int timeout_ms)
 
 			if (c->dead)
 				continue;
-			if (!c->closing && (e & (EPOLLIN | EPOLLHUP | EPOLLERR)))
+			if (c->draining && (e & (EPOLLIN | EPOLLHUP | EPOLLERR)))
+				client_drain(c);
+			else if (!c->closing && (e & (EPOLLIN | EPOLLHUP | EPOLLERR)))
 				client_on_read(c);
 			if (!c->dead && (e & (EPOLLOUT | EPOLLHUP | EPOLLERR)))
 				client_flush(c);
 		}
+	}
+	if (srv->n_backlog > 0)
+		run_backlog(srv);
+	now = mono_ms();
+	if (now >= srv->next_sweep_ms) {
+		srv->next_sweep_ms = now + 1000;
+		sweep(srv, now);
 	}
 	reap(srv);
 	return 0;
@@ -1556,12 +1860,20 @@ rpc_server_destroy(struct rpc_server *srv)
 	json_decref(srv->deferred);
 	free(srv->fast_slots);
 	free(srv->fast_recs.p);
+	free(srv->turns);
 	close(srv->lfd);
 	close(srv->epfd);
 	// Only our own socket: another instance may have replaced it since.
 	if (lstat(srv->path, &st) == 0 && st.st_dev == srv->sock_dev && st.st_ino == srv->sock_ino)
 		unlink(srv->path);
 	free(srv);
+}
+
+void
+rpc_server_set_idle_timeout(struct rpc_server *srv, unsigned int ms)
+{
+	if (srv != NULL)
+		srv->idle_ms = ms;
 }
 
 void *

@@ -5,10 +5,29 @@
 // The control socket: a single-threaded, non-blocking, epoll-based JSON-RPC
 // 2.0 server over a UNIX stream socket, one JSON text per line (NDJSON).
 //
-// - Peers are checked with SO_PEERCRED: root, the server's own effective uid,
-//   and members of conf->group are served; anyone else gets one -32600
-//   "permission denied" error and is closed.
-// - A line over RPC_LINE_MAX (1 MiB) gets -32600 and the connection is closed.
+// - Peers are checked with SO_PEERCRED (and SO_PEERGROUPS): root, the
+//   server's own effective uid, and processes whose effective or
+//   supplementary groups hold conf->group are served; anyone else gets one
+//   -32600 "permission denied" error (error.data says why) and is closed.
+// - A line over RPC_LINE_MAX (1 MiB) gets -32600 and the connection is
+//   closed cleanly: the answer is sent, the server shuts down its side and
+//   reads and drops what the client still sends (up to RPC_DRAIN_MAX, for at
+//   most RPC_LINGER_MS) so that a client still writing its request does not
+//   get EPIPE before it can read why. Every close after an answer does this.
+// - Nesting deeper than jansson's JSON_PARSER_MAX_DEPTH (2048) is a -32700
+//   parse error naming the limit; the fast path's scanner does not recurse.
+// - Connections: at most RPC_MAX_CLIENTS; a uid other than root (and the
+//   server's own) holds at most RPC_MAX_PER_UID, and all of them together at
+//   most RPC_MAX_CLIENTS - RPC_ROOT_RESERVE, so that one local process cannot
+//   lock root (srv6-bgp, an operator's srv6ctl) out. Past a cap the new
+//   connection gets one -32603 error naming the cap and is closed.
+// - Timeouts (rpc_server_set_idle_timeout, default RPC_IDLE_TIMEOUT_MS): a
+//   client whose queued output has not moved for that long is dropped (it
+//   does not read); a client other than root with no events subscription
+//   and no complete request for that long gets -32600 "idle" and is closed.
+// - Fairness: one client's turn answers at most RPC_TURN_LINES lines or
+//   RPC_TURN_NS of work; the rest waits (the client is not read meanwhile)
+//   while the other clients get their turn.
 // - Each request line is one transaction (struct rpc_txn_ops); a batch (JSON
 //   array) is one transaction for all its requests: if any request fails the
 //   transaction is aborted, the failing request is answered with its error
@@ -30,7 +49,14 @@
 
 #define RPC_LINE_MAX (1024 * 1024)
 #define RPC_OUT_MAX (16 * 1024 * 1024)
-#define RPC_MAX_CLIENTS 256
+#define RPC_MAX_CLIENTS 1024
+#define RPC_MAX_PER_UID 64
+#define RPC_ROOT_RESERVE 64
+#define RPC_IDLE_TIMEOUT_MS 60000
+#define RPC_LINGER_MS 2000
+#define RPC_DRAIN_MAX (64 * 1024 * 1024)
+#define RPC_TURN_LINES 64
+#define RPC_TURN_NS 1000000
 
 struct rpc_server;
 struct rpc_client;
@@ -113,6 +139,9 @@ void rpc_server_notify(struct rpc_server *srv, const char *topic, json_t *params
 
 // Close every client, unlink the socket path, free everything. NULL is a no-op.
 void rpc_server_destroy(struct rpc_server *srv);
+
+// The idle and stall timeout in milliseconds (see above); 0 turns both off.
+void rpc_server_set_idle_timeout(struct rpc_server *srv, unsigned int ms);
 
 // conf->ctx, for handlers (call->srv).
 void *rpc_server_ctx(const struct rpc_server *srv);
