@@ -3,7 +3,7 @@
 
 // Stage 1, classify: the first thing a received burst meets. Per packet:
 // RX counters and the RX capture tap, the port's state and MAC, the Ethernet
-// header (VLAN tags skipped by pkt_eth_parse), then the IP header: IPv4
+// header (untagged or priority-tagged: no port serves a VLAN), then the IP header: IPv4
 // header and checksum, IPv6 fixed header and payload length; on a port with
 // tcp_mss, the MSS of TCP SYNs clamped (pkt_tcp_mss_clamp). Trailing
 // padding is trimmed and the Ethernet header stripped, so every later stage
@@ -44,8 +44,10 @@ classify(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m)
 	md->passes = 0;
 	md->encap_len = 0;
 	md->punt = DP_PUNT_NONE;
+	// Every stage reads headers in the first segment: a chained frame is
+	// made one, which fails only when it is longer than one mbuf holds.
 	if (unlikely(m->nb_segs > 1) && rte_pktmbuf_linearize(m) < 0) {
-		dp_drop(lc, m, DP_DROP_eth_truncated);
+		dp_drop(lc, m, DP_DROP_rx_oversize);
 		return false;
 	}
 	if (m->ol_flags & RTE_MBUF_F_RX_RSS_HASH) {
@@ -57,7 +59,20 @@ classify(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m)
 		return false;
 	}
 	d = rte_pktmbuf_mtod(m, const uint8_t *);
-	if (unlikely(pkt_eth_parse(d, m->data_len, &et, &l2) != PKT_OK)) {
+	switch (pkt_eth_parse(d, m->data_len, &et, &l2)) {
+	case PKT_OK:
+		// IEEE 802.1Q: VLAN ID 0 tags a priority only, the frame is the
+		// port's own; any other tag is a VLAN no port serves.
+		if (likely(l2 == RTE_ETHER_HDR_LEN) ||
+		    (pkt_get_be16(d + 12) == RTE_ETHER_TYPE_VLAN &&
+		     (pkt_get_be16(d + 14) & 0xfff) == 0))
+			break;
+		dp_drop(lc, m, DP_DROP_eth_vlan);
+		return false;
+	case PKT_ERR_BAD_HEADER: // stacked tags
+		dp_drop(lc, m, DP_DROP_eth_vlan);
+		return false;
+	default:
 		dp_drop(lc, m, DP_DROP_eth_truncated);
 		return false;
 	}

@@ -9,14 +9,18 @@
 	X(eth_truncated, "frame shorter than its Ethernet header")                                 \
 	X(eth_unsupported, "ethertype other than IPv4, IPv6 or ARP")                               \
 	X(eth_other_host, "unicast frame for another MAC address")                                 \
+	X(eth_vlan, "VLAN-tagged frame (ports take untagged or priority-tagged frames only)")      \
+	X(rx_oversize, "frame longer than one mbuf (2048 bytes: jumbo frames are not supported)")  \
 	X(ip4_truncated, "IPv4 header or total length beyond the frame")                           \
 	X(ip4_bad_header, "IPv4 version, IHL or total length invalid")                             \
 	X(ip4_bad_checksum, "IPv4 header checksum wrong")                                          \
+	X(ip4_fragment, "IPv4 fragment addressed to us (no reassembly; a host interface gets it)") \
 	X(ip4_ttl_exceeded, "IPv4 TTL expired in transit (time exceeded sent)")                    \
 	X(ip4_no_route, "no IPv4 route in the VRF (unreachable sent)")                             \
 	X(ip6_truncated, "IPv6 header or payload length beyond the frame")                         \
 	X(ip6_bad_header, "IPv6 version or payload length invalid")                                \
 	X(ip6_ext_bad, "IPv6 extension header chain truncated or too long")                        \
+	X(ip6_fragment, "IPv6 fragment addressed to us or our SID (no reassembly)")                \
 	X(ip6_hop_limit_exceeded, "IPv6 hop limit expired in transit (time exceeded sent)")        \
 	X(ip6_no_route, "no IPv6 route in the VRF (unreachable sent)")                             \
 	X(srh_truncated, "SRH beyond the packet")                                                  \

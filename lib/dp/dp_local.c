@@ -7,7 +7,8 @@
 // sender), ESP of mode tunnel (dp_ipsec.c: decrypted, then looked up again)
 // and neighbour discovery (punted to the control thread). IPv6
 // extension headers are walked first: a routing header of an unknown type
-// with segments left gets Parameter Problem (RFC 8200 4.4). Anything else
+// with segments left gets Parameter Problem (RFC 8200 4.4). Fragments
+// (IPv4, or an IPv6 Fragment header) are not reassembled here. Anything else
 // goes to the kernel when the port has a host interface (punted), or is
 // dropped as local_unhandled.
 //
@@ -24,6 +25,18 @@
 #include "dp_stage.h"
 #include "icmp.h"
 
+// A fragment to one of our addresses: the kernel's to reassemble when the
+// port has a host interface, else dropped (srv6d does not reassemble).
+static int
+fragment(struct dp_lcore *lc, struct rte_mbuf *m, enum dp_drop_reason r)
+{
+	if (dp_g.host_on[dp_meta(m)->rx_port])
+		dp_punt(lc, m, DP_PUNT_HOST);
+	else
+		dp_drop(lc, m, r);
+	return DP_DONE;
+}
+
 static inline int
 local(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m)
 {
@@ -33,6 +46,10 @@ local(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m)
 
 	if (md->family == 4) {
 		uint32_t ihl = (d[0] & 0xfu) * 4u;
+		// Only the kernel reassembles (RFC 791): a fragment is never
+		// taken for a whole echo request or ESP packet.
+		if (unlikely(pkt_ip4_is_fragment(d)))
+			return fragment(lc, m, DP_DROP_ip4_fragment);
 		if (d[9] == IPPROTO_ESP)
 			return dp_ipsec_in_tunnel(lc, m, (uint16_t)ihl);
 		if (d[9] == IPPROTO_ICMP && len >= ihl + 8 && d[ihl] == 8 &&
@@ -50,6 +67,8 @@ local(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m)
 		if (info.srh_off != 0 && info.routing_type != 4 && d[info.srh_off + 3] != 0)
 			return dp_icmp_error(lc, t, m, 4, 0, info.srh_off + 2u,
 					     DP_DROP_routing_type_unknown);
+		if (unlikely(info.ul_proto == IPPROTO_FRAGMENT))
+			return fragment(lc, m, DP_DROP_ip6_fragment);
 		if (info.ul_proto == IPPROTO_ESP)
 			return dp_ipsec_in_tunnel(lc, m, info.ul_off);
 		if (info.ul_proto == IPPROTO_ICMP_V6 && info.ul_off < len) {

@@ -143,6 +143,12 @@ sid_exec(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m, con
 			sl = rh[3];
 		}
 	}
+	// RFC 8200 4.5: what follows a Fragment header is only readable once
+	// reassembled (an SRH behind it included), which srv6d does not do.
+	if (unlikely(info.ul_proto == IPPROTO_FRAGMENT && sl == 0)) {
+		dp_drop(lc, m, DP_DROP_ip6_fragment);
+		return DP_DONE;
+	}
 
 	switch (nh->behavior) {
 	case SB_END:
