@@ -290,20 +290,21 @@ class Traffic:
         return self.count.get(key, 0) / self.n
 
 
-def build_traffic(cat, good_frames, n_bad, ratio):
-    """The three pcaps' frame sequences: good only, the catalogue cycled
-    (n_bad frames, whole cycles), and the mix: ratio (g, b) good then bad."""
+def build_traffic(cat, good_frames, ratio):
+    """The three pcaps' frame sequences, each as long as good_frames (the
+    generator's working set, the mbufs it copies from, is then the same
+    size in all three): good only, the catalogue cycled, and the mix: G good
+    frames then B bad ones (ratio), repeated."""
+    n = len(good_frames)
     cyc = [(f, b) for b in cat for f in b.frames]
-    bad = [cyc[i % len(cyc)] for i in range(n_bad)]
+    bad = [cyc[i % len(cyc)] for i in range(n)]
     good = [(f, None) for f in good_frames]
     g, b = ratio
     mix, gi, bi = [], iter(good), iter(bad)
-    while True:
-        chunk = list(itertools.islice(gi, g)) + list(itertools.islice(bi, b))
-        if not chunk:
-            break
-        mix += chunk
-    return {"good": Traffic("good", good), "bad": Traffic("bad", bad), "mix": Traffic("mix", mix)}
+    while len(mix) < n:
+        mix += list(itertools.islice(gi, g)) + list(itertools.islice(bi, b))
+    return {"good": Traffic("good", good), "bad": Traffic("bad", bad),
+            "mix": Traffic("mix", mix[:n])}
 
 
 def snapshot(rpc):
@@ -318,6 +319,24 @@ def snapshot(rpc):
         "sids": {s.get("sid", "").split("/")[0]: s.get("packets", 0) for s in st.get("sids", [])},
         "idle_sleeps": sum(lc.get("idle_sleeps", 0) for lc in st.get("lcores", [])),
     }
+
+
+def worker_tids(pid):
+    """The worker lcores' thread ids (DPDK 22.11 names them rte-worker-N)."""
+    tids = []
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        if B.read(f"/proc/{pid}/task/{tid}/comm").startswith(("rte-worker-", "lcore-worker-")):
+            tids.append(tid)
+    return tids
+
+
+def worker_cpu_ns(pid, tids):
+    """Nanoseconds the workers have spent on a CPU (schedstat's first field)."""
+    total = 0
+    for tid in tids:
+        f = B.read(f"/proc/{pid}/task/{tid}/schedstat").split()
+        total += int(f[0]) if f else 0
+    return total
 
 
 def check_window(tr, s0, s1, dt):
@@ -448,13 +467,22 @@ def run_traffic(a, tr, cfg, routes, expect, cat, wdir, tag, keep_going=False):
             raise Failed("output check: " + res["problems"][0])
         rpc.call("stats.reset")
         time.sleep(a.warmup)
+        tids = worker_tids(p.pid)
+        if len(tids) != a.workers:
+            log(f"  warning: {len(tids)} worker thread(s) found, not {a.workers}: "
+                "no CPU-time figures")
+            tids = []
         for w in range(a.repeat):
             s0 = snapshot(rpc)
-            t0 = time.monotonic()
+            c0, t0 = worker_cpu_ns(p.pid, tids), time.monotonic()
             time.sleep(a.window)
             s1 = snapshot(rpc)
-            dt = time.monotonic() - t0
+            c1, t1 = worker_cpu_ns(p.pid, tids), time.monotonic()
+            dt = t1 - t0
             fig, bad = check_window(tr, s0, s1, dt)
+            if tids:
+                fig["worker_cpu_s"] = (c1 - c0) / 1e9
+                fig["worker_cpu_share"] = round((c1 - c0) / 1e9 / dt, 4)
             fig["problems"] = bad
             res["windows"].append(fig)
             if bad:
@@ -472,7 +500,7 @@ def run_traffic(a, tr, cfg, routes, expect, cat, wdir, tag, keep_going=False):
 # negative control: each check must fail when what it checks is wrong
 # ---------------------------------------------------------------------------
 
-def negative_control(a, cat, good_frames, n_bad, ratio, extra, routes, expect, wdir):
+def negative_control(a, cat, good_frames, ratio, extra, routes, expect, wdir):
     """Five runs of the mix, each with one thing wrong, each must fail in its
     own check: a class declared under another reason, an ICMP class declared
     silent, the good capture expecting TTL unchanged, one good destination's
@@ -508,7 +536,7 @@ def negative_control(a, cat, good_frames, n_bad, ratio, extra, routes, expect, w
     ]
     out, ok = [], True
     for k, (kind, what, declared, rts, exp, icmp_cat) in enumerate(cases, 1):
-        tr = build_traffic(declared, good_frames, n_bad, ratio)["mix"]
+        tr = build_traffic(declared, good_frames, ratio)["mix"]
         pcap = os.path.join(wdir, "gen-mix.pcap")
         cfg = config(extra, pcap)
         log(f"negative control {k}/{len(cases)}: {what}; the {kind} check must fail")
@@ -530,60 +558,92 @@ def fmt(v, spec):
     return "-" if v is None else format(v, spec)
 
 
+# three ways to read a cost from the windows: wall-clock rate (median, and the
+# best window: the least disturbed on a shared machine), and the worker
+# thread's own CPU time (schedstat), which leaves out time other processes
+# took from its CPU
+BASES = [("wall", "median window, wall clock"), ("best", "best window, wall clock"),
+         ("cpu", "median window, worker's CPU time")]
+
+
 def summarise(rows, hz):
-    """Medians (and best windows) per traffic, then the mix against its prediction."""
+    """Per traffic and basis: Mpps, good Mpps, cycles/pkt; then for the mix,
+    against the prediction from good and bad alone."""
     by = {}
     for r in rows:
         ws = [w for run in r["runs"] for w in run["windows"] if not w["problems"]]
         if not ws:
             continue
-        mpps = [w["rx"] / w["seconds"] / 1e6 for w in ws]
-        good = [w["good_tx"] / w["seconds"] / 1e6 for w in ws]
-        icmp = [w["icmp_sent"] / w["seconds"] for w in ws]
-        r["mpps"] = statistics.median(mpps)
-        r["best_mpps"] = max(mpps)
-        r["good_mpps"] = statistics.median(good)
-        r["best_good_mpps"] = max(good)
-        r["icmp_per_s"] = statistics.median(icmp)
-        r["cycles"] = hz / (r["mpps"] * 1e6) if hz else None
-        r["best_cycles"] = hz / (r["best_mpps"] * 1e6) if hz else None
+        wall = [(w["rx"] / w["seconds"] / 1e6, w["good_tx"] / w["seconds"] / 1e6) for w in ws]
+        cpu = [(w["rx"] / w["worker_cpu_s"] / 1e6, w["good_tx"] / w["worker_cpu_s"] / 1e6)
+               for w in ws if w.get("worker_cpu_s")]
+        r["windows"] = len(ws)
+        r["icmp_per_s"] = statistics.median(w["icmp_sent"] / w["seconds"] for w in ws)
+        r["cpu_share"] = statistics.median(w.get("worker_cpu_share") or 0 for w in ws)
+        r["cpu_share_min"] = min(w.get("worker_cpu_share") or 0 for w in ws)
+        pick = {"wall": statistics.median_low(wall) if wall else None,
+                "best": max(wall) if wall else None,
+                "cpu": statistics.median_low(cpu) if cpu else None}
+        for b, _ in BASES:
+            if pick[b] is None:
+                continue
+            r[b] = {"mpps": pick[b][0], "good_mpps": pick[b][1],
+                    "cycles": hz / (pick[b][0] * 1e6) if hz else None}
         by[r["traffic"]] = r
     mixr = by.get("mix")
-    if hz and mixr and "good" in by and "bad" in by:
-        fg = mixr["good_share"]
-        fb = 1 - fg
-        for pre in ("", "best_"):
-            cg, cb, cm = by["good"][pre + "cycles"], by["bad"][pre + "cycles"], mixr[pre + "cycles"]
-            pred = fg * cg + fb * cb
-            mixr[pre + "predicted_cycles"] = pred
-            mixr[pre + "measured_over_predicted"] = cm / pred
-            mixr[pre + "good_cycles_in_mix"] = (cm - fb * cb) / fg
-            mixr[pre + "good_mpps_predicted"] = fg * hz / pred / 1e6
-            mixr[pre + "good_rate_vs_alone"] = mixr[pre + "good_mpps"] / by["good"][pre + "mpps"]
-            mixr[pre + "good_rate_vs_predicted"] = mixr[pre + "good_mpps"] / \
-                mixr[pre + "good_mpps_predicted"]
-        by["bad"]["bad_over_good_cost"] = by["bad"]["cycles"] / by["good"]["cycles"]
+    if not (hz and mixr and "good" in by and "bad" in by):
+        return by
+    fg = mixr["good_share"]
+    fb = 1 - fg
+    for b, _ in BASES:
+        if not all(b in by[t] for t in ("good", "bad", "mix")):
+            continue
+        g, x, m = by["good"][b], by["bad"][b], mixr[b]
+        pred = fg * g["cycles"] + fb * x["cycles"]
+        m["predicted_cycles"] = pred
+        m["measured_over_predicted"] = m["cycles"] / pred
+        m["good_cycles_in_mix"] = (m["cycles"] - fb * x["cycles"]) / fg
+        m["good_mpps_predicted"] = fg * hz / pred / 1e6
+        m["good_rate_vs_alone"] = m["good_mpps"] / g["mpps"]
+        m["good_rate_vs_predicted"] = m["good_mpps"] / m["good_mpps_predicted"]
+        x["bad_over_good_cost"] = x["cycles"] / g["cycles"]
+    # round by round (good, bad and mix adjacent in time): drifting load on a
+    # shared machine moves all three of a round alike, less so across rounds
+    per = []
+    for k in range(min(len(by[t]["runs"]) for t in ("good", "bad", "mix"))):
+        c = {}
+        for t in ("good", "bad", "mix"):
+            ws = [w for w in by[t]["runs"][k]["windows"] if w.get("worker_cpu_s")]
+            if ws:
+                c[t] = statistics.median_low(hz * w["worker_cpu_s"] / w["rx"] for w in ws)
+        if len(c) == 3:
+            per.append(c["mix"] / (fg * c["good"] + fb * c["bad"]))
+    mixr["per_round_measured_over_predicted_cpu"] = [round(v, 3) for v in per]
     return by
 
 
 def print_table(rows, by, hz):
-    hdr = ["traffic", "frames", "good share", "Mpps/wkr", "cyc/pkt", "good Mpps", "ICMP/s",
-           "best Mpps", "best cyc", "result"]
+    hdr = ["traffic", "frames", "good share", "Mpps/wkr", "cyc/pkt", "best Mpps", "best cyc",
+           "CPU share", "Mpps/CPU-s", "cyc/CPU-pkt", "good Mpps", "ICMP/s", "result"]
     lines = []
     for r in rows:
+        wl, bs, cp = r.get("wall", {}), r.get("best", {}), r.get("cpu", {})
         lines.append([r["traffic"], str(r["frames"]), f"{r['good_share']:.3f}",
-                      fmt(r.get("mpps"), ".3f"), fmt(r.get("cycles"), ".1f"),
-                      fmt(r.get("good_mpps"), ".3f"), fmt(r.get("icmp_per_s"), ".0f"),
-                      fmt(r.get("best_mpps"), ".3f"), fmt(r.get("best_cycles"), ".1f"),
-                      r["result"]])
+                      fmt(wl.get("mpps"), ".3f"), fmt(wl.get("cycles"), ".1f"),
+                      fmt(bs.get("mpps"), ".3f"), fmt(bs.get("cycles"), ".1f"),
+                      fmt(r.get("cpu_share"), ".3f"), fmt(cp.get("mpps"), ".3f"),
+                      fmt(cp.get("cycles"), ".1f"), fmt(wl.get("good_mpps"), ".3f"),
+                      fmt(r.get("icmp_per_s"), ".0f"), r["result"]])
     w = [max(len(h), *(len(x[i]) for x in lines)) for i, h in enumerate(hdr)]
     fmtl = lambda x: "  ".join(v.ljust(w[i]) if i == 0 else v.rjust(w[i])  # noqa: E731
                                for i, v in enumerate(x))
     print()
     print(f"srv6d, 1 busy-polling worker, End.DT46 good traffic; Mpps = packets received per "
           f"second (good, bad or both), cycles = TSC ({(hz or 0) / 1e9:.3f} GHz) / pps;\n"
+          "best = the best window; CPU share = the worker thread's time on its CPU / wall time "
+          "(1: no other process took it), Mpps/CPU-s and cyc/CPU-pkt per second of that time;\n"
           "good Mpps = decapsulated packets sent on ce1; ICMP/s = Parameter Problems sent "
-          "(the rest of the ICMP classes: icmp_rate_limited); best = the best window")
+          "(the rest of the ICMP classes: icmp_rate_limited)")
     print(fmtl(hdr))
     print("-" * len(fmtl(hdr)))
     for x in lines:
@@ -592,22 +652,28 @@ def print_table(rows, by, hz):
         if r.get("error"):
             print(f"  {r['traffic']}: {r['error'].splitlines()[0]}")
     m = by.get("mix")
-    if m and m.get("predicted_cycles"):
-        fg = m["good_share"]
-        print()
-        print(f"cost of a bad packet (catalogue mean): {by['bad']['cycles']:.1f} cycles, "
-              f"{by['bad']['bad_over_good_cost']:.2f} x a good one ({by['good']['cycles']:.1f})")
-        for pre, label in (("", "median"), ("best_", "best windows")):
-            print(f"mix ({label}): measured {m[pre + 'cycles']:.1f} cycles/pkt, predicted "
-                  f"{fg:.3f} x {by['good'][pre + 'cycles']:.1f} + {1 - fg:.3f} x "
-                  f"{by['bad'][pre + 'cycles']:.1f} = {m[pre + 'predicted_cycles']:.1f} "
-                  f"(measured/predicted {m[pre + 'measured_over_predicted']:.3f}); a good "
-                  f"packet inside the mix costs {m[pre + 'good_cycles_in_mix']:.1f} cycles "
-                  f"(alone {by['good'][pre + 'cycles']:.1f})")
-            print(f"  good traffic in the mix: {m[pre + 'good_mpps']:.3f} Mpps, "
-                  f"{m[pre + 'good_rate_vs_alone']:.3f} x alone "
-                  f"({by['good'][pre + 'mpps']:.3f}), {m[pre + 'good_rate_vs_predicted']:.3f} x "
-                  f"the rate the two costs predict ({m[pre + 'good_mpps_predicted']:.3f})")
+    if not m or not any(m.get(b, {}).get("predicted_cycles") for b, _ in BASES):
+        return
+    fg = m["good_share"]
+    g, x = by["good"], by["bad"]
+    print()
+    for b, label in BASES:
+        if not m.get(b, {}).get("predicted_cycles"):
+            continue
+        mb = m[b]
+        print(f"{label}: a bad packet costs {x[b]['cycles']:.1f} cycles "
+              f"({x[b]['bad_over_good_cost']:.2f} x a good one, {g[b]['cycles']:.1f}); the mix "
+              f"{mb['cycles']:.1f}, predicted {fg:.3f} x {g[b]['cycles']:.1f} + {1 - fg:.3f} x "
+              f"{x[b]['cycles']:.1f} = {mb['predicted_cycles']:.1f} (measured/predicted "
+              f"{mb['measured_over_predicted']:.3f})")
+        print(f"  a good packet inside the mix costs {mb['good_cycles_in_mix']:.1f} cycles; good "
+              f"traffic in the mix {mb['good_mpps']:.3f} Mpps = {mb['good_rate_vs_alone']:.3f} x "
+              f"alone ({g[b]['mpps']:.3f}), {mb['good_rate_vs_predicted']:.3f} x the prediction "
+              f"({mb['good_mpps_predicted']:.3f})")
+    per = m.get("per_round_measured_over_predicted_cpu")
+    if per and len(per) > 1:
+        print(f"measured/predicted round by round (worker's CPU time): "
+              f"{', '.join(f'{v:.3f}' for v in per)}; median {statistics.median(per):.3f}")
 
 
 def parse_ratio(s):
@@ -632,8 +698,9 @@ def main(argv):
     ap.add_argument("--rounds", type=int, default=1,
                     help="run good, bad and mix this many times in turn (default 1)")
     ap.add_argument("--routes", type=int, help="routes per VRF (1000; quick 100)")
-    ap.add_argument("--flows", type=int, default=4096,
-                    help="good frames in the good and mix pcaps (default 4096)")
+    ap.add_argument("--frames", type=int, default=8192,
+                    help="frames in each pcap (default 8192); the good ones are distinct "
+                         "flows over all the routes")
     ap.add_argument("--ratio", type=parse_ratio, default=(1, 1),
                     help="the mix: G good frames then B bad ones, repeated (default 1:1)")
     ap.add_argument("--traffic", default=",".join(TRAFFICS),
@@ -652,8 +719,8 @@ def main(argv):
     traffics = a.traffic.split(",")
     if any(t not in TRAFFICS for t in traffics):
         ap.error(f"--traffic among {TRAFFICS}")
-    if min(a.repeat, a.routes, a.rounds, a.flows) < 1 or a.window <= 0:
-        ap.error("--repeat, --routes, --rounds, --flows >= 1, --window > 0")
+    if min(a.repeat, a.routes, a.rounds, a.frames) < 1 or a.window <= 0:
+        ap.error("--repeat, --routes, --rounds, --frames >= 1, --window > 0")
     if not os.path.isabs(a.srv6d):
         a.srv6d = os.path.join(B.REPO, a.srv6d)
     if not os.access(a.srv6d, os.X_OK):
@@ -676,17 +743,14 @@ def main(argv):
     if mach["cpus"] < 2:
         log("warning: one CPU: main lcore and worker share it, figures are not meaningful")
 
-    extra, routes, frames = G.plan("end_dt46", a.routes, a.flows, seed=1)
+    extra, routes, frames = G.plan("end_dt46", a.routes, a.frames, seed=1)
     p4 = [r["prefix"] for r in routes if ":" not in r["prefix"]]
     p6 = [r["prefix"] for r in routes if r["vrf"] == G.VRF and ":" in r["prefix"]]
     cat = catalogue(p4, p6)
     good_frames = [bytes(f) for f in frames]
     expect = {forwarded(f[14 + 40 + 24:]) for f in good_frames}
     cyc = sum(len(b.frames) for b in cat)
-    g, b = a.ratio
-    # the bad frames: whole catalogue cycles, about as many as the mix needs
-    n_bad = max(1, -(-(-(-a.flows // g) * b) // cyc)) * cyc
-    tr = build_traffic(cat, good_frames, n_bad, a.ratio)
+    tr = build_traffic(cat, good_frames, a.ratio)
     log(f"catalogue: {len(cat)} classes, {cyc} frames, {len({c.reason for c in cat})} drop "
         f"reasons, {sum(1 for c in cat if c.icmp)} classes answered with ICMP; pcaps: "
         + ", ".join(f"{t} {tr[t].n} frames" for t in TRAFFICS))
@@ -698,7 +762,7 @@ def main(argv):
 
     if a.negative_control:
         try:
-            ok, res = negative_control(a, cat, good_frames, n_bad, a.ratio, extra, routes,
+            ok, res = negative_control(a, cat, good_frames, a.ratio, extra, routes,
                                        expect, wdir)
         except KeyboardInterrupt:
             log("interrupted")
@@ -749,13 +813,16 @@ def main(argv):
         for k, v in list(r.items()):
             if isinstance(v, float):
                 r[k] = round(v, 4)
+            elif k in dict(BASES):
+                r[k] = {kk: round(vv, 4) if isinstance(vv, float) else vv
+                        for kk, vv in v.items()}
     print_table(rows, by, hz)
     mach["tsc_hz"] = hz
     out = {
         "tool": "tests/bench/malformed_mix.py",
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "machine": mach,
-        "params": {k: getattr(a, k) for k in ("quick", "routes", "flows", "repeat", "rounds",
+        "params": {k: getattr(a, k) for k in ("quick", "routes", "frames", "repeat", "rounds",
                                               "window", "warmup")} | {"ratio": "%d:%d" % a.ratio},
         "memory": B.mem_args(a, False)[1],
         "catalogue": [{"name": c.name, "reason": c.reason, "frames": len(c.frames),
