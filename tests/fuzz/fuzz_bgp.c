@@ -40,6 +40,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define MAX_PATHS 64
 
+// FUZZ_BGP_VERBOSE=1: each rejection and each request drained, on stderr.
+static int verbose = -1;
+
 static void
 fail(const char *what)
 {
@@ -116,6 +119,11 @@ check_request(const json_t *r)
 	struct ip_prefix p;
 	size_t i, j;
 
+	if (verbose) {
+		char *t = json_dumps(r, JSON_COMPACT);
+		fprintf(stderr, "fuzz_bgp: %s\n", t ? t : "?");
+		free(t);
+	}
 	if (method == NULL || vrf == NULL || prefix == NULL || prefix_parse(prefix, true, &p) < 0)
 		fail("a request without method, VRF or a valid prefix");
 	if (strcmp(method, "route.del") == 0)
@@ -188,15 +196,25 @@ apply(struct bgp_import *im, const Apipb__Path *pp, bool hold, uint64_t now)
 	if (rc < 0) {
 		if (reason >= BGP_REJECT_MAX)
 			fail("a rejected path without a reason");
+		if (verbose)
+			fprintf(stderr, "fuzz_bgp: decode: %s\n", bgp_reject_name(reason));
 		if (p.prefix.addr.family != 0)
 			bgp_import_remove(im, &p);
 		return;
 	}
+	// A local path (no neighbour: ours, or the operator's) is not
+	// imported: on_path only remembers it.
+	if (p.peer.family == 0)
+		return;
 	if (p.withdraw && hold && bgp_import_hold_withdraw(im, &p, now) == 0)
 		return;
 	reason = BGP_REJECT_MAX;
-	if (bgp_import_apply(im, &p, &reason) < 0 && reason >= BGP_REJECT_MAX)
-		fail("a refused path without a reason");
+	if (bgp_import_apply(im, &p, &reason) < 0) {
+		if (reason >= BGP_REJECT_MAX)
+			fail("a refused path without a reason");
+		if (verbose)
+			fprintf(stderr, "fuzz_bgp: import: %s\n", bgp_reject_name(reason));
+	}
 }
 
 int
@@ -208,6 +226,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	bool hold;
 	struct bgp_import *im;
 
+	if (verbose < 0)
+		verbose = getenv("FUZZ_BGP_VERBOSE") != NULL;
 	if (size < 1)
 		return 0;
 	hold = (data[0] & 4) != 0;
