@@ -15,8 +15,9 @@
 #                                    executions, exec/s, coverage and findings;
 #                                    new inputs and findings in tests/fuzz/out/NAME
 #   tools/fuzz.sh repro NAME FILE... run inputs (a finding) once, with the stack
-#   tools/fuzz.sh corpus             write the seed corpora again (gen_corpus.py,
-#                                    fuzz_bgp_seeds), minimized by -merge=1
+#   tools/fuzz.sh corpus             the seeds again (gen_corpus.py, fuzz_bgp_seeds)
+#                                    merged into the corpora (-merge=1); to add a
+#                                    long run's inputs: NAME -merge=1 NEW OLD out/NAME/corpus
 #
 # NAME is fuzz_packet, fuzz_rpc, fuzz_config or fuzz_bgp. Environment:
 # FUZZ_BUILD (build folder, default build-fuzz), FUZZ_JOBS (ninja -j, default
@@ -178,18 +179,20 @@ cmd_corpus() {
 		mkdir -p "$tmp/fuzz_bgp"
 		"$BUILD/$FUZZ_DIR/fuzz_bgp_seeds" "$tmp/fuzz_bgp"
 	fi
-	# Only the seeds that add coverage are kept (libFuzzer's merge).
+	# Only the inputs that add coverage are kept (libFuzzer's merge), from
+	# the committed corpus (which holds long runs' inputs too) and the seeds.
 	for n in $(built); do
 		[[ -d $tmp/$n ]] || continue
-		rm -rf "${FUZZ_DIR:?}/corpus/$n"
+		mkdir -p "$FUZZ_DIR/corpus/$n"
+		mv "$FUZZ_DIR/corpus/$n" "$tmp/old-$n"
 		mkdir -p "$FUZZ_DIR/corpus/$n"
 		# shellcheck disable=SC2046
-		"$BUILD/$FUZZ_DIR/$n" $(opts "$n") -merge=1 "$FUZZ_DIR/corpus/$n" "$tmp/$n" \
+		"$BUILD/$FUZZ_DIR/$n" $(opts "$n") -merge=1 "$FUZZ_DIR/corpus/$n" "$tmp/old-$n" "$tmp/$n" \
 			>"$tmp/merge-$n.log" 2>&1 || {
 			tail -n 30 "$tmp/merge-$n.log"
 			die "merge of $n failed (log in $tmp)"
 		}
-		log "$n: $(find "$tmp/$n" -type f | wc -l) seeds, $(find "$FUZZ_DIR/corpus/$n" -type f | wc -l) kept"
+		log "$n: $(find "$tmp/$n" "$tmp/old-$n" -type f | wc -l) inputs, $(find "$FUZZ_DIR/corpus/$n" -type f | wc -l) kept"
 	done
 	rm -rf "$tmp"
 	du -sh --apparent-size "$FUZZ_DIR/corpus"
@@ -202,7 +205,7 @@ run) cmd_run "${2:-}" "${3:-}" ;;
 repro) shift && cmd_repro "$@" ;;
 corpus) cmd_corpus ;;
 *)
-	sed -n '5,23p' "$0"
+	awk 'NR >= 5 && /^#/ { print; next } NR >= 5 { exit }' "$0"
 	exit 2
 	;;
 esac
