@@ -53,13 +53,16 @@ covers it.
 """
 import argparse
 import datetime
+import glob
 import itertools
 import json
 import logging
 import os
 import re
+import shutil
 import signal
 import statistics
+import subprocess
 import sys
 import time
 
@@ -318,6 +321,7 @@ def snapshot(rpc):
         "drops": dict(st.get("drops", {})),
         "sids": {s.get("sid", "").split("/")[0]: s.get("packets", 0) for s in st.get("sids", [])},
         "idle_sleeps": sum(lc.get("idle_sleeps", 0) for lc in st.get("lcores", [])),
+        "bursts": sum(lc.get("bursts", 0) for lc in st.get("lcores", [])),
     }
 
 
@@ -339,7 +343,66 @@ def worker_cpu_ns(pid, tids):
     return total
 
 
-def check_window(tr, s0, s1, dt):
+def cg_control(pid, *args):
+    """callgrind_control on srv6d under valgrind (it waits for the answer)."""
+    r = subprocess.run(["callgrind_control", *args, str(pid)], capture_output=True, text=True,
+                       timeout=120)
+    if r.returncode != 0:
+        raise Failed(f"callgrind_control {' '.join(args)}: {r.stdout}{r.stderr}")
+
+
+def cg_parse(path):
+    """One thread's callgrind dump: its instructions (Ir) and the calls of
+    process_burst (once per received burst)."""
+    names, total, calls, cfn = {}, 0, 0, None
+    with open(path) as f:
+        for line in f:
+            if line.startswith(("fn=", "cfn=")):
+                m = re.match(r"c?fn=\((\d+)\)(?: (.*))?", line.strip())
+                if m and m.group(2):
+                    names[m.group(1)] = m.group(2)
+                if line.startswith("cfn="):
+                    cfn = names.get(m.group(1)) if m else None
+            elif line.startswith("calls=") and cfn == "process_burst":
+                calls += int(line[6:].split()[0])
+            elif line.startswith(("summary:", "totals:")):
+                total = int(line.split()[1])
+    return total, calls, path
+
+
+def cg_own(path):
+    """Ir in srv6d's own binary (DPDK's inline header code included), the
+    rest being DPDK's libraries: the generator's rx (net_pcap), mbuf frees,
+    net_null's tx."""
+    out = subprocess.run(["callgrind_annotate", "--inclusive=no", "--auto=no",
+                          "--threshold=100", path], capture_output=True, text=True,
+                         timeout=300).stdout
+    own = 0
+    for line in out.splitlines():
+        m = re.match(r"^\s*([\d,]+) \(\s*[\d.]+%\)\s+\S+ \[(.*)\]$", line)
+        if m and m.group(2).endswith("/srv6d"):
+            own += int(m.group(1).replace(",", ""))
+    return own
+
+
+def cg_window(pid, wdir, before):
+    """Dump callgrind's counters (zeroed at the window's start): the worker
+    thread's figures, the busiest of the dump's threads."""
+    cg_control(pid, "-d")
+    new = sorted(set(glob.glob(os.path.join(wdir, f"cg.{pid}*"))) - before)
+    if not new:
+        raise Failed("callgrind wrote no dump")
+    total, calls, path = max(cg_parse(f) for f in new)
+    if calls == 0:
+        raise Failed(f"no process_burst call in the busiest thread's dump ({new})")
+    # every burst from the infinite_rx generator is full (checked against
+    # stats.get's rx / bursts in the window)
+    pk = calls * 32
+    return {"ir": total, "bursts_cg": calls, "ir_per_pkt": total / pk,
+            "srv6d_ir_per_pkt": cg_own(path) / pk, "dump": path}
+
+
+def check_window(tr, s0, s1, dt, timed=True):
     """One window against the traffic's composition; returns (figures, problems)
     where each problem starts with the kind of check that failed."""
     rx = s1["rx"] - s0["rx"]
@@ -365,7 +428,8 @@ def check_window(tr, s0, s1, dt):
               and k != "icmp_rate_limited"}
     if others:
         bad.append(f"unexpected: drops {others}")
-    if icmp_sent > ICMP_RATE * dt + ICMP_BURST + BURST_SLACK:
+    # (not under valgrind: the TSC rate the limiter divides by is then off)
+    if timed and icmp_sent > ICMP_RATE * dt + ICMP_BURST + BURST_SLACK:
         bad.append(f"icmp-rate: {icmp_sent} ICMP errors in {dt:.2f} s (limit {ICMP_RATE}/s)")
     if s1["gen_tx"] != s0["gen_tx"]:
         bad.append(f"unexpected: {s1['gen_tx'] - s0['gen_tx']} packets sent on gen0")
@@ -451,13 +515,15 @@ def run_traffic(a, tr, cfg, routes, expect, cat, wdir, tag, keep_going=False):
     res["log"] = logpath
     try:
         B.load_routes(rpc, routes, a.batch, tag)
-        if tr.n_good:
+        if a.callgrind:
+            cg_control(p.pid, "--instr=on")
+        if tr.n_good and not a.callgrind:
             pk = B.capture_tx(rpc, "ce1", os.path.join(wdir, f"capture-{tag}-ce1.pcap"), 16,
                               snaplen=65535)
             prob = check_good_capture(pk, expect)
             if prob:
                 res["problems"].append(prob)
-        if tr.count["icmp"]:
+        if tr.count["icmp"] and not a.callgrind:
             pk = B.capture_tx(rpc, "core0", os.path.join(wdir, f"capture-{tag}-core0.pcap"), 8,
                               snaplen=65535)
             prob = check_icmp_capture(pk, cat)
@@ -467,19 +533,28 @@ def run_traffic(a, tr, cfg, routes, expect, cat, wdir, tag, keep_going=False):
             raise Failed("output check: " + res["problems"][0])
         rpc.call("stats.reset")
         time.sleep(a.warmup)
-        tids = worker_tids(p.pid)
-        if len(tids) != a.workers:
+        tids = [] if a.callgrind else worker_tids(p.pid)
+        if len(tids) != a.workers and not a.callgrind:
             log(f"  warning: {len(tids)} worker thread(s) found, not {a.workers}: "
                 "no CPU-time figures")
             tids = []
         for w in range(a.repeat):
+            if a.callgrind:
+                before = set(glob.glob(os.path.join(wdir, f"cg.{p.pid}*")))
+                cg_control(p.pid, "-z")
             s0 = snapshot(rpc)
             c0, t0 = worker_cpu_ns(p.pid, tids), time.monotonic()
             time.sleep(a.window)
             s1 = snapshot(rpc)
             c1, t1 = worker_cpu_ns(p.pid, tids), time.monotonic()
             dt = t1 - t0
-            fig, bad = check_window(tr, s0, s1, dt)
+            fig, bad = check_window(tr, s0, s1, dt, timed=not a.callgrind)
+            if a.callgrind:
+                fig.update(cg_window(p.pid, wdir, before))
+                nb = s1["bursts"] - s0["bursts"]
+                fig["rx_per_burst"] = round(fig["rx"] / nb, 3) if nb else None
+                if nb and abs(fig["rx"] / nb - 32) > 0.01:
+                    bad.append(f"bursts: {fig['rx'] / nb:.3f} packets per burst, not 32")
             if tids:
                 fig["worker_cpu_s"] = (c1 - c0) / 1e9
                 fig["worker_cpu_share"] = round((c1 - c0) / 1e9 / dt, 4)
@@ -563,7 +638,8 @@ def fmt(v, spec):
 # thread's own CPU time (schedstat), which leaves out time other processes
 # took from its CPU
 BASES = [("wall", "median window, wall clock"), ("best", "best window, wall clock"),
-         ("cpu", "median window, worker's CPU time")]
+         ("cpu", "median window, worker's CPU time"),
+         ("ir", "instructions (callgrind), median window")]
 
 
 def summarise(rows, hz):
@@ -585,10 +661,16 @@ def summarise(rows, hz):
                 "best": max(wall) if wall else None,
                 "cpu": statistics.median_low(cpu) if cpu else None}
         for b, _ in BASES:
-            if pick[b] is None:
+            if pick.get(b) is None:
                 continue
             r[b] = {"mpps": pick[b][0], "good_mpps": pick[b][1],
                     "cycles": hz / (pick[b][0] * 1e6) if hz else None}
+        irs = [w for w in ws if w.get("ir_per_pkt")]
+        if irs:
+            # instructions per packet: the worker's all, and those in srv6d's
+            # own binary (without DPDK's libraries: generator rx, frees, tx)
+            r["ir"] = {"cycles": statistics.median(w["ir_per_pkt"] for w in irs),
+                       "pipeline": statistics.median(w["srv6d_ir_per_pkt"] for w in irs)}
         by[r["traffic"]] = r
     mixr = by.get("mix")
     if not (hz and mixr and "good" in by and "bad" in by):
@@ -603,10 +685,15 @@ def summarise(rows, hz):
         m["predicted_cycles"] = pred
         m["measured_over_predicted"] = m["cycles"] / pred
         m["good_cycles_in_mix"] = (m["cycles"] - fb * x["cycles"]) / fg
+        x["bad_over_good_cost"] = x["cycles"] / g["cycles"]
+        if "pipeline" in m:
+            m["pipeline_predicted"] = fg * g["pipeline"] + fb * x["pipeline"]
+            m["pipeline_measured_over_predicted"] = m["pipeline"] / m["pipeline_predicted"]
+        if "mpps" not in m:
+            continue
         m["good_mpps_predicted"] = fg * hz / pred / 1e6
         m["good_rate_vs_alone"] = m["good_mpps"] / g["mpps"]
         m["good_rate_vs_predicted"] = m["good_mpps"] / m["good_mpps_predicted"]
-        x["bad_over_good_cost"] = x["cycles"] / g["cycles"]
     # round by round (good, bad and mix adjacent in time): drifting load on a
     # shared machine moves all three of a round alike, less so across rounds
     per = []
@@ -614,7 +701,7 @@ def summarise(rows, hz):
         c = {}
         for t in ("good", "bad", "mix"):
             ws = [w for w in by[t]["runs"][k]["windows"] if w.get("worker_cpu_s")]
-            if ws:
+            if ws and hz:
                 c[t] = statistics.median_low(hz * w["worker_cpu_s"] / w["rx"] for w in ws)
         if len(c) == 3:
             per.append(c["mix"] / (fg * c["good"] + fb * c["bad"]))
@@ -624,16 +711,18 @@ def summarise(rows, hz):
 
 def print_table(rows, by, hz):
     hdr = ["traffic", "frames", "good share", "Mpps/wkr", "cyc/pkt", "best Mpps", "best cyc",
-           "CPU share", "Mpps/CPU-s", "cyc/CPU-pkt", "good Mpps", "ICMP/s", "result"]
+           "CPU share", "Mpps/CPU-s", "cyc/CPU-pkt", "good Mpps", "ICMP/s", "Ir/pkt",
+           "srv6d Ir", "result"]
     lines = []
     for r in rows:
-        wl, bs, cp = r.get("wall", {}), r.get("best", {}), r.get("cpu", {})
+        wl, bs, cp, ir = (r.get(b, {}) for b in ("wall", "best", "cpu", "ir"))
         lines.append([r["traffic"], str(r["frames"]), f"{r['good_share']:.3f}",
                       fmt(wl.get("mpps"), ".3f"), fmt(wl.get("cycles"), ".1f"),
                       fmt(bs.get("mpps"), ".3f"), fmt(bs.get("cycles"), ".1f"),
                       fmt(r.get("cpu_share"), ".3f"), fmt(cp.get("mpps"), ".3f"),
                       fmt(cp.get("cycles"), ".1f"), fmt(wl.get("good_mpps"), ".3f"),
-                      fmt(r.get("icmp_per_s"), ".0f"), r["result"]])
+                      fmt(r.get("icmp_per_s"), ".0f"), fmt(ir.get("cycles"), ".1f"),
+                      fmt(ir.get("pipeline"), ".1f"), r["result"]])
     w = [max(len(h), *(len(x[i]) for x in lines)) for i, h in enumerate(hdr)]
     fmtl = lambda x: "  ".join(v.ljust(w[i]) if i == 0 else v.rjust(w[i])  # noqa: E731
                                for i, v in enumerate(x))
@@ -661,11 +750,19 @@ def print_table(rows, by, hz):
         if not m.get(b, {}).get("predicted_cycles"):
             continue
         mb = m[b]
-        print(f"{label}: a bad packet costs {x[b]['cycles']:.1f} cycles "
+        unit = "Ir" if b == "ir" else "cycles"
+        print(f"{label}: a bad packet costs {x[b]['cycles']:.1f} {unit} "
               f"({x[b]['bad_over_good_cost']:.2f} x a good one, {g[b]['cycles']:.1f}); the mix "
               f"{mb['cycles']:.1f}, predicted {fg:.3f} x {g[b]['cycles']:.1f} + {1 - fg:.3f} x "
               f"{x[b]['cycles']:.1f} = {mb['predicted_cycles']:.1f} (measured/predicted "
               f"{mb['measured_over_predicted']:.3f})")
+        if b == "ir":
+            print(f"  in srv6d's own binary (not DPDK's libraries): good {g[b]['pipeline']:.1f}, bad "
+                  f"{x[b]['pipeline']:.1f}, mix {mb['pipeline']:.1f} Ir/pkt, predicted "
+                  f"{mb['pipeline_predicted']:.1f} (measured/predicted "
+                  f"{mb['pipeline_measured_over_predicted']:.3f}); a good packet inside the "
+                  f"mix {mb['good_cycles_in_mix']:.1f} Ir (alone {g[b]['cycles']:.1f})")
+            continue
         print(f"  a good packet inside the mix costs {mb['good_cycles_in_mix']:.1f} cycles; good "
               f"traffic in the mix {mb['good_mpps']:.3f} Mpps = {mb['good_rate_vs_alone']:.3f} x "
               f"alone ({g[b]['mpps']:.3f}), {mb['good_rate_vs_predicted']:.3f} x the prediction "
@@ -709,6 +806,11 @@ def main(argv):
     ap.add_argument("--negative-control", action="store_true",
                     help="instead of measuring: run the mix five times, each with one "
                          "declared expectation wrong, and show each check fails")
+    ap.add_argument("--callgrind", action="store_true",
+                    help="also count instructions per packet (noise-free): srv6d under "
+                         "valgrind's callgrind, the worker's Ir over each window; needs an "
+                         "srv6d built with -Dmarch=x86-64-v2 (valgrind 3.19 lacks AVX-512), "
+                         "rates then mean nothing, no captures")
     B.add_srv6d_args(ap, mem=1024, start_timeout=120)
     a = ap.parse_args(argv)
     a.workers = 1          # figures per worker core; srv6d_bench's helpers read it
@@ -732,6 +834,19 @@ def main(argv):
     signal.signal(signal.SIGHUP, B._sig)
     wdir = a.workdir or f"/tmp/srv6d-malformed-mix.{os.getpid()}"
     os.makedirs(wdir, exist_ok=True)
+    if a.callgrind:
+        if not shutil.which("valgrind") or not shutil.which("callgrind_control"):
+            ap.error("--callgrind needs valgrind (apt-get install valgrind)")
+        # srv6d_bench starts a.srv6d with its arguments: a wrapper puts
+        # valgrind in front (exec: the pid stays srv6d's, for callgrind_control)
+        wrapper = os.path.join(wdir, "srv6d-callgrind.sh")
+        with open(wrapper, "w") as f:
+            f.write("#!/bin/sh\nexec valgrind --tool=callgrind --separate-threads=yes "
+                    f"--instr-atstart=no --callgrind-out-file={wdir}/cg.%p {a.srv6d} \"$@\"\n")
+        os.chmod(wrapper, 0o755)
+        a.srv6d_real, a.srv6d = a.srv6d, wrapper
+        a.no_huge = True
+        a.start_timeout = max(a.start_timeout, 600)
     jpath = a.json or os.path.join(wdir, "malformed_mix.json")
     mach = B.machine_info()
     log(f"malformed mix: traffic {traffics}, {a.rounds} round(s) of {a.repeat} window(s) of "
@@ -739,7 +854,7 @@ def main(argv):
     log(f"machine: {mach['cpu_model']}, {mach['cpus']} CPUs, DPDK {mach['dpdk']}, "
         f"commit {mach['commit'][:12]}; memory: {B.mem_args(a, False)[1]}")
     log(f"srv6d: {a.srv6d}")
-    mach["srv6d"] = a.srv6d
+    mach["srv6d"] = getattr(a, "srv6d_real", a.srv6d)
     if mach["cpus"] < 2:
         log("warning: one CPU: main lcore and worker share it, figures are not meaningful")
 
@@ -823,7 +938,7 @@ def main(argv):
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "machine": mach,
         "params": {k: getattr(a, k) for k in ("quick", "routes", "frames", "repeat", "rounds",
-                                              "window", "warmup")} | {"ratio": "%d:%d" % a.ratio},
+                                              "window", "warmup", "callgrind")} | {"ratio": "%d:%d" % a.ratio},
         "memory": B.mem_args(a, False)[1],
         "catalogue": [{"name": c.name, "reason": c.reason, "frames": len(c.frames),
                        "frame_len": [len(f) for f in c.frames],
