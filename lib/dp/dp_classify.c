@@ -33,7 +33,7 @@ classify(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m)
 	const struct rte_ether_hdr *eh;
 	uint16_t et, l2, hl, tot;
 	const uint8_t *d;
-	uint32_t len;
+	uint32_t len, tot6;
 
 	lc->stats.rx_packets[port]++;
 	lc->stats.rx_bytes[port] += m->pkt_len;
@@ -96,13 +96,14 @@ classify(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m)
 			dp_drop(lc, m, DP_DROP_ip6_bad_header);
 			return false;
 		}
-		tot = (uint16_t)(40u + ((uint32_t)d[4] << 8 | d[5]));
-		if (unlikely(tot > len)) {
+		// In 32 bits: a payload length over 65495 must not wrap below len.
+		tot6 = 40u + ((uint32_t)d[4] << 8 | d[5]);
+		if (unlikely(tot6 > len)) {
 			dp_drop(lc, m, DP_DROP_ip6_truncated);
 			return false;
 		}
-		if (tot < len)
-			rte_pktmbuf_trim(m, (uint16_t)(len - tot));
+		if (tot6 < len)
+			rte_pktmbuf_trim(m, (uint16_t)(len - tot6));
 		md->family = 6;
 		// Multicast and link-local destinations: only ND concerns us.
 		if (unlikely(d[24] == 0xff || (d[24] == 0xfe && (d[25] & 0xc0) == 0x80))) {

@@ -10,6 +10,9 @@
 # one removed while srv6-bgp is down is withdrawn when it starts; srv6-bgp and
 # then gobgpd restart during a steady ping without losing one (and srv6d's
 # routes never leave); srv6d restarts from its saved config with every route;
+# srv6d killed with SIGKILL under traffic and restarted as its systemd unit
+# would (RestartSec later, from the saved file): routes back, srv6-bgp
+# resynced, forwarding back within 5 s (measured at CE2 and printed);
 # with gobgpd gone past the graceful-restart time the learnt routes go.
 #   bgp_l3vpn_test.sh [plain|transpose] [none|kernel]
 # plain|transpose: transpose runs srv6-bgp --transpose, our SID's function
@@ -295,6 +298,56 @@ if [[ $DP == kernel ]]; then
 else
 	fwd_ping "$CE2_V6" 3
 fi
+
+section "kill -9 under traffic: restarted as systemd would, routes back, forwarding within 5 s"
+# What conf/systemd/srv6d.service does after a crash: start again RestartSec
+# later from the file config.save writes. srv6-bgp reconnects and resyncs.
+unit=$E2E_DIR/../../conf/systemd/srv6d.service
+restart_s=$(sed -n 's/^RestartSec=//p' "$unit")
+grep -q '^Restart=always' "$unit" && [[ $restart_s =~ ^[0-9.]+$ ]] ||
+	fail "$unit: no Restart=always / RestartSec="
+rpc_ok config.save "{\"file\": \"$WORK/saved.json\"}" >/dev/null
+before=$(bgp_routes)
+connects=$(bgp_helper_get sessions.srv6d_connects)
+N=1000 # 0.01 s apart: 10 s, the crash 2 s in
+bgp_ce2_capture_start crash
+ping_flood_start crash4 ce1 "$CE2_V4" $N 0.01
+sleep 2
+pid=${E2E_BG[srv6d]}
+kill -KILL "$pid"
+wait "$pid" 2>/dev/null || true
+_forget_pid "$pid"
+unset "E2E_BG[srv6d]"
+t_kill=$(date +%s.%N)
+log "srv6d (pid $pid) killed with SIGKILL; restart in $restart_s s ($unit)"
+sleep "$restart_s"
+start_srv6d pe1 "$WORK/saved.json"
+t_up=$(date +%s.%N)
+wait_until "[[ \$(bgp_helper_get sessions.srv6d_connects) -gt $connects ]]" 15 0.1 ||
+	fail "srv6-bgp did not reconnect to the restarted srv6d"
+t_conn=$(date +%s.%N)
+bgp_wait_helper_synced 20
+t_sync=$(date +%s.%N)
+bg_wait crash4 || true # ping's verdict counts the echo requests lost in the outage
+capture_stop crash
+[[ "$(bgp_routes)" == "$want_routes" ]] || fail "routes after the crash: $(bgp_routes)"
+[[ "$before" == "$want_routes" ]] || fail "routes before the crash: $before"
+# The outage as CE2 saw it: the longest gap between echo requests arriving.
+read -r got gap < <(tshark -r "$WORK/crash.pcap" -n -Y "icmp.type == 8 && ip.dst == $CE2_V4" \
+	-T fields -e frame.time_epoch 2>/dev/null | $PY -c '
+import sys
+t = sorted(float(x) for x in sys.stdin if x.strip())
+print(len(t), round(max((b - a for a, b in zip(t, t[1:])), default=99), 2))')
+log "kill -9: $($PY -c 'import sys; k, u, c, s, r = map(float, sys.argv[1:])
+print(f"srv6d answered again {u - k:.2f} s after the kill (RestartSec {r:g}), srv6-bgp "
+      f"reconnected at {c - k:.2f} s and resynced at {s - k:.2f} s")' \
+	"$t_kill" "$t_up" "$t_conn" "$t_sync" "$restart_s")"
+log "kill -9: forwarding CE1 -> CE2 stopped for $gap s ($got of $N echo requests reached CE2); every route back: $(bgp_routes | wc -l) routes"
+awk -v g="$gap" 'BEGIN { exit !(g <= 5) }' || fail "forwarding was out for $gap s after kill -9 (at most 5)"
+[[ $got -gt $((N / 2)) ]] || fail "only $got of $N echo requests reached CE2 around the crash"
+[[ $BGP_LINK == wan ]] && bgp_wait_established 60
+wait_until "frr_has 4 $CE1_NET4 $OUR_SID && frr_has 6 $CE1_NET6 $OUR_SID" 60 0.2 ||
+	fail "FRR after the crash: $(bgp_frr_show 4 "$CE1_NET4"); $(bgp_frr_show 6 "$CE1_NET6")"
 
 section "gobgpd gone for longer than the graceful-restart time: learnt routes flushed"
 # BGP_TEST_GR_S: the helper's --gr-time here (default 4 s); the routes must
