@@ -100,6 +100,17 @@ config_save_here(struct rpc_call *call, json_t *params, json_t **result, struct 
 	return rc;
 }
 
+// At exit (libFuzzer exits when its runs are done): the temporary files go.
+static void
+cleanup(void)
+{
+	rpc_server_destroy(srv); // unlinks the socket
+	srv = ctl_server = NULL;
+	unlink(cfg_path);
+	unlink(save_path);
+	rmdir(tmpdir);
+}
+
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -137,7 +148,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	srv = ctl_server = rpc_server_create(&sc);
 	if (srv == NULL)
 		fail("rpc_server_create", strerror(errno));
-	// The files go when the fuzzer exits; a crash leaves them in /tmp.
+	// A crash leaves them in /tmp, with the input that caused it.
+	atexit(cleanup);
 	return 0;
 }
 
