@@ -128,7 +128,9 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	snprintf(lcores, sizeof(lcores), "0@%d,1@%d", cpu, cpu);
-	snprintf(prefix, sizeof(prefix), "fuzz_packet_%d", (int)getpid());
+	// One prefix for all: with --no-shconf nothing is shared through it, and
+	// the runtime directory EAL makes for it is one, not one per process.
+	snprintf(prefix, sizeof(prefix), "fuzz_packet");
 	char *eal[] = {"fuzz_packet", "--no-huge",	"--no-pci", "-m",   "256",
 		       "--no-shconf", "--no-telemetry", "--lcores", lcores, "--file-prefix",
 		       prefix,	      "--log-level",	"*:error",  NULL};
