@@ -301,7 +301,8 @@ wire_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
 static int
 decode_mp_reach_nexthop(const ProtobufCBinaryData *v, struct ip_addr *out)
 {
-	const uint8_t *p = v->data, *end = v->data + v->len;
+	// An empty value may have no buffer at all (data NULL): no arithmetic on it.
+	const uint8_t *p = v->data, *end = v->len != 0 ? v->data + v->len : v->data;
 	bool found = false;
 
 	while (p < end) {
