@@ -36,12 +36,22 @@ check the output: on ce1, decapsulated packets that are exactly the good
 inner packets with TTL / hop limit - 1; on core0, Parameter Problems with
 each class's code and pointer quoting one of the catalogue's frames.
 
-Reported: Mpps per worker (received packets per second: good, bad or both)
-and cycles per packet (TSC Hz / pps: the worker busy-polls); the cost of a
-bad packet; for the mix, the cycles its composition predicts
-(f_good x c_good + f_bad x c_bad) against the measured, the good packets'
-cost inside the mix ((c_mix - f_bad x c_bad) / f_good) against alone, and
-the good packets' rate in the mix against alone and against the prediction.
+The three pcaps have the same number of frames, so the generator copies
+from a working set of the same size in each. Reported: Mpps per worker
+(received packets per second: good, bad or both) and cycles per packet
+(TSC Hz / pps: the worker busy-polls), from the wall clock (median and best
+window) and from the worker thread's own CPU time (schedstat: what other
+processes took from its CPU left out); the cost of a bad packet; for the
+mix, the cycles its composition predicts (f_good x c_good + f_bad x c_bad)
+against the measured, the good packets' cost inside the mix
+((c_mix - f_bad x c_bad) / f_good) against alone, and the good packets' rate
+in the mix against alone and against the prediction. With --callgrind the
+same runs happen under valgrind and count instructions per packet instead
+(the worker thread's Ir over a window / 32 per process_burst call, srv6d's
+own binary apart from DPDK's libraries): the comparison machine noise does
+not move (an srv6d built with -Dmarch=x86-64-v2: valgrind 3.19 lacks
+AVX-512). --negative-control runs the mix five times with one expectation
+wrong each time and shows each check fails.
 
 Not in the catalogue: rx_oversize (a frame longer than one mbuf): net_pcap's
 infinite_rx refuses a pcap holding one ("Multiseg mbufs are not supported in
@@ -49,7 +59,8 @@ infinite_rx mode", the port does not start); tests/pcap/cases/mal_oversize.py
 covers it.
 
   malformed_mix.py [--quick] [--window S] [--repeat R] [--rounds N] [--ratio G:B]
-                   [--negative-control] [--json FILE]   (root)
+                   [--frames N] [--callgrind] [--negative-control] [--json FILE]
+                   [--srv6d PATH]   (root)
 """
 import argparse
 import datetime
