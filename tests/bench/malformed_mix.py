@@ -671,6 +671,8 @@ def summarise(rows, hz):
         pick = {"wall": statistics.median_low(wall) if wall else None,
                 "best": max(wall) if wall else None,
                 "cpu": statistics.median_low(cpu) if cpu else None}
+        if any(w.get("ir_per_pkt") for w in ws):
+            pick = {}       # under valgrind only the instruction counts mean something
         for b, _ in BASES:
             if pick.get(b) is None:
                 continue
@@ -768,8 +770,9 @@ def print_table(rows, by, hz):
               f"{x[b]['cycles']:.1f} = {mb['predicted_cycles']:.1f} (measured/predicted "
               f"{mb['measured_over_predicted']:.3f})")
         if b == "ir":
-            print(f"  in srv6d's own binary (not DPDK's libraries): good {g[b]['pipeline']:.1f}, bad "
-                  f"{x[b]['pipeline']:.1f}, mix {mb['pipeline']:.1f} Ir/pkt, predicted "
+            print(f"  in srv6d's own binary (not DPDK's libraries): good "
+                  f"{g[b]['pipeline']:.1f}, bad {x[b]['pipeline']:.1f}, mix "
+                  f"{mb['pipeline']:.1f} Ir/pkt, predicted "
                   f"{mb['pipeline_predicted']:.1f} (measured/predicted "
                   f"{mb['pipeline_measured_over_predicted']:.3f}); a good packet inside the "
                   f"mix {mb['good_cycles_in_mix']:.1f} Ir (alone {g[b]['cycles']:.1f})")
@@ -949,7 +952,8 @@ def main(argv):
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "machine": mach,
         "params": {k: getattr(a, k) for k in ("quick", "routes", "frames", "repeat", "rounds",
-                                              "window", "warmup", "callgrind")} | {"ratio": "%d:%d" % a.ratio},
+                                              "window", "warmup", "callgrind")}
+        | {"ratio": "%d:%d" % a.ratio},
         "memory": B.mem_args(a, False)[1],
         "catalogue": [{"name": c.name, "reason": c.reason, "frames": len(c.frames),
                        "frame_len": [len(f) for f in c.frames],
