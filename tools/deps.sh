@@ -37,6 +37,9 @@ PACKAGES=(
 	# bgp_paths test: gobgp_inject.py drives a second gobgpd over gRPC with
 	# Python message code protoc generates from GoBGP's .proto files
 	python3-grpcio python3-protobuf protobuf-compiler
+	# fuzzing (tools/fuzz.sh): clang, libFuzzer and the sanitizer runtimes
+	# (libclang-rt-14-dev is only a Recommends of clang)
+	clang libclang-rt-14-dev
 )
 
 log() { printf 'deps.sh: %s\n' "$*"; }

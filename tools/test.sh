@@ -10,12 +10,14 @@
 #                           fall back to --no-huge)
 #   3. meson setup build    (--reconfigure when build/ is already set up)
 #   4. ninja -C build
-#   5. meson test -C build --suite unit --suite api --suite pcap --suite e2e
+#   5. tools/fuzz.sh build && tools/fuzz.sh smoke 10   (tests/fuzz, clang)
+#   6. meson test -C build --suite unit --suite api --suite pcap --suite e2e
 #                          --print-errorlogs
 #
-# Exit status: that of meson test (0 when nothing failed; skipped tests, exit
-# 77, do not count as failures). A failing step before it stops the script
-# with its own status. Without root the e2e suite skips.
+# Exit status: that of meson test, else the fuzz smoke's (0 when nothing
+# failed; skipped tests, exit 77, do not count as failures). A failing step
+# before them stops the script with its own status. Without root the e2e
+# suite skips.
 
 set -euo pipefail
 
@@ -54,6 +56,12 @@ fi
 step "ninja -C build"
 ninja -C build
 
+# The libFuzzer harnesses (tests/fuzz): built with clang into build-fuzz/,
+# then a bounded smoke: every regression input, the seed corpus, 10 s each.
+step "fuzz smoke (tools/fuzz.sh build && tools/fuzz.sh smoke 10)"
+fuzz_rc=0
+{ ./tools/fuzz.sh build && ./tools/fuzz.sh smoke 10; } || fuzz_rc=$?
+
 step "kernel capabilities (tests/e2e/kprobe.sh): e2e tests use fallback peers for what is missing"
 # shellcheck source=../tests/e2e/kprobe.sh
 . tests/e2e/kprobe.sh
@@ -81,6 +89,10 @@ for line in open(sys.argv[1]):
 print("  %d skipped" % skipped)
 EOF
 
+if ((fuzz_rc != 0)); then
+	echo "test.sh: the fuzz smoke failed (exit $fuzz_rc): see its output above"
+	((rc != 0)) || rc=$fuzz_rc
+fi
 printf '\n==== test.sh: meson test exited %d after %ss in all\n' "$rc" "$((SECONDS - t0))"
 echo "(full log: build/meson-logs/testlog.txt)"
 exit "$rc"
