@@ -13,11 +13,13 @@
 #   5. tools/fuzz.sh build && tools/fuzz.sh smoke 10   (tests/fuzz, clang)
 #   6. meson test -C build --suite unit --suite api --suite pcap --suite e2e
 #                          --print-errorlogs
+#   7. tools/sanitize.sh    ASan+UBSan build-asan: unit, api, pcap (its own
+#                           exit status counts too)
 #
-# Exit status: that of meson test, else the fuzz smoke's (0 when nothing
-# failed; skipped tests, exit 77, do not count as failures). A failing step
-# before them stops the script with its own status. Without root the e2e
-# suite skips.
+# Exit status: that of meson test, else the sanitizer run's, else the fuzz
+# smoke's (0 when nothing failed; skipped tests, exit 77, do not count as
+# failures). A failing step before them stops the script with its own
+# status. Without root the e2e suite skips.
 
 set -euo pipefail
 
@@ -71,6 +73,13 @@ export SRV6D_KCAPS
 step "meson test"
 rc=0
 meson test -C build --suite unit --suite api --suite pcap --suite e2e --print-errorlogs || rc=$?
+
+# The same unit, api and pcap suites on an ASan + UBSan build (build-asan):
+# a sanitizer report fails its test, and any report file fails the step.
+step "sanitizers (tools/sanitize.sh): unit, api and pcap suites under ASan+UBSan"
+san_rc=0
+./tools/sanitize.sh || san_rc=$?
+((rc != 0)) || rc=$san_rc
 
 # Each skipped test with the reason it gave (its "SKIP:" line): on a kernel
 # without seg6 lwtunnel these are the Linux-peer variants only.
