@@ -14,8 +14,15 @@ and again; routes elsewhere (20.0.0.0/8) add volume. srv6d's counters
 reason: with zero loss every drop counter stays 0 and sent = received (less
 the packets in flight when the counters are read).
 
+A soak (issue 10): `--seconds 600 --sample 60` prints, every SAMPLE
+seconds, the updates/s, the packets received and sent and the drops of the
+interval, srv6d's RSS (VmRSS) and the machine's free hugepages; at the end,
+RSS and hugepages at the first sample against the last (flat: within
+--flat-pct, default 5 %, of the first sample taken after the warm-up load).
+
 Usage: route_churn.py [--rate 100000] [--seconds 10] [--extra 20000]
-       [--batch 1000] [--build build]   (run as root; needs scapy)
+       [--batch 1000] [--sample S] [--flat-pct 5] [--build build]
+       (run as root; needs scapy)
 """
 
 import argparse
@@ -43,6 +50,42 @@ def write_pcap(path, n):
             UDP(sport=1024 + i % 4096, dport=9)
         pkts.append(p / (b"\0" * max(0, 60 - len(p))))
     wrpcap(path, pkts)
+
+
+def rss_kib(pid):
+    """The process's resident set (VmRSS, KiB)."""
+    with open("/proc/%d/status" % pid, encoding="ascii") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def huge_used():
+    """Hugepages in use on the machine (total - free), and the page size in KiB."""
+    v = {}
+    with open("/proc/meminfo", encoding="ascii") as f:
+        for line in f:
+            k, _, rest = line.partition(":")
+            v[k] = int(rest.split()[0])
+    return v.get("HugePages_Total", 0) - v.get("HugePages_Free", 0), v.get("Hugepagesize", 0)
+
+
+def sample(srv6ctl, sock, pid, t, updates, prev):
+    """One soak sample: counters since the previous one, memory now."""
+    st = ctl(srv6ctl, sock, "stats", "get")
+    ports = {p["name"]: p for p in st["ports"]}
+    cur = {"t": t, "updates": updates, "rx": ports["p0"]["rx_packets"],
+           "tx": ports["p1"]["tx_packets"], "drops": sum(st["drops"].values()),
+           "rss_kib": rss_kib(pid), "huge_pages": huge_used()[0]}
+    if prev is not None:
+        dt = max(t - prev["t"], 1e-9)
+        print("soak %6.0f s: %7.0f updates/s, %.2f Mpps in, %d received, %d sent, %d dropped; "
+              "RSS %.1f MiB, hugepages in use %d"
+              % (t, (updates - prev["updates"]) / dt, (cur["rx"] - prev["rx"]) / dt / 1e6,
+                 cur["rx"] - prev["rx"], cur["tx"] - prev["tx"], cur["drops"] - prev["drops"],
+                 cur["rss_kib"] / 1024, cur["huge_pages"]), flush=True)
+    return cur
 
 
 def churn_files(work, extra):
@@ -77,6 +120,10 @@ def main():
     ap.add_argument("--batch", type=int, default=1000)
     ap.add_argument("--packets", type=int, default=1024, help="distinct packets in the pcap")
     ap.add_argument("--build", default=os.environ.get("BUILD_DIR", "build"))
+    ap.add_argument("--sample", type=float, default=0,
+                    help="seconds between soak samples (0: none)")
+    ap.add_argument("--flat-pct", type=float, default=5.0,
+                    help="largest growth of RSS / hugepage use, first sample to last")
     a = ap.parse_args()
     srv6d = os.path.join(a.build, "app/srv6d/srv6d")
     srv6ctl = os.path.join(a.build, "app/srv6ctl/srv6ctl")
@@ -117,7 +164,15 @@ def main():
         s0 = ctl(srv6ctl, sock, "stats", "get")
         t0 = time.monotonic()
         updates, loads, worst = 0, 0, None
+        samples, last = [], None
+        if a.sample > 0:
+            last = sample(srv6ctl, sock, proc.pid, 0.0, 0, None)
+            print("soak start: RSS %.1f MiB, hugepages in use %d (%d KiB each)"
+                  % (last["rss_kib"] / 1024, last["huge_pages"], huge_used()[1]), flush=True)
         while time.monotonic() - t0 < a.seconds:
+            if a.sample > 0 and time.monotonic() - t0 - last["t"] >= a.sample:
+                last = sample(srv6ctl, sock, proc.pid, time.monotonic() - t0, updates, last)
+                samples.append(last)
             for path in files:
                 args = ["route", "load", path, "--batch", str(a.batch), "--rate", str(a.rate)]
                 if path.endswith("delete.txt"):
@@ -127,6 +182,8 @@ def main():
                 loads += 1
                 worst = r["routes_per_s"] if worst is None else min(worst, r["routes_per_s"])
         elapsed = time.monotonic() - t0
+        if a.sample > 0:
+            samples.append(sample(srv6ctl, sock, proc.pid, elapsed, updates, last))
         s1 = ctl(srv6ctl, sock, "stats", "get")
     finally:
         if proc is not None and proc.poll() is None:
@@ -147,8 +204,22 @@ def main():
     print("traffic: %d packets received on p0 (%.2f Mpps), %d sent on p1, difference %d "
           "(in flight when counters were read)" % (rx, rx / elapsed / 1e6, tx, rx - tx))
     print("drops by reason: %s" % (json.dumps(drops) if drops else "none"))
-    print("RESULT: %s" % ("zero loss" if not drops and abs(rx - tx) <= 4096 else "LOSS"))
-    return 0 if not drops else 1
+    flat = True
+    if len(samples) >= 2:
+        # the first sample follows a whole load: the tables have their size
+        first, end = samples[0], samples[-1]
+        grow = {k: (end[k] - first[k]) / max(first[k], 1) * 100 for k in ("rss_kib", "huge_pages")}
+        flat = all(g <= a.flat_pct for g in grow.values())
+        print("memory: RSS %.1f MiB at %.0f s, %.1f MiB at the end (%+.1f %%; max %.1f MiB); "
+              "hugepages in use %d -> %d (%+.1f %%): %s"
+              % (first["rss_kib"] / 1024, first["t"], end["rss_kib"] / 1024, grow["rss_kib"],
+                 max(x["rss_kib"] for x in samples) / 1024, first["huge_pages"],
+                 end["huge_pages"], grow["huge_pages"],
+                 "flat" if flat else "GROWING (more than %g %%)" % a.flat_pct))
+    lossless = not drops and abs(rx - tx) <= 4096
+    print("RESULT: %s" % ("zero loss" if lossless else "LOSS")
+          + ("" if flat else ", memory growing"))
+    return 0 if lossless and flat else 1
 
 
 if __name__ == "__main__":
