@@ -25,10 +25,11 @@
 #include "dp_stage.h"
 #include "icmp.h"
 
-// A fragment to one of our addresses: the kernel's to reassemble when the
-// port has a host interface, else dropped (srv6d does not reassemble).
+// Not ours to serve (a protocol we do not answer, or a fragment, which only
+// the kernel reassembles): the kernel's when the port has a host interface,
+// else dropped with reason r.
 static int
-fragment(struct dp_lcore *lc, struct rte_mbuf *m, enum dp_drop_reason r)
+to_host_or_drop(struct dp_lcore *lc, struct rte_mbuf *m, enum dp_drop_reason r)
 {
 	if (dp_g.host_on[dp_meta(m)->rx_port])
 		dp_punt(lc, m, DP_PUNT_HOST);
@@ -49,7 +50,7 @@ local(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m)
 		// Only the kernel reassembles (RFC 791): a fragment is never
 		// taken for a whole echo request or ESP packet.
 		if (unlikely(pkt_ip4_is_fragment(d)))
-			return fragment(lc, m, DP_DROP_ip4_fragment);
+			return to_host_or_drop(lc, m, DP_DROP_ip4_fragment);
 		if (d[9] == IPPROTO_ESP)
 			return dp_ipsec_in_tunnel(lc, m, (uint16_t)ihl);
 		if (d[9] == IPPROTO_ICMP && len >= ihl + 8 && d[ihl] == 8 &&
@@ -68,7 +69,7 @@ local(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m)
 			return dp_icmp_error(lc, t, m, 4, 0, info.srh_off + 2u,
 					     DP_DROP_routing_type_unknown);
 		if (unlikely(info.ul_proto == IPPROTO_FRAGMENT))
-			return fragment(lc, m, DP_DROP_ip6_fragment);
+			return to_host_or_drop(lc, m, DP_DROP_ip6_fragment);
 		if (info.ul_proto == IPPROTO_ESP)
 			return dp_ipsec_in_tunnel(lc, m, info.ul_off);
 		if (info.ul_proto == IPPROTO_ICMP_V6 && info.ul_off < len) {
@@ -83,13 +84,7 @@ local(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m)
 			}
 		}
 	}
-	// Not ours to serve: the kernel's, when the port has a host interface.
-	if (dp_g.host_on[md->rx_port]) {
-		dp_punt(lc, m, DP_PUNT_HOST);
-		return DP_DONE;
-	}
-	dp_drop(lc, m, DP_DROP_local_unhandled);
-	return DP_DONE;
+	return to_host_or_drop(lc, m, DP_DROP_local_unhandled);
 }
 
 void
