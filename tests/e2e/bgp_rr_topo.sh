@@ -183,11 +183,12 @@ rr_srv6d_stats() {
 
 # ---------------------------------------------------------------- PEs: gobgpd
 
-# rr_gobgp_render PE FILE: conf/gobgp/rr-client.toml for PE
+# rr_gobgp_render PE FILE [TEMPLATE]: conf/gobgp/TEMPLATE (default
+# rr-client.toml) for PE
 rr_gobgp_render() {
 	sed -e "s|@AS@|$BGP_AS|g" -e "s|@ROUTER_ID@|${RR_RIDS[$1]}|g" -e "s|@RR@|$RR_ADDR|g" \
 		-e "s|@LOCAL@|${RR_WAN[$1]}|g" -e "s|@PASSWORD@|$BGP_PASSWORD|g" \
-		"$REPO_ROOT/conf/gobgp/rr-client.toml" >"$2"
+		"$REPO_ROOT/conf/gobgp/${3:-rr-client.toml}" >"$2"
 	! grep -v '^#' "$2" | grep -n '@[A-Z0-9_]*@' || fail "unfilled placeholder in $2"
 }
 

@@ -63,44 +63,8 @@ pass() { log "PASS $*"; }
 
 section "topology: CE-A = A1, A2; CE-B - B; CE-C - C; all through P (Linux, FRR RR)"
 mesh_up
-declare -A SID=()
-wait_until '[[ -n $(rr_our_sid a1) && -n $(rr_our_sid a2) && -n $(rr_our_sid b) && -n $(rr_our_sid c) ]]' 30 0.2 ||
-	fail "End.DT46 not allocated on every PE"
-for pe in "${MESH_PES[@]}"; do
-	SID[$pe]=$(rr_our_sid "$pe")
-	$PY -c 'import ipaddress,sys; sys.exit(ipaddress.ip_address(sys.argv[1]) not in ipaddress.ip_network(sys.argv[2]))' \
-		"${SID[$pe]}" "${RR_LOC[$pe]}" || fail "$pe's SID ${SID[$pe]} is not in ${RR_LOC[$pe]}"
-done
-log "SIDs: $(for pe in "${MESH_PES[@]}"; do echo -n "$pe ${SID[$pe]}  "; done)"
+mesh_read_sids
 
-# mesh_routes PE: PE's BGP routes as srv6ctl --json lists them, one
-# "prefix sid=sa[,sid=sa]" line each (next hops sorted), sorted
-mesh_routes() {
-	ctl_on "$1" --json route list vrf "$VRF" owner bgp | $PY -c '
-import json, sys
-r = json.load(sys.stdin)
-for x in (r.get("result", r) if isinstance(r, dict) else r):
-    nhs = sorted("%s=%s" % (",".join(nh.get("segments", [])), nh.get("ipsec_sa", "-"))
-                 for nh in x.get("nexthops", []))
-    print(x["prefix"], ",".join(nhs))' | sort
-}
-# mesh_want_routes PE: every other PE's exports not PE's own, toward that
-# PE's SID through the SA to it
-mesh_want_routes() {
-	local pe=$1 o p
-	declare -A wm=()
-	for o in "${MESH_PES[@]}"; do
-		[[ $o != "$pe" ]] || continue
-		for p in $(mesh_exports "$o"); do
-			[[ " $(mesh_exports "$pe" | tr '\n' ' ') " != *" $p "* ]] || continue
-			wm[$p]+="${wm[$p]:+ }${SID[$o]}=to-$o"
-		done
-	done
-	for p in "${!wm[@]}"; do
-		echo "$p $(tr ' ' '\n' <<<"${wm[$p]}" | sort | paste -sd,)"
-	done | sort
-}
-mesh_has_routes() { [[ "$(mesh_routes "$1")" == "$(mesh_want_routes "$1")" ]]; }
 
 section "1. BGP: every PE learns the other sites' prefixes, next hops bound to SAs"
 t0=$(date +%s%N)

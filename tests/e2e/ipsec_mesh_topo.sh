@@ -40,13 +40,18 @@
 # --ipsec-sa <y's locator>=to-y per remote PE.
 #
 # BGP: the RR config is conf/frr/rr-bgpd.conf with four clients instead of
-# two and timers 1/3 s; each gobgpd has its own config (mesh_gobgp_config):
+# two and timers 1/3 s; each gobgpd's is conf/gobgp/rr-client-redundant.toml:
 # TCP-MD5, VPNv4/v6, keepalive 1 s, hold 3 s, no graceful restart. A dead PE
 # must lose its paths: graceful restart would keep them (the RR retains a
 # restarting peer's paths as stale for the restart time), and the default
 # 90 s hold time would keep them that long where nothing else notices.
+#
+# pe_failover_test.sh reuses the topology without IPsec: it sets MESH_PES to
+# a subset (a1 a2 b: no site C) and MESH_IPSEC=0 (no SA in srv6d, no
+# --ipsec-sa, no scapy ESP needed) after sourcing this file.
 
 MESH_PES=(a1 a2 b c)
+MESH_IPSEC=1
 declare -A MESH_IDX=([a1]=1 [a2]=2 [b]=3 [c]=4)
 declare -A MESH_SITE=([a1]=a [a2]=a [b]=b [c]=c)
 declare -A MESH_P=([a1]=2001:db8:1:1::ff [a2]=2001:db8:1:2::ff [b]=2001:db8:2:1::ff [c]=2001:db8:3:1::ff)
@@ -94,6 +99,7 @@ mesh_exports() {
 # mesh_require_tools: skip (77) without FRR, GoBGP, srv6-bgp or scapy's ESP
 mesh_require_tools() {
 	rr_require_tools
+	[[ $MESH_IPSEC == 1 ]] || return 0
 	$PY -c 'import scapy.layers.ipsec, cryptography' 2>/dev/null ||
 		skip "scapy's ESP (python3-scapy, python3-cryptography) is missing"
 }
@@ -111,7 +117,7 @@ mesh_trap() {
 			tail -n 25 "$f" >&2
 		done
 	fi
-	# the EAL runtime folders of our four srv6d (our own --file-prefix each;
+	# the EAL runtime folders of our srv6d (our own --file-prefix each;
 	# they stay after a clean exit too, and the killed one's always)
 	if [[ -n $E2E_PFX ]]; then
 		for f in "${MESH_PES[@]}"; do rm -rf "/var/run/dpdk/srv6d-$E2E_PFX-$f"; done
@@ -194,11 +200,13 @@ mesh_sa_json() {
 
 # ---------------------------------------------------------------- namespaces
 
-# mesh_hosts_up: the eight namespaces, their links, CE-A's LAN, multipath and
-# source routes, P's routes
+# mesh_hosts_up: the namespaces (MESH_PES, their CEs, P), their links, CE-A's
+# LAN, multipath and source routes, P's routes
 mesh_hosts_up() {
 	local n pe
-	for n in cea ceb cec a1 a2 b c p; do ns_add "$n"; done
+	declare -A ces=()
+	for pe in "${MESH_PES[@]}"; do ces[${MESH_CE[$pe]}]=1; done
+	for n in "${!ces[@]}" "${MESH_PES[@]}" p; do ns_add "$n"; done
 	# before the links exist: a CE-A route over a link without carrier is skipped
 	nsx cea sysctl -qw net.ipv4.conf.all.ignore_routes_with_linkdown=1 \
 		net.ipv6.conf.all.ignore_routes_with_linkdown=1 \
@@ -212,6 +220,7 @@ mesh_hosts_up() {
 		ifaddr p "veth-p-$pe" "${MESH_P[$pe]}/64"
 	done
 	for n in b c; do
+		[[ -n ${ces[ce$n]:-} ]] || continue
 		nsx "ce$n" ip route add default via "${RR_CE_V4[$n]}"
 		nsx "ce$n" ip -6 route add default via "${RR_CE_V6[$n]}"
 	done
@@ -241,7 +250,7 @@ mesh_hosts_up() {
 
 # mesh_srv6d_config PE FILE: ports ce0 (VRF) and wan0 (host interface for
 # gobgpd), the underlay toward every other locator and the RR, site A's LAN
-# (A1, A2), the PE's six SAs; no VPN route or SID (srv6-bgp's)
+# (A1, A2), the PE's SAs (MESH_IPSEC=1); no VPN route or SID (srv6-bgp's)
 mesh_srv6d_config() {
 	local pe=$1 f=$2 o routes="" lan=""
 	for o in "${MESH_PES[@]}"; do
@@ -254,45 +263,25 @@ mesh_srv6d_config() {
     {\"vrf\": \"$VRF\", \"prefix\": \"$MESH_LAN_A6\", \"nexthops\": [{\"type\": \"ip\", \"via\": \"${MESH_CE_V6[$pe]}\", \"port\": \"ce0\"}]},
 "
 	fi
-	rr_srv6d_config "$pe" "$f" "$routes$lan" "$(mesh_sa_json "$pe")"
+	local sas=""
+	[[ $MESH_IPSEC != 1 ]] || sas=$(mesh_sa_json "$pe")
+	rr_srv6d_config "$pe" "$f" "$routes$lan" "$sas"
 	chmod 600 "$f"
 	$PY -m json.tool "$f" >/dev/null || fail "srv6d configuration $f is not JSON"
 }
 
 # ---------------------------------------------------------------- BGP
 
-# mesh_gobgp_config PE FILE: gobgpd toward the RR (TCP-MD5, VPNv4/v6, hold 3 s,
-# no graceful restart: see the header)
+# mesh_gobgp_config PE FILE: gobgpd toward the RR from
+# conf/gobgp/rr-client-redundant.toml (TCP-MD5, VPNv4/v6, hold 3 s, no
+# graceful restart: see the header)
 mesh_gobgp_config() {
-	cat >"$2" <<EOF
-# gobgpd of mesh PE $1 (tests/e2e/ipsec_mesh_topo.sh)
-[global.config]
-  as = $BGP_AS
-  router-id = "${RR_RIDS[$1]}"
-
-[[neighbors]]
-  [neighbors.config]
-    neighbor-address = "$RR_ADDR"
-    peer-as = $BGP_AS
-    auth-password = "$BGP_PASSWORD"
-    description = "route reflector"
-  [neighbors.transport.config]
-    local-address = "${RR_WAN[$1]}"
-  [neighbors.timers.config]
-    connect-retry = 1
-    hold-time = $MESH_HOLD_S
-    keepalive-interval = 1
-  [[neighbors.afi-safis]]
-    [neighbors.afi-safis.config]
-      afi-safi-name = "l3vpn-ipv4-unicast"
-  [[neighbors.afi-safis]]
-    [neighbors.afi-safis.config]
-      afi-safi-name = "l3vpn-ipv6-unicast"
-EOF
+	rr_gobgp_render "$1" "$2" rr-client-redundant.toml
+	grep -q "hold-time = $MESH_HOLD_S\$" "$2" || fail "$2: the hold time is not the RR's $MESH_HOLD_S s"
 }
 
-# mesh_start_frr: zebra and bgpd on P, conf/frr/rr-bgpd.conf with the four
-# PEs as clients and short timers
+# mesh_start_frr: zebra and bgpd on P, conf/frr/rr-bgpd.conf with every mesh
+# PE as a client and short timers
 mesh_start_frr() {
 	local pe nb=""
 	RR_FRR_DIR=$WORK/frr-rr
@@ -307,8 +296,8 @@ mesh_start_frr() {
 		-e "s|^ neighbor INTERNAL passive\$|&\\n neighbor INTERNAL timers 1 $MESH_HOLD_S\\n$nb|" \
 		"$REPO_ROOT/conf/frr/rr-bgpd.conf" >"$RR_FRR_DIR/bgpd.conf"
 	! grep -v '^!' "$RR_FRR_DIR/bgpd.conf" | grep -n '@[A-Z0-9_]*@' || fail "unfilled placeholder in bgpd.conf"
-	[[ $(grep -c 'peer-group INTERNAL$' "$RR_FRR_DIR/bgpd.conf") == 4 ]] ||
-		fail "the RR's bgpd.conf does not list the four PEs: $(cat "$RR_FRR_DIR/bgpd.conf")"
+	[[ $(grep -c 'peer-group INTERNAL$' "$RR_FRR_DIR/bgpd.conf") == "${#MESH_PES[@]}" ]] ||
+		fail "the RR's bgpd.conf does not list the ${#MESH_PES[@]} PEs: $(cat "$RR_FRR_DIR/bgpd.conf")"
 	sed -e "s|@HOSTNAME@|rr|g" "$REPO_ROOT/conf/frr/rr-zebra.conf" >"$RR_FRR_DIR/zebra.conf"
 	_rr_frr_daemon zebra
 	_rr_frr_daemon bgpd
@@ -322,21 +311,22 @@ mesh_established() {
 	done
 }
 
-# mesh_helper_args PE: --ipsec-sa for every remote PE's locator
+# mesh_helper_args PE: --ipsec-sa for every remote PE's locator (MESH_IPSEC=1)
 mesh_helper_args() {
 	local o a="--settle 1000"
+	[[ $MESH_IPSEC == 1 ]] || { echo "$a" && return 0; }
 	for o in "${MESH_PES[@]}"; do
 		[[ $o == "$1" ]] || a+=" --ipsec-sa ${RR_LOC[$o]}=to-$o"
 	done
 	echo "$a"
 }
 
-# mesh_up: namespaces, keys, FRR, the four srv6d and gobgpd, then srv6-bgp;
+# mesh_up: namespaces, keys, FRR, every PE's srv6d and gobgpd, then srv6-bgp;
 # returns when every session is Established
 mesh_up() {
 	local pe t0
 	mesh_hosts_up
-	mesh_keys
+	[[ $MESH_IPSEC != 1 ]] || mesh_keys
 	mesh_start_frr
 	for pe in "${MESH_PES[@]}"; do
 		mesh_srv6d_config "$pe" "$WORK/$pe.json"
@@ -349,11 +339,63 @@ mesh_up() {
 		fail "BGP not Established in 90 s: $(for pe in "${MESH_PES[@]}"; do
 			echo -n "$pe $(rr_gobgp_state "$pe")/RR $(rr_frr_state "$pe"); "
 		done)"
-	log "BGP: the four PEs and the RR Established $((($(date +%s%N) - t0) / 1000000)) ms after gobgpd started"
+	log "BGP: the ${#MESH_PES[@]} PEs and the RR Established $((($(date +%s%N) - t0) / 1000000)) ms after gobgpd started"
 	for pe in "${MESH_PES[@]}"; do
 		SRV6BGP_ARGS=$(mesh_helper_args "$pe") rr_start_helper "$pe"
 	done
 }
+
+# ---------------------------------------------------------------- routes
+
+# mesh_read_sids: SID[PE] = the End.DT46 that PE's srv6-bgp allocated, for
+# every PE, each checked inside its locator
+declare -A SID=()
+_mesh_all_sids() {
+	local pe
+	for pe in "${MESH_PES[@]}"; do [[ -n $(rr_our_sid "$pe") ]] || return 1; done
+}
+mesh_read_sids() {
+	local pe
+	wait_until _mesh_all_sids 30 0.2 ||
+		fail "End.DT46 not allocated on every PE"
+	for pe in "${MESH_PES[@]}"; do
+		SID[$pe]=$(rr_our_sid "$pe")
+		$PY -c 'import ipaddress,sys; sys.exit(ipaddress.ip_address(sys.argv[1]) not in ipaddress.ip_network(sys.argv[2]))' \
+			"${SID[$pe]}" "${RR_LOC[$pe]}" || fail "$pe's SID ${SID[$pe]} is not in ${RR_LOC[$pe]}"
+	done
+	log "SIDs: $(for pe in "${MESH_PES[@]}"; do echo -n "$pe ${SID[$pe]}  "; done)"
+}
+
+# mesh_routes PE: PE's BGP routes as srv6ctl --json lists them, one
+# "prefix sid=sa[,sid=sa]" line each (next hops sorted), sorted
+mesh_routes() {
+	ctl_on "$1" --json route list vrf "$VRF" owner bgp | $PY -c '
+import json, sys
+r = json.load(sys.stdin)
+for x in (r.get("result", r) if isinstance(r, dict) else r):
+    nhs = sorted("%s=%s" % (",".join(nh.get("segments", [])), nh.get("ipsec_sa", "-"))
+                 for nh in x.get("nexthops", []))
+    print(x["prefix"], ",".join(nhs))' | sort
+}
+# mesh_want_routes PE: every other PE's exports not PE's own, toward that
+# PE's SID (SID[PE], the test's) through the SA to it ("-" without IPsec)
+mesh_want_routes() {
+	local pe=$1 o p sa
+	declare -A wm=()
+	for o in "${MESH_PES[@]}"; do
+		[[ $o != "$pe" ]] || continue
+		for p in $(mesh_exports "$o"); do
+			[[ " $(mesh_exports "$pe" | tr '\n' ' ') " != *" $p "* ]] || continue
+			if [[ $MESH_IPSEC == 1 ]]; then sa=to-$o; else sa=-; fi
+			wm[$p]+="${wm[$p]:+ }${SID[$o]}=$sa"
+		done
+	done
+	for p in "${!wm[@]}"; do
+		echo "$p $(tr ' ' '\n' <<<"${wm[$p]}" | sort | paste -sd,)"
+	done | sort
+}
+# mesh_has_routes PE: PE's BGP routes are mesh_want_routes PE
+mesh_has_routes() { [[ "$(mesh_routes "$1")" == "$(mesh_want_routes "$1")" ]]; }
 
 # mesh_kill PE: PE dies as a box would: its links go down first (nothing
 # leaves it any more, no FIN nor NOTIFICATION), then srv6-bgp, gobgpd and
