@@ -15,6 +15,11 @@
 #   3. meson test -C build-asan --suite unit --suite api --suite pcap
 #      --print-errorlogs, with ASan (leak check at exit) and UBSan halting on
 #      the first report
+#   4. the end-to-end tests named in SANITIZE_E2E (default: bgp_frr_ctrl
+#      bgp_rr pe_failover; empty: none, and with TEST names it defaults to
+#      none): srv6d and srv6-bgp sanitized against FRR and gobgpd in
+#      namespaces, with restarts, kills and the one-shot `srv6-bgp stats`
+#      client (they skip where FRR or GoBGP are missing, as in the plain run)
 #
 # The api and pcap tests start the real srv6d from $BUILD_DIR, which meson
 # sets to build-asan, so they exercise the sanitized daemon; DPDK runs with
@@ -27,7 +32,8 @@
 #
 # Suppressions (tests/sanitize/*.supp) name only DPDK's own reports, each
 # with its reason; reports in our code are fixed, not suppressed.
-# Environment: SANITIZE_BUILD_DIR (default build-asan), NINJA_JOBS (ninja -j).
+# Environment: SANITIZE_BUILD_DIR (default build-asan), SANITIZE_E2E (step 4),
+# NINJA_JOBS (ninja -j).
 
 set -euo pipefail
 
@@ -43,7 +49,12 @@ step() { printf '\n==== sanitize.sh: %s (%ss)\n' "$*" "$((SECONDS - t0))"; }
 # the sanitizers' added checks (a false "-Wformat-overflow: argument is
 # null" in tests/unit/test_ctl_json.c). The e2e suite is not run here.
 opts=("-Db_sanitize=address,undefined" -Db_lundef=false -Dbuildtype=debugoptimized
-	-Dc_args=-fno-omit-frame-pointer -Dwerror=false -De2e_tests=disabled)
+	-Dc_args=-fno-omit-frame-pointer -Dwerror=false -De2e_tests=auto)
+if (($# > 0)); then
+	e2e=${SANITIZE_E2E-}
+else
+	e2e=${SANITIZE_E2E-bgp_frr_ctrl bgp_rr pe_failover}
+fi
 if [[ -f $B/meson-private/coredata.dat ]]; then
 	step "meson setup --reconfigure $B"
 	meson setup --reconfigure "$B" "${opts[@]}"
@@ -67,12 +78,19 @@ export LSAN_OPTIONS="suppressions=$supp/lsan.supp:print_suppressions=1:exitcode=
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:print_summary=1:suppressions=$supp/ubsan.supp:log_path=$logs/ubsan"
 # The harnesses would take $SRV6D over $BUILD_DIR's daemon.
 unset SRV6D
+# Tests that judge latencies widen their limits by this (socket_abuse).
+export SRV6_TEST_SLOWDOWN=3
 
 step "meson test -C $B --suite unit --suite api --suite pcap"
 rc=0
 # --timeout-multiplier: the sanitized binaries run 2 to 3 times slower.
 meson test -C "$B" --suite unit --suite api --suite pcap --print-errorlogs \
 	--timeout-multiplier 3 "$@" || rc=$?
+if [[ -n $e2e ]]; then
+	step "meson test -C $B $e2e (end to end)"
+	# shellcheck disable=SC2086 # a list of test names
+	meson test -C "$B" --print-errorlogs --timeout-multiplier 2 $e2e || rc=$?
+fi
 
 step "sanitizer reports in $logs"
 n=0

@@ -13,8 +13,9 @@
 #   5. tools/fuzz.sh build && tools/fuzz.sh smoke 10   (tests/fuzz, clang)
 #   6. meson test -C build --suite unit --suite api --suite pcap --suite e2e
 #                          --print-errorlogs
-#   7. tools/sanitize.sh    ASan+UBSan build-asan: unit, api, pcap (its own
-#                           exit status counts too)
+#   7. tools/sanitize.sh    ASan+UBSan build-asan: unit, api, pcap, and the
+#                           e2e tests bgp_frr_ctrl, bgp_rr, pe_failover (its
+#                           own exit status counts too)
 #
 # Exit status: that of meson test, else the sanitizer run's, else the fuzz
 # smoke's (0 when nothing failed; skipped tests, exit 77, do not count as
@@ -74,9 +75,10 @@ step "meson test"
 rc=0
 meson test -C build --suite unit --suite api --suite pcap --suite e2e --print-errorlogs || rc=$?
 
-# The same unit, api and pcap suites on an ASan + UBSan build (build-asan):
-# a sanitizer report fails its test, and any report file fails the step.
-step "sanitizers (tools/sanitize.sh): unit, api and pcap suites under ASan+UBSan"
+# The same unit, api and pcap suites on an ASan + UBSan build (build-asan),
+# and three BGP end-to-end tests: a sanitizer report fails its test, and any
+# report file fails the step.
+step "sanitizers (tools/sanitize.sh): unit, api, pcap and BGP e2e tests under ASan+UBSan"
 san_rc=0
 ./tools/sanitize.sh || san_rc=$?
 ((rc != 0)) || rc=$san_rc

@@ -217,20 +217,28 @@ int
 main(int argc, char **argv)
 {
 	struct helper *h = calloc(1, sizeof(*h));
-	char *stats_path;
-	bool stats_mode;
+	char *stats_path = NULL;
+	bool stats_mode, grpc_up = false;
 	int rc;
 
 	if (h == NULL)
 		return 1;
+	h->stats_fd = -1;
+	sd_link_init(&h->rpc);
+	sd_link_init(&h->ev);
+	// Every return below frees what was allocated: the sanitizer build
+	// checks for leaks at exit, the one-shot `stats` client included.
 	if ((rc = parse_args(argc, argv, &h->o, &stats_mode)) != 0)
-		return rc;
+		goto out;
 	stats_path = h->o.stats_socket != NULL ? strdup(h->o.stats_socket)
 					       : default_stats_socket(h->o.socket);
+	rc = 1;
 	if (stats_path == NULL)
-		return 1;
-	if (stats_mode)
-		return stats_client(stats_path);
+		goto out;
+	if (stats_mode) {
+		rc = stats_client(stats_path);
+		goto out;
+	}
 	log_verbose = h->o.verbose;
 
 	struct sigaction sa = {.sa_handler = on_signal};
@@ -241,13 +249,11 @@ main(int argc, char **argv)
 
 	h->started = rpc_now_ms();
 	h->gobgp_down_at = h->started; // the graceful-restart clock runs until gobgpd is seen
-	sd_link_init(&h->rpc);
-	sd_link_init(&h->ev);
 	hmap_init(&h->own, 16);
 	h->im = bgp_import_new();
 	h->ex = bgp_export_new();
 	if (h->im == NULL || h->ex == NULL)
-		return 1;
+		goto out;
 	bgp_import_set_shadow(h->im, own_route_shadows, h);
 	for (unsigned int i = 0; i < h->o.n_ipsec; i++)
 		bgp_import_ipsec_policy(h->im, &h->o.ipsec[i].sids, h->o.ipsec[i].sa);
@@ -255,15 +261,16 @@ main(int argc, char **argv)
 	if (h->stats_fd < 0)
 		lg(LOG_WARN, "cannot serve counters on %s: %s", stats_path, strerror(errno));
 	gobgp_global_init();
+	grpc_up = true;
 	h->gc = gobgp_client_new(h->o.gobgp);
 	if (h->gc == NULL) {
 		lg(LOG_ERR, "cannot create a gRPC channel to %s", h->o.gobgp);
-		return 1;
+		goto out;
 	}
 	h->watch = watch_start(h->gc);
 	if (h->watch == NULL) {
 		lg(LOG_ERR, "cannot start the gobgpd watcher");
-		return 1;
+		goto out;
 	}
 	lg(LOG_INFO, "srv6-bgp %s: srv6d %s, gobgpd %s, locator %s, SIDs %s%s", SRV6_VERSION,
 	   h->o.socket, h->o.gobgp, h->o.locator ? h->o.locator : "(first)",
@@ -343,9 +350,12 @@ main(int argc, char **argv)
 	}
 	lg(LOG_INFO, "stopping: learnt routes stay in srv6d, announced paths stay in gobgpd; "
 		     "the next start resyncs both");
+	rc = 0;
+out:
 	watch_stop(h->watch);
 	gobgp_client_free(h->gc);
-	gobgp_global_shutdown();
+	if (grpc_up)
+		gobgp_global_shutdown();
 	sd_link_close(&h->rpc);
 	sd_link_close(&h->ev);
 	if (h->stats_fd >= 0) {
@@ -359,5 +369,5 @@ main(int argc, char **argv)
 	free(h->own_items);
 	free(stats_path);
 	free(h);
-	return 0;
+	return rc;
 }

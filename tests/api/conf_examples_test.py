@@ -24,25 +24,9 @@ import sys
 import tempfile
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(os.path.dirname(HERE))
-sys.path.insert(0, os.path.join(REPO, "tests", "pcap"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from apitest import REPO, check, failures, srv6d_path  # noqa: E402
 from srv6rpc import Rpc, RpcError  # noqa: E402
-
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what)
-    if not cond:
-        failures.append(what)
-
-
-def srv6d_path():
-    bd = os.environ.get("BUILD_DIR", "build")
-    if not os.path.isabs(bd):
-        bd = os.path.join(REPO, bd)
-    return os.path.join(bd, "app", "srv6d", "srv6d")
 
 
 def runnable(cfg):

@@ -59,7 +59,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -417,10 +416,7 @@ def main(argv):
     B.add_srv6d_args(ap, mem=1024, start_timeout=120)
     a = ap.parse_args(argv)
     a.workers = 1        # figures per worker core; srv6d_bench's helpers read it
-    a.repeat = a.repeat or (1 if a.quick else 3)
-    a.window = a.window or (1.0 if a.quick else 2.0)
-    a.warmup = a.warmup if a.warmup is not None else (1.0 if a.quick else 2.0)
-    a.routes = a.routes or (100 if a.quick else 1000)
+    B.window_defaults(a)
     a.flows = -(-(a.flows or (1032 if a.quick else 4104)) // 24) * 24
     a.crypto_ops = a.crypto_ops or (1000000 if a.quick else 5000000)
     traffics = a.traffic.split(",")
@@ -429,19 +425,9 @@ def main(argv):
         ap.error(f"traffic among {list(TRAFFIC)}, cases among {CASES}")
     if min(a.repeat, a.routes, a.crypto_ops, a.rounds) < 1 or a.window <= 0:
         ap.error("--repeat, --routes, --crypto-ops >= 1, --window > 0")
-    if not os.path.isabs(a.srv6d):
-        a.srv6d = os.path.join(B.REPO, a.srv6d)
-    if not os.access(a.srv6d, os.X_OK):
-        ap.error(f"{a.srv6d} not built")
     if not shutil.which("dpdk-test-crypto-perf"):
         ap.error("dpdk-test-crypto-perf missing (Debian package dpdk-dev)")
-    if os.geteuid() != 0:
-        ap.error("run as root (DPDK's EAL)")
-
-    signal.signal(signal.SIGTERM, B._sig)
-    signal.signal(signal.SIGHUP, B._sig)
-    wdir = a.workdir or f"/tmp/srv6d-ipsec-bench.{os.getpid()}"
-    os.makedirs(wdir, exist_ok=True)
+    wdir = B.start_run(ap, a, "ipsec-bench")
     jpath = a.json or os.path.join(wdir, "ipsec_bench.json")
     mach = B.machine_info()
     mach["crypto_perf"] = shutil.which("dpdk-test-crypto-perf")

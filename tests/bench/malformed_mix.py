@@ -71,7 +71,6 @@ import logging
 import os
 import re
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -830,26 +829,13 @@ def main(argv):
     B.add_srv6d_args(ap, mem=1024, start_timeout=120)
     a = ap.parse_args(argv)
     a.workers = 1          # figures per worker core; srv6d_bench's helpers read it
-    a.repeat = a.repeat or (1 if a.quick else 3)
-    a.window = a.window or (1.0 if a.quick else 2.0)
-    a.warmup = a.warmup if a.warmup is not None else (1.0 if a.quick else 2.0)
-    a.routes = a.routes or (100 if a.quick else 1000)
+    B.window_defaults(a)
     traffics = a.traffic.split(",")
     if any(t not in TRAFFICS for t in traffics):
         ap.error(f"--traffic among {TRAFFICS}")
     if min(a.repeat, a.routes, a.rounds, a.frames) < 1 or a.window <= 0:
         ap.error("--repeat, --routes, --rounds, --frames >= 1, --window > 0")
-    if not os.path.isabs(a.srv6d):
-        a.srv6d = os.path.join(B.REPO, a.srv6d)
-    if not os.access(a.srv6d, os.X_OK):
-        ap.error(f"{a.srv6d} not built")
-    if os.geteuid() != 0:
-        ap.error("run as root (DPDK's EAL)")
-
-    signal.signal(signal.SIGTERM, B._sig)
-    signal.signal(signal.SIGHUP, B._sig)
-    wdir = a.workdir or f"/tmp/srv6d-malformed-mix.{os.getpid()}"
-    os.makedirs(wdir, exist_ok=True)
+    wdir = B.start_run(ap, a, "malformed-mix")
     if a.callgrind:
         if not shutil.which("valgrind") or not shutil.which("callgrind_control"):
             ap.error("--callgrind needs valgrind (apt-get install valgrind)")

@@ -50,7 +50,6 @@ import argparse
 import datetime
 import json
 import os
-import signal
 import statistics
 import sys
 import time
@@ -349,12 +348,9 @@ def main(argv):
     ap.add_argument("--routes", type=int, help="routes per VRF (1000; quick 100)")
     B.add_srv6d_args(ap, mem=1024, start_timeout=60)
     a = ap.parse_args(argv)
-    a.window = a.window or (1.0 if a.quick else 2.0)
-    a.warmup = a.warmup if a.warmup is not None else (1.0 if a.quick else 2.0)
-    a.repeat = a.repeat or (1 if a.quick else 3)
+    B.window_defaults(a)
     a.settle = a.settle if a.settle is not None else (5.0 if a.quick else 10.0)
     a.flows = a.flows or (1024 if a.quick else 4096)
-    a.routes = a.routes or (100 if a.quick else 1000)
     try:
         workers = sorted({1} | {int(x) for x in a.workers.split(",") if x})
     except ValueError:
@@ -365,17 +361,7 @@ def main(argv):
     for c in cases:
         if c not in ("rss", "single"):
             ap.error(f"unknown case {c} (rss, single)")
-    if not os.path.isabs(a.srv6d):
-        a.srv6d = os.path.join(B.REPO, a.srv6d)
-    if not os.access(a.srv6d, os.X_OK):
-        ap.error(f"{a.srv6d} not built")
-    if os.geteuid() != 0:
-        ap.error("srv6d needs root (DPDK): run as root")
-
-    signal.signal(signal.SIGTERM, B._sig)
-    signal.signal(signal.SIGHUP, B._sig)
-    wdir = a.workdir or f"/tmp/srv6d-scaling.{os.getpid()}"
-    os.makedirs(wdir, exist_ok=True)
+    wdir = B.start_run(ap, a, "scaling")
     jpath = a.json or os.path.join(wdir, "scaling.json")
     mach = B.machine_info()
     shared = [w for w in workers if not B.lcore_args(w)[1]]

@@ -621,6 +621,34 @@ def add_srv6d_args(ap, mem, start_timeout):
                                                     "app/srv6d/srv6d"))
 
 
+def window_defaults(a):
+    """--repeat, --window, --warmup and --routes where not given: 3 windows of
+    2 s after 2 s, 1000 routes per VRF; with --quick 1 of 1 s after 1 s, 100."""
+    a.repeat = a.repeat or (1 if a.quick else 3)
+    a.window = a.window or (1.0 if a.quick else 2.0)
+    a.warmup = a.warmup if a.warmup is not None else (1.0 if a.quick else 2.0)
+    a.routes = a.routes or (100 if a.quick else 1000)
+
+
+def start_run(ap, a, name, root=True):
+    """What every srv6d benchmark checks and sets up before it measures: the
+    srv6d binary (add_srv6d_args' --srv6d, relative to the repository) built,
+    root for DPDK's EAL (root=False: the caller checks later), SIGTERM and
+    SIGHUP ending the run cleanly. Returns the work folder (--workdir, else a
+    new /tmp/srv6d-NAME.PID)."""
+    if not os.path.isabs(a.srv6d):
+        a.srv6d = os.path.join(REPO, a.srv6d)
+    if not os.access(a.srv6d, os.X_OK):
+        ap.error(f"{a.srv6d} not built: meson setup build && ninja -C build")
+    if root and os.geteuid() != 0:
+        ap.error("run as root (DPDK's EAL)")
+    signal.signal(signal.SIGTERM, _sig)
+    signal.signal(signal.SIGHUP, _sig)
+    wdir = a.workdir or f"/tmp/srv6d-{name}.{os.getpid()}"
+    os.makedirs(wdir, exist_ok=True)
+    return wdir
+
+
 def main(argv):
     ap = argparse.ArgumentParser(
         prog="tools/bench.sh",
@@ -659,28 +687,17 @@ def main(argv):
     for opt in ("routes", "big_routes", "flows", "big_flows", "workers", "repeat", "batch"):
         if getattr(a, opt) is not None and getattr(a, opt) < 1:
             ap.error(f"--{opt.replace('_', '-')} wants a number >= 1")
-    a.routes = a.routes or (100 if a.quick else 1000)
+    window_defaults(a)
     a.big_routes = a.big_routes or (10000 if a.quick else 1000000)
-    a.repeat = a.repeat or (1 if a.quick else 3)
-    a.window = a.window or (1.0 if a.quick else 2.0)
-    a.warmup = a.warmup if a.warmup is not None else (1.0 if a.quick else 2.0)
     if a.quick and a.flows == 4096:
         a.flows = 1024
     cases = G.CASE_ORDER + ["big"] if a.cases == "all" else a.cases.split(",")
     for c in cases:
         if c != "big" and c not in G.CASES:
             ap.error(f"unknown case {c}")
-    if not os.path.isabs(a.srv6d):
-        a.srv6d = os.path.join(REPO, a.srv6d)
-    if not os.access(a.srv6d, os.X_OK):
-        ap.error(f"{a.srv6d} not built: meson setup build && ninja -C build")
     if not shutil.which("dpdk-testpmd"):
         ap.error("dpdk-testpmd missing: run tools/deps.sh (Debian package dpdk-dev)")
-
-    signal.signal(signal.SIGTERM, _sig)
-    signal.signal(signal.SIGHUP, _sig)
-    wdir = a.workdir or f"/tmp/srv6d-bench.{os.getpid()}"
-    os.makedirs(wdir, exist_ok=True)
+    wdir = start_run(ap, a, "bench", root=False)
     jpath = a.json or os.path.join(wdir, "bench.json")
     mach = machine_info()
     _, own_cpus = lcore_args(a.workers)

@@ -68,15 +68,7 @@ mesh_read_sids
 
 section "1. BGP: every PE learns the other sites' prefixes, next hops bound to SAs"
 t0=$(date +%s%N)
-wait_until 'mesh_has_routes a1 && mesh_has_routes a2 && mesh_has_routes b && mesh_has_routes c' 60 0.3 ||
-	fail "learnt routes: $(for pe in "${MESH_PES[@]}"; do
-		printf '\n%s has:\n%s\nwants:\n%s' "$pe" "$(mesh_routes "$pe")" "$(mesh_want_routes "$pe")"
-	done)"
-for pe in "${MESH_PES[@]}"; do
-	rr_wait_helper_synced "$pe" 45
-	rej=$(rr_helper_rejected "$pe")
-	[[ $rej == 0 ]] || fail "$pe: srv6-bgp rejected $rej paths: $(rr_helper_get "$pe" rejected)"
-done
+mesh_wait_routes
 echo "b: srv6ctl route list vrf $VRF" >&2
 ctl_on b route list vrf "$VRF" >&2 || true
 mesh_routes b | sed 's/^/    b: /' >&2

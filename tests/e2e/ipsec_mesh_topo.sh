@@ -397,6 +397,27 @@ mesh_want_routes() {
 # mesh_has_routes PE: PE's BGP routes are mesh_want_routes PE
 mesh_has_routes() { [[ "$(mesh_routes "$1")" == "$(mesh_want_routes "$1")" ]]; }
 
+# _mesh_all_routes: every PE has mesh_want_routes
+_mesh_all_routes() {
+	local pe
+	for pe in "${MESH_PES[@]}"; do mesh_has_routes "$pe" || return 1; done
+}
+
+# mesh_wait_routes: every PE installs what the others export (60 s), every
+# srv6-bgp in sync, none refused a path
+mesh_wait_routes() {
+	local pe rej
+	wait_until _mesh_all_routes 60 0.3 ||
+		fail "learnt routes: $(for pe in "${MESH_PES[@]}"; do
+			printf '\n%s has:\n%s\nwants:\n%s' "$pe" "$(mesh_routes "$pe")" "$(mesh_want_routes "$pe")"
+		done)"
+	for pe in "${MESH_PES[@]}"; do
+		rr_wait_helper_synced "$pe" 45
+		rej=$(rr_helper_rejected "$pe")
+		[[ $rej == 0 ]] || fail "$pe: srv6-bgp rejected $rej paths: $(rr_helper_get "$pe" rejected)"
+	done
+}
+
 # mesh_kill PE: PE dies as a box would: its links go down first (nothing
 # leaves it any more, no FIN nor NOTIFICATION), then srv6-bgp, gobgpd and
 # srv6d are killed (SIGKILL)

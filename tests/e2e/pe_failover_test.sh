@@ -130,15 +130,7 @@ section "topology: CE-B - B - P (Linux, FRR RR) - A1, A2 - CE-A"
 mesh_up
 mesh_read_sids
 t0=$(date +%s%N)
-wait_until 'mesh_has_routes a1 && mesh_has_routes a2 && mesh_has_routes b' 60 0.3 ||
-	fail "learnt routes: $(for pe in "${MESH_PES[@]}"; do
-		printf '\n%s has:\n%s\nwants:\n%s' "$pe" "$(mesh_routes "$pe")" "$(mesh_want_routes "$pe")"
-	done)"
-for pe in "${MESH_PES[@]}"; do
-	rr_wait_helper_synced "$pe" 45
-	rej=$(rr_helper_rejected "$pe")
-	[[ $rej == 0 ]] || fail "$pe: srv6-bgp rejected $rej paths: $(rr_helper_get "$pe" rejected)"
-done
+mesh_wait_routes
 ECMP_WANT=$(printf '%s=-\n' "${SID[a1]}" "${SID[a2]}" | sort | paste -sd,)
 [[ $(b_site_a) == "$ECMP_WANT" ]] || fail "B's next hops for $MESH_LAN_A4: '$(b_site_a)', want '$ECMP_WANT'"
 ctl_on b route list vrf "$VRF" >&2 || true
