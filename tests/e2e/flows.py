@@ -36,12 +36,13 @@ PAD = 64 - HDR.size  # 64-byte payloads
 IP_PKTINFO = getattr(socket, "IP_PKTINFO", 8)  # Python 3.11 lacks the name (linux/in.h: 8)
 
 
-class Stop(Exception):
-    pass
+STOP = []  # non-empty once SIGTERM or SIGINT came
 
 
-def on_term(_sig, _frame):
-    raise Stop()
+def on_term(sig, _frame):
+    # a flag, not an exception: an exception could land between a sendto()
+    # and its count, and the report would see one packet more than sent
+    STOP.append(sig)
 
 
 def cmd_send(a):
@@ -64,28 +65,25 @@ def cmd_send(a):
     signal.signal(signal.SIGTERM, on_term)
     signal.signal(signal.SIGINT, on_term)
     late = 0
-    try:
-        while True:
-            now = time.time()
-            for f, _fam, s, dst in socks:
-                pkt = HDR.pack(MAGIC, f, sent[f], now) + b"\0" * PAD
-                try:
-                    s.sendto(pkt, dst)
-                    sent[f] += 1
-                except OSError:
-                    # no route or a full buffer: the sequence number is not
-                    # used, so it is not counted as sent (nor as lost)
-                    errors[f] += 1
-            nxt += period
-            delay = nxt - time.time()
-            if delay > 0:
-                time.sleep(delay)
-            else:
-                late += 1
-                if delay < -1.0:  # far behind (descheduled): no burst to catch up
-                    nxt = time.time()
-    except Stop:
-        pass
+    while not STOP:
+        now = time.time()
+        for f, _fam, s, dst in socks:
+            pkt = HDR.pack(MAGIC, f, sent[f], now) + b"\0" * PAD
+            try:
+                s.sendto(pkt, dst)
+                sent[f] += 1
+            except OSError:
+                # no route or a full buffer: the sequence number is not
+                # used, so it is not counted as sent (nor as lost)
+                errors[f] += 1
+        nxt += period
+        delay = nxt - time.time()
+        if delay > 0:
+            time.sleep(delay)
+        else:
+            late += 1
+            if delay < -1.0:  # far behind (descheduled): no burst to catch up
+                nxt = time.time()
     out = {
         "rate": a.rate,
         "first": t_first,
@@ -165,19 +163,16 @@ def cmd_recv(a):
             st["gaps"].append([st["last_t"], round(gap, 4)])
         st["last_t"] = now
 
-    try:
-        while True:
-            for key, _ev in sel.select(0.5):
-                s = key.fileobj
-                fam = 4 if s is s4 else 6
-                while True:
-                    try:
-                        data, anc, _fl, _addr = s.recvmsg(256, 256, socket.MSG_DONTWAIT)
-                    except BlockingIOError:
-                        break
-                    note(data, anc, fam)
-    except Stop:
-        pass
+    while not STOP:
+        for key, _ev in sel.select(0.1):
+            s = key.fileobj
+            fam = 4 if s is s4 else 6
+            while True:
+                try:
+                    data, anc, _fl, _addr = s.recvmsg(256, 256, socket.MSG_DONTWAIT)
+                except BlockingIOError:
+                    break
+                note(data, anc, fam)
     out = {
         str(f): {"received": len(st["seen"]), "dups": st["dups"], "reordered": st["reordered"],
                  "max_seq": st["max_seq"], "first": st["first_t"], "last": st["last_t"],
