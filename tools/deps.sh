@@ -40,6 +40,9 @@ PACKAGES=(
 	# fuzzing (tools/fuzz.sh): clang, libFuzzer and the sanitizer runtimes
 	# (libclang-rt-14-dev is only a Recommends of clang)
 	clang libclang-rt-14-dev
+	# man pages (doc/man): scdoc builds them, man-db and groff render them in
+	# the man_pages test (installs here skip Recommends: groff-base named)
+	scdoc man-db groff-base
 )
 
 log() { printf 'deps.sh: %s\n' "$*"; }
