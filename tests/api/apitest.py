@@ -7,7 +7,10 @@ users from a temporary folder, where this module is not importable.
 """
 
 import os
+import signal
+import subprocess
 import sys
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -30,3 +33,42 @@ def check(cond, what):
     print(("ok   " if cond else "FAIL ") + what, flush=True)
     if not cond:
         failures.append(what)
+
+
+def start_srv6d(work, name, config, prefix):
+    """srv6d on CONFIG (a file), net_null-style ports and no hugepages, its
+    socket WORK/NAME.sock and log WORK/NAME.log; (process, socket path) once
+    the socket accepts, or (None, log tail) when it does not in 60 s."""
+    sock = os.path.join(work, f"{name}.sock")
+    log = os.path.join(work, f"{name}.log")
+    cmd = [srv6d_path(), "-l", "0,1", "--no-pci", "--no-huge", "-m", "512", "--no-shconf",
+           "--file-prefix", prefix, "--log-level=lib.eal:error", "--",
+           "--config", config, "--socket", sock]
+    with open(log, "wb") as lf:
+        proc = subprocess.Popen(cmd, stdout=lf, stderr=subprocess.STDOUT)
+    import socket  # pylint: disable=import-outside-toplevel
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        if os.path.exists(sock):
+            try:
+                with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+                    s.connect(sock)
+                return proc, sock
+            except OSError:
+                pass
+        time.sleep(0.05)
+    if proc.poll() is None:
+        proc.kill()
+    proc.wait()
+    with open(log, "rb") as f:
+        return None, f.read()[-600:].decode(errors="replace")
+
+
+def stop_srv6d(proc):
+    """SIGTERM, then the exit status (SIGKILL after 20 s)."""
+    proc.send_signal(signal.SIGTERM)
+    try:
+        return proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        return proc.wait()

@@ -18,14 +18,12 @@ Exit 0 pass, 1 fail, 77 skip (srv6d not built).
 import glob
 import json
 import os
-import signal
 import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from apitest import REPO, check, failures, srv6d_path  # noqa: E402
+from apitest import REPO, check, failures, srv6d_path, start_srv6d, stop_srv6d  # noqa: E402
 from srv6rpc import Rpc, RpcError  # noqa: E402
 
 
@@ -41,29 +39,11 @@ def load(work, name, cfg):
     path = os.path.join(work, f"{name}.json")
     with open(path, "w") as f:
         json.dump(runnable(cfg), f)
-    sock = os.path.join(work, f"{name}.sock")
-    log = os.path.join(work, f"{name}.log")
-    cmd = [srv6d_path(), "-l", "0,1", "--no-pci", "--no-huge", "-m", "512", "--no-shconf",
-           "--file-prefix", f"confex{os.getpid()}", "--log-level=lib.eal:error", "--",
-           "--config", path, "--socket", sock]
-    with open(log, "wb") as lf:
-        proc = subprocess.Popen(cmd, stdout=lf, stderr=subprocess.STDOUT)
-    rpc = None
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and proc.poll() is None and rpc is None:
-        if os.path.exists(sock):
-            try:
-                rpc = Rpc(sock, timeout=30)
-            except OSError:
-                pass
-        time.sleep(0.05)
-    if rpc is None:
-        proc.kill()
-        proc.wait()
-        with open(log, "rb") as f:
-            tail = f.read()[-600:].decode(errors="replace")
-        check(False, f"{name}: srv6d started (log: {tail!r})")
+    proc, sock = start_srv6d(work, name, path, f"confex{os.getpid()}")
+    if proc is None:
+        check(False, f"{name}: srv6d started (log: {sock!r})")
         return
+    rpc = Rpc(sock, timeout=30)
     try:
         got = rpc.call("config.get", {"secrets": True})
         sas = rpc.call("ipsec.sa.list")
@@ -71,12 +51,7 @@ def load(work, name, cfg):
         check(False, f"{name}: config.get / ipsec.sa.list answered {e}")
         got, sas = {}, []
     rpc.close()
-    proc.send_signal(signal.SIGTERM)
-    try:
-        rc = proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        rc = proc.wait()
+    rc = stop_srv6d(proc)
     check(rc == 0, f"{name}: srv6d started and stopped with status 0 (got {rc})")
     key = lambda r: (r.get("vrf", "default"), r["prefix"])  # noqa: E731
     check([p["name"] for p in got.get("ports", [])] == [p["name"] for p in cfg["ports"]],
