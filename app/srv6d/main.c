@@ -26,6 +26,7 @@
 #include "model.h"
 #include "rpc_server.h"
 #include "srv6_build_config.h"
+#include "telemetry.h"
 
 static volatile sig_atomic_t stop_requested;
 
@@ -202,6 +203,10 @@ main(int argc, char **argv)
 		return 1;
 	}
 	rpc_server_set_idle_timeout(srv, (unsigned int)idle_s * 1000u);
+	rc = srv6d_telemetry_init(srv);
+	if (rc < 0)
+		fprintf(stderr, "srv6d: DPDK telemetry commands not registered: %s\n",
+			strerror(-rc));
 	printf("srv6d %s: %u worker lcores, control socket %s\n", SRV6_VERSION,
 	       rte_lcore_count() - 1, socket_path);
 	fflush(stdout);
@@ -211,6 +216,7 @@ main(int argc, char **argv)
 		dp_ctl_poll(now_ms());
 	}
 
+	srv6d_telemetry_stop();
 	dp_stop();
 	rpc_server_destroy(srv);
 	rte_eal_cleanup();

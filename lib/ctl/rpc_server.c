@@ -1895,6 +1895,38 @@ rpc_server_fd(const struct rpc_server *srv)
 }
 
 int
+rpc_server_call(struct rpc_server *srv, const char *method, json_t *params, json_t **result,
+		struct api_error_info *e)
+{
+	const struct rpc_method_binding *b = binding_find(srv, method);
+	const struct api_method *m = api_method_find(method);
+	struct rpc_call call = {.srv = srv, .client = NULL, .txn = NULL, .method = method};
+	int rc;
+
+	*result = NULL;
+	memset(e, 0, sizeof(*e));
+	if (b == NULL || b->fn == NULL)
+		return api_error_set(e, API_ERR_METHOD_NOT_FOUND, NULL, "method not found: %.200s",
+				     method);
+	if (m != NULL && api_check_object(params, m->params, m->n_params, NULL, e) < 0)
+		return -1;
+	if (srv->txn != NULL && srv->txn->begin != NULL &&
+	    (call.txn = srv->txn->begin(srv->ctx)) == NULL)
+		return api_error_set(e, API_ERR_INTERNAL, NULL, "cannot begin a transaction");
+	rc = b->fn(&call, params, result, e);
+	if (srv->txn != NULL && srv->txn->abort != NULL)
+		srv->txn->abort(srv->ctx, call.txn);
+	if (rc < 0) {
+		if (e->code == 0)
+			api_error_set(e, api_errno_to_code(rc), NULL, "%s", strerror(-rc));
+		json_decref(*result);
+		*result = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+int
 rpc_server_watch_fd(struct rpc_server *srv, int fd, rpc_fd_cb cb, void *arg)
 {
 	struct epoll_event ev = {0};

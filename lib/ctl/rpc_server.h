@@ -183,4 +183,12 @@ int rpc_server_fd(const struct rpc_server *srv);
 // EPOLLIN). Returns 0 or -errno. Unwatch before closing fd.
 typedef void (*rpc_fd_cb)(void *arg, int fd, uint32_t events);
 int rpc_server_watch_fd(struct rpc_server *srv, int fd, rpc_fd_cb cb, void *arg);
+
+// Run one method in process, as a request on the socket would (params
+// checked against the catalogue, the handler inside its own transaction),
+// for readers that are not socket clients (DPDK telemetry). The transaction
+// is always aborted: only methods that read make sense here. Returns 0 and
+// *result (a new reference), or -1 with e filled.
+int rpc_server_call(struct rpc_server *srv, const char *method, json_t *params, json_t **result,
+		    struct api_error_info *e);
 int rpc_server_unwatch_fd(struct rpc_server *srv, int fd);
