@@ -393,6 +393,58 @@ assert_json(json_t *got, const char *want_text)
 
 // --- tests -------------------------------------------------------------------------
 
+// rpc_server_call (DPDK telemetry's way in): the handler runs with the
+// catalogue's checks, inside a transaction that is always aborted, and the
+// errors come back as they would on the socket. A second server, driven
+// from this thread only (the call belongs to the polling thread).
+static void
+test_in_process_call(void)
+{
+	char path[192];
+	struct rpc_server_conf conf = {
+		.path = path,
+		.methods = methods,
+		.n_methods = sizeof(methods) / sizeof(methods[0]),
+		.txn = &fake_txn,
+	};
+	struct api_error_info e;
+	struct rpc_server *s2;
+	json_t *r = NULL, *p;
+	int b0, c0, a0;
+
+	snprintf(path, sizeof(path), "%s/call.sock", dir);
+	s2 = rpc_server_create(&conf);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s2);
+	b0 = n_begin;
+	c0 = n_commit;
+	a0 = n_abort;
+	p = json_pack("{s:i}", "x", 7);
+	CU_ASSERT_EQUAL(rpc_server_call(s2, "test.echo", p, &r, &e), 0);
+	CU_ASSERT(r != NULL && json_equal(r, p));
+	json_decref(r);
+	CU_ASSERT_EQUAL(n_begin - b0, 1);
+	CU_ASSERT_EQUAL(n_abort - a0, 1); // aborted: nothing a handler staged is published
+	CU_ASSERT_EQUAL(n_commit, c0);
+	CU_ASSERT_EQUAL(rpc_server_call(s2, "test.nosuch", NULL, &r, &e), -1);
+	CU_ASSERT_EQUAL(e.code, API_ERR_METHOD_NOT_FOUND);
+	CU_ASSERT_PTR_NULL(r);
+	CU_ASSERT_EQUAL(rpc_server_call(s2, "test.fail", NULL, &r, &e), -1);
+	CU_ASSERT_EQUAL(e.code, API_ERR_CONFLICT);
+	CU_ASSERT_STRING_EQUAL(e.field, "name");
+	CU_ASSERT_EQUAL(rpc_server_call(s2, "test.errno", NULL, &r, &e), -1);
+	CU_ASSERT_EQUAL(e.code, api_errno_to_code(-ENOENT));
+	// the catalogue's parameter check comes first: the handler never runs
+	json_decref(p);
+	p = json_object();
+	CU_ASSERT_EQUAL(rpc_server_call(s2, "route.del", p, &r, &e), -1);
+	CU_ASSERT_EQUAL(e.code, API_ERR_INVALID_PARAMS);
+	CU_ASSERT_EQUAL(n_begin - b0, 3); // echo, fail, errno: not the unknown nor route.del
+	CU_ASSERT_EQUAL(n_abort - a0, 3);
+	CU_ASSERT_EQUAL(n_commit, c0);
+	json_decref(p);
+	rpc_server_destroy(s2);
+}
+
 static void
 test_single(void)
 {
@@ -1154,6 +1206,7 @@ main(void)
 	CU_add_test(s, "garbage", test_garbage);
 	CU_add_test(s, "socket_file", test_socket_file);
 	CU_add_test(s, "peer_credentials", test_peer_credentials);
+	CU_add_test(s, "in_process_call", test_in_process_call);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures() + CU_get_number_of_suites_failed();
