@@ -7,6 +7,7 @@ users from a temporary folder, where this module is not importable.
 """
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -35,17 +36,22 @@ def check(cond, what):
         failures.append(what)
 
 
-def start_srv6d(work, name, config, prefix):
-    """srv6d on CONFIG (a file), net_null-style ports and no hugepages, its
-    socket WORK/NAME.sock and log WORK/NAME.log; (process, socket path) once
-    the socket accepts, or (None, log tail) when it does not in 60 s."""
+NO_HUGE = ["--no-huge", "-m", "512", "--no-shconf"]
+
+
+def start_srv6d(work, name, config, prefix, memory=None):
+    """srv6d on CONFIG (a file), its socket WORK/NAME.sock and log
+    WORK/NAME.log, with EAL memory options MEMORY (default NO_HUGE: no
+    hugepages, no shared configuration); (process, socket path) once the
+    socket accepts, or (None, log tail) when it does not in 60 s."""
     sock = os.path.join(work, f"{name}.sock")
     log = os.path.join(work, f"{name}.log")
-    cmd = [srv6d_path(), "-l", "0,1", "--no-pci", "--no-huge", "-m", "512", "--no-shconf",
+    cmd = [srv6d_path(), "-l", "0,1", "--no-pci"] + (NO_HUGE if memory is None else memory) + [
            "--file-prefix", prefix, "--log-level=lib.eal:error", "--",
            "--config", config, "--socket", sock]
     with open(log, "wb") as lf:
         proc = subprocess.Popen(cmd, stdout=lf, stderr=subprocess.STDOUT)
+    proc.dpdk_prefix = prefix  # stop_srv6d removes its EAL runtime folder
     import socket  # pylint: disable=import-outside-toplevel
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and proc.poll() is None:
@@ -65,10 +71,13 @@ def start_srv6d(work, name, config, prefix):
 
 
 def stop_srv6d(proc):
-    """SIGTERM, then the exit status (SIGKILL after 20 s)."""
+    """SIGTERM, then the exit status (SIGKILL after 20 s); the EAL's runtime
+    folder (/var/run/dpdk/PREFIX) goes too."""
     proc.send_signal(signal.SIGTERM)
     try:
-        return proc.wait(timeout=20)
+        rc = proc.wait(timeout=20)
     except subprocess.TimeoutExpired:
         proc.kill()
-        return proc.wait()
+        rc = proc.wait()
+    shutil.rmtree(os.path.join("/var/run/dpdk", proc.dpdk_prefix), ignore_errors=True)
+    return rc
