@@ -216,6 +216,7 @@ enum tel_shape {
 	TEL_MEMBER, // one member of the result (an object), flattened
 	TEL_NAMES,  // a list: the KEY of each item
 	TEL_ITEM,   // a list: the item whose KEY is the parameter, flattened
+	TEL_STATS,  // stats.get: totals over the ports, and per worker lcore
 };
 struct tel_cmd {
 	const char *cmd;
@@ -227,9 +228,9 @@ struct tel_cmd {
 static const struct tel_cmd tel_cmds[] = {
 	{"/srv6d/info", "system.info", TEL_OBJECT, NULL,
 	 "srv6d's version, lcores, process and control counters. No parameters"},
-	{"/srv6d/stats", "stats.get", TEL_OBJECT, NULL,
-	 "srv6d's counters: totals and per lcore (lists of ports and SIDs: /srv6d/port, "
-	 "/srv6d/sid). No parameters"},
+	{"/srv6d/stats", "stats.get", TEL_STATS, NULL,
+	 "srv6d's packet counters: totals over the ports, and per worker lcore "
+	 "(lcoreN_...). Drops by reason: /srv6d/drops. No parameters"},
 	{"/srv6d/drops", "stats.get", TEL_MEMBER, "drops",
 	 "packets dropped, by reason. No parameters"},
 	{"/srv6d/ports", "port.list", TEL_NAMES, "name", "srv6d's port names. No parameters"},
@@ -253,6 +254,38 @@ tel_find(const char *cmd)
 			return &tel_cmds[i];
 	}
 	return NULL;
+}
+
+// /srv6d/stats: the ports' counters summed, and each worker's main ones
+// (lcoreN_rx_packets, ...: 5 per worker, so that 32 workers and the totals
+// fit in one telemetry dict of RTE_TEL_MAX_DICT_ENTRIES).
+static void
+stats_summary(struct rte_tel_data *d, const json_t *st)
+{
+	static const char *const totals[] = {"rx_packets", "rx_bytes", "tx_packets", "tx_bytes",
+					     "drops"};
+	static const char *const per_lcore[] = {"rx_packets", "tx_packets", "drops", "bursts",
+						"busy_us"};
+	const json_t *x;
+	size_t i;
+
+	rte_tel_data_start_dict(d);
+	for (size_t t = 0; t < sizeof(totals) / sizeof(totals[0]); t++) {
+		uint64_t sum = 0;
+		json_array_foreach(json_object_get(st, "ports"), i, x)
+			sum += (uint64_t)json_integer_value(json_object_get(x, totals[t]));
+		rte_tel_data_add_dict_u64(d, totals[t], sum);
+	}
+	json_array_foreach(json_object_get(st, "lcores"), i, x) {
+		json_int_t id = json_integer_value(json_object_get(x, "lcore"));
+		for (size_t f = 0; f < sizeof(per_lcore) / sizeof(per_lcore[0]); f++) {
+			char name[RTE_TEL_MAX_STRING_LEN];
+			snprintf(name, sizeof(name), "lcore%lld_%s", (long long)id, per_lcore[f]);
+			rte_tel_data_add_dict_u64(
+				d, name,
+				(uint64_t)json_integer_value(json_object_get(x, per_lcore[f])));
+		}
+	}
 }
 
 // /srv6d/sid,SID also shows the SID's counters (stats.get {sid}).
@@ -298,6 +331,9 @@ on_command(const char *cmd, const char *params, struct rte_tel_data *d)
 	case TEL_OBJECT:
 		rte_tel_data_start_dict(d);
 		flatten(d, r, "");
+		break;
+	case TEL_STATS:
+		stats_summary(d, r);
 		break;
 	case TEL_MEMBER:
 		rte_tel_data_start_dict(d);

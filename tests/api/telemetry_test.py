@@ -126,8 +126,13 @@ def run(prefix, sock):
     check(set(td) == set(a) and all(b[k] <= td[k] <= a[k] for k in a) and grew,
           "/srv6d/drops between two stats.get readings, reason by reason; non-zero: %s" % grew)
     tst = t.get("/srv6d/stats") or {}
-    check(any(k.startswith("drops_") for k in tst) and tst.get("drops_" + next(iter(grew), "x"), 0) > 0,
-          "/srv6d/stats flattens stats.get (%d entries)" % len(tst))
+    rx = lambda st: sum(p["rx_packets"] for p in st["ports"])  # noqa: E731
+    lc = ["lcore%d_%s" % (x["lcore"], f) for x in after["lcores"]
+          for f in ("rx_packets", "tx_packets", "drops", "bursts", "busy_us")]
+    check(rx(before) <= tst.get("rx_packets", -1) <= rx(after) and tst["rx_packets"] > 0 and
+          all(k in tst for k in ["rx_bytes", "tx_packets", "tx_bytes", "drops"] + lc),
+          "/srv6d/stats: the ports' rx_packets summed between two stats.get readings (%s), "
+          "per-lcore %s" % (tst.get("rx_packets"), lc[:5]))
     ti = t.get("/srv6d/info") or {}
     check(ti.get("version") == rpc.call("system.info")["version"] and ti.get("ports") == ["wan0", "ce-blue"],
           "/srv6d/info = system.info: version %s, ports %s" % (ti.get("version"), ti.get("ports")))
