@@ -788,13 +788,49 @@ binding_find(const struct rpc_server *srv, const char *name)
 	return NULL;
 }
 
+// The handler of method, or NULL with e filled (-32601).
+static rpc_handler_fn
+handler_find(const struct rpc_server *srv, const char *method, struct api_error_info *e)
+{
+	const struct rpc_method_binding *b = binding_find(srv, method);
+
+	if (b == NULL || b->fn == NULL) {
+		api_error_set(e, API_ERR_METHOD_NOT_FOUND, NULL, "method not found: %.200s",
+			      method);
+		return NULL;
+	}
+	return b->fn;
+}
+
+// Params of a method in the api catalogue, checked against it: 0 or -1.
+static int
+params_check(const char *method, const json_t *params, struct api_error_info *e)
+{
+	const struct api_method *m = api_method_find(method);
+
+	if (m != NULL && api_check_object(params, m->params, m->n_params, NULL, e) < 0)
+		return -1;
+	return 0;
+}
+
+// A handler's failure as an error: the one it filled in, else its errno,
+// else "internal error" (-1 without a reason).
+static void
+error_from_rc(struct api_error_info *e, int rc)
+{
+	if (e->code != 0)
+		return;
+	if (rc < -1)
+		api_error_set(e, api_errno_to_code(rc), NULL, "%s", strerror(-rc));
+	else
+		api_error_set(e, API_ERR_INTERNAL, NULL, "internal error");
+}
+
 // Check the JSON-RPC envelope, find the method, validate params against
 // the catalogue. Returns 0 or -1 with s->e filled. Runs before any txn.
 static int
 slot_prepare(struct rpc_server *srv, json_t *req, struct slot *s)
 {
-	const struct rpc_method_binding *b;
-	const struct api_method *m;
 	json_t *v;
 
 	s->id = json_null();
@@ -829,19 +865,11 @@ slot_prepare(struct rpc_server *srv, json_t *req, struct slot *s)
 				     "params: expected an object (named parameters)");
 	s->params = json_is_object(v) ? v : NULL;
 
-	if (strcmp(s->method, "events.subscribe") == 0) {
+	if (strcmp(s->method, "events.subscribe") == 0)
 		s->builtin_subscribe = true;
-	} else {
-		b = binding_find(srv, s->method);
-		if (b == NULL || b->fn == NULL)
-			return api_error_set(&s->e, API_ERR_METHOD_NOT_FOUND, NULL,
-					     "method not found: %.200s", s->method);
-		s->fn = b->fn;
-	}
-	m = api_method_find(s->method);
-	if (m != NULL && api_check_object(s->params, m->params, m->n_params, NULL, &s->e) < 0)
+	else if ((s->fn = handler_find(srv, s->method, &s->e)) == NULL)
 		return -1;
-	return 0;
+	return params_check(s->method, s->params, &s->e);
 }
 
 // events.subscribe {topics: [...]}: replaces the client's topic set; the
@@ -875,17 +903,6 @@ subscribe_prepare(struct slot *s)
 }
 
 static void
-slot_fail_from_rc(struct slot *s, int rc)
-{
-	if (s->e.code != 0)
-		return;
-	if (rc < -1)
-		api_error_set(&s->e, api_errno_to_code(rc), NULL, "%s", strerror(-rc));
-	else
-		api_error_set(&s->e, API_ERR_INTERNAL, NULL, "internal error");
-}
-
-static void
 slot_run(struct rpc_server *srv, struct rpc_client *c, void *txn, struct slot *s, int *failed)
 {
 	struct rpc_call call = {.srv = srv, .client = c, .txn = txn, .method = s->method};
@@ -900,7 +917,7 @@ slot_run(struct rpc_server *srv, struct rpc_client *c, void *txn, struct slot *s
 	rc = s->fn(&call, s->params, &result, &s->e);
 	if (rc != 0) {
 		json_decref(result);
-		slot_fail_from_rc(s, rc);
+		error_from_rc(&s->e, rc);
 		*failed = 1;
 		return;
 	}
@@ -1898,27 +1915,22 @@ int
 rpc_server_call(struct rpc_server *srv, const char *method, json_t *params, json_t **result,
 		struct api_error_info *e)
 {
-	const struct rpc_method_binding *b = binding_find(srv, method);
-	const struct api_method *m = api_method_find(method);
 	struct rpc_call call = {.srv = srv, .client = NULL, .txn = NULL, .method = method};
+	rpc_handler_fn fn;
 	int rc;
 
 	*result = NULL;
 	memset(e, 0, sizeof(*e));
-	if (b == NULL || b->fn == NULL)
-		return api_error_set(e, API_ERR_METHOD_NOT_FOUND, NULL, "method not found: %.200s",
-				     method);
-	if (m != NULL && api_check_object(params, m->params, m->n_params, NULL, e) < 0)
+	if ((fn = handler_find(srv, method, e)) == NULL || params_check(method, params, e) < 0)
 		return -1;
 	if (srv->txn != NULL && srv->txn->begin != NULL &&
 	    (call.txn = srv->txn->begin(srv->ctx)) == NULL)
 		return api_error_set(e, API_ERR_INTERNAL, NULL, "cannot begin a transaction");
-	rc = b->fn(&call, params, result, e);
+	rc = fn(&call, params, result, e);
 	if (srv->txn != NULL && srv->txn->abort != NULL)
 		srv->txn->abort(srv->ctx, call.txn);
-	if (rc < 0) {
-		if (e->code == 0)
-			api_error_set(e, api_errno_to_code(rc), NULL, "%s", strerror(-rc));
+	if (rc != 0) {
+		error_from_rc(e, rc);
 		json_decref(*result);
 		*result = NULL;
 		return -1;
