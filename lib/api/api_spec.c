@@ -101,6 +101,11 @@ static const struct api_field p_config_save[] = {
 	{"file", API_T_STRING, OPT, "path to write (default: the --config file)"},
 };
 
+static const struct api_field p_config_reload[] = {
+	{"file", API_T_STRING, OPT,
+	 "configuration to make the running one (default: the --config file)"},
+};
+
 static const struct api_field p_port_list[] = {
 	{"name", API_T_STRING, OPT, "only this port"},
 };
@@ -262,6 +267,9 @@ static const struct api_method methods[] = {
 	M("capture.start", true, "start a packet capture into a pcap file", p_capture_start),
 	M("capture.stop", true, "stop a capture", p_capture_stop),
 	M("config.get", false, "the running configuration", p_config_get),
+	M("config.reload", true,
+	  "make the running configuration the file's: only the differences change",
+	  p_config_reload),
 	M("config.save", false, "write the running configuration to a file", p_config_save),
 	M0("encap.get", false, "encapsulation parameters"),
 	M("encap.set", true, "set encapsulation parameters", p_encap_set),

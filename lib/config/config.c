@@ -348,41 +348,58 @@ load_all(struct loader *l, const json_t *root)
 	return 0;
 }
 
-int
-config_load(struct model *m, const char *path, struct model_err *e)
+// The file as one JSON object checked against the catalogue's "config"
+// spec; NULL with e filled.
+static json_t *
+config_read(const char *path, struct model_err *e)
 {
 	struct api_error_info ae = {0};
 	const struct api_field *spec;
-	struct loader l = {.m = m, .e = e};
 	json_error_t jerr;
 	json_t *root;
 	size_t n;
-	int rc;
 
-	memset(e, 0, sizeof(*e));
-	if (m == NULL || path == NULL)
-		return fail(e, -EINVAL, "", "no model or no file");
 	root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
 	if (root == NULL) {
 		// Without jansson's " near '<token>'": the token may be a key.
 		char why[sizeof(jerr.text)];
 		api_json_error_text(jerr.text, why, sizeof(why));
 		if (jerr.line > 0)
-			return fail(e, -EINVAL, "", "line %d column %d: %s", jerr.line, jerr.column,
-				    why);
-		return fail(e, -EINVAL, "", "%s", why);
+			fail(e, -EINVAL, "", "line %d column %d: %s", jerr.line, jerr.column, why);
+		else
+			fail(e, -EINVAL, "", "%s", why);
+		return NULL;
 	}
 	if (!json_is_object(root)) {
 		json_decref(root);
-		return fail(e, -EINVAL, "", "the configuration must be one JSON object");
+		fail(e, -EINVAL, "", "the configuration must be one JSON object");
+		return NULL;
 	}
 	spec = api_object_spec("config", &n);
 	if (spec == NULL || api_check_object(root, spec, n, NULL, &ae) < 0) {
-		rc = spec == NULL ? fail(e, -EINVAL, "", "no config spec in the API catalogue")
-				  : from_api(&ae, e);
+		if (spec == NULL)
+			fail(e, -EINVAL, "", "no config spec in the API catalogue");
+		else
+			from_api(&ae, e);
 		json_decref(root);
-		return rc;
+		return NULL;
 	}
+	return root;
+}
+
+int
+config_load(struct model *m, const char *path, struct model_err *e)
+{
+	struct loader l = {.m = m, .e = e};
+	json_t *root;
+	int rc;
+
+	memset(e, 0, sizeof(*e));
+	if (m == NULL || path == NULL)
+		return fail(e, -EINVAL, "", "no model or no file");
+	root = config_read(path, e);
+	if (root == NULL)
+		return -EINVAL;
 	l.t = model_txn_begin(m);
 	if (l.t == NULL) {
 		json_decref(root);
@@ -413,6 +430,419 @@ config_load(struct model *m, const char *path, struct model_err *e)
 		dp_idle_sleep_set(l.idle_sleep_us);
 		dp_spread_set(l.spread);
 	}
+	json_decref(root);
+	return rc;
+}
+
+// --- reload ------------------------------------------------------------------------
+
+// config_reload compares the file with config_to_json's picture of the running
+// model, section by section, object by object, and stages only the
+// differences: removals first, the dependants first (routes before the SAs,
+// SIDs and VRFs they name), then additions in the loader's order. Each object
+// of the file is put in config.get's form first (parsed against the running
+// model and encoded again), so spelling does not count as a change; one that
+// does not parse yet (it names a VRF the file adds) is compared as written.
+
+struct reload_section {
+	const char *name;      // key in the file (SAs: "ipsec", its "sas")
+	const char *fields[2]; // key fields of an object in config.get's form
+	item_fn add;
+	// item in config.get's form (a new reference), or NULL.
+	json_t *(*canon)(const struct model *m, const json_t *item);
+};
+
+static json_t *
+canon_vrf(const struct model *m, const json_t *item)
+{
+	struct api_error_info ae = {0};
+	struct model_vrf v;
+
+	return vrf_from_json(m, item, "", &v, &ae) < 0 ? NULL : vrf_to_json(&v);
+}
+
+static json_t *
+canon_port(const struct model *m, const json_t *item)
+{
+	struct api_error_info ae = {0};
+	struct model_port p;
+
+	memset(&p, 0, sizeof(p));
+	p.mtu = 1500;
+	return port_from_json(m, item, "", true, &p, &ae) < 0 ? NULL : port_to_json(m, &p);
+}
+
+static json_t *
+canon_locator(const struct model *m, const json_t *item)
+{
+	struct api_error_info ae = {0};
+	struct model_locator l;
+
+	(void)m;
+	return locator_from_json(item, "", &l, &ae) < 0 ? NULL : locator_to_json(&l);
+}
+
+static json_t *
+canon_sa(const struct model *m, const json_t *item)
+{
+	struct api_error_info ae = {0};
+	struct ipsec_sa sa;
+	json_t *o;
+
+	(void)m;
+	if (ipsec_sa_from_json(item, "", &sa, &ae) < 0)
+		return NULL;
+	o = ipsec_sa_to_json(&sa, true);
+	ipsec_sa_wipe(&sa);
+	return o;
+}
+
+static json_t *
+canon_sid(const struct model *m, const json_t *item)
+{
+	struct api_error_info ae = {0};
+	struct model_sid sid;
+
+	return sid_from_json(m, item, "", true, &sid, &ae) < 0 ? NULL : sid_to_json(m, &sid);
+}
+
+static json_t *
+canon_route(const struct model *m, const json_t *item)
+{
+	struct api_error_info ae = {0};
+	struct model_route *r = malloc(sizeof(*r));
+	json_t *o = NULL;
+
+	if (r != NULL && route_from_json(m, item, "", r, &ae) == 0) {
+		prefix_mask(&r->prefix);
+		o = route_to_json(m, r);
+		// As routes_to_json writes them.
+		if (r->owner[0] == '\0' || strcmp(r->owner, "static") == 0)
+			json_object_del(o, "owner");
+	}
+	free(r);
+	return o;
+}
+
+static json_t *
+canon_neighbor(const struct model *m, const json_t *item)
+{
+	struct api_error_info ae = {0};
+	char abuf[64], mbuf[24];
+	struct ip_addr a;
+	uint8_t mac[6];
+	uint16_t port;
+
+	if (neigh_from_json(m, item, "", &port, &a, mac, &ae) < 0)
+		return NULL;
+	return json_pack("{s:s,s:s,s:s}", "port", m->ports[port].name, "address",
+			 addr_fmt(&a, abuf, sizeof(abuf)), "mac", mac_fmt(mac, mbuf, sizeof(mbuf)));
+}
+
+static const struct reload_section reload_sections[] = {
+	{"vrfs", {"name"}, load_vrf, canon_vrf},
+	{"ports", {"name"}, NULL, canon_port},
+	{"locators", {"name"}, load_locator, canon_locator},
+	{"ipsec", {"id"}, load_sa, canon_sa},
+	{"sids", {"sid"}, load_sid, canon_sid},
+	{"routes", {"vrf", "prefix"}, load_route, canon_route},
+	{"neighbors", {"port", "address"}, load_neighbor, canon_neighbor},
+};
+#define N_RELOAD_SECTIONS (sizeof(reload_sections) / sizeof(reload_sections[0]))
+#define RELOAD_PORTS 1 // reload_sections[1]
+#define RELOAD_KEY_LEN 160
+
+// The section's array ("ipsec": its "sas").
+static const json_t *
+section_array(const json_t *root, const char *name)
+{
+	if (strcmp(name, "ipsec") == 0)
+		return json_object_get(json_object_get(root, "ipsec"), "sas");
+	return json_object_get(root, name);
+}
+
+static void
+section_key(const struct reload_section *sec, const json_t *item, char key[RELOAD_KEY_LEN])
+{
+	const char *a = json_string_value(json_object_get(item, sec->fields[0]));
+	const char *b = sec->fields[1] != NULL
+				? json_string_value(json_object_get(item, sec->fields[1]))
+				: NULL;
+
+	// A route without "vrf" is in the default VRF.
+	if (a == NULL && strcmp(sec->fields[0], "vrf") == 0)
+		a = "default";
+	// "RED", "BLUE 10.2.0.0/24": error paths show it.
+	snprintf(key, RELOAD_KEY_LEN, "%s%s%s", a != NULL ? a : "", b != NULL ? " " : "",
+		 b != NULL ? b : "");
+}
+
+// Left to their live owner at run time: routes of owners other than
+// "static" (srv6-bgp's) and SIDs allocated from a locator (sid.alloc). A
+// file's copies of them only seed a start.
+static bool
+reload_owned_elsewhere(const struct reload_section *sec, const json_t *item)
+{
+	const char *owner;
+
+	if (strcmp(sec->name, "routes") == 0) {
+		owner = json_string_value(json_object_get(item, "owner"));
+		return owner != NULL && strcmp(owner, "static") != 0;
+	}
+	if (strcmp(sec->name, "sids") == 0)
+		return json_object_get(item, "locator") != NULL;
+	return false;
+}
+
+// Remove one running object (config.get's form) from the model.
+static int
+reload_remove(struct loader *l, const struct reload_section *sec, const json_t *item,
+	      const char *path)
+{
+	const char *name = sec->name;
+	char why[sizeof(l->e->msg)];
+	struct ip_prefix p;
+	int rc;
+
+	if (strcmp(name, "vrfs") == 0) {
+		rc = model_vrf_del(l->t, json_string_value(json_object_get(item, "name")), l->e);
+	} else if (strcmp(name, "locators") == 0) {
+		rc = model_locator_del(l->t, json_string_value(json_object_get(item, "name")),
+				       l->e);
+	} else if (strcmp(name, "ipsec") == 0) {
+		rc = ipsec_sa_del(l->t, json_string_value(json_object_get(item, "id")), l->e);
+	} else if (strcmp(name, "sids") == 0) {
+		rc = prefix_parse(json_string_value(json_object_get(item, "sid")), true, &p);
+		if (rc == 0)
+			rc = model_sid_del(l->t, &p, l->e);
+	} else if (strcmp(name, "routes") == 0) {
+		int v = model_vrf_find(l->m, json_string_value(json_object_get(item, "vrf")));
+		rc = v < 0 ? -ENOENT
+			   : prefix_parse(json_string_value(json_object_get(item, "prefix")), false,
+					  &p);
+		if (rc == 0)
+			rc = model_route_del(l->t, (uint16_t)v, &p, l->e);
+	} else {
+		struct api_error_info ae = {0};
+		struct ip_addr a;
+		uint8_t mac[6];
+		uint16_t port;
+		if (neigh_from_json(l->m, item, path, &port, &a, mac, &ae) < 0)
+			return from_api(&ae, l->e);
+		rc = model_neigh_del(l->t, port, &a, l->e);
+	}
+	if (rc == 0)
+		return 0;
+	snprintf(why, sizeof(why), "%s", l->e->msg[0] != '\0' ? l->e->msg : strerror(-rc));
+	return fail(l->e, rc, path, "cannot remove it (the file no longer has it): %s", why);
+}
+
+// A port of the file against the running one of that name: ports are probed
+// at start, so only what port.set changes (mtu, vrf, addresses) may differ.
+static int
+reload_port(struct loader *l, const json_t *item, const char *path)
+{
+	struct api_error_info ae = {0};
+	const struct model_port *cur;
+	struct model_port p;
+	int idx, rc;
+
+	memset(&p, 0, sizeof(p));
+	p.mtu = 1500;
+	if (port_from_json(l->m, item, path, true, &p, &ae) < 0)
+		return from_api(&ae, l->e);
+	idx = model_port_find(l->m, p.name);
+	if (idx < 0)
+		return fail(l->e, -EINVAL, path,
+			    "port %s is not running: ports are added by a restart", p.name);
+	cur = &l->m->ports[idx];
+	if (strcmp(cur->device, p.device) != 0 || strcmp(cur->host_if, p.host_if) != 0 ||
+	    cur->tcp_mss != p.tcp_mss || cur->has_mac != p.has_mac ||
+	    (p.has_mac && memcmp(cur->mac, p.mac, 6) != 0))
+		return fail(l->e, -EINVAL, path,
+			    "device, host_if, tcp_mss and mac of port %s change only with a "
+			    "restart (mtu, vrf and addresses reload)",
+			    p.name);
+	rc = model_port_set(l->t, (uint16_t)idx, &p, l->e);
+	return rc < 0 ? prefixed(l->e, rc, path) : 0;
+}
+
+// Per section: the running objects by key, the file's (config.get's form
+// where it parses) by key, and each file object's index for error paths.
+struct reload_diff {
+	json_t *running[N_RELOAD_SECTIONS];
+	json_t *file[N_RELOAD_SECTIONS];
+};
+
+static int
+reload_diff_build(struct loader *l, const json_t *root, const json_t *run, struct reload_diff *d)
+{
+	char key[RELOAD_KEY_LEN];
+
+	for (size_t s = 0; s < N_RELOAD_SECTIONS; s++) {
+		const struct reload_section *sec = &reload_sections[s];
+		const json_t *item;
+		size_t i;
+
+		d->running[s] = json_object();
+		d->file[s] = json_object();
+		if (d->running[s] == NULL || d->file[s] == NULL)
+			return fail(l->e, -ENOMEM, "", "out of memory");
+		json_array_foreach(section_array(run, sec->name), i, item) {
+			section_key(sec, item, key);
+			json_object_set(d->running[s], key, (json_t *)item);
+		}
+		json_array_foreach(section_array(root, sec->name), i, item) {
+			json_t *c;
+			if (!json_is_object(item) || reload_owned_elsewhere(sec, item))
+				continue;
+			c = sec->canon(l->m, item);
+			if (c == NULL)
+				c = json_incref((json_t *)item);
+			section_key(sec, c, key);
+			// A second object with the key is the loader's to report.
+			if (json_object_get(d->file[s], key) == NULL)
+				json_object_set(d->file[s], key, c);
+			json_decref(c);
+		}
+	}
+	return 0;
+}
+
+static int
+reload_apply(struct loader *l, const json_t *root, const json_t *run, struct reload_diff *d,
+	     struct config_reload_stats *st)
+{
+	char key[RELOAD_KEY_LEN], path[RELOAD_KEY_LEN + 32];
+	struct api_error_info ae = {0};
+	const char *k;
+	json_t *cur, *want;
+	size_t i;
+	int rc;
+
+	// Ports cannot come or go without a restart.
+	json_object_foreach(d->running[RELOAD_PORTS], k, cur)
+		if (json_object_get(d->file[RELOAD_PORTS], k) == NULL)
+			return fail(l->e, -EINVAL, "ports",
+				    "port %s is missing: ports are removed by a restart",
+				    json_string_value(json_object_get(cur, "name")));
+	// Removals, the dependants first: objects the file lacks or changes.
+	for (size_t s = N_RELOAD_SECTIONS; s-- > 0;) {
+		const struct reload_section *sec = &reload_sections[s];
+		if (sec->add == NULL)
+			continue;
+		json_object_foreach(d->running[s], k, cur) {
+			want = json_object_get(d->file[s], k);
+			if (want != NULL && json_equal(want, cur))
+				continue;
+			if (want == NULL && reload_owned_elsewhere(sec, cur))
+				continue;
+			snprintf(path, sizeof(path), "%s: %s", sec->name, k);
+			if ((rc = reload_remove(l, sec, cur, path)) < 0)
+				return rc;
+			if (want == NULL)
+				st->removed++;
+		}
+	}
+	// Additions and the changed objects' new form, in the loader's order,
+	// with the encapsulation after the locators (SRv6 next hops need it).
+	for (size_t s = 0; s < N_RELOAD_SECTIONS; s++) {
+		const struct reload_section *sec = &reload_sections[s];
+		const json_t *item;
+		json_array_foreach(section_array(root, sec->name), i, item) {
+			if (!json_is_object(item) || reload_owned_elsewhere(sec, item))
+				continue;
+			json_t *c = sec->canon(l->m, item);
+			section_key(sec, c != NULL ? c : item, key);
+			json_decref(c);
+			cur = json_object_get(d->running[s], key);
+			want = json_object_get(d->file[s], key);
+			if (cur != NULL && want != NULL && json_equal(want, cur)) {
+				st->unchanged++;
+				continue;
+			}
+			if (strcmp(sec->name, "ipsec") == 0)
+				snprintf(path, sizeof(path), "ipsec.sas[%zu]", i);
+			else
+				snprintf(path, sizeof(path), "%s[%zu]", sec->name, i);
+			rc = sec->add != NULL ? sec->add(l, item, path)
+					      : reload_port(l, item, path);
+			if (rc < 0)
+				return rc;
+			if (cur != NULL)
+				st->changed++;
+			else
+				st->added++;
+		}
+		if (strcmp(sec->name, "locators") == 0 &&
+		    !json_equal(json_object_get(root, "encap"), json_object_get(run, "encap"))) {
+			// Fields the file leaves out keep their running values, as
+			// at start they keep the defaults.
+			struct model_encap enc = l->m->encap;
+			const json_t *v = json_object_get(root, "encap");
+			if (v != NULL && encap_from_json(v, "encap", &enc, &ae) < 0)
+				return from_api(&ae, l->e);
+			if (memcmp(&enc, &l->m->encap, sizeof(enc)) != 0) {
+				if ((rc = model_encap_set(l->t, &enc, l->e)) < 0)
+					return prefixed(l->e, rc, "encap");
+				st->changed++;
+			}
+		}
+	}
+	return 0;
+}
+
+int
+config_reload(struct model_txn *t, const char *path, struct config_reload_stats *st,
+	      struct model_err *e)
+{
+	struct loader l = {.m = model_txn_model(t), .t = t, .e = e};
+	struct reload_diff d = {0};
+	json_t *root, *run = NULL;
+	uint32_t max4, max6;
+	int rc;
+
+	memset(e, 0, sizeof(*e));
+	memset(st, 0, sizeof(*st));
+	root = config_read(path, e);
+	if (root == NULL)
+		return -EINVAL;
+	if (json_array_size(json_object_get(root, "ports")) == 0) {
+		rc = fail(e, -EINVAL, "ports", "at least one port is needed");
+		goto out;
+	}
+	if ((rc = load_datapath(&l, root)) < 0)
+		goto out;
+	// What sizes or starts datapath resources waits for a restart; the
+	// rest of "datapath" the caller applies after the commit.
+	dp_fib_limits_get(&max4, &max6);
+	if (l.fib_max[0] != max4 || l.fib_max[1] != max6) {
+		rc = fail(e, -EINVAL, "datapath",
+			  "max_ipv4_routes and max_ipv6_routes change only with a restart "
+			  "(running: %u and %u)",
+			  max4, max6);
+		goto out;
+	}
+	if (l.crypto != dp_crypto_get()) {
+		rc = fail(e, -EINVAL, "datapath.crypto", "running as \"%s\": restart to change it",
+			  dp_crypto_mode_name(dp_crypto_get()));
+		goto out;
+	}
+	st->idle_sleep_us = l.idle_sleep_us;
+	st->spread = l.spread;
+	run = config_to_json(l.m, true);
+	if (run == NULL) {
+		rc = fail(e, -ENOMEM, "", "out of memory");
+		goto out;
+	}
+	if ((rc = reload_diff_build(&l, root, run, &d)) == 0)
+		rc = reload_apply(&l, root, run, &d, st);
+out:
+	for (size_t s = 0; s < N_RELOAD_SECTIONS; s++) {
+		json_decref(d.running[s]);
+		json_decref(d.file[s]);
+	}
+	json_decref(run);
 	json_decref(root);
 	return rc;
 }

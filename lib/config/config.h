@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 
+#include "dp_api.h"
 #include "model.h"
 
 // Load, validate and apply path in one txn, then dp_commit. The ports' devices
@@ -21,6 +22,25 @@
 // of the offending value ("routes[2].nexthops[0].segments[0]", "" for a file
 // that is not JSON) and e->msg why ("line 3 column 5: ..." for JSON syntax).
 int config_load(struct model *m, const char *path, struct model_err *e);
+
+// What config_reload did, and the file's "datapath" settings the caller
+// applies once the txn commits (idle_sleep_us, spread).
+struct config_reload_stats {
+	unsigned int added, changed, removed, unchanged;
+	uint32_t idle_sleep_us;
+	enum dp_spread_mode spread;
+};
+
+// Make the running configuration the file's, staged into the open txn t (the
+// caller commits): objects the file adds, changes or no longer has are
+// added, replaced or removed; identical ones are not touched. Routes of
+// owners other than "static" and SIDs allocated from a locator belong to
+// their live owner (srv6-bgp) and are neither removed nor taken from the
+// file. Ports, the FIB limits and the crypto mode change only with a
+// restart: a file that changes them is refused. 0, or -errno with e as for
+// config_load; on error the txn holds part of the changes: abort it.
+int config_reload(struct model_txn *t, const char *path, struct config_reload_stats *st,
+		  struct model_err *e);
 
 // The running configuration in the file's shape: ports, encap, locators,
 // vrfs (without "default"), sids, routes (API/config routes; owner only when

@@ -49,6 +49,8 @@ int ctl_vrf_param(const json_t *params, uint16_t *vrf, struct api_error_info *e)
 int ctl_defer_counters_reset(int port_idx, int sid_counter, int lcore, struct api_error_info *e);
 int ctl_defer_capture_stop(unsigned int id, struct api_error_info *e);
 int ctl_note_capture_started(unsigned int id, struct api_error_info *e);
+// config.reload's worker settings, set once the txn commits.
+void ctl_defer_datapath_settings(uint32_t idle_sleep_us, enum dp_spread_mode spread);
 // True when a capture stop for id is already pending in this txn.
 bool ctl_capture_stop_pending(unsigned int id);
 
@@ -79,6 +81,7 @@ int route_del_fast_run(struct rpc_call *call, const void *rec);
 CTL_HANDLER(rpc_system_info);
 CTL_HANDLER(rpc_config_get);
 CTL_HANDLER(rpc_config_save);
+CTL_HANDLER(rpc_config_reload);
 CTL_HANDLER(rpc_port_list);
 CTL_HANDLER(rpc_port_set);
 CTL_HANDLER(rpc_vrf_add);

@@ -5,6 +5,8 @@
 // shape (lib/config's config_to_json), so a saved file restarts the daemon
 // into the same state. IPsec keys: config.get shows them only with
 // {"secrets": true}; config.save always writes them, into a 0600 file.
+// config.reload: the file (the --config file by default) made the running
+// configuration in the batch's txn, as one change (`systemctl reload`).
 
 #include <errno.h>
 
@@ -60,5 +62,41 @@ CTL_HANDLER(rpc_config_save)
 		return -1;
 	}
 	*result = json_pack("{s:s}", "file", file);
+	return 0;
+}
+
+CTL_HANDLER(rpc_config_reload)
+{
+	struct config_reload_stats st;
+	struct model_err me = {0};
+	struct model_txn *t;
+	const char *file;
+	int rc;
+
+	if (ctl_params("config.reload", params, e) < 0 || (t = ctl_txn(call, e)) == NULL)
+		return -1;
+	file = json_string_value(json_object_get(params, "file"));
+	if (file == NULL)
+		file = ctl_cfg.config_path;
+	if (file == NULL || file[0] == '\0')
+		return api_error_set(e, API_ERR_INVALID_PARAMS, "file",
+				     "file: no --config file to default to");
+	// The reload compares the file with the committed state: changes staged
+	// before it in the batch would be compared as if running.
+	if (model_txn_n_events(t) > 0 || model_txn_n_dirty(t) > 0 || model_txn_meta_dirty(t))
+		return api_error_set(e, API_ERR_CONFLICT, NULL,
+				     "config.reload follows uncommitted changes in this batch; "
+				     "send it first or on its own");
+	rc = config_reload(t, file, &st, &me);
+	if (rc < 0) {
+		// The file's own problems: "file" unless the error names a value.
+		if (me.field[0] == '\0')
+			snprintf(me.field, sizeof(me.field), "file");
+		return ctl_model_error(e, rc, &me);
+	}
+	ctl_defer_datapath_settings(st.idle_sleep_us, st.spread);
+	*result = json_pack("{s:s,s:I,s:I,s:I,s:I}", "file", file, "added", (json_int_t)st.added,
+			    "changed", (json_int_t)st.changed, "removed", (json_int_t)st.removed,
+			    "unchanged", (json_int_t)st.unchanged);
 	return 0;
 }

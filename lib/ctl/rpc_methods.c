@@ -94,6 +94,9 @@ static struct {
 	unsigned int n_stops;
 	unsigned int started[CTL_MAX_PENDING];
 	unsigned int n_started;
+	bool has_datapath; // config.reload's idle sleep and spread mode
+	uint32_t idle_sleep_us;
+	enum dp_spread_mode spread;
 } pending;
 
 static int
@@ -144,10 +147,19 @@ ctl_note_capture_started(unsigned int id, struct api_error_info *e)
 	return 0;
 }
 
+void
+ctl_defer_datapath_settings(uint32_t idle_sleep_us, enum dp_spread_mode spread)
+{
+	pending.has_datapath = true;
+	pending.idle_sleep_us = idle_sleep_us;
+	pending.spread = spread;
+}
+
 static void
 pending_clear(void)
 {
 	pending.n_resets = pending.n_stops = pending.n_started = 0;
+	pending.has_datapath = false;
 }
 
 // The txn failed: what was started for it stops again, the rest never ran.
@@ -167,6 +179,10 @@ pending_apply(void)
 	for (unsigned int i = 0; i < pending.n_resets; i++)
 		dp_counters_reset(pending.resets[i].port, pending.resets[i].sid,
 				  pending.resets[i].lcore);
+	if (pending.has_datapath) {
+		dp_idle_sleep_set(pending.idle_sleep_us);
+		dp_spread_set(pending.spread);
+	}
 	pending_clear();
 }
 
@@ -451,6 +467,7 @@ const struct rpc_method_binding ctl_methods[] = {
 	{"capture.start", rpc_capture_start},
 	{"capture.stop", rpc_capture_stop},
 	{"config.get", rpc_config_get},
+	{"config.reload", rpc_config_reload},
 	{"config.save", rpc_config_save},
 	{"encap.get", rpc_encap_get},
 	{"encap.set", rpc_encap_set},
