@@ -265,15 +265,15 @@ static void
 test_catalogue(void)
 {
 	static const char *const names[] = {
-		"system.info",	    "config.get",     "config.save",   "port.list",
-		"port.set",	    "vrf.add",	      "vrf.del",       "vrf.list",
-		"route.add",	    "route.del",      "route.list",    "route.get",
-		"route.sync_begin", "route.sync_end", "sid.add",       "sid.del",
-		"sid.list",	    "sid.alloc",      "locator.add",   "locator.del",
-		"locator.list",	    "neighbor.add",   "neighbor.del",  "neighbor.list",
-		"encap.set",	    "encap.get",      "stats.get",     "stats.reset",
-		"capture.start",    "capture.stop",   "capture.list",  "events.subscribe",
-		"ipsec.sa.add",	    "ipsec.sa.del",   "ipsec.sa.list",
+		"system.info",	    "config.get",	"config.save",	  "config.reload",
+		"port.list",	    "port.set",		"vrf.add",	  "vrf.del",
+		"vrf.list",	    "route.add",	"route.del",	  "route.list",
+		"route.get",	    "route.sync_begin", "route.sync_end", "sid.add",
+		"sid.del",	    "sid.list",		"sid.alloc",	  "locator.add",
+		"locator.del",	    "locator.list",	"neighbor.add",	  "neighbor.del",
+		"neighbor.list",    "encap.set",	"encap.get",	  "stats.get",
+		"stats.reset",	    "capture.start",	"capture.stop",	  "capture.list",
+		"events.subscribe", "ipsec.sa.add",	"ipsec.sa.del",	  "ipsec.sa.list",
 	};
 	const struct api_method *all, *m;
 	struct api_error_info e;
