@@ -21,10 +21,17 @@
 #define MAX_POS 3
 
 // Bare tokens fill these fields in order; an array field takes all the rest.
+// usage: lines that get "srv6ctl " in front (notes start with a space);
+// example: whole command lines as an operator types them, one or more, that
+// work against a srv6d with the ports, VRFs and locator they name
+// (tests/api/help_test.py runs every one); help_only: usage shown by
+// "help METHOD" only, not among the common commands of "help".
 struct grammar {
 	const char *method;
 	const char *positional[MAX_POS];
 	const char *usage;
+	const char *example;
+	bool help_only;
 };
 
 static const struct grammar grammars[] = {
@@ -34,45 +41,123 @@ static const struct grammar grammars[] = {
 	 "[ipsec-sa SA] [owner O]\n"
 	 "route add [vrf V] PREFIX via ADDR [port P]\n"
 	 "route add [vrf V] PREFIX blackhole\n"
-	 " (several srv6/via clauses make ECMP; weight W after a clause)"},
-	{"route.del", {"prefix"}, "route del [vrf V] PREFIX"},
-	{"route.get", {"address"}, "route get [vrf V] ADDR"},
-	{"route.list", {NULL}, "route list [vrf V] [owner O] [type T] [limit N] [offset N]"},
-	{"route.sync_begin", {"owner"}, NULL},
-	{"route.sync_end", {"owner"}, NULL},
+	 " (several srv6/via clauses make ECMP; weight W after a clause)",
+	 "srv6ctl route add vrf blue 10.2.0.0/24 srv6 fc00:2:0:e001::\n"
+	 "srv6ctl route add vrf blue 10.3.0.0/24 srv6 fc00:2:0:e001:: ipsec-sa to-pe2\n"
+	 "srv6ctl route add fc00:2::/48 via 2001:db8:0:12::2 port wan0\n"
+	 "srv6ctl route add vrf blue 10.9.0.0/16 blackhole"},
+	{"route.del",
+	 {"prefix"},
+	 "route del [vrf V] PREFIX",
+	 "srv6ctl route del vrf blue 10.2.0.0/24"},
+	{"route.get", {"address"}, "route get [vrf V] ADDR", "srv6ctl route get vrf blue 10.2.0.1"},
+	{"route.list",
+	 {NULL},
+	 "route list [vrf V] [owner O] [type T] [limit N] [offset N]",
+	 "srv6ctl route list vrf blue\n"
+	 "srv6ctl route list owner static limit 10"},
+	{"route.sync_begin",
+	 {"owner"},
+	 "route sync_begin OWNER\n"
+	 " (then add the owner's routes again; route sync_end deletes those not added)",
+	 "srv6ctl route sync_begin bgp",
+	 true},
+	{"route.sync_end", {"owner"}, "route sync_end OWNER", "srv6ctl route sync_end bgp", true},
 	{"sid.add",
 	 {"sid"},
-	 "sid add SID behavior B [vrf V] [via A port P] [segments S,S] [flavors psp,usd]"},
-	{"sid.del", {"sid"}, "sid del SID"},
-	{"sid.alloc", {NULL}, "sid alloc locator L behavior B [vrf V] [via A port P]"},
-	{"vrf.add", {"name"}, "vrf add NAME table N [rd RD] [import-rt X,Y] [export-rt X]"},
-	{"vrf.del", {"name"}, "vrf del NAME"},
+	 "sid add SID behavior B [vrf V] [via A port P] [segments S,S] [flavors psp,usd]",
+	 "srv6ctl sid add fc00:1:0:e001:: behavior End.DT46 vrf blue\n"
+	 "srv6ctl sid add fc00:1:0:e100:: behavior End.X via 2001:db8:0:12::2 port wan0 "
+	 "flavors psp"},
+	{"sid.del", {"sid"}, "sid del SID", "srv6ctl sid del fc00:1:0:e100::"},
+	{"sid.alloc",
+	 {NULL},
+	 "sid alloc locator L behavior B [vrf V] [via A port P]",
+	 "srv6ctl sid alloc locator MAIN behavior End"},
+	{"sid.list", {NULL}, "sid list", "srv6ctl sid list", true},
+	{"vrf.add",
+	 {"name"},
+	 "vrf add NAME table N [rd RD] [import-rt X,Y] [export-rt X]",
+	 "srv6ctl vrf add red table 20 rd 192.0.2.1:20 import-rt 65000:20 export-rt 65000:20"},
+	{"vrf.del", {"name"}, "vrf del NAME", "srv6ctl vrf del red"},
+	{"vrf.list", {NULL}, "vrf list", "srv6ctl vrf list", true},
 	{"locator.add",
 	 {"name", "prefix"},
-	 "locator add NAME PREFIX [block-len N] [node-len N] [func-len N] [usid true]"},
-	{"locator.del", {"name"}, NULL},
-	{"neighbor.add", {"address", "mac"}, "neighbor add port P ADDR MAC"},
-	{"neighbor.del", {"address"}, "neighbor del port P ADDR"},
-	{"port.list", {"name"}, NULL},
-	{"port.set", {"name"}, "port set NAME [mtu N] [vrf V] [addresses A/L,A/L]"},
-	{"stats.get", {NULL}, "stats get [port P] [sid S] [lcore N]"},
+	 "locator add NAME PREFIX [block-len N] [node-len N] [func-len N] [usid true]",
+	 "srv6ctl locator add LOC2 fc00:101::/48 block-len 32 node-len 16 func-len 16"},
+	{"locator.del", {"name"}, "locator del NAME", "srv6ctl locator del LOC2", true},
+	{"locator.list", {NULL}, "locator list", "srv6ctl locator list", true},
+	{"neighbor.add",
+	 {"address", "mac"},
+	 "neighbor add port P ADDR MAC",
+	 "srv6ctl neighbor add port wan0 2001:db8:0:12::2 02:00:5e:00:53:02"},
+	{"neighbor.del",
+	 {"address"},
+	 "neighbor del port P ADDR",
+	 "srv6ctl neighbor del port wan0 2001:db8:0:12::2"},
+	{"neighbor.list",
+	 {NULL},
+	 "neighbor list [port P]",
+	 "srv6ctl neighbor list port wan0",
+	 true},
+	{"port.list",
+	 {"name"},
+	 "port list [NAME]",
+	 "srv6ctl port list\nsrv6ctl port list wan0",
+	 true},
+	{"port.set",
+	 {"name"},
+	 "port set NAME [mtu N] [vrf V] [addresses A/L,A/L]",
+	 "srv6ctl port set ce-blue mtu 1400 addresses 10.1.0.1/24,2001:db8:1::1/64"},
+	{"encap.get", {NULL}, "encap get", "srv6ctl encap get", true},
+	{"encap.set",
+	 {NULL},
+	 "encap set [source A] [hop-limit N|inherit] [flowlabel compute|inherit|zero]",
+	 "srv6ctl encap set source 2001:db8:0:12::1 hop-limit 64 flowlabel compute",
+	 true},
+	{"stats.get",
+	 {NULL},
+	 "stats get [port P] [sid S] [lcore N]",
+	 "srv6ctl stats get\nsrv6ctl stats get port wan0"},
+	{"stats.reset",
+	 {NULL},
+	 "stats reset [port P] [sid S] [lcore N]",
+	 "srv6ctl stats reset port wan0",
+	 true},
 	{"capture.start",
 	 {NULL},
-	 "capture start port P file F [filter 'BPF'] [direction rx|tx|both] [count N]"},
-	{"capture.stop", {"id"}, "capture stop ID"},
-	{"config.save", {"file"}, "config save [FILE]"},
+	 "capture start port P file F [filter 'BPF'] [direction rx|tx|both] [count N]",
+	 "srv6ctl capture start port wan0 file /tmp/wan0.pcap filter 'ip6 proto 43' count 1000"},
+	{"capture.stop", {"id"}, "capture stop ID", "srv6ctl capture stop 1"},
+	{"capture.list", {NULL}, "capture list", "srv6ctl capture list", true},
+	{"config.get", {NULL}, "config get [secrets true]", "srv6ctl --json config get", true},
+	{"config.save",
+	 {"file"},
+	 "config save [FILE]",
+	 "srv6ctl config save\nsrv6ctl config save /tmp/srv6d-backup.json"},
+	{"config.reload",
+	 {"file"},
+	 "config reload [FILE]",
+	 "srv6ctl config reload\nsrv6ctl config reload /tmp/srv6d-backup.json",
+	 true},
 	{"events.subscribe",
 	 {"topics"},
-	 "events subscribe TOPIC[,TOPIC...]   (then prints events)"},
+	 "events subscribe TOPIC[,TOPIC...]   (then prints events)",
+	 "srv6ctl events subscribe route,sid"},
 	{"ipsec.sa.add",
 	 {"id"},
 	 "ipsec sa add ID direction out|in spi SPI mode tunnel|srv6 aead aes-gcm-128|aes-gcm-256\n"
 	 "   key HEX|- [src A dst A] [replay-window N] [esn true] [lifetime-bytes N]\n"
 	 "   [lifetime-packets N]\n"
 	 " (key -: read the key from standard input, out of the process list and shell history;\n"
-	 " src/dst: the tunnel's outer addresses, mode tunnel only; SPI decimal or 0x hex)"},
-	{"ipsec.sa.del", {"id"}, "ipsec sa del ID"},
-	{"ipsec.sa.list", {NULL}, "ipsec sa list"},
+	 " src/dst: the tunnel's outer addresses, mode tunnel only; SPI decimal or 0x hex)",
+	 "printf '%s\\n' \"$KEY\" | srv6ctl ipsec sa add to-pe2 direction out spi 0x1001 mode srv6 "
+	 "aead aes-gcm-128 key -\n"
+	 "printf '%s\\n' \"$KEY\" | srv6ctl ipsec sa add from-pe2 direction in spi 0x2001 "
+	 "mode srv6 aead aes-gcm-128 key -"},
+	{"ipsec.sa.del", {"id"}, "ipsec sa del ID", "srv6ctl ipsec sa del from-pe2"},
+	{"ipsec.sa.list", {NULL}, "ipsec sa list", "srv6ctl ipsec sa list"},
+	{"system.info", {NULL}, "system info", "srv6ctl system info", true},
 };
 
 // Usage lines get "srv6ctl " in front, except notes (starting with a space).
@@ -547,10 +632,11 @@ ctl_usage(FILE *f)
 		   "allowed for underscores); list params take A,B,C or repeated keys; a\n"
 		   "value starting with [ or { is JSON. --params passes a raw JSON object.\n"
 		   "Exit status: 0 ok, 1 error from srv6d (or invalid arguments), 2 no\n"
-		   "answer (socket, timeout).\n\n"
+		   "answer (socket, timeout). srv6ctl help METHOD (or <object> <verb>\n"
+		   "--help) shows a method's usage, params and an example.\n\n"
 		   "Common commands:\n");
 	for (size_t i = 0; i < sizeof(grammars) / sizeof(grammars[0]); i++) {
-		if (grammars[i].usage != NULL)
+		if (grammars[i].usage != NULL && !grammars[i].help_only)
 			print_usage_lines(f, grammars[i].usage);
 	}
 	fprintf(f, "\nMethods (* required):\n");
@@ -591,13 +677,27 @@ ctl_method_help(FILE *f, const char *name)
 	}
 	if (m->n_params == 0) {
 		fprintf(f, "no params\n");
-		return 0;
+	} else {
+		fprintf(f, "params:\n");
+		for (size_t j = 0; j < m->n_params; j++) {
+			const struct api_field *p = &m->params[j];
+			fprintf(f, "  %-12s %-10s %-8s %s\n", p->name, api_type_name(p->type),
+				p->required ? "required" : "", p->help != NULL ? p->help : "");
+		}
 	}
-	fprintf(f, "params:\n");
-	for (size_t j = 0; j < m->n_params; j++) {
-		const struct api_field *p = &m->params[j];
-		fprintf(f, "  %-12s %-10s %-8s %s\n", p->name, api_type_name(p->type),
-			p->required ? "required" : "", p->help != NULL ? p->help : "");
+	// Whole command lines, as typed: last, so that tools reading usage and
+	// params (the bash completion) can stop at it.
+	if (g != NULL && g->example != NULL) {
+		const char *x = g->example;
+
+		fprintf(f, "example:\n");
+		while (*x != '\0') {
+			const char *nl = strchr(x, '\n');
+			int len = nl != NULL ? (int)(nl - x) : (int)strlen(x);
+
+			fprintf(f, "  %.*s\n", len, x);
+			x += len + (nl != NULL ? 1 : 0);
+		}
 	}
 	return 0;
 }
