@@ -43,6 +43,9 @@ PACKAGES=(
 	# man pages (doc/man): scdoc builds them, man-db and groff render them in
 	# the man_pages test (installs here skip Recommends: groff-base named)
 	scdoc man-db groff-base
+	# the package test (tests/package): Debian's packaging tools, and systemd
+	# to boot as PID 1 of the test's namespaces (capsh reads capability sets)
+	debhelper lintian systemd libcap2-bin
 )
 
 log() { printf 'deps.sh: %s\n' "$*"; }

@@ -12,6 +12,7 @@
 #   4. ninja -C build
 #   5. tools/fuzz.sh build && tools/fuzz.sh smoke 10   (tests/fuzz, clang)
 #   6. meson test -C build --suite unit --suite api --suite pcap --suite e2e
+#                          --suite package
 #                          --print-errorlogs
 #   7. tools/sanitize.sh    ASan+UBSan build-asan: unit, api, pcap, and the
 #                           e2e tests bgp_frr_ctrl, bgp_rr, pe_failover (its
@@ -73,7 +74,8 @@ export SRV6D_KCAPS
 
 step "meson test"
 rc=0
-meson test -C build --suite unit --suite api --suite pcap --suite e2e --print-errorlogs || rc=$?
+meson test -C build --suite unit --suite api --suite pcap --suite e2e --suite package \
+	--print-errorlogs || rc=$?
 
 # The same unit, api and pcap suites on an ASan + UBSan build (build-asan),
 # and three BGP end-to-end tests: a sanitizer report fails its test, and any

@@ -302,10 +302,10 @@ fi
 section "kill -9 under traffic: restarted as systemd would, routes back, forwarding within 5 s"
 # What conf/systemd/srv6d.service does after a crash: start again RestartSec
 # later from the file config.save writes. srv6-bgp reconnects and resyncs.
-unit=$E2E_DIR/../../conf/systemd/srv6d.service
+unit=$E2E_DIR/../../conf/systemd/srv6d.service.in
 restart_s=$(sed -n 's/^RestartSec=//p' "$unit")
-grep -q '^Restart=always' "$unit" && [[ $restart_s =~ ^[0-9.]+$ ]] ||
-	fail "$unit: no Restart=always / RestartSec="
+grep -Eq '^Restart=(always|on-failure)' "$unit" && [[ $restart_s =~ ^[0-9.]+$ ]] ||
+	fail "$unit: no Restart=on-failure / RestartSec="
 rpc_ok config.save "{\"file\": \"$WORK/saved.json\"}" >/dev/null
 before=$(bgp_routes)
 connects=$(bgp_helper_get sessions.srv6d_connects)
