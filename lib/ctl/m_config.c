@@ -29,6 +29,22 @@ CTL_HANDLER(rpc_config_get)
 	return 0;
 }
 
+// params.file, else the --config file; NULL with e filled when neither.
+static const char *
+config_file_param(const json_t *params, struct api_error_info *e)
+{
+	const char *file = json_string_value(json_object_get(params, "file"));
+
+	if (file == NULL)
+		file = ctl_cfg.config_path;
+	if (file == NULL || file[0] == '\0') {
+		api_error_set(e, API_ERR_INVALID_PARAMS, "file",
+			      "file: no --config file to default to");
+		return NULL;
+	}
+	return file;
+}
+
 CTL_HANDLER(rpc_config_save)
 {
 	const char *file;
@@ -38,12 +54,8 @@ CTL_HANDLER(rpc_config_save)
 
 	if (ctl_params("config.save", params, e) < 0)
 		return -1;
-	file = json_string_value(json_object_get(params, "file"));
-	if (file == NULL)
-		file = ctl_cfg.config_path;
-	if (file == NULL || file[0] == '\0')
-		return api_error_set(e, API_ERR_INVALID_PARAMS, "file",
-				     "file: no --config file to default to");
+	if ((file = config_file_param(params, e)) == NULL)
+		return -1;
 	// Changes staged earlier in the same batch are not committed yet: a file
 	// holding them would outlive a failed commit. Save after they commit.
 	t = call != NULL ? call->txn : NULL;
@@ -75,12 +87,8 @@ CTL_HANDLER(rpc_config_reload)
 
 	if (ctl_params("config.reload", params, e) < 0 || (t = ctl_txn(call, e)) == NULL)
 		return -1;
-	file = json_string_value(json_object_get(params, "file"));
-	if (file == NULL)
-		file = ctl_cfg.config_path;
-	if (file == NULL || file[0] == '\0')
-		return api_error_set(e, API_ERR_INVALID_PARAMS, "file",
-				     "file: no --config file to default to");
+	if ((file = config_file_param(params, e)) == NULL)
+		return -1;
 	// The reload compares the file with the committed state: changes staged
 	// before it in the batch would be compared as if running.
 	if (model_txn_n_events(t) > 0 || model_txn_n_dirty(t) > 0 || model_txn_meta_dirty(t))

@@ -70,6 +70,20 @@ def start_srv6d(work, name, config, prefix, memory=None):
         return None, f.read()[-600:].decode(errors="replace")
 
 
+def start_srv6d_json(work, name, config, prefix, memory=None):
+    """start_srv6d on the dict CONFIG, written to WORK/NAME.json; (process,
+    socket path, config path), or (None, log tail, config path) after a
+    failed check saying so."""
+    import json  # pylint: disable=import-outside-toplevel
+    path = os.path.join(work, f"{name}.json")
+    with open(path, "w") as f:
+        json.dump(config, f, indent=1)
+    proc, sock = start_srv6d(work, name, path, prefix, memory)
+    if proc is None:
+        check(False, "srv6d started on %s (log: %r)" % (path, sock))
+    return proc, sock, path
+
+
 def stop_srv6d(proc):
     """SIGTERM, then the exit status (SIGKILL after 20 s); the EAL's runtime
     folder (/var/run/dpdk/PREFIX) goes too."""

@@ -9,7 +9,6 @@ list them (read here with the tests' client, not through srv6ctl). Without
 a daemon the name completions are empty, quietly and quickly.
 Exit 0 pass, 1 fail, 77 skip (srv6d or srv6ctl not built, no bash)."""
 
-import json
 import os
 import shutil
 import subprocess
@@ -18,7 +17,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from apitest import REPO, check, failures, srv6d_path, start_srv6d, stop_srv6d  # noqa: E402
+from apitest import REPO, check, failures, srv6d_path, start_srv6d_json, stop_srv6d  # noqa: E402
 from srv6rpc import Rpc  # noqa: E402
 
 COMPLETION = os.path.join(REPO, "conf", "bash-completion", "srv6ctl")
@@ -72,12 +71,8 @@ def main():
         print("skip: no bash")
         return 77
     with tempfile.TemporaryDirectory(prefix="srv6d-completion-") as work:
-        cfg = os.path.join(work, "srv6d.json")
-        with open(cfg, "w") as f:
-            json.dump(CONFIG, f)
-        proc, sock = start_srv6d(work, "srv6d", cfg, f"compl{os.getpid()}")
+        proc, sock, _ = start_srv6d_json(work, "srv6d", CONFIG, f"compl{os.getpid()}")
         if proc is None:
-            check(False, "srv6d started (log: %r)" % sock)
             return 1
         try:
             rpc = Rpc(sock, timeout=30)
