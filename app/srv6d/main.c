@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@
 #include "ctl.h"
 #include "dp_api.h"
 #include "model.h"
+#include "pdump.h"
 #include "rpc_server.h"
 #include "srv6_build_config.h"
 #include "telemetry.h"
@@ -95,9 +97,11 @@ main(int argc, char **argv)
 	struct rpc_server *srv;
 	struct sigaction sa;
 	unsigned long idle_s = RPC_IDLE_TIMEOUT_MS / 1000u;
+	bool pdump;
 	char *end;
 	int rc, opt;
 
+	argv = srv6d_eal_argv(&argc, argv);
 	rc = rte_eal_init(argc, argv);
 	if (rc < 0) {
 		fprintf(stderr, "srv6d: EAL initialisation failed: %s\n", rte_strerror(rte_errno));
@@ -207,6 +211,8 @@ main(int argc, char **argv)
 	if (rc < 0)
 		fprintf(stderr, "srv6d: DPDK telemetry commands not registered: %s\n",
 			strerror(-rc));
+	// dpdk-dumpcap attaches to running ports: after dp_start().
+	pdump = srv6d_pdump_init();
 	printf("srv6d %s: %u worker lcores, control socket %s\n", SRV6_VERSION,
 	       rte_lcore_count() - 1, socket_path);
 	fflush(stdout);
@@ -218,6 +224,10 @@ main(int argc, char **argv)
 
 	srv6d_telemetry_stop();
 	dp_stop();
+	// After dp_stop(): a capture's callbacks count in rte_pdump's statistics
+	// memzone until the workers have stopped.
+	if (pdump)
+		srv6d_pdump_fini();
 	rpc_server_destroy(srv);
 	rte_eal_cleanup();
 	return 0;

@@ -36,6 +36,11 @@ uint32_t dp_idle_sleep_get(void);
 int dp_start(void);
 // Ask workers to stop, wait for them, stop and close ports (flushes pcap vdevs).
 void dp_stop(void);
+// Wait until every running worker has been through a quiescent state (the
+// end of a poll round, or an idle sleep): whatever a worker was doing at the
+// call, an RX/TX callback of ethdev included, is over. Any thread but a
+// worker's; returns at once when no worker runs.
+void dp_quiesce(void);
 
 // Apply the open transaction to the datapath: build next hops, update the
 // standby tables, publish, wait for a grace period, replay on the old side,

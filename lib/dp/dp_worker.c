@@ -101,6 +101,15 @@ dp_bench_burst(struct dp_lcore *lc, struct rte_mbuf **pkts, uint16_t n)
 	dp_free_flush(lc);
 }
 
+void
+dp_quiesce(void)
+{
+	// Every RX/TX burst of a worker lies between two quiescent states; a
+	// worker that is offline (idle sleep, stopped) holds nothing.
+	if (dp_g.qsv != NULL)
+		rte_rcu_qsbr_synchronize(dp_g.qsv, RTE_QSBR_THRID_INVALID);
+}
+
 int
 dp_worker_main(void *arg)
 {
