@@ -23,7 +23,9 @@
 #
 # The api and pcap tests start the real srv6d from $BUILD_DIR, which meson
 # sets to build-asan, so they exercise the sanitized daemon; DPDK runs with
-# --no-huge there, as in the plain build.
+# --no-huge there, as in the plain build, except in the dumpcap test, which
+# needs hugepages (a sanitized srv6d puts its EAL memory at 32 TiB so that
+# the unsanitized dpdk-dumpcap can map it: app/srv6d/pdump.c).
 #
 # Every sanitizer report is also written to build-asan/sanitizer-logs/
 # (log_path), because some tests start srv6d expecting it to fail, or kill
