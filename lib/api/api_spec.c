@@ -163,10 +163,10 @@ static const struct api_field p_sid_add[] = {
 	{"sid", API_T_PREFIX, REQ, "SID (a bare address means /128)"},
 	{"behavior", API_T_STRING, REQ,
 	 "End, End.X, End.T, End.DX4, End.DX6, End.DT4, End.DT6, "
-	 "End.DT46, End.B6.Encaps"},
+	 "End.DT46, End.B6.Encaps, End.B6.Encaps.Red"},
 	{"vrf", API_T_STRING, OPT, "End.T, End.DT4/6/46: VRF"},
 	{"nexthop", API_T_OBJECT, OPT, "End.X, End.DX4/6: {via, port}"},
-	{"segments", API_T_ARRAY, OPT, "End.B6.Encaps: SID list"},
+	{"segments", API_T_ARRAY, OPT, "End.B6.Encaps(.Red): the policy's SID list"},
 	{"flavors", API_T_ARRAY, OPT, "psp, usp, usd, next-csid"},
 };
 

@@ -962,7 +962,7 @@ sid_params(const struct model *m, const json_t *obj, const char *path, struct mo
 	if (model_behavior_parse(b, &out->behavior) < 0)
 		return BAD(e, path, "behavior",
 			   "unknown behavior \"%.40s\" (End, End.X, End.T, End.DX4, End.DX6, "
-			   "End.DT4, End.DT6, End.DT46, End.B6.Encaps)",
+			   "End.DT4, End.DT6, End.DT46, End.B6.Encaps, End.B6.Encaps.Red)",
 			   b);
 	b = model_behavior_name(out->behavior);
 	s = str(obj, "vrf");
@@ -995,7 +995,7 @@ sid_params(const struct model *m, const json_t *obj, const char *path, struct mo
 	} else if (nh != NULL) {
 		return BAD(e, path, "nexthop", "not used by %s", b);
 	}
-	if (out->behavior == SB_END_B6_ENCAPS) {
+	if (model_behavior_is_b6(out->behavior)) {
 		if (json_object_get(obj, "segments") == NULL)
 			return BAD(e, path, "segments", "%s needs segments", b);
 		if (segments_get(obj, "segments", out->segs, &out->n_segs, path, e) < 0)

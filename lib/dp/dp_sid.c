@@ -155,8 +155,9 @@ sid_exec(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m, con
 	case SB_END_X:
 	case SB_END_T:
 	case SB_END_B6_ENCAPS:
+	case SB_END_B6_ENCAPS_RED:
 		if (sl == 0) {
-			if (nh->behavior == SB_END_B6_ENCAPS)
+			if (model_behavior_is_b6(nh->behavior))
 				return param_problem(lc, t, m, 0, info.srh_off + 3u,
 						     DP_DROP_sid_sl_zero);
 			// RFC 8986 4.16.3 USD: decapsulate at the last segment.
@@ -189,8 +190,9 @@ sid_exec(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m, con
 			dp_drop(lc, m, DP_DROP_srh_truncated);
 			return DP_DONE;
 		}
-		if (nh->behavior == SB_END_B6_ENCAPS) {
-			// RFC 8986 4.13: the updated packet goes into a new SR policy.
+		if (model_behavior_is_b6(nh->behavior)) {
+			// RFC 8986 4.13 / 4.14: the updated packet goes into a new SR
+			// policy (the template is reduced for .Red).
 			const struct dp_nh *enc = &dp_g.nh[nh->child];
 			if (srv6_encap_push(m, &enc->tmpl, IPPROTO_V6_IN_V6, dp_flow_hash(m)) < 0) {
 				dp_drop(lc, m, DP_DROP_no_headroom);

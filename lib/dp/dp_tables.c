@@ -541,7 +541,9 @@ nh_get_sid(const struct model_sid *s)
 			return 0;
 		break;
 	case SB_END_B6_ENCAPS:
-		d.child = nh_get_encap((const uint8_t(*)[16])s->segs, s->n_segs, false, NULL, 0);
+	case SB_END_B6_ENCAPS_RED:
+		d.child = nh_get_encap((const uint8_t(*)[16])s->segs, s->n_segs,
+				       s->behavior == SB_END_B6_ENCAPS_RED, NULL, 0);
 		if (d.child == 0)
 			return 0;
 		break;

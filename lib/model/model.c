@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // Copyright (c) 2026 The srv6d authors
 
+#include "model.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-
-#include "model.h"
 
 // --- undo log ---------------------------------------------------------------
 // Small fixed-size state (ports, VRFs, locators, encap) is snapshotted whole on
@@ -61,6 +61,7 @@ static const char *const behavior_names[SB_MAX] = {
 	[SB_END_DT6] = "End.DT6",
 	[SB_END_DT46] = "End.DT46",
 	[SB_END_B6_ENCAPS] = "End.B6.Encaps",
+	[SB_END_B6_ENCAPS_RED] = "End.B6.Encaps.Red",
 };
 
 const char *
@@ -116,7 +117,7 @@ const char *
 model_neigh_state_name(enum model_neigh_state s)
 {
 	static const char *const names[] = {"incomplete", "reachable", "stale",
-					    "probe",      "failed",    "permanent"};
+					    "probe",	  "failed",    "permanent"};
 	return (unsigned int)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
 }
 
@@ -352,7 +353,8 @@ snap_sid_counters(struct model_txn *t)
 		t->sid_counters_snap = malloc(sizeof(t->m->sid_counter_used));
 		if (t->sid_counters_snap == NULL)
 			return -ENOMEM;
-		memcpy(t->sid_counters_snap, t->m->sid_counter_used, sizeof(t->m->sid_counter_used));
+		memcpy(t->sid_counters_snap, t->m->sid_counter_used,
+		       sizeof(t->m->sid_counter_used));
 	}
 	return 0;
 }
@@ -461,7 +463,7 @@ bit_put(uint8_t *bits, uint16_t i, bool v)
 	if (v)
 		bits[i / 8] |= (uint8_t)(1u << (i % 8));
 	else
-		bits[i / 8] &= (uint8_t)~(1u << (i % 8));
+		bits[i / 8] &= (uint8_t) ~(1u << (i % 8));
 }
 
 bool
@@ -693,7 +695,7 @@ model_nexthop_port(const struct model *m, uint16_t vrf, const struct ip_addr *vi
 {
 	if (port_hint != MODEL_NO_PORT)
 		return port_hint < MODEL_MAX_PORTS && m->ports[port_hint].used ? port_hint
-									      : -ENOENT;
+									       : -ENOENT;
 	for (uint16_t i = 0; i < MODEL_MAX_PORTS; i++) {
 		const struct model_port *pt = &m->ports[i];
 		if (!pt->used || pt->vrf != vrf)
@@ -805,8 +807,8 @@ model_entries_list(const struct model *m, uint16_t vrf, struct model_entry_row *
 			v.cap = cap;
 		}
 		v.rows[v.n].prefix = r->prefix;
-		v.rows[v.n].entry = (struct model_entry){.kind = ENTRY_ROUTE, .route = r,
-							  .port = MODEL_NO_PORT};
+		v.rows[v.n].entry = (struct model_entry){
+			.kind = ENTRY_ROUTE, .route = r, .port = MODEL_NO_PORT};
 		v.n++;
 	}
 	if (rc < 0) {
@@ -961,7 +963,8 @@ port_check(const struct model *m, const struct model_port *p, struct model_err *
 	if (p->mtu != 0 && (p->mtu < 1280 || p->mtu > 9600))
 		return model_err_set(e, -EINVAL, "mtu", "must be between 1280 and 9600");
 	if (p->n_addrs > MODEL_MAX_ADDRS)
-		return model_err_set(e, -EINVAL, "addresses", "at most %d addresses", MODEL_MAX_ADDRS);
+		return model_err_set(e, -EINVAL, "addresses", "at most %d addresses",
+				     MODEL_MAX_ADDRS);
 	for (unsigned int i = 0; i < p->n_addrs; i++) {
 		// An address must not be another port's address in the same VRF.
 		for (int j = 0; j < MODEL_MAX_PORTS; j++) {
@@ -971,7 +974,7 @@ port_check(const struct model *m, const struct model_port *p, struct model_err *
 			for (unsigned int k = 0; k < o->n_addrs; k++) {
 				if (addr_equal(&o->addrs[k].addr, &p->addrs[i].addr))
 					return model_err_set(e, -EEXIST, "addresses",
-						       "address already on port %s", o->name);
+							     "address already on port %s", o->name);
 			}
 		}
 	}
@@ -991,11 +994,11 @@ model_port_create(struct model_txn *t, const struct model_port *p, struct model_
 	for (int i = 0; i < MODEL_MAX_PORTS; i++) {
 		if (m->ports[i].used && m->ports[i].port_id == p->port_id)
 			return model_err_set(e, -EEXIST, "device", "device already used by port %s",
-				       m->ports[i].name);
+					     m->ports[i].name);
 		if (m->ports[i].used && p->host_if[0] != '\0' &&
 		    strcmp(m->ports[i].host_if, p->host_if) == 0)
-			return model_err_set(e, -EEXIST, "host_if", "host_if already used by port %s",
-				       m->ports[i].name);
+			return model_err_set(e, -EEXIST, "host_if",
+					     "host_if already used by port %s", m->ports[i].name);
 		if (!m->ports[i].used && free_idx < 0)
 			free_idx = i;
 	}
@@ -1016,8 +1019,7 @@ model_port_create(struct model_txn *t, const struct model_port *p, struct model_
 }
 
 int
-model_port_set(struct model_txn *t, uint16_t idx, const struct model_port *p,
-	       struct model_err *e)
+model_port_set(struct model_txn *t, uint16_t idx, const struct model_port *p, struct model_err *e)
 {
 	struct model *m = t->m;
 	struct model_port *cur;
@@ -1076,7 +1078,7 @@ model_vrf_add(struct model_txn *t, const struct model_vrf *v, struct model_err *
 	for (int i = 1; i < SRV6_MAX_VRFS; i++) {
 		if (m->vrfs[i].used && v->table != 0 && m->vrfs[i].table == v->table)
 			return model_err_set(e, -EEXIST, "table", "table %u already used by VRF %s",
-				       v->table, m->vrfs[i].name);
+					     v->table, m->vrfs[i].name);
 		if (!m->vrfs[i].used && free_idx < 0)
 			free_idx = i;
 	}
@@ -1107,7 +1109,7 @@ model_vrf_del(struct model_txn *t, const char *name, struct model_err *e)
 	for (int i = 0; i < MODEL_MAX_PORTS; i++)
 		if (m->ports[i].used && m->ports[i].vrf == idx)
 			return model_err_set(e, -EBUSY, "name", "port %s is in this VRF",
-				       m->ports[i].name);
+					     m->ports[i].name);
 	for (struct hmap_node *nd = hmap_iter_first(&m->routes, &b); nd;
 	     nd = hmap_iter_next(&m->routes, nd, &b))
 		if (hmap_entry(nd, struct model_route, node)->vrf == idx)
@@ -1150,12 +1152,13 @@ route_check(const struct model *m, const struct model_route *r, struct model_err
 			if (nh->n_segs == 0 || nh->n_segs > MODEL_MAX_SEGS) {
 				snprintf(field, sizeof(field), "nexthops[%u].segments", i);
 				return model_err_set(e, -EINVAL, field, "1 to %d segments",
-					       MODEL_MAX_SEGS);
+						     MODEL_MAX_SEGS);
 			}
 			if (!nh->has_src && !m->encap.has_src) {
 				snprintf(field, sizeof(field), "nexthops[%u].src", i);
-				return model_err_set(e, -EINVAL, field,
-					       "no encapsulation source: set encap.source or src");
+				return model_err_set(
+					e, -EINVAL, field,
+					"no encapsulation source: set encap.source or src");
 			}
 			break;
 		case MNH_IP: {
@@ -1163,7 +1166,7 @@ route_check(const struct model *m, const struct model_route *r, struct model_err
 			    r->prefix.addr.family == AF_INET6) {
 				snprintf(field, sizeof(field), "nexthops[%u].via", i);
 				return model_err_set(e, -EINVAL, field,
-					       "an IPv6 route needs an IPv6 next hop");
+						     "an IPv6 route needs an IPv6 next hop");
 			}
 			if (!nh->has_via && nh->port == MODEL_NO_PORT) {
 				snprintf(field, sizeof(field), "nexthops[%u]", i);
@@ -1174,11 +1177,11 @@ route_check(const struct model *m, const struct model_route *r, struct model_err
 				snprintf(field, sizeof(field), "nexthops[%u].port", i);
 				return model_err_set(e, -EINVAL, field, "unknown port");
 			}
-			if (nh->has_via &&
-			    model_nexthop_port(m, r->vrf, &nh->via, nh->port) < 0) {
+			if (nh->has_via && model_nexthop_port(m, r->vrf, &nh->via, nh->port) < 0) {
 				snprintf(field, sizeof(field), "nexthops[%u].via", i);
-				return model_err_set(e, -EINVAL, field,
-					       "not on a connected subnet of the VRF: give port");
+				return model_err_set(
+					e, -EINVAL, field,
+					"not on a connected subnet of the VRF: give port");
 			}
 			break;
 		}
@@ -1267,8 +1270,7 @@ model_route_add(struct model_txn *t, const struct model_route *r, struct model_e
 }
 
 int
-model_route_del(struct model_txn *t, uint16_t vrf, const struct ip_prefix *p,
-		struct model_err *e)
+model_route_del(struct model_txn *t, uint16_t vrf, const struct ip_prefix *p, struct model_err *e)
 {
 	struct model_route *old = model_route_find(t->m, vrf, p);
 	int rc;
@@ -1385,18 +1387,18 @@ sid_check(const struct model *m, const struct model_sid *s, struct model_err *e)
 		return model_err_set(e, -EINVAL, "sid", "must be an IPv6 address or prefix");
 	if (s->behavior >= SB_MAX)
 		return model_err_set(e, -EINVAL, "behavior", "unknown behavior");
-	if (behavior_needs_vrf(s->behavior) &&
-	    (s->vrf >= SRV6_MAX_VRFS || !m->vrfs[s->vrf].used))
+	if (behavior_needs_vrf(s->behavior) && (s->vrf >= SRV6_MAX_VRFS || !m->vrfs[s->vrf].used))
 		return model_err_set(e, -EINVAL, "vrf", "%s needs an existing VRF",
-			       model_behavior_name(s->behavior));
+				     model_behavior_name(s->behavior));
 	if (behavior_needs_nexthop(s->behavior)) {
 		if (!s->has_nexthop)
 			return model_err_set(e, -EINVAL, "nexthop", "%s needs a nexthop",
-				       model_behavior_name(s->behavior));
+					     model_behavior_name(s->behavior));
 		int fam = s->behavior == SB_END_DX4 ? AF_INET : AF_INET6;
 		if (s->via.family != fam)
-			return model_err_set(e, -EINVAL, "nexthop.via", "%s needs an IPv%d next hop",
-				       model_behavior_name(s->behavior), fam == AF_INET ? 4 : 6);
+			return model_err_set(
+				e, -EINVAL, "nexthop.via", "%s needs an IPv%d next hop",
+				model_behavior_name(s->behavior), fam == AF_INET ? 4 : 6);
 		// End.DX* next hops are customer-side: any VRF's connected subnet.
 		bool found = false;
 		for (uint16_t v = 0; v < SRV6_MAX_VRFS && !found; v++)
@@ -1404,19 +1406,20 @@ sid_check(const struct model *m, const struct model_sid *s, struct model_err *e)
 				found = true;
 		if (!found)
 			return model_err_set(e, -EINVAL, "nexthop.via",
-				       "not on a connected subnet: give nexthop.port");
+					     "not on a connected subnet: give nexthop.port");
 	}
-	if (s->behavior == SB_END_B6_ENCAPS) {
+	if (model_behavior_is_b6(s->behavior)) {
 		if (s->n_segs == 0 || s->n_segs > MODEL_MAX_SEGS)
 			return model_err_set(e, -EINVAL, "segments", "1 to %d segments",
-				       MODEL_MAX_SEGS);
+					     MODEL_MAX_SEGS);
 		if (!m->encap.has_src)
-			return model_err_set(e, -EINVAL, "segments",
-				       "End.B6.Encaps needs encap.source");
+			return model_err_set(e, -EINVAL, "segments", "%s needs encap.source",
+					     model_behavior_name(s->behavior));
 	}
-	if ((s->flavors & (SID_FL_PSP | SID_FL_USP | SID_FL_USD)) != 0 &&
-	    s->behavior != SB_END && s->behavior != SB_END_X && s->behavior != SB_END_T)
-		return model_err_set(e, -EINVAL, "flavors", "PSP/USP/USD apply to End, End.X, End.T");
+	if ((s->flavors & (SID_FL_PSP | SID_FL_USP | SID_FL_USD)) != 0 && s->behavior != SB_END &&
+	    s->behavior != SB_END_X && s->behavior != SB_END_T)
+		return model_err_set(e, -EINVAL, "flavors",
+				     "PSP/USP/USD apply to End, End.X, End.T");
 	if ((s->flavors & SID_FL_NEXT_CSID) != 0)
 		return model_err_set(e, -ENOTSUP, "flavors", "next-csid is not supported yet");
 	return 0;
@@ -1514,7 +1517,7 @@ sid_same_service(const struct model_sid *a, const struct model_sid *b)
 	if (behavior_needs_nexthop(a->behavior) &&
 	    (!addr_equal(&a->via, &b->via) || a->port != b->port))
 		return false;
-	if (a->behavior == SB_END_B6_ENCAPS &&
+	if (model_behavior_is_b6(a->behavior) &&
 	    (a->n_segs != b->n_segs || memcmp(a->segs, b->segs, 16u * a->n_segs) != 0))
 		return false;
 	return true;
@@ -1545,7 +1548,8 @@ model_sid_alloc(struct model_txn *t, const char *locator, const struct model_sid
 	unsigned int flen = l->func_len ? l->func_len : 16;
 	unsigned int start = l->prefix.len;
 	if (start + flen > 128)
-		return model_err_set(e, -EINVAL, "locator", "locator leaves no room for the function");
+		return model_err_set(e, -EINVAL, "locator",
+				     "locator leaves no room for the function");
 	uint64_t max = flen >= 32 ? 0xffffffffu : ((1ull << flen) - 1);
 	for (uint64_t f = 1; f <= max; f++) {
 		struct model_sid s = *tmpl;
@@ -1584,13 +1588,15 @@ model_locator_add(struct model_txn *t, const struct model_locator *l, struct mod
 		return model_err_set(e, -EINVAL, "prefix", "must be an IPv6 prefix");
 	if (l->block_len + l->node_len != 0 && l->block_len + l->node_len != l->prefix.len)
 		return model_err_set(e, -EINVAL, "block_len",
-			       "block_len + node_len must equal the prefix length");
+				     "block_len + node_len must equal the prefix length");
 	if (l->prefix.len + l->func_len > 128)
-		return model_err_set(e, -EINVAL, "func_len", "prefix + function longer than 128 bits");
+		return model_err_set(e, -EINVAL, "func_len",
+				     "prefix + function longer than 128 bits");
 	for (int i = 0; i < MODEL_MAX_LOCATORS; i++) {
 		const struct model_locator *o = &m->locators[i];
 		if (o->used && strcmp(o->name, l->name) == 0)
-			return model_err_set(e, -EEXIST, "name", "locator %s already exists", l->name);
+			return model_err_set(e, -EEXIST, "name", "locator %s already exists",
+					     l->name);
 		if (o->used && (prefix_contains(&o->prefix, &l->prefix.addr) ||
 				prefix_contains(&l->prefix, &o->prefix.addr)))
 			return model_err_set(e, -EEXIST, "prefix", "overlaps locator %s", o->name);
@@ -1755,7 +1761,7 @@ model_encap_set(struct model_txn *t, const struct model_encap *enc, struct model
 			for (unsigned int i = 0; i < r->n_nh; i++)
 				if (r->nh[i].type == MNH_SRV6 && !r->nh[i].has_src)
 					return model_err_set(e, -EBUSY, "source",
-						       "SRv6 routes need an encap source");
+							     "SRv6 routes need an encap source");
 		}
 	}
 	if (t->encap_snap == NULL) {

@@ -54,8 +54,18 @@ enum model_behavior {
 	SB_END_DT6,
 	SB_END_DT46,
 	SB_END_B6_ENCAPS,
+	SB_END_B6_ENCAPS_RED,
 	SB_MAX
 };
+
+// End.B6.Encaps and End.B6.Encaps.Red (RFC 8986 4.13, 4.14): End, then the
+// SID's own segment list pushed in a new outer header (without its first
+// segment in the SRH for .Red).
+static inline bool
+model_behavior_is_b6(enum model_behavior b)
+{
+	return b == SB_END_B6_ENCAPS || b == SB_END_B6_ENCAPS_RED;
+}
 
 // SID flavours, RFC 8986 4.16 and RFC 9800.
 #define SID_FL_PSP 0x1

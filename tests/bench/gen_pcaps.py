@@ -46,7 +46,10 @@ N_REMOTE_SIDS = 64              # encapsulation routes spread over this many SID
 
 # Our SIDs (locator 2001:db8:a::/48, function in the fourth group).
 SID = {"end": "2001:db8:a:1::", "end_x": "2001:db8:a:2::", "end_dt4": "2001:db8:a:4::",
-       "end_dt6": "2001:db8:a:6::", "end_dt46": "2001:db8:a:46::"}
+       "end_dt6": "2001:db8:a:6::", "end_dt46": "2001:db8:a:46::",
+       "end_b6_encaps": "2001:db8:a:b6::", "end_b6_encaps_red": "2001:db8:a:b7::"}
+# the binding SIDs' SR policy: two segments of the remote PE
+B6_POLICY = ["2001:db8:b:1::", "2001:db8:b:ffff::"]
 
 # case -> (port gen0's VRF, output port, behaviour label)
 CASES = {
@@ -57,11 +60,15 @@ CASES = {
     "h_encaps_red": (VRF, "core0", "H.Encaps.Red, IPv4 inner, 2 SIDs"),
     "end": ("default", "core0", "End"),
     "end_x": ("default", "core0", "End.X"),
+    "end_b6_encaps": ("default", "core0", "End.B6.Encaps, 2-SID policy"),
+    "end_b6_encaps_red": ("default", "core0", "End.B6.Encaps.Red, 2-SID policy"),
     "end_dt4": ("default", "ce1", "End.DT4"),
     "end_dt6": ("default", "ce1", "End.DT6"),
     "end_dt46": ("default", "ce1", "End.DT46, half IPv4 half IPv6"),
 }
 CASE_ORDER = list(CASES)
+# transit SRv6 cases: the same frames for our SID with segments left 1
+TRANSIT = ("end", "end_x", "end_b6_encaps", "end_b6_encaps_red")
 
 PAYLOAD = b"\x00" * 18          # inner frames: 60 bytes IPv4, 80 bytes IPv6
 
@@ -166,12 +173,16 @@ def _plan(case, n_routes, n_flows, big, seed):
             segs = [remote_sid(i), "2001:db8:b:ffff::"] if red else [remote_sid(i)]
             nh = {"type": "srv6", "segments": segs, "encap": "h.encaps.red" if red else "h.encaps"}
             routes.append({"vrf": VRF, "prefix": p, "nexthops": [nh]})
-    if case in ("end", "end_x"):
+    if case in TRANSIT:
         p6 = v6_prefixes(n_routes, big, rnd)
         routes += [{"vrf": "default", "prefix": p, "nexthops": core_nh} for p in p6]
         sid = {"sid": SID[case], "behavior": "End"}
         if case == "end_x":
             sid = {"sid": SID[case], "behavior": "End.X", "nexthop": {"via": P1, "port": "core0"}}
+        if case.startswith("end_b6"):
+            # the updated packet goes into the policy toward the remote PE
+            sid = {"sid": SID[case], "behavior": CASES[case][2].split(",")[0],
+                   "segments": B6_POLICY}
         sids.append(sid)
     if case.startswith("end_dt"):
         sids.append({"sid": SID[case], "behavior": {"end_dt4": "End.DT4", "end_dt6": "End.DT6",
@@ -182,7 +193,7 @@ def _plan(case, n_routes, n_flows, big, seed):
             frames.append(eth_in / inner4(_host(pick(p4, i), i), i))
         elif case in ("ipv6_forward", "h_encaps_v6"):
             frames.append(eth_in / inner6(_host(pick(p6, i), i), i))
-        elif case in ("end", "end_x"):
+        elif case in TRANSIT:
             # transit SRv6: an encapsulated IPv6 packet, SRH [our SID, then a
             # destination in the table], segments left 1
             dst = _host(pick(p6, i), i)

@@ -347,6 +347,22 @@ def check_output(case, pkts, routes):
                 return f"{where}: inner packet missing"
             if p.dst != G.MAC_P1:
                 return f"{where}: Ethernet destination {p.dst}, not P1"
+        elif case.startswith("end_b6"):
+            # outer header toward the policy's first SID, the updated packet
+            # (SL 0, DA = the next segment) inside
+            if IPv6 not in p or p[IPv6].src != G.ENCAP_SRC or p[IPv6].dst != G.B6_POLICY[0]:
+                return f"{where}: no outer IPv6 {G.ENCAP_SRC} -> {G.B6_POLICY[0]}"
+            outer_srh = p[IPv6].payload
+            want = 1 if case.endswith("red") else 2
+            if not isinstance(outer_srh, IPv6ExtHdrSegmentRouting) or \
+                    len(outer_srh.addresses) != want or outer_srh.segleft != 1:
+                return f"{where}: the policy's SRH needs {want} entries, SL 1"
+            inner = outer_srh.payload
+            if not isinstance(inner, IPv6) or IPv6ExtHdrSegmentRouting not in inner or \
+                    inner[IPv6ExtHdrSegmentRouting].segleft != 0:
+                return f"{where}: the updated packet (SL 0) is not inside"
+            if p.dst != G.MAC_P1:
+                return f"{where}: Ethernet destination {p.dst}, not P1"
         elif case in ("end", "end_x"):
             srh = p.getlayer(IPv6ExtHdrSegmentRouting)
             if IPv6 not in p or srh is None or srh.segleft != 0:

@@ -484,6 +484,8 @@ test_object_roundtrips(void)
 		"{\"sid\": \"2001:db8:bb::7\", \"behavior\": \"End.DT6\", \"vrf\": \"default\"}",
 		"{\"sid\": \"2001:db8:bb::4\", \"behavior\": \"End.B6.Encaps\","
 		" \"segments\": [\"2001:db8:cc::1\", \"2001:db8:cc::2\"]}",
+		"{\"sid\": \"2001:db8:bb::8\", \"behavior\": \"End.B6.Encaps.Red\","
+		" \"segments\": [\"2001:db8:cc::1\"]}",
 		"{\"sid\": \"2001:db8:bb:1::/64\", \"behavior\": \"End.T\", \"vrf\": \"L3VPN-1\"}",
 	};
 	for (size_t i = 0; i < sizeof(sids) / sizeof(sids[0]); i++) {
@@ -702,6 +704,12 @@ static const struct bad_case bad_cases[] = {
 	 IP, "nexthop.port"},
 	{"sid.add", "{\"sid\": \"2001:db8:bb::20\", \"behavior\": \"End.B6.Encaps\"}", IP,
 	 "segments"},
+	{"sid.add", "{\"sid\": \"2001:db8:bb::20\", \"behavior\": \"End.B6.Encaps.Red\"}", IP,
+	 "segments"},
+	{"sid.add",
+	 "{\"sid\": \"2001:db8:bb::20\", \"behavior\": \"End.B6.Encaps.Red\", \"vrf\": "
+	 "\"L3VPN-1\", \"segments\": [\"2001:db8::1\"]}",
+	 IP, "vrf"},
 	{"sid.add",
 	 "{\"sid\": \"2001:db8:bb::20\", \"behavior\": \"End\", \"segments\": [\"2001:db8::1\"]}",
 	 IP, "segments"},
