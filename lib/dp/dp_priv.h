@@ -57,6 +57,8 @@ struct dp_nh {
 	uint16_t vrf;		       // DNH_SID: End.T / DT* table; DNH_LOCAL: the VRF
 	uint16_t sid_counter;	       // DNH_SID
 	uint32_t flavors;	       // DNH_SID: SID_FL_*
+	uint8_t csid_block;	       // DNH_SID next-csid: block bytes (RFC 9800 LBL / 8)
+	uint8_t csid_bytes;	       // DNH_SID next-csid: C-SID bytes (LNFL / 8)
 	uint32_t neigh;		       // DNH_IP: neighbour slot
 	uint32_t child;		       // DNH_SID: End.X/DX* -> DNH_IP, End.B6.Encaps -> DNH_ENCAP
 	uint16_t n_slots;	       // DNH_ECMP: weighted member slots

@@ -86,6 +86,28 @@ decap(struct dp_lcore *lc, struct rte_mbuf *m, const struct pkt_ip6_info *info, 
 	return DP_CONT;
 }
 
+// RFC 9800 4.1.1 / 4.2.1 / 4.3.1 (End, End.X, End.T with NEXT-C-SID): S01
+// the DA's argument, the bits after this C-SID, is not zero...
+static inline bool
+csid_arg_nonzero(const uint8_t *ip6, const struct dp_nh *nh)
+{
+	const uint8_t *da = ip6 + 24;
+	uint8_t any = 0;
+
+	for (unsigned int i = nh->csid_block + nh->csid_bytes; i < 16; i++)
+		any |= da[i];
+	return any != 0;
+}
+
+// ...S05-S06: then the next C-SID moves up behind the block and the rest
+// fills with zeros (the SRH, if any, is left alone).
+static inline void
+csid_shift(uint8_t *da, unsigned int block, unsigned int csid)
+{
+	memmove(da + block, da + block + csid, 16u - block - csid);
+	memset(da + 16u - csid, 0, csid);
+}
+
 static inline int
 sid_exec(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m, const struct dp_nh *nh,
 	 bool opened)
@@ -156,6 +178,15 @@ sid_exec(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m, con
 	case SB_END_T:
 	case SB_END_B6_ENCAPS:
 	case SB_END_B6_ENCAPS_RED:
+		if ((nh->flavors & SID_FL_NEXT_CSID) && csid_arg_nonzero(d, nh)) {
+			if (unlikely(d[7] <= 1))
+				return dp_icmp_error(lc, t, m, 3, 0, 0,
+						     DP_DROP_ip6_hop_limit_exceeded);
+			csid_shift(d + 24, nh->csid_block, nh->csid_bytes);
+			d[7]--; // S07, then S08: End's lookup, End.X's adjacency
+			md->flags |= DP_F_NO_TTL_DEC;
+			goto after_end;
+		}
 		if (sl == 0) {
 			if (model_behavior_is_b6(nh->behavior))
 				return param_problem(lc, t, m, 0, info.srh_off + 3u,

@@ -36,6 +36,7 @@ struct nh_desc {
 	uint16_t vrf;
 	uint16_t sid_counter;
 	uint32_t flavors;
+	uint8_t csid_block, csid_bytes;
 	uint32_t neigh;
 	uint32_t child;
 	uint16_t n_members;
@@ -334,6 +335,8 @@ nh_fill(struct dp_nh *o, const struct nh_desc *d)
 	o->vrf = d->vrf;
 	o->sid_counter = d->sid_counter;
 	o->flavors = d->flavors;
+	o->csid_block = d->csid_block;
+	o->csid_bytes = d->csid_bytes;
 	o->neigh = d->neigh;
 	o->child = d->child;
 	if (d->type == DNH_ECMP) {
@@ -522,6 +525,8 @@ nh_get_sid(const struct model_sid *s)
 	desc_init(&d, DNH_SID);
 	d.behavior = (uint8_t)s->behavior;
 	d.flavors = s->flavors;
+	d.csid_block = s->csid_block_len / 8;
+	d.csid_bytes = s->csid_len / 8;
 	d.sid_counter = s->counter_id;
 	switch (s->behavior) {
 	case SB_END_T:

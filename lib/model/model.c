@@ -1380,6 +1380,44 @@ behavior_needs_nexthop(enum model_behavior b)
 	return b == SB_END_X || b == SB_END_DX4 || b == SB_END_DX6;
 }
 
+// NEXT-C-SID (RFC 9800) for End, End.X, End.T (uN, uA, uT): the SID must
+// lie in the block of a locator with usid true, and its length past the
+// block is the C-SID length, 16 or 32 bits. 0 with *block_len, *csid_len.
+static int
+sid_csid_lengths(const struct model *m, const struct model_sid *s, uint8_t *block_len,
+		 uint8_t *csid_len, struct model_err *e)
+{
+	if (s->behavior != SB_END && s->behavior != SB_END_X && s->behavior != SB_END_T)
+		return model_err_set(
+			e, -EINVAL, "flavors",
+			"next-csid applies to End, End.X and End.T (uN, uA, uT); an "
+			"End.DT4/DT6/DT46 SID of block + C-SID length is a uDT as it is");
+	for (int i = 0; i < MODEL_MAX_LOCATORS; i++) {
+		const struct model_locator *l = &m->locators[i];
+		struct ip_prefix block;
+		if (!l->used || !l->usid || l->prefix.addr.family != AF_INET6)
+			continue;
+		block = l->prefix;
+		block.len = l->block_len;
+		prefix_mask(&block);
+		if (!prefix_contains(&block, &s->sid.addr) || s->sid.len <= l->block_len)
+			continue;
+		if (l->block_len % 8 != 0 ||
+		    (s->sid.len - l->block_len != 16 && s->sid.len - l->block_len != 32))
+			return model_err_set(e, -EINVAL, "sid",
+					     "next-csid: locator %s's block is %u bits, so this "
+					     "/%u SID has a %u-bit C-SID: 16 or 32 bits after a "
+					     "whole-byte block",
+					     l->name, l->block_len, s->sid.len,
+					     s->sid.len - l->block_len);
+		*block_len = l->block_len;
+		*csid_len = (uint8_t)(s->sid.len - l->block_len);
+		return 0;
+	}
+	return model_err_set(e, -EINVAL, "flavors",
+			     "next-csid: the SID is in the block of no locator with usid true");
+}
+
 static int
 sid_check(const struct model *m, const struct model_sid *s, struct model_err *e)
 {
@@ -1420,8 +1458,10 @@ sid_check(const struct model *m, const struct model_sid *s, struct model_err *e)
 	    s->behavior != SB_END_X && s->behavior != SB_END_T)
 		return model_err_set(e, -EINVAL, "flavors",
 				     "PSP/USP/USD apply to End, End.X, End.T");
-	if ((s->flavors & SID_FL_NEXT_CSID) != 0)
-		return model_err_set(e, -ENOTSUP, "flavors", "next-csid is not supported yet");
+	if ((s->flavors & SID_FL_NEXT_CSID) != 0) {
+		uint8_t bl, cl;
+		return sid_csid_lengths(m, s, &bl, &cl, e);
+	}
 	return 0;
 }
 
@@ -1474,6 +1514,9 @@ model_sid_add(struct model_txn *t, const struct model_sid *s, struct model_err *
 		return model_err_set(e, -ENOMEM, "", "out of memory");
 	*cur = *s;
 	prefix_mask(&cur->sid);
+	cur->csid_block_len = cur->csid_len = 0;
+	if ((cur->flavors & SID_FL_NEXT_CSID) != 0)
+		sid_csid_lengths(t->m, cur, &cur->csid_block_len, &cur->csid_len, e);
 	old = model_sid_find(t->m, &cur->sid);
 	if (old != NULL) {
 		cur->counter_id = old->counter_id; // a replaced SID keeps its counters

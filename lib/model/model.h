@@ -167,6 +167,10 @@ struct model_sid {
 	uint8_t n_segs; // End.B6.Encaps
 	uint8_t segs[MODEL_MAX_SEGS][16];
 	uint32_t flavors;
+	// next-csid (RFC 9800): bits of the locator block and of the C-SID
+	// (the SID's length past the block), from the uSID locator whose block
+	// holds the SID; set by model_sid_add.
+	uint8_t csid_block_len, csid_len;
 	char locator[MODEL_NAME_LEN]; // set by sid.alloc, else empty
 	uint16_t counter_id;	      // model-assigned, index of the SID's datapath counters
 };

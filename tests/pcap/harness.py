@@ -28,6 +28,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import struct
 import subprocess
 import sys
@@ -198,7 +199,7 @@ def _l4_check(proto, payload, pseudo, where, errs, v6):
         errs.append(f"{where}: {name} checksum wrong")
 
 
-def _check_l3(b, ethertype, where, errs, depth=0):
+def _check_l3(b, ethertype, where, errs, depth=0, csum_dst=None):
     if depth > 4:
         return
     if ethertype == 0x0800:
@@ -216,9 +217,9 @@ def _check_l3(b, ethertype, where, errs, depth=0):
             return
         proto = b[9]
         if proto == 4:
-            _check_l3(payload, 0x0800, where + "/inner", errs, depth + 1)
+            _check_l3(payload, 0x0800, where + "/inner", errs, depth + 1, csum_dst)
         elif proto == 41:
-            _check_l3(payload, 0x86DD, where + "/inner", errs, depth + 1)
+            _check_l3(payload, 0x86DD, where + "/inner", errs, depth + 1, csum_dst)
         else:
             pseudo = b[12:20] + struct.pack("!BBH", 0, proto, len(payload))
             _l4_check(proto, payload, pseudo, where, errs, False)
@@ -240,23 +241,31 @@ def _check_l3(b, ethertype, where, errs, depth=0):
             off += hlen
         if off > end:
             return
+        # a compressed-SID container (RFC 9800 6.5): the sender used the
+        # destination the last C-SID leaves, which the scenario names
+        if csum_dst:
+            dst = csum_dst.get(bytes(dst), dst)
         payload = b[off:end]
         if nh == 4:
-            _check_l3(payload, 0x0800, where + "/inner", errs, depth + 1)
+            _check_l3(payload, 0x0800, where + "/inner", errs, depth + 1, csum_dst)
         elif nh == 41:
-            _check_l3(payload, 0x86DD, where + "/inner", errs, depth + 1)
+            _check_l3(payload, 0x86DD, where + "/inner", errs, depth + 1, csum_dst)
         else:
             pseudo = src + dst + struct.pack("!IxxxB", len(payload), nh)
             _l4_check(nh, payload, pseudo, where, errs, True)
 
 
-def checksum_errors(frame):
+def checksum_errors(frame, csum_dst=None):
     """Verify IPv4 header and ICMP/ICMPv6/UDP/TCP checksums of a frame, recursing
-    into encapsulated packets. ICMP error quotes are not looked into."""
+    into encapsulated packets. ICMP error quotes are not looked into.
+    csum_dst: {IPv6 DA: the destination the pseudo-header uses} as text."""
     errs = []
+    if csum_dst:
+        csum_dst = {socket.inet_pton(socket.AF_INET6, k): socket.inet_pton(socket.AF_INET6, v)
+                    for k, v in csum_dst.items()}
     if len(frame) >= 14:
         et = struct.unpack("!H", frame[12:14])[0]
-        _check_l3(frame[14:], et, "frame", errs)
+        _check_l3(frame[14:], et, "frame", errs, 0, csum_dst)
     return errs
 
 
@@ -460,11 +469,12 @@ class Scenario:
                 Result.out_q) and EAL maps the lcores onto SRV6D_LCORES' CPUs
     rpc_after   [method]: called after the run, answers in Result.rpc
     eal_args    more EAL arguments (e.g. a --vdev crypto device)
+    csum_dst    {DA: ultimate DA} for the checksum check of C-SID containers
     """
 
     def __init__(self, name, config, inputs, expect=(), drops=None, drops_total=None,
                  sid_packets=None, post_checks=(), note=None, workers=1, rpc_after=(),
-                 eal_args=()):
+                 eal_args=(), csum_dst=None):
         self.name = name
         self.config = config
         self.inputs = inputs
@@ -472,6 +482,7 @@ class Scenario:
         self.drops = drops or {}
         self.drops_total = drops_total
         self.sid_packets = sid_packets or {}
+        self.csum_dst = csum_dst or {}
         self.post_checks = list(post_checks)
         self.note = note
         self.workers = workers
@@ -725,7 +736,7 @@ def check(sc, res):
         used = set()
         for n, g in enumerate(got):
             where = f"{port} out #{n + 1}"
-            for m in checksum_errors(res.out[port][n]):
+            for m in checksum_errors(res.out[port][n], sc.csum_dst):
                 errs.append(f"{where}: {m}")
             hit = None
             for i, e in enumerate(exps):

@@ -724,9 +724,14 @@ static const struct bad_case bad_cases[] = {
 	 "\"flavors\": "
 	 "[\"psp\"]}",
 	 IP, "flavors"},
+	// next-csid: in the block of no usid locator; a behaviour without it
 	{"sid.add",
-	 "{\"sid\": \"2001:db8:bb::20\", \"behavior\": \"End\", \"flavors\": [\"next-csid\"]}",
-	 API_ERR_NOT_SUPPORTED, "flavors"},
+	 "{\"sid\": \"2001:db8:bb::20\", \"behavior\": \"End\", \"flavors\": [\"next-csid\"]}", IP,
+	 "flavors"},
+	{"sid.add",
+	 "{\"sid\": \"2001:db8:bb::20\", \"behavior\": \"End.DT4\", \"vrf\": \"L3VPN-1\", "
+	 "\"flavors\": [\"next-csid\"]}",
+	 IP, "flavors"},
 	{"sid.del", "{\"sid\": \"2001:db8:bb::99\"}", API_ERR_NOT_FOUND, "sid"},
 	{"sid.alloc", "{\"locator\": \"NOPE\", \"behavior\": \"End.DT46\", \"vrf\": \"L3VPN-1\"}",
 	 IP, "locator"},
