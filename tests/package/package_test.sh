@@ -121,7 +121,12 @@ else
 		skip "build dependencies missing: $(tail -1 "$WORK/builddeps.log")"
 	log "dpkg-buildpackage -us -uc -b (log: $WORK/build.log)"
 	t0=$(date +%s)
-	(cd "$src" && dpkg-buildpackage -us -uc -b -j"$(nproc)") >"$WORK/build.log" 2>&1
+	# nocheck: the unit tests already ran on this tree (suite unit);
+	# PKG_CHECK=1 runs them in the package build too (debian/rules).
+	opts=nocheck
+	[[ -n ${PKG_CHECK:-} ]] && opts=
+	(cd "$src" && DEB_BUILD_OPTIONS=$opts dpkg-buildpackage -us -uc -b -j"$(nproc)") \
+		>"$WORK/build.log" 2>&1
 	rc=$?
 	check "dpkg-buildpackage -us -uc -b: exit $rc in $(($(date +%s) - t0)) s" test $rc -eq 0
 	[[ $rc -eq 0 ]] || {
