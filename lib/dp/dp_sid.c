@@ -178,7 +178,9 @@ sid_exec(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m, con
 	case SB_END_T:
 	case SB_END_B6_ENCAPS:
 	case SB_END_B6_ENCAPS_RED:
-		if ((nh->flavors & SID_FL_NEXT_CSID) && csid_arg_nonzero(d, nh)) {
+		// (sid.add allows next-csid on End, End.X and End.T only.)
+		if ((nh->flavors & SID_FL_NEXT_CSID) && !model_behavior_is_b6(nh->behavior) &&
+		    csid_arg_nonzero(d, nh)) {
 			if (unlikely(d[7] <= 1))
 				return dp_icmp_error(lc, t, m, 3, 0, 0,
 						     DP_DROP_ip6_hop_limit_exceeded);
