@@ -447,9 +447,12 @@ config_load(struct model *m, const char *path, struct model_err *e)
 struct reload_section {
 	const char *name;      // key in the file (SAs: "ipsec", its "sas")
 	const char *fields[2]; // key fields of an object in config.get's form
-	item_fn add;
+	item_fn add;	       // stage the file's object (new or changed)
+	item_fn del;	       // remove a running object; NULL: never removed (ports)
 	// item in config.get's form (a new reference), or NULL.
 	json_t *(*canon)(const struct model *m, const json_t *item);
+	// Left to its live owner at run time (NULL: nothing is).
+	bool (*owned_elsewhere)(const json_t *item);
 };
 
 static json_t *
@@ -539,17 +542,6 @@ canon_neighbor(const struct model *m, const json_t *item)
 			 addr_fmt(&a, abuf, sizeof(abuf)), "mac", mac_fmt(mac, mbuf, sizeof(mbuf)));
 }
 
-static const struct reload_section reload_sections[] = {
-	{"vrfs", {"name"}, load_vrf, canon_vrf},
-	{"ports", {"name"}, NULL, canon_port},
-	{"locators", {"name"}, load_locator, canon_locator},
-	{"ipsec", {"id"}, load_sa, canon_sa},
-	{"sids", {"sid"}, load_sid, canon_sid},
-	{"routes", {"vrf", "prefix"}, load_route, canon_route},
-	{"neighbors", {"port", "address"}, load_neighbor, canon_neighbor},
-};
-#define N_RELOAD_SECTIONS (sizeof(reload_sections) / sizeof(reload_sections[0]))
-#define RELOAD_PORTS 1 // reload_sections[1]
 #define RELOAD_KEY_LEN 160
 
 // The section's array ("ipsec": its "sas").
@@ -581,60 +573,83 @@ section_key(const struct reload_section *sec, const json_t *item, char key[RELOA
 // "static" (srv6-bgp's) and SIDs allocated from a locator (sid.alloc). A
 // file's copies of them only seed a start.
 static bool
-reload_owned_elsewhere(const struct reload_section *sec, const json_t *item)
+route_owned_elsewhere(const json_t *item)
 {
-	const char *owner;
+	const char *owner = json_string_value(json_object_get(item, "owner"));
 
-	if (strcmp(sec->name, "routes") == 0) {
-		owner = json_string_value(json_object_get(item, "owner"));
-		return owner != NULL && strcmp(owner, "static") != 0;
-	}
-	if (strcmp(sec->name, "sids") == 0)
-		return json_object_get(item, "locator") != NULL;
-	return false;
+	return owner != NULL && strcmp(owner, "static") != 0;
 }
 
-// Remove one running object (config.get's form) from the model.
-static int
-reload_remove(struct loader *l, const struct reload_section *sec, const json_t *item,
-	      const char *path)
+static bool
+sid_owned_elsewhere(const json_t *item)
 {
-	const char *name = sec->name;
-	char why[sizeof(l->e->msg)];
+	return json_object_get(item, "locator") != NULL;
+}
+
+static bool
+reload_owned_elsewhere(const struct reload_section *sec, const json_t *item)
+{
+	return sec->owned_elsewhere != NULL && sec->owned_elsewhere(item);
+}
+
+// Removing one running object (config.get's form) from the model.
+
+static int
+del_vrf(struct loader *l, const json_t *item, const char *path)
+{
+	(void)path;
+	return model_vrf_del(l->t, json_string_value(json_object_get(item, "name")), l->e);
+}
+
+static int
+del_locator(struct loader *l, const json_t *item, const char *path)
+{
+	(void)path;
+	return model_locator_del(l->t, json_string_value(json_object_get(item, "name")), l->e);
+}
+
+static int
+del_sa(struct loader *l, const json_t *item, const char *path)
+{
+	(void)path;
+	return ipsec_sa_del(l->t, json_string_value(json_object_get(item, "id")), l->e);
+}
+
+static int
+del_sid(struct loader *l, const json_t *item, const char *path)
+{
+	struct ip_prefix p;
+	int rc = prefix_parse(json_string_value(json_object_get(item, "sid")), true, &p);
+
+	(void)path;
+	return rc < 0 ? rc : model_sid_del(l->t, &p, l->e);
+}
+
+static int
+del_route(struct loader *l, const json_t *item, const char *path)
+{
+	int v = model_vrf_find(l->m, json_string_value(json_object_get(item, "vrf")));
 	struct ip_prefix p;
 	int rc;
 
-	if (strcmp(name, "vrfs") == 0) {
-		rc = model_vrf_del(l->t, json_string_value(json_object_get(item, "name")), l->e);
-	} else if (strcmp(name, "locators") == 0) {
-		rc = model_locator_del(l->t, json_string_value(json_object_get(item, "name")),
-				       l->e);
-	} else if (strcmp(name, "ipsec") == 0) {
-		rc = ipsec_sa_del(l->t, json_string_value(json_object_get(item, "id")), l->e);
-	} else if (strcmp(name, "sids") == 0) {
-		rc = prefix_parse(json_string_value(json_object_get(item, "sid")), true, &p);
-		if (rc == 0)
-			rc = model_sid_del(l->t, &p, l->e);
-	} else if (strcmp(name, "routes") == 0) {
-		int v = model_vrf_find(l->m, json_string_value(json_object_get(item, "vrf")));
-		rc = v < 0 ? -ENOENT
-			   : prefix_parse(json_string_value(json_object_get(item, "prefix")), false,
-					  &p);
-		if (rc == 0)
-			rc = model_route_del(l->t, (uint16_t)v, &p, l->e);
-	} else {
-		struct api_error_info ae = {0};
-		struct ip_addr a;
-		uint8_t mac[6];
-		uint16_t port;
-		if (neigh_from_json(l->m, item, path, &port, &a, mac, &ae) < 0)
-			return from_api(&ae, l->e);
-		rc = model_neigh_del(l->t, port, &a, l->e);
-	}
-	if (rc == 0)
-		return 0;
-	snprintf(why, sizeof(why), "%s", l->e->msg[0] != '\0' ? l->e->msg : strerror(-rc));
-	return fail(l->e, rc, path, "cannot remove it (the file no longer has it): %s", why);
+	(void)path;
+	if (v < 0)
+		return -ENOENT;
+	rc = prefix_parse(json_string_value(json_object_get(item, "prefix")), false, &p);
+	return rc < 0 ? rc : model_route_del(l->t, (uint16_t)v, &p, l->e);
+}
+
+static int
+del_neighbor(struct loader *l, const json_t *item, const char *path)
+{
+	struct api_error_info ae = {0};
+	struct ip_addr a;
+	uint8_t mac[6];
+	uint16_t port;
+
+	if (neigh_from_json(l->m, item, path, &port, &a, mac, &ae) < 0)
+		return from_api(&ae, l->e);
+	return model_neigh_del(l->t, port, &a, l->e);
 }
 
 // A port of the file against the running one of that name: ports are probed
@@ -667,11 +682,25 @@ reload_port(struct loader *l, const json_t *item, const char *path)
 	return rc < 0 ? prefixed(l->e, rc, path) : 0;
 }
 
+static const struct reload_section reload_sections[] = {
+	{"vrfs", {"name"}, load_vrf, del_vrf, canon_vrf, NULL},
+	{"ports", {"name"}, reload_port, NULL, canon_port, NULL},
+	{"locators", {"name"}, load_locator, del_locator, canon_locator, NULL},
+	{"ipsec", {"id"}, load_sa, del_sa, canon_sa, NULL},
+	{"sids", {"sid"}, load_sid, del_sid, canon_sid, sid_owned_elsewhere},
+	{"routes", {"vrf", "prefix"}, load_route, del_route, canon_route, route_owned_elsewhere},
+	{"neighbors", {"port", "address"}, load_neighbor, del_neighbor, canon_neighbor, NULL},
+};
+#define N_RELOAD_SECTIONS (sizeof(reload_sections) / sizeof(reload_sections[0]))
+#define RELOAD_PORTS 1 // reload_sections[1]
+
 // Per section: the running objects by key, the file's (config.get's form
-// where it parses) by key, and each file object's index for error paths.
+// where it parses) by key, and the key of each file object in file order
+// (null where the reload skips it).
 struct reload_diff {
 	json_t *running[N_RELOAD_SECTIONS];
 	json_t *file[N_RELOAD_SECTIONS];
+	json_t *file_keys[N_RELOAD_SECTIONS];
 };
 
 static int
@@ -686,7 +715,8 @@ reload_diff_build(struct loader *l, const json_t *root, const json_t *run, struc
 
 		d->running[s] = json_object();
 		d->file[s] = json_object();
-		if (d->running[s] == NULL || d->file[s] == NULL)
+		d->file_keys[s] = json_array();
+		if (d->running[s] == NULL || d->file[s] == NULL || d->file_keys[s] == NULL)
 			return fail(l->e, -ENOMEM, "", "out of memory");
 		json_array_foreach(section_array(run, sec->name), i, item) {
 			section_key(sec, item, key);
@@ -694,12 +724,15 @@ reload_diff_build(struct loader *l, const json_t *root, const json_t *run, struc
 		}
 		json_array_foreach(section_array(root, sec->name), i, item) {
 			json_t *c;
-			if (!json_is_object(item) || reload_owned_elsewhere(sec, item))
+			if (!json_is_object(item) || reload_owned_elsewhere(sec, item)) {
+				json_array_append_new(d->file_keys[s], json_null());
 				continue;
+			}
 			c = sec->canon(l->m, item);
 			if (c == NULL)
 				c = json_incref((json_t *)item);
 			section_key(sec, c, key);
+			json_array_append_new(d->file_keys[s], json_string_nocheck(key));
 			// A second object with the key is the loader's to report.
 			if (json_object_get(d->file[s], key) == NULL)
 				json_object_set(d->file[s], key, c);
@@ -713,7 +746,7 @@ static int
 reload_apply(struct loader *l, const json_t *root, const json_t *run, struct reload_diff *d,
 	     struct config_reload_stats *st)
 {
-	char key[RELOAD_KEY_LEN], path[RELOAD_KEY_LEN + 32];
+	char path[RELOAD_KEY_LEN + 32];
 	struct api_error_info ae = {0};
 	const char *k;
 	json_t *cur, *want;
@@ -729,7 +762,7 @@ reload_apply(struct loader *l, const json_t *root, const json_t *run, struct rel
 	// Removals, the dependants first: objects the file lacks or changes.
 	for (size_t s = N_RELOAD_SECTIONS; s-- > 0;) {
 		const struct reload_section *sec = &reload_sections[s];
-		if (sec->add == NULL)
+		if (sec->del == NULL)
 			continue;
 		json_object_foreach(d->running[s], k, cur) {
 			want = json_object_get(d->file[s], k);
@@ -738,8 +771,14 @@ reload_apply(struct loader *l, const json_t *root, const json_t *run, struct rel
 			if (want == NULL && reload_owned_elsewhere(sec, cur))
 				continue;
 			snprintf(path, sizeof(path), "%s: %s", sec->name, k);
-			if ((rc = reload_remove(l, sec, cur, path)) < 0)
-				return rc;
+			if ((rc = sec->del(l, cur, path)) < 0) {
+				char why[sizeof(l->e->msg)];
+				snprintf(why, sizeof(why), "%s",
+					 l->e->msg[0] != '\0' ? l->e->msg : strerror(-rc));
+				return fail(l->e, rc, path,
+					    "cannot remove it (the file no longer has it): %s",
+					    why);
+			}
 			if (want == NULL)
 				st->removed++;
 		}
@@ -750,11 +789,9 @@ reload_apply(struct loader *l, const json_t *root, const json_t *run, struct rel
 		const struct reload_section *sec = &reload_sections[s];
 		const json_t *item;
 		json_array_foreach(section_array(root, sec->name), i, item) {
-			if (!json_is_object(item) || reload_owned_elsewhere(sec, item))
+			const char *key = json_string_value(json_array_get(d->file_keys[s], i));
+			if (key == NULL) // not an object, or owned elsewhere
 				continue;
-			json_t *c = sec->canon(l->m, item);
-			section_key(sec, c != NULL ? c : item, key);
-			json_decref(c);
 			cur = json_object_get(d->running[s], key);
 			want = json_object_get(d->file[s], key);
 			if (cur != NULL && want != NULL && json_equal(want, cur)) {
@@ -765,9 +802,7 @@ reload_apply(struct loader *l, const json_t *root, const json_t *run, struct rel
 				snprintf(path, sizeof(path), "ipsec.sas[%zu]", i);
 			else
 				snprintf(path, sizeof(path), "%s[%zu]", sec->name, i);
-			rc = sec->add != NULL ? sec->add(l, item, path)
-					      : reload_port(l, item, path);
-			if (rc < 0)
+			if ((rc = sec->add(l, item, path)) < 0)
 				return rc;
 			if (cur != NULL)
 				st->changed++;
@@ -841,6 +876,7 @@ out:
 	for (size_t s = 0; s < N_RELOAD_SECTIONS; s++) {
 		json_decref(d.running[s]);
 		json_decref(d.file[s]);
+		json_decref(d.file_keys[s]);
 	}
 	json_decref(run);
 	json_decref(root);
