@@ -46,6 +46,15 @@ static const struct api_field f_config_port[] = {
 	{"mac", API_T_MAC, OPT, "MAC address to use instead of the device's"},
 	{"host_if", API_T_STRING, OPT, "kernel TAP interface for control traffic to the port"},
 	{"tcp_mss", API_T_UINT, OPT, "clamp the MSS of TCP SYNs through the port (0: off)"},
+	{"l2vpn", API_T_OBJECT, OPT,
+	 "Ethernet attachment circuit: {segments, encap, src} (H.Encaps.L2)"},
+};
+
+// A port's L2VPN attachment: every frame received goes whole to the segments.
+static const struct api_field f_port_l2vpn[] = {
+	{"segments", API_T_ARRAY, REQ, "the remote PE's End.DX2 SID last, first segment first"},
+	{"encap", API_T_STRING, OPT, "h.encaps.l2 (default) or h.encaps.l2.red"},
+	{"src", API_T_ADDR, OPT, "outer source (default: encap.source)"},
 };
 
 // An IPsec SA's tunnel: the outer header's addresses (mode tunnel).
@@ -163,10 +172,14 @@ static const struct api_field p_sid_add[] = {
 	{"sid", API_T_PREFIX, REQ, "SID (a bare address means /128)"},
 	{"behavior", API_T_STRING, REQ,
 	 "End, End.X, End.T, End.DX4, End.DX6, End.DT4, End.DT6, "
-	 "End.DT46, End.B6.Encaps, End.B6.Encaps.Red"},
+	 "End.DT46, End.B6.Encaps, End.B6.Encaps.Red, End.DX2, End.AS, End.AD"},
 	{"vrf", API_T_STRING, OPT, "End.T, End.DT4/6/46: VRF"},
-	{"nexthop", API_T_OBJECT, OPT, "End.X, End.DX4/6: {via, port}"},
-	{"segments", API_T_ARRAY, OPT, "End.B6.Encaps(.Red): the policy's SID list"},
+	{"nexthop", API_T_OBJECT, OPT,
+	 "End.X, End.DX4/6: {via, port}; End.AS/AD: the service, {via, port}"},
+	{"segments", API_T_ARRAY, OPT,
+	 "End.B6.Encaps(.Red): the policy's SID list; End.AS: the segments re-imposed"},
+	{"port", API_T_STRING, OPT, "End.DX2: the Ethernet port the inner frame leaves on"},
+	{"return_port", API_T_STRING, OPT, "End.AS/AD: the port the service hands traffic back on"},
 	{"flavors", API_T_ARRAY, OPT, "psp, usp, usd, next-csid"},
 };
 
@@ -178,7 +191,9 @@ static const struct api_field p_sid_alloc[] = {
 	{"locator", API_T_STRING, REQ, "locator name"},
 	{"behavior", API_T_STRING, REQ, "SID behaviour"},
 	{"vrf", API_T_STRING, OPT, "End.T, End.DT4/6/46: VRF"},
-	{"nexthop", API_T_OBJECT, OPT, "End.X, End.DX4/6: {via, port}"},
+	{"nexthop", API_T_OBJECT, OPT, "End.X, End.DX4/6, End.AD: {via, port}"},
+	{"port", API_T_STRING, OPT, "End.DX2: the Ethernet port the inner frame leaves on"},
+	{"return_port", API_T_STRING, OPT, "End.AD: the port the service hands traffic back on"},
 };
 
 static const struct api_field p_locator_add[] = {
@@ -344,6 +359,7 @@ static const struct {
 	{"ipsec.lifetime", f_ipsec_lifetime, N(f_ipsec_lifetime)},
 	{"ipsec.tunnel", f_ipsec_tunnel, N(f_ipsec_tunnel)},
 	{"port", f_config_port, N(f_config_port)},
+	{"port.l2vpn", f_port_l2vpn, N(f_port_l2vpn)},
 	{"route.nexthop", f_route_nexthop, N(f_route_nexthop)},
 	{"sid.nexthop", f_sid_nexthop, N(f_sid_nexthop)},
 };

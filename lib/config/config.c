@@ -322,6 +322,18 @@ load_all(struct loader *l, const json_t *root)
 		if ((rc = model_encap_set(l->t, &enc, l->e)) < 0)
 			return prefixed(l->e, rc, "encap");
 	}
+	// An l2vpn port's H.Encaps.L2 takes its own src or the encapsulation's.
+	for (size_t i = 0; i < json_array_size(json_object_get(root, "ports")); i++) {
+		const char *name = json_string_value(
+			json_object_get(json_array_get(json_object_get(root, "ports"), i), "name"));
+		int idx = name != NULL ? model_port_find(l->m, name) : -1;
+		if (idx >= 0 && l->m->ports[idx].l2vpn.on && !l->m->ports[idx].l2vpn.has_src &&
+		    !l->m->encap.has_src) {
+			char f[48];
+			snprintf(f, sizeof(f), "ports[%zu].l2vpn.src", i);
+			return fail(l->e, -EINVAL, f, "give it, or encap.source");
+		}
+	}
 	// SAs before routes: a route's next hop may name one.
 	if ((v = json_object_get(root, "ipsec")) != NULL) {
 		const struct api_field *spec = api_object_spec("config.ipsec", &n);

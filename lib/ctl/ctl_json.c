@@ -368,6 +368,16 @@ port_to_json(const struct model *m, const struct model_port *p)
 		json_object_set_new(o, "host_if", json_string(p->host_if));
 	if (p->tcp_mss != 0)
 		json_object_set_new(o, "tcp_mss", json_integer(p->tcp_mss));
+	if (p->l2vpn.on) {
+		json_t *l2 = json_object();
+		json_object_set_new(l2, "segments", segs_to_json(p->l2vpn.segs, p->l2vpn.n_segs));
+		json_object_set_new(
+			l2, "encap",
+			json_string(p->l2vpn.reduced ? "h.encaps.l2.red" : "h.encaps.l2"));
+		if (p->l2vpn.has_src)
+			json_object_set_new(l2, "src", seg_to_json(p->l2vpn.src));
+		json_object_set_new(o, "l2vpn", l2);
+	}
 	return o;
 }
 
@@ -555,7 +565,7 @@ behavior_has_vrf(enum model_behavior b)
 static bool
 behavior_has_nexthop(enum model_behavior b)
 {
-	return b == SB_END_X || b == SB_END_DX4 || b == SB_END_DX6;
+	return b == SB_END_X || b == SB_END_DX4 || b == SB_END_DX6 || model_behavior_is_proxy(b);
 }
 
 json_t *
@@ -576,6 +586,10 @@ sid_to_json(const struct model *m, const struct model_sid *s)
 	}
 	if (s->n_segs > 0)
 		json_object_set_new(o, "segments", segs_to_json(s->segs, s->n_segs));
+	if (s->behavior == SB_END_DX2)
+		json_object_set_new(o, "port", json_string(port_name(m, s->port)));
+	if (model_behavior_is_proxy(s->behavior))
+		json_object_set_new(o, "return_port", json_string(port_name(m, s->return_port)));
 	if (s->flavors != 0) {
 		json_t *fl = json_array();
 		for (uint32_t f = 1; f != 0 && f <= SID_FL_NEXT_CSID; f <<= 1)
@@ -680,6 +694,38 @@ port_addresses(const json_t *obj, const char *path, struct model_port *out,
 	return 0;
 }
 
+// "l2vpn": {segments, encap?, src?}: H.Encaps.L2 (RFC 8986 5.3) or .Red.
+static int
+port_l2vpn(const json_t *obj, const char *path, struct model_l2vpn *out, struct api_error_info *e)
+{
+	char p[sizeof(e->field)];
+	const char *s;
+
+	join(p, sizeof(p), path, "l2vpn");
+	memset(out, 0, sizeof(*out));
+	if (check_object("port.l2vpn", obj, p, e) < 0)
+		return -1;
+	if (json_object_get(obj, "segments") == NULL)
+		return BAD(e, p, "segments", "missing: the remote PE's End.DX2 SID, last");
+	if (segments_get(obj, "segments", out->segs, &out->n_segs, p, e) < 0)
+		return -1;
+	if ((s = str(obj, "encap")) != NULL) {
+		if (strcmp(s, "h.encaps.l2.red") == 0)
+			out->reduced = true;
+		else if (strcmp(s, "h.encaps.l2") != 0)
+			return BAD(e, p, "encap", "must be h.encaps.l2 or h.encaps.l2.red");
+	}
+	if (json_object_get(obj, "src") != NULL) {
+		struct ip_addr a;
+		if (addr_get(obj, "src", AF_INET6, &a, p, e) < 0)
+			return -1;
+		memcpy(out->src, a.bytes, 16);
+		out->has_src = true;
+	}
+	out->on = true;
+	return 0;
+}
+
 int
 port_from_json(const struct model *m, const json_t *obj, const char *path, bool create,
 	       struct model_port *out, struct api_error_info *e)
@@ -741,6 +787,12 @@ port_from_json(const struct model *m, const json_t *obj, const char *path, bool 
 					e, path, "host_if",
 					"interface names take letters, digits, '_', '.' and '-'");
 		memcpy(out->host_if, s, n + 1);
+	}
+	if (json_object_get(obj, "l2vpn") != NULL) {
+		if (!create)
+			return BAD(e, path, "l2vpn", "set at start only (in the config file)");
+		if (port_l2vpn(json_object_get(obj, "l2vpn"), path, &out->l2vpn, e) < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -962,7 +1014,8 @@ sid_params(const struct model *m, const json_t *obj, const char *path, struct mo
 	if (model_behavior_parse(b, &out->behavior) < 0)
 		return BAD(e, path, "behavior",
 			   "unknown behavior \"%.40s\" (End, End.X, End.T, End.DX4, End.DX6, "
-			   "End.DT4, End.DT6, End.DT46, End.B6.Encaps, End.B6.Encaps.Red)",
+			   "End.DT4, End.DT6, End.DT46, End.B6.Encaps, End.B6.Encaps.Red, "
+			   "End.DX2, End.AS, End.AD)",
 			   b);
 	b = model_behavior_name(out->behavior);
 	s = str(obj, "vrf");
@@ -977,7 +1030,9 @@ sid_params(const struct model *m, const json_t *obj, const char *path, struct mo
 	nh = json_object_get(obj, "nexthop");
 	if (behavior_has_nexthop(out->behavior)) {
 		char p[sizeof(e->field)];
-		int fam = out->behavior == SB_END_DX4 ? AF_INET : AF_INET6;
+		int fam = out->behavior == SB_END_DX4		   ? AF_INET
+			  : model_behavior_is_proxy(out->behavior) ? 0
+								   : AF_INET6;
 
 		join(p, sizeof(p), path, "nexthop");
 		if (nh == NULL)
@@ -995,7 +1050,27 @@ sid_params(const struct model *m, const json_t *obj, const char *path, struct mo
 	} else if (nh != NULL) {
 		return BAD(e, path, "nexthop", "not used by %s", b);
 	}
-	if (model_behavior_is_b6(out->behavior)) {
+	s = str(obj, "port");
+	if (out->behavior == SB_END_DX2) {
+		if (s == NULL)
+			return BAD(e, path, "port", "End.DX2 needs the port frames leave on");
+		if (port_lookup(m, s, &out->port, path, "port", e) < 0)
+			return -1;
+	} else if (json_object_get(obj, "port") != NULL) {
+		return BAD(e, path, "port", "not used by %s (a next hop's port is nexthop.port)",
+			   b);
+	}
+	s = str(obj, "return_port");
+	if (model_behavior_is_proxy(out->behavior)) {
+		if (s == NULL)
+			return BAD(e, path, "return_port",
+				   "%s needs the port the service hands traffic back on", b);
+		if (port_lookup(m, s, &out->return_port, path, "return_port", e) < 0)
+			return -1;
+	} else if (json_object_get(obj, "return_port") != NULL) {
+		return BAD(e, path, "return_port", "not used by %s", b);
+	}
+	if (model_behavior_is_b6(out->behavior) || out->behavior == SB_END_AS) {
 		if (json_object_get(obj, "segments") == NULL)
 			return BAD(e, path, "segments", "%s needs segments", b);
 		if (segments_get(obj, "segments", out->segs, &out->n_segs, path, e) < 0)
@@ -1032,6 +1107,7 @@ sid_from_json(const struct model *m, const json_t *obj, const char *path, bool f
 
 	memset(out, 0, sizeof(*out));
 	out->port = MODEL_NO_PORT;
+	out->return_port = MODEL_NO_PORT;
 	if (check_spec("sid.add", from_config ? &locator : NULL, obj, path, e) < 0)
 		return -1;
 	rc = prefix_parse(str(obj, "sid"), true, &out->sid);
@@ -1062,6 +1138,7 @@ sid_alloc_from_json(const struct model *m, const json_t *obj, const char *path,
 {
 	memset(tmpl, 0, sizeof(*tmpl));
 	tmpl->port = MODEL_NO_PORT;
+	tmpl->return_port = MODEL_NO_PORT;
 	*locator = NULL;
 	if (check_spec("sid.alloc", NULL, obj, path, e) < 0)
 		return -1;

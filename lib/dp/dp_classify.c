@@ -16,13 +16,125 @@
 // reads: rx_port, in_vrf = vrf (the port's VRF), family, flags (DP_F_HASHED
 // with flow_hash when the NIC gave an RSS hash), passes, encap_len, punt.
 //
+// Attached ports (dp_port_meta.attach) steer what they receive before any
+// lookup: an l2vpn port's frames go whole into H.Encaps.L2 (RFC 8986 5.3,
+// no MAC filter: the port is promiscuous); what an End.AS / End.AD return
+// port receives is IP from the service, put back under the proxy's
+// segments or cached headers. Both leave as SRv6 packets for the lookup of
+// their destination in the default VRF, their hop limit set by us.
+//
 // Next: the IP packets, in order, go to dp_lookup (dp_worker.c runs it).
 
 #include <rte_ether.h>
+#include <rte_hash_crc.h>
 #include <rte_ip.h>
 #include <rte_prefetch.h>
 
 #include "dp_stage.h"
+#include "srv6.h"
+
+// Our outer header is on: the packet is looked up in the default VRF and
+// not aged again at this node.
+static inline bool
+attached_out(struct rte_mbuf *m, uint16_t encap_len)
+{
+	struct dp_meta *md = dp_meta(m);
+
+	md->family = 6;
+	md->vrf = MODEL_DEFAULT_VRF;
+	md->flags |= DP_F_NO_TTL_DEC;
+	md->encap_len = encap_len;
+	return true;
+}
+
+// H.Encaps.L2: the flow label hashes the customer's IP flow when the frame
+// carries one, else its MAC addresses.
+static __rte_noinline bool
+l2_encap(struct dp_lcore *lc, struct rte_mbuf *m, const struct dp_port_meta *pm)
+{
+	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint32_t h;
+
+	if (unlikely(m->data_len < RTE_ETHER_HDR_LEN)) {
+		dp_drop(lc, m, DP_DROP_eth_truncated);
+		return false;
+	}
+	if (dp_meta(m)->flags & DP_F_HASHED)
+		h = dp_meta(m)->flow_hash;
+	else if (pkt_get_be16(d + 12) == RTE_ETHER_TYPE_IPV4)
+		h = pkt_flow_hash4(d + RTE_ETHER_HDR_LEN, m->data_len - RTE_ETHER_HDR_LEN);
+	else if (pkt_get_be16(d + 12) == RTE_ETHER_TYPE_IPV6)
+		h = pkt_flow_hash6(d + RTE_ETHER_HDR_LEN, m->data_len - RTE_ETHER_HDR_LEN);
+	else
+		h = rte_hash_crc(d, 12, 0);
+	if (unlikely(srv6_encap_push(m, &dp_g.nh[pm->attach_nh].tmpl, IPPROTO_ETHERNET, h) < 0)) {
+		dp_drop(lc, m, DP_DROP_no_headroom);
+		return false;
+	}
+	dp_meta(m)->flow_hash = h;
+	dp_meta(m)->flags |= DP_F_HASHED;
+	// No ICMP error can reach a frame's sender: encap_len stays 0.
+	return attached_out(m, 0);
+}
+
+// End.AD's way back: the cached headers over the packet, read under the
+// cache's sequence lock (retried while a writer moves it).
+static bool
+proxy_dynamic_return(struct dp_lcore *lc, struct rte_mbuf *m, const struct dp_port_meta *pm)
+{
+	struct dp_ad_cache *c = &dp_g.ad_cache[pm->attach_cache];
+	uint16_t inner = m->data_len, len = 0, nh_off = 0;
+	uint8_t proto = dp_meta(m)->family == 4 ? IPPROTO_IPIP : IPPROTO_IPV6;
+	uint8_t *h = NULL;
+
+	for (unsigned int tries = 0; tries < 8; tries++) {
+		uint32_t s1 = __atomic_load_n(&c->seq, __ATOMIC_ACQUIRE);
+		if ((s1 & 1) != 0)
+			continue;
+		len = __atomic_load_n(&c->len, __ATOMIC_RELAXED);
+		if (len == 0) {
+			dp_drop(lc, m, DP_DROP_proxy_no_cache);
+			return false;
+		}
+		if ((uint32_t)len + inner - PKT_IP6_HDR_LEN > UINT16_MAX ||
+		    srv6_make_headroom(m, len) < 0) {
+			dp_drop(lc, m, DP_DROP_no_headroom);
+			return false;
+		}
+		h = (uint8_t *)rte_pktmbuf_prepend(m, len);
+		memcpy(h, c->hdr, len);
+		nh_off = c->nh_off;
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		if (__atomic_load_n(&c->seq, __ATOMIC_RELAXED) == s1)
+			break;
+		rte_pktmbuf_adj(m, len);
+		h = NULL;
+	}
+	if (unlikely(h == NULL || nh_off >= len)) {
+		dp_drop(lc, m, DP_DROP_proxy_no_cache);
+		return false;
+	}
+	pkt_put_be16(h + 4, (uint16_t)(len - PKT_IP6_HDR_LEN + inner));
+	h[nh_off] = proto;
+	return attached_out(m, len);
+}
+
+// IP from the service on a proxy's return port.
+static __rte_noinline bool
+proxy_return(struct dp_lcore *lc, struct rte_mbuf *m, const struct dp_port_meta *pm)
+{
+	const struct srv6_encap_tmpl *tmpl;
+
+	if (pm->attach == DP_ATTACH_PROXY_DYNAMIC)
+		return proxy_dynamic_return(lc, m, pm);
+	tmpl = &dp_g.nh[pm->attach_nh].tmpl;
+	if (unlikely(srv6_encap_push(m, tmpl, dp_meta(m)->family == 4 ? IPPROTO_IPIP : IPPROTO_IPV6,
+				     dp_flow_hash(m)) < 0)) {
+		dp_drop(lc, m, DP_DROP_no_headroom);
+		return false;
+	}
+	return attached_out(m, tmpl->len);
+}
 
 static inline bool
 classify(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m)
@@ -58,6 +170,8 @@ classify(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m)
 		dp_drop(lc, m, DP_DROP_port_down);
 		return false;
 	}
+	if (unlikely(pm->attach == DP_ATTACH_L2))
+		return l2_encap(lc, m, pm);
 	d = rte_pktmbuf_mtod(m, const uint8_t *);
 	switch (pkt_eth_parse(d, m->data_len, &et, &l2)) {
 	case PKT_OK:
@@ -116,6 +230,8 @@ classify(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m)
 		if (unlikely(pm->tcp_mss != 0))
 			pkt_tcp_mss_clamp(rte_pktmbuf_mtod(m, uint8_t *), m->data_len, 6,
 					  pm->tcp_mss);
+		if (unlikely(pm->attach != DP_ATTACH_NONE))
+			return proxy_return(lc, m, pm);
 		return true;
 	case RTE_ETHER_TYPE_IPV4:
 		switch (pkt_ip4_parse(d, len, &hl, &tot)) {
@@ -141,6 +257,8 @@ classify(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m)
 		if (unlikely(pm->tcp_mss != 0))
 			pkt_tcp_mss_clamp(rte_pktmbuf_mtod(m, uint8_t *), m->data_len, 4,
 					  pm->tcp_mss);
+		if (unlikely(pm->attach != DP_ATTACH_NONE))
+			return proxy_return(lc, m, pm);
 		return true;
 	case RTE_ETHER_TYPE_ARP:
 		dp_punt(lc, m, DP_PUNT_ARP);

@@ -33,6 +33,8 @@
 	  "upper-layer header at a SID other than ICMPv6 echo (param problem sent)")               \
 	X(decap_bad_inner, "inner packet family not accepted by the decapsulation behaviour")      \
 	X(decap_truncated, "inner packet truncated after decapsulation")                           \
+	X(proxy_no_cache, "End.AD: traffic from the service before any packet went to it")         \
+	X(proxy_header_too_long, "End.AD: outer headers longer than the proxy's cache holds")      \
 	X(blackhole, "route to a blackhole next hop")                                              \
 	X(neigh_hold_full, "neighbour unresolved and its hold queue full")                         \
 	X(mtu_exceeded, "packet larger than the egress MTU (too big / frag needed sent)")          \

@@ -243,6 +243,13 @@ dp_port_configure(const struct model_port *p, struct model_err *e)
 		if (rc < 0)
 			rte_eth_promiscuous_enable(pid);
 	}
+	// An attachment circuit carries frames for every MAC behind it.
+	if (p->l2vpn.on) {
+		rc = rte_eth_promiscuous_enable(pid);
+		if (rc < 0 && rc != -ENOTSUP)
+			return model_err_set(e, rc, "l2vpn", "cannot make the port promiscuous: %s",
+					     rte_strerror(-rc));
+	}
 	// Virtual devices may not take an MTU; ours is enforced in software anyway.
 	rc = rte_eth_dev_set_mtu(pid, p->mtu ? p->mtu : 1500);
 	if (rc < 0)

@@ -51,25 +51,36 @@ enum dp_nh_type {
 // Next-hop objects are immutable once a table references them (ctl: rw before
 // publication, dp: ro after). Tables hold their index, never a pointer.
 struct dp_nh {
-	uint8_t type;		       // enum dp_nh_type
-	uint8_t behavior;	       // DNH_SID: enum model_behavior
-	uint16_t port;		       // DPDK port id: DNH_IP, DNH_RESOLVE
-	uint16_t vrf;		       // DNH_SID: End.T / DT* table; DNH_LOCAL: the VRF
-	uint16_t sid_counter;	       // DNH_SID
-	uint32_t flavors;	       // DNH_SID: SID_FL_*
-	uint8_t csid_block;	       // DNH_SID next-csid: block bytes (RFC 9800 LBL / 8)
-	uint8_t csid_bytes;	       // DNH_SID next-csid: C-SID bytes (LNFL / 8)
-	uint32_t neigh;		       // DNH_IP: neighbour slot
-	uint32_t child;		       // DNH_SID: End.X/DX* -> DNH_IP, End.B6.Encaps -> DNH_ENCAP
-	uint16_t n_slots;	       // DNH_ECMP: weighted member slots
-	uint16_t ipsec_sa1;	       // DNH_ENCAP: outbound SA slot + 1 (lib/ipsec), 0 = none
+	uint8_t type;	      // enum dp_nh_type
+	uint8_t behavior;     // DNH_SID: enum model_behavior
+	uint16_t port;	      // DPDK port id: DNH_IP, DNH_RESOLVE; End.DX2's egress
+	uint16_t vrf;	      // DNH_SID: End.T / DT* table; DNH_LOCAL: the VRF
+	uint16_t sid_counter; // DNH_SID
+	uint32_t flavors;     // DNH_SID: SID_FL_*
+	uint8_t csid_block;   // DNH_SID next-csid: block bytes (RFC 9800 LBL / 8)
+	uint8_t csid_bytes;   // DNH_SID next-csid: C-SID bytes (LNFL / 8)
+	uint32_t neigh;	      // DNH_IP: neighbour slot
+	uint32_t child;	      // DNH_SID: End.X/DX*/AS/AD -> DNH_IP, End.B6.Encaps -> DNH_ENCAP
+	uint16_t n_slots;     // DNH_ECMP: weighted member slots
+	uint16_t ipsec_sa1;   // DNH_ENCAP: outbound SA slot + 1 (lib/ipsec), 0 = none
 	uint32_t slots[DP_ECMP_SLOTS]; // DNH_ECMP: member next-hop ids
 	struct srv6_encap_tmpl tmpl;   // DNH_ENCAP
 } __rte_cache_aligned;
 
+// What a port's received traffic is steered into before any lookup.
+enum dp_attach {
+	DP_ATTACH_NONE,
+	DP_ATTACH_L2,		 // l2vpn port: each frame whole into attach_nh (H.Encaps.L2)
+	DP_ATTACH_PROXY_STATIC,	 // End.AS return port: IP packets into attach_nh
+	DP_ATTACH_PROXY_DYNAMIC, // End.AD return port: IP packets under the SID's cached headers
+};
+
 // Per-port facts a worker needs, copied into each table side (dp: ro).
 struct dp_port_meta {
 	bool enabled;
+	uint8_t attach;	       // enum dp_attach
+	uint16_t attach_cache; // DP_ATTACH_PROXY_DYNAMIC: the End.AD SID's cache slot
+	uint32_t attach_nh;    // DP_ATTACH_L2 / PROXY_STATIC: the DNH_ENCAP next hop
 	uint16_t vrf;
 	uint16_t mtu;
 	uint16_t tcp_mss; // clamp TCP SYNs through the port (0: off)
@@ -202,6 +213,21 @@ struct dp_neigh_slot {
 	struct dp_hold hold;
 };
 
+// End.AD's cache (draft-ietf-spring-sr-service-programming 6.2): the outer
+// headers of the last packet the SID sent to its service (SL already
+// decremented and DA updated), re-imposed on what the service returns. One
+// slot per SID (its counter id). Written by whichever worker runs the SID,
+// read by whichever receives the return traffic: a sequence lock, writers
+// taking it with a CAS (a writer that loses skips its update: the next
+// packet brings the same headers), readers retrying while it moves.
+#define DP_AD_HDR_MAX 384
+struct dp_ad_cache {
+	uint32_t seq;	 // odd while a writer copies
+	uint16_t len;	 // bytes of hdr; 0 = nothing seen yet
+	uint16_t nh_off; // the next-header byte in front of the inner packet
+	uint8_t hdr[DP_AD_HDR_MAX];
+} __rte_cache_aligned;
+
 struct dp_global {
 	struct model *model;
 	volatile bool stop; // set by dp_stop, read by workers
@@ -221,6 +247,7 @@ struct dp_global {
 	uint32_t active;
 
 	struct dp_nh *nh;		   // [SRV6_MAX_NEXTHOPS + 1], index 0 unused
+	struct dp_ad_cache *ad_cache;	   // [SRV6_MAX_SIDS], by SID counter id
 	uint64_t *neigh_mac;		   // [DP_MAX_NEIGH], index 0 unused
 	struct dp_neigh_slot *neigh_slots; // [DP_MAX_NEIGH], ctl only
 

@@ -18,13 +18,20 @@
 //     removed and the inner packet forwarded (DX*: to the adjacency) or looked
 //     up in the SID's VRF (DT*), its own TTL decremented like any forwarded
 //     packet.
+//   End.DX2: the last segment; the inner Ethernet frame leaves on the SID's
+//     port as it came (RFC 8986 4.9).
+//   End.AS / End.AD (SR-unaware service proxies): End's step, then the
+//     inner packet goes to the service unchanged (End.AD first keeps the
+//     outer headers in its cache for the way back; dp_classify.c
+//     re-imposes them on what the return port receives).
 //
 // Reads: dp_meta nh (the DNH_SID next hop and its child), flags,
 // flow_hash; the packet's IPv6 headers. Writes: the packet (SRH, DA, hop
 // limit, or the outer header removed); dp_meta vrf, family, flags,
 // encap_len, and nh = the child next hop for End.X / End.DX*.
 //
-// Next: End.X and End.DX* to `fwd` (dp_fwd, same pass); End, End.T,
+// Next: End.X, End.DX4/DX6, End.AS/AD to `fwd` (dp_fwd, same pass); End.DX2
+// to its port's TX buffer; End, End.T,
 // End.B6.Encaps, End.DT*, echo replies and ICMP errors to `next` (lookup).
 
 #include <rte_ip.h>
@@ -106,6 +113,101 @@ csid_shift(uint8_t *da, unsigned int block, unsigned int csid)
 {
 	memmove(da + block, da + block + csid, 16u - block - csid);
 	memset(da + 16u - csid, 0, csid);
+}
+
+// RFC 8986 4.9 End.DX2 S03-S05: the outer headers off, the frame out of the
+// SID's port as it is (no lookup, no MAC rewrite).
+static int
+end_dx2(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m,
+	const struct pkt_ip6_info *info, const struct dp_nh *nh)
+{
+	const struct dp_port_meta *pm = &t->ports[nh->port];
+	uint16_t frame = (uint16_t)(info->payload_end - info->ul_off);
+
+	if (unlikely(info->payload_end < info->ul_off || frame < RTE_ETHER_HDR_LEN)) {
+		dp_drop(lc, m, DP_DROP_decap_truncated);
+		return DP_DONE;
+	}
+	if (unlikely(!pm->enabled)) {
+		dp_drop(lc, m, DP_DROP_port_down);
+		return DP_DONE;
+	}
+	// The port's MTU is its IP MTU: the frame may add Ethernet and one tag.
+	if (unlikely(frame > pm->mtu + RTE_ETHER_HDR_LEN + 4u)) {
+		dp_drop(lc, m, DP_DROP_mtu_exceeded);
+		return DP_DONE;
+	}
+	rte_pktmbuf_adj(m, info->ul_off);
+	if (m->data_len > frame)
+		rte_pktmbuf_trim(m, (uint16_t)(m->data_len - frame));
+	dp_tx_enqueue(lc, nh->port, m);
+	return DP_DONE;
+}
+
+// End.AD: keep the outer headers (d[0..ul_off), after End's step) for the
+// traffic the service returns; the next-header byte in front of the inner
+// packet is found by walking the (validated) extension headers.
+static void
+ad_cache_store(struct dp_ad_cache *c, const uint8_t *d, uint16_t ul_off)
+{
+	uint16_t nh_off = 6, off = PKT_IP6_HDR_LEN;
+	uint32_t seq;
+
+	while (off < ul_off) {
+		nh_off = off;
+		off = (uint16_t)(off + (d[off + 1] + 1u) * 8u);
+	}
+	// The usual case: the same headers as last time, nothing to write.
+	if (c->len == ul_off && memcmp(c->hdr, d, ul_off) == 0)
+		return;
+	seq = __atomic_load_n(&c->seq, __ATOMIC_RELAXED);
+	if ((seq & 1) != 0 || !__atomic_compare_exchange_n(&c->seq, &seq, seq + 1, false,
+							   __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+		return; // another worker is writing: the next packet updates
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	memcpy(c->hdr, d, ul_off);
+	c->nh_off = nh_off;
+	__atomic_store_n(&c->len, ul_off, __ATOMIC_RELAXED);
+	__atomic_store_n(&c->seq, seq + 2, __ATOMIC_RELEASE);
+}
+
+// End.AS / End.AD with SL > 0 (draft-ietf-spring-sr-service-programming
+// 6.1.1 / 6.2.1): End's step (hop limit, SL--, DA = next segment), then the
+// inner packet alone to the service, its own TTL untouched (the service is
+// in the path, not a hop of ours).
+static int
+end_proxy(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m,
+	  struct pkt_ip6_info *info, const struct dp_nh *nh)
+{
+	uint8_t *d = rte_pktmbuf_mtod(m, uint8_t *);
+	int fam, r;
+
+	if (info->ul_proto == IPPROTO_V4_IN_V6)
+		fam = 4;
+	else if (info->ul_proto == IPPROTO_V6_IN_V6)
+		fam = 6;
+	else
+		return param_problem(lc, t, m, 4, info->ul_off, DP_DROP_decap_bad_inner);
+	if (unlikely(d[7] <= 1))
+		return dp_icmp_error(lc, t, m, 3, 0, 0, DP_DROP_ip6_hop_limit_exceeded);
+	d[7]--;
+	if (srv6_end_advance(m, info, false) < 0) {
+		dp_drop(lc, m, DP_DROP_srh_truncated);
+		return DP_DONE;
+	}
+	if (nh->behavior == SB_END_AD) {
+		if (unlikely(info->ul_off > DP_AD_HDR_MAX)) {
+			dp_drop(lc, m, DP_DROP_proxy_header_too_long);
+			return DP_DONE;
+		}
+		ad_cache_store(&dp_g.ad_cache[nh->sid_counter], d, info->ul_off);
+	}
+	r = decap(lc, m, info, fam);
+	if (r != DP_CONT)
+		return r;
+	dp_meta(m)->flags |= DP_F_NO_TTL_DEC;
+	dp_meta(m)->nh = nh->child;
+	return DP_FWD;
 }
 
 static inline int
@@ -277,6 +379,25 @@ sid_exec(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m, con
 		}
 		md->vrf = nh->vrf;
 		return DP_NEXT;
+
+	case SB_END_DX2:
+		// RFC 8986 4.9 S02: the last segment, with an Ethernet frame inside.
+		if (unlikely(sl != 0))
+			return param_problem(lc, t, m, 0, info.srh_off + 3u,
+					     DP_DROP_srh_sl_exceeds_list);
+		if (info.ul_proto == IPPROTO_ETHERNET)
+			return end_dx2(lc, t, m, &info, nh);
+		if (info.ul_proto == IPPROTO_ICMP_V6)
+			return sid_upper_layer(lc, t, m, &info);
+		return param_problem(lc, t, m, 4, info.ul_off, DP_DROP_decap_bad_inner);
+
+	case SB_END_AS:
+	case SB_END_AD:
+		// A proxy SID is never the last: its service hands the packet back
+		// for the segments that follow.
+		if (sl == 0)
+			return sid_upper_layer(lc, t, m, &info);
+		return end_proxy(lc, t, m, &info, nh);
 	}
 	dp_drop(lc, m, DP_DROP_local_unhandled);
 	return DP_DONE;

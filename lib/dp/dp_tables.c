@@ -100,6 +100,9 @@ static struct {
 	struct hmap installed; // (vrf, prefix) -> installed nh
 	struct vrf_fib_ctl *vrf[SRV6_MAX_VRFS];
 	uint32_t max_entries[2]; // per VRF and family (dp_fib_limits_set)
+	// The next hop each port's attachment holds a reference to (published
+	// in dp_port_meta.attach_nh), by DPDK port id.
+	uint32_t attach_nh[RTE_MAX_ETHPORTS];
 } tb = {.max_entries = {DP_FIB_MAX_IPV4_DEFAULT, DP_FIB_MAX_IPV6_DEFAULT}};
 
 static inline unsigned int
@@ -197,10 +200,12 @@ dp_tables_init(void)
 	dp_g.neigh_mac =
 		rte_zmalloc("dp_neigh", sizeof(uint64_t) * DP_MAX_NEIGH, RTE_CACHE_LINE_SIZE);
 	dp_g.neigh_slots = calloc(DP_MAX_NEIGH, sizeof(*dp_g.neigh_slots));
+	dp_g.ad_cache = rte_zmalloc("dp_ad_cache", sizeof(struct dp_ad_cache) * SRV6_MAX_SIDS,
+				    RTE_CACHE_LINE_SIZE);
 	tb.recs = calloc(SRV6_MAX_NEXTHOPS + 1, sizeof(*tb.recs));
 	tb.free_ids = calloc(SRV6_MAX_NEXTHOPS, sizeof(*tb.free_ids));
 	if (dp_g.nh == NULL || dp_g.neigh_mac == NULL || dp_g.neigh_slots == NULL ||
-	    tb.recs == NULL || tb.free_ids == NULL)
+	    dp_g.ad_cache == NULL || tb.recs == NULL || tb.free_ids == NULL)
 		return -ENOMEM;
 	// Hand out low ids first: they share cache lines with hot next hops.
 	for (uint32_t id = SRV6_MAX_NEXTHOPS; id >= 1; id--)
@@ -409,6 +414,10 @@ nh_put(uint32_t id)
 	tb.recs[id] = NULL;
 	if (r->desc.type == DNH_IP)
 		neigh_slot_put(r->desc.neigh);
+	// No worker holds an End.AD that is freed (its old table side is past
+	// the grace period): a SID that takes its slot later starts empty.
+	if (r->desc.type == DNH_SID && r->desc.behavior == SB_END_AD)
+		__atomic_store_n(&dp_g.ad_cache[r->desc.sid_counter].len, 0, __ATOMIC_RELEASE);
 	if (r->desc.child)
 		nh_put(r->desc.child);
 	for (unsigned int i = 0; i < r->desc.n_members; i++)
@@ -467,6 +476,24 @@ nh_get_encap(const uint8_t (*segs)[16], unsigned int n, bool reduced, const uint
 								     : SRV6_FL_COMPUTE);
 	memcpy(d.src, src != NULL ? src : enc->src, 16);
 	d.ipsec_sa1 = ipsec_sa1;
+	return nh_get(&d);
+}
+
+// H.Encaps.L2 (RFC 8986 5.3): an Ethernet frame has no hop limit to
+// inherit, so "inherit" means 64 here.
+static uint32_t
+nh_get_encap_l2(const struct model_l2vpn *l2)
+{
+	const struct model_encap *enc = &dp_g.model->encap;
+	struct nh_desc d;
+
+	desc_init(&d, DNH_ENCAP);
+	d.n_segs = l2->n_segs;
+	memcpy(d.segs, l2->segs, 16u * l2->n_segs);
+	d.reduced = l2->reduced;
+	d.hop_limit = (int16_t)(enc->hop_limit < 0 ? 64 : enc->hop_limit);
+	d.flowlabel = enc->flowlabel == MODEL_FL_ZERO ? SRV6_FL_ZERO : SRV6_FL_COMPUTE;
+	memcpy(d.src, l2->has_src ? l2->src : enc->src, 16);
 	return nh_get(&d);
 }
 
@@ -535,9 +562,14 @@ nh_get_sid(const struct model_sid *s)
 	case SB_END_DT46:
 		d.vrf = s->vrf;
 		break;
+	case SB_END_DX2:
+		d.port = m->ports[s->port].port_id;
+		break;
 	case SB_END_X:
 	case SB_END_DX4:
 	case SB_END_DX6:
+	case SB_END_AS:
+	case SB_END_AD:
 		// The cross-connect next hop lives in whichever VRF holds its subnet.
 		for (uint16_t v = 0; v < SRV6_MAX_VRFS && d.child == 0; v++)
 			if (m->vrfs[v].used && model_nexthop_port(m, v, &s->via, s->port) >= 0)
@@ -783,9 +815,50 @@ installed_update(const struct fib_op *ops, size_t n)
 	}
 }
 
+// What each port's received traffic is steered into: an l2vpn port's
+// H.Encaps.L2, or the End.AS / End.AD SID whose return port it is. Fills
+// kind[], nh[] (one reference each, DNH_ENCAP) and cache[] by DPDK port id.
+static int
+attach_build(uint8_t *kind, uint32_t *nh, uint16_t *cache)
+{
+	struct model *m = dp_g.model;
+	size_t b;
+
+	for (uint16_t i = 0; i < MODEL_MAX_PORTS; i++) {
+		const struct model_port *p = &m->ports[i];
+		if (!p->used || p->port_id >= RTE_MAX_ETHPORTS || !p->l2vpn.on)
+			continue;
+		kind[p->port_id] = DP_ATTACH_L2;
+		nh[p->port_id] = nh_get_encap_l2(&p->l2vpn);
+		if (nh[p->port_id] == 0)
+			return -ENOSPC;
+	}
+	for (struct hmap_node *nd = hmap_iter_first(&m->sids, &b); nd;
+	     nd = hmap_iter_next(&m->sids, nd, &b)) {
+		const struct model_sid *s = hmap_entry(nd, struct model_sid, node);
+		uint16_t pid;
+		if (!model_behavior_is_proxy(s->behavior) || s->return_port >= MODEL_MAX_PORTS)
+			continue;
+		pid = m->ports[s->return_port].port_id;
+		if (pid >= RTE_MAX_ETHPORTS)
+			continue;
+		if (s->behavior == SB_END_AD) {
+			kind[pid] = DP_ATTACH_PROXY_DYNAMIC;
+			cache[pid] = s->counter_id;
+			continue;
+		}
+		kind[pid] = DP_ATTACH_PROXY_STATIC;
+		nh[pid] = nh_get_encap((const uint8_t(*)[16])s->segs, s->n_segs, false, NULL, 0);
+		if (nh[pid] == 0)
+			return -ENOSPC;
+	}
+	return 0;
+}
+
 // Per-port and per-VRF facts for the workers, derived from the model.
 static void
-meta_build(struct dp_tables *t)
+meta_build(struct dp_tables *t, const uint8_t *attach, const uint32_t *attach_nh,
+	   const uint16_t *attach_cache)
 {
 	struct model *m = dp_g.model;
 
@@ -801,6 +874,9 @@ meta_build(struct dp_tables *t)
 		pm->mtu = p->mtu;
 		pm->tcp_mss = p->tcp_mss;
 		pm->model_idx = i;
+		pm->attach = attach[p->port_id];
+		pm->attach_nh = attach_nh[p->port_id];
+		pm->attach_cache = attach_cache[p->port_id];
 		if (p->has_mac)
 			memcpy(pm->mac.addr_bytes, p->mac, 6);
 		else
@@ -828,6 +904,9 @@ dp_commit(struct model_txn *txn, struct model_err *e)
 	unsigned int n_added = 0;
 	uint32_t standby;
 	bool meta = model_txn_meta_dirty(txn);
+	static uint8_t attach[RTE_MAX_ETHPORTS];
+	static uint32_t attach_nh[RTE_MAX_ETHPORTS];
+	static uint16_t attach_cache[RTE_MAX_ETHPORTS];
 	int rc = 0;
 
 	// 0. ESP SAs whose settings changed: built before anything else, so a
@@ -878,10 +957,21 @@ dp_commit(struct model_txn *txn, struct model_err *e)
 		ops[n_ops++] = (struct fib_op){k->vrf, k->prefix, nh, old};
 	}
 
+	// Port attachments (held by the port meta, rebuilt with it).
+	if (meta || n_added > 0) {
+		memset(attach, 0, sizeof(attach));
+		memset(attach_nh, 0, sizeof(attach_nh));
+		memset(attach_cache, 0, sizeof(attach_cache));
+		if (attach_build(attach, attach_nh, attach_cache) < 0) {
+			rc = model_err_set(e, -ENOSPC, "", "next-hop table full");
+			goto undo_attach;
+		}
+	}
+
 	// 3. Limits and memory, before anything changes.
 	rc = ops_admit(ops, n_ops, e);
 	if (rc < 0)
-		goto undo_nh;
+		goto undo_attach;
 
 	// Neighbour MACs first: new next hops may point at fresh slots.
 	neigh_slots_sync(false);
@@ -891,15 +981,20 @@ dp_commit(struct model_txn *txn, struct model_err *e)
 	// replay on it.
 	standby = dp_g.active ^ 1;
 	if (meta || n_added > 0)
-		meta_build(dp_g.side[standby]);
+		meta_build(dp_g.side[standby], attach, attach_nh, attach_cache);
 	ops_apply_side(standby, ops, n_ops);
 	dp_ipsec_publish();
 	__atomic_store_n(&dp_g.active, standby, __ATOMIC_RELEASE);
 	if (dp_g.qsv != NULL)
 		rte_rcu_qsbr_synchronize(dp_g.qsv, RTE_QSBR_THRID_INVALID);
 	dp_ipsec_reclaim();
-	if (meta || n_added > 0)
-		meta_build(dp_g.side[standby ^ 1]);
+	if (meta || n_added > 0) {
+		meta_build(dp_g.side[standby ^ 1], attach, attach_nh, attach_cache);
+		for (uint16_t p = 0; p < RTE_MAX_ETHPORTS; p++) {
+			nh_put(tb.attach_nh[p]);
+			tb.attach_nh[p] = attach_nh[p];
+		}
+	}
 	ops_apply_side(standby ^ 1, ops, n_ops);
 
 	// 5. Free what no side references any more.
@@ -912,6 +1007,10 @@ dp_commit(struct model_txn *txn, struct model_err *e)
 	free(ops);
 	return 0;
 
+undo_attach:
+	if (meta || n_added > 0)
+		for (uint16_t p = 0; p < RTE_MAX_ETHPORTS; p++)
+			nh_put(attach_nh[p]);
 undo_nh:
 	for (size_t i = 0; i < n_ops; i++)
 		nh_put(ops[i].new_nh);

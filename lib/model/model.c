@@ -62,6 +62,9 @@ static const char *const behavior_names[SB_MAX] = {
 	[SB_END_DT46] = "End.DT46",
 	[SB_END_B6_ENCAPS] = "End.B6.Encaps",
 	[SB_END_B6_ENCAPS_RED] = "End.B6.Encaps.Red",
+	[SB_END_DX2] = "End.DX2",
+	[SB_END_AS] = "End.AS",
+	[SB_END_AD] = "End.AD",
 };
 
 const char *
@@ -965,6 +968,17 @@ port_check(const struct model *m, const struct model_port *p, struct model_err *
 	if (p->n_addrs > MODEL_MAX_ADDRS)
 		return model_err_set(e, -EINVAL, "addresses", "at most %d addresses",
 				     MODEL_MAX_ADDRS);
+	if (p->l2vpn.on) {
+		if (p->n_addrs != 0)
+			return model_err_set(e, -EINVAL, "addresses",
+					     "an l2vpn port bridges frames and has no addresses");
+		if (p->host_if[0] != '\0')
+			return model_err_set(e, -EINVAL, "host_if",
+					     "an l2vpn port has no host interface");
+		if (p->l2vpn.n_segs == 0 || p->l2vpn.n_segs > MODEL_MAX_SEGS)
+			return model_err_set(e, -EINVAL, "l2vpn.segments", "1 to %d segments",
+					     MODEL_MAX_SEGS);
+	}
 	for (unsigned int i = 0; i < p->n_addrs; i++) {
 		// An address must not be another port's address in the same VRF.
 		for (int j = 0; j < MODEL_MAX_PORTS; j++) {
@@ -1377,7 +1391,40 @@ behavior_needs_vrf(enum model_behavior b)
 static bool
 behavior_needs_nexthop(enum model_behavior b)
 {
-	return b == SB_END_X || b == SB_END_DX4 || b == SB_END_DX6;
+	return b == SB_END_X || b == SB_END_DX4 || b == SB_END_DX6 || model_behavior_is_proxy(b);
+}
+
+// End.AS / End.AD: the return port carries only the service's traffic back,
+// so it belongs to one proxy and is no attachment circuit.
+static int
+sid_proxy_check(const struct model *m, const struct model_sid *s, struct model_err *e)
+{
+	const struct model_port *rp;
+	size_t b;
+
+	if (s->return_port >= MODEL_MAX_PORTS || !m->ports[s->return_port].used)
+		return model_err_set(e, -EINVAL, "return_port", "%s needs a return_port",
+				     model_behavior_name(s->behavior));
+	rp = &m->ports[s->return_port];
+	if (rp->l2vpn.on)
+		return model_err_set(e, -EINVAL, "return_port", "port %s is an l2vpn port",
+				     rp->name);
+	for (struct hmap_node *nd = hmap_iter_first(&m->sids, &b); nd;
+	     nd = hmap_iter_next(&m->sids, nd, &b)) {
+		const struct model_sid *o = hmap_entry(nd, struct model_sid, node);
+		if (model_behavior_is_proxy(o->behavior) && o->return_port == s->return_port &&
+		    !prefix_equal(&o->sid, &s->sid))
+			return model_err_set(e, -EBUSY, "return_port",
+					     "port %s already returns traffic to another proxy SID",
+					     rp->name);
+	}
+	if (s->behavior == SB_END_AS && (s->n_segs == 0 || s->n_segs > MODEL_MAX_SEGS))
+		return model_err_set(e, -EINVAL, "segments",
+				     "End.AS needs the 1 to %d segments it re-imposes",
+				     MODEL_MAX_SEGS);
+	if (s->behavior == SB_END_AS && !m->encap.has_src)
+		return model_err_set(e, -EINVAL, "segments", "End.AS needs encap.source");
+	return 0;
 }
 
 // NEXT-C-SID (RFC 9800) for End, End.X, End.T (uN, uA, uT): the SID must
@@ -1433,7 +1480,8 @@ sid_check(const struct model *m, const struct model_sid *s, struct model_err *e)
 			return model_err_set(e, -EINVAL, "nexthop", "%s needs a nexthop",
 					     model_behavior_name(s->behavior));
 		int fam = s->behavior == SB_END_DX4 ? AF_INET : AF_INET6;
-		if (s->via.family != fam)
+		// A proxy's service may be reached over IPv4 or IPv6.
+		if (s->via.family != fam && !model_behavior_is_proxy(s->behavior))
 			return model_err_set(
 				e, -EINVAL, "nexthop.via", "%s needs an IPv%d next hop",
 				model_behavior_name(s->behavior), fam == AF_INET ? 4 : 6);
@@ -1446,6 +1494,13 @@ sid_check(const struct model *m, const struct model_sid *s, struct model_err *e)
 			return model_err_set(e, -EINVAL, "nexthop.via",
 					     "not on a connected subnet: give nexthop.port");
 	}
+	if (model_behavior_is_proxy(s->behavior)) {
+		int rc = sid_proxy_check(m, s, e);
+		if (rc < 0)
+			return rc;
+	}
+	if (s->behavior == SB_END_DX2 && (s->port >= MODEL_MAX_PORTS || !m->ports[s->port].used))
+		return model_err_set(e, -EINVAL, "port", "End.DX2 needs the port frames leave on");
 	if (model_behavior_is_b6(s->behavior)) {
 		if (s->n_segs == 0 || s->n_segs > MODEL_MAX_SEGS)
 			return model_err_set(e, -EINVAL, "segments", "1 to %d segments",
@@ -1495,6 +1550,10 @@ sid_replace(struct model_txn *t, struct model_sid *old, struct model_sid *cur)
 		hmap_remove(&m->sids, &old->node);
 	if (cur != NULL)
 		hmap_insert(&m->sids, &cur->node, key_hash(MODEL_DEFAULT_VRF, &cur->sid));
+	// A proxy's return port steers what it receives (dp port meta).
+	if ((old != NULL && model_behavior_is_proxy(old->behavior)) ||
+	    (cur != NULL && model_behavior_is_proxy(cur->behavior)))
+		t->meta_dirty = true;
 	const struct model_sid *s = cur ? cur : old;
 	event_push(t, "sid", cur ? (old ? "set" : "add") : "del",
 		   prefix_fmt(&s->sid, id, sizeof(id)));
@@ -1560,7 +1619,11 @@ sid_same_service(const struct model_sid *a, const struct model_sid *b)
 	if (behavior_needs_nexthop(a->behavior) &&
 	    (!addr_equal(&a->via, &b->via) || a->port != b->port))
 		return false;
-	if (model_behavior_is_b6(a->behavior) &&
+	if (model_behavior_is_proxy(a->behavior) && a->return_port != b->return_port)
+		return false;
+	if (a->behavior == SB_END_DX2 && a->port != b->port)
+		return false;
+	if ((model_behavior_is_b6(a->behavior) || a->behavior == SB_END_AS) &&
 	    (a->n_segs != b->n_segs || memcmp(a->segs, b->segs, 16u * a->n_segs) != 0))
 		return false;
 	return true;
@@ -1796,8 +1859,13 @@ model_encap_set(struct model_txn *t, const struct model_encap *enc, struct model
 	if (enc->hop_limit < -1 || enc->hop_limit > 255 || enc->hop_limit == 0)
 		return model_err_set(e, -EINVAL, "hop_limit", "1 to 255 or \"inherit\"");
 	if (!enc->has_src) {
-		// Routes that encapsulate need a source.
+		// Routes and attachment circuits that encapsulate need a source.
 		size_t b;
+		for (int i = 0; i < MODEL_MAX_PORTS; i++)
+			if (m->ports[i].used && m->ports[i].l2vpn.on && !m->ports[i].l2vpn.has_src)
+				return model_err_set(e, -EBUSY, "source",
+						     "l2vpn port %s needs an encap source",
+						     m->ports[i].name);
 		for (struct hmap_node *nd = hmap_iter_first(&m->routes, &b); nd;
 		     nd = hmap_iter_next(&m->routes, nd, &b)) {
 			const struct model_route *r = hmap_entry(nd, struct model_route, node);
@@ -1814,7 +1882,9 @@ model_encap_set(struct model_txn *t, const struct model_encap *enc, struct model
 		*t->encap_snap = m->encap;
 	}
 	m->encap = *enc;
-	// Every encapsulating next hop carries the parameters in its template.
+	// Every encapsulating next hop carries the parameters in its template,
+	// the ports' (l2vpn, End.AS return) too.
+	t->meta_dirty = true;
 	rc = mark_routes_where(t, route_has_type, &srv6);
 	if (rc == 0)
 		rc = mark_sids_all(t);

@@ -55,8 +55,21 @@ enum model_behavior {
 	SB_END_DT46,
 	SB_END_B6_ENCAPS,
 	SB_END_B6_ENCAPS_RED,
+	SB_END_DX2, // RFC 8986 4.9: the inner Ethernet frame out of `port`
+	// SR-unaware service proxies (draft-ietf-spring-sr-service-programming
+	// 6.1 static, 6.2 dynamic): the inner packet to the service at `nexthop`,
+	// what comes back on `return_port` re-encapsulated with `segments`
+	// (static) or with the headers last seen (dynamic).
+	SB_END_AS,
+	SB_END_AD,
 	SB_MAX
 };
+
+static inline bool
+model_behavior_is_proxy(enum model_behavior b)
+{
+	return b == SB_END_AS || b == SB_END_AD;
+}
 
 // End.B6.Encaps and End.B6.Encaps.Red (RFC 8986 4.13, 4.14): End, then the
 // SID's own segment list pushed in a new outer header (without its first
@@ -136,6 +149,18 @@ struct model_port {
 	// "tcp_mss" (our extension): TCP SYNs received on the port and sent out
 	// of it carry an MSS of at most this (RFC 6691); 0 = off.
 	uint16_t tcp_mss;
+	// "l2vpn" (our extension): an Ethernet attachment circuit. Every frame
+	// received is carried whole to the segment list (H.Encaps.L2, RFC 8986
+	// 5.3; .Red with reduced); the port has no addresses and is
+	// promiscuous. Set at start only.
+	struct model_l2vpn {
+		bool on;
+		bool reduced;
+		bool has_src;
+		uint8_t n_segs;
+		uint8_t src[16];
+		uint8_t segs[MODEL_MAX_SEGS][16];
+	} l2vpn;
 };
 
 struct model_vrf {
@@ -163,8 +188,9 @@ struct model_sid {
 	uint16_t vrf;	  // End.T, End.DT4/DT6/DT46
 	bool has_nexthop; // End.X, End.DX4, End.DX6
 	struct ip_addr via;
-	uint16_t port;	// MODEL_NO_PORT when not given
-	uint8_t n_segs; // End.B6.Encaps
+	uint16_t port;	      // nexthop's port, End.DX2's egress port; MODEL_NO_PORT when none
+	uint16_t return_port; // End.AS / End.AD: where the service hands traffic back
+	uint8_t n_segs;	      // End.B6.Encaps(.Red), End.AS
 	uint8_t segs[MODEL_MAX_SEGS][16];
 	uint32_t flavors;
 	// next-csid (RFC 9800): bits of the locator block and of the C-SID
