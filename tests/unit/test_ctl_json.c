@@ -487,6 +487,13 @@ test_object_roundtrips(void)
 		"{\"sid\": \"2001:db8:bb::8\", \"behavior\": \"End.B6.Encaps.Red\","
 		" \"segments\": [\"2001:db8:cc::1\"]}",
 		"{\"sid\": \"2001:db8:bb:1::/64\", \"behavior\": \"End.T\", \"vrf\": \"L3VPN-1\"}",
+		"{\"sid\": \"2001:db8:bb::d2\", \"behavior\": \"End.DX2\", \"port\": \"ce0\"}",
+		"{\"sid\": \"2001:db8:bb::a5\", \"behavior\": \"End.AS\","
+		" \"nexthop\": {\"via\": \"172.16.10.2\", \"port\": \"ce0\"}, \"return_port\": "
+		"\"wan0\","
+		" \"segments\": [\"2001:db8:cc::1\", \"2001:db8:cc::2\"]}",
+		"{\"sid\": \"2001:db8:bb::ad\", \"behavior\": \"End.AD\","
+		" \"nexthop\": {\"via\": \"2001:db8:1::2\"}, \"return_port\": \"wan0\"}",
 	};
 	for (size_t i = 0; i < sizeof(sids) / sizeof(sids[0]); i++) {
 		struct model_sid s;
@@ -732,6 +739,44 @@ static const struct bad_case bad_cases[] = {
 	 "{\"sid\": \"2001:db8:bb::20\", \"behavior\": \"End.DT4\", \"vrf\": \"L3VPN-1\", "
 	 "\"flavors\": [\"next-csid\"]}",
 	 IP, "flavors"},
+	// End.DX2's port; the proxies' return_port and segments
+	{"sid.add", "{\"sid\": \"2001:db8:bb::20\", \"behavior\": \"End.DX2\"}", IP, "port"},
+	{"sid.add",
+	 "{\"sid\": \"2001:db8:bb::20\", \"behavior\": \"End.DX2\", \"port\": \"nope0\"}", IP,
+	 "port"},
+	{"sid.add", "{\"sid\": \"2001:db8:bb::20\", \"behavior\": \"End\", \"port\": \"ce0\"}", IP,
+	 "port"},
+	{"sid.add",
+	 "{\"sid\": \"2001:db8:bb::20\", \"behavior\": \"End.AS\", \"nexthop\": {\"via\": "
+	 "\"172.16.10.2\"}, \"segments\": [\"2001:db8::1\"]}",
+	 IP, "return_port"},
+	{"sid.add",
+	 "{\"sid\": \"2001:db8:bb::20\", \"behavior\": \"End.AS\", \"nexthop\": {\"via\": "
+	 "\"172.16.10.2\"}, \"return_port\": \"wan0\"}",
+	 IP, "segments"},
+	{"sid.add",
+	 "{\"sid\": \"2001:db8:bb::20\", \"behavior\": \"End.AS\", \"nexthop\": {\"via\": "
+	 "\"172.16.10.2\"}, \"return_port\": \"nope0\", \"segments\": [\"2001:db8::1\"]}",
+	 IP, "return_port"},
+	{"sid.add",
+	 "{\"sid\": \"2001:db8:bb::20\", \"behavior\": \"End.AD\", \"return_port\": \"wan0\"}", IP,
+	 "nexthop"},
+	{"sid.add",
+	 "{\"sid\": \"2001:db8:bb::20\", \"behavior\": \"End.AD\", \"nexthop\": {\"via\": "
+	 "\"172.16.10.2\"}, \"return_port\": \"wan0\", \"segments\": [\"2001:db8::1\"]}",
+	 IP, "segments"},
+	{"sid.add",
+	 "{\"sid\": \"2001:db8:bb::20\", \"behavior\": \"End.DT4\", \"vrf\": \"L3VPN-1\", "
+	 "\"return_port\": \"wan0\"}",
+	 IP, "return_port"},
+	// a return port serves one proxy: the base config's... none yet, so
+	// a proxy whose service is not on a connected subnet is the refusal here
+	{"sid.add",
+	 "{\"sid\": \"2001:db8:bb::20\", \"behavior\": \"End.AD\", \"nexthop\": {\"via\": "
+	 "\"10.200.0.1\"}, \"return_port\": \"wan0\"}",
+	 IP, "nexthop.via"},
+	{"port.set", "{\"name\": \"ce0\", \"l2vpn\": {\"segments\": [\"2001:db8::1\"]}}", IP,
+	 "l2vpn"},
 	{"sid.del", "{\"sid\": \"2001:db8:bb::99\"}", API_ERR_NOT_FOUND, "sid"},
 	{"sid.alloc", "{\"locator\": \"NOPE\", \"behavior\": \"End.DT46\", \"vrf\": \"L3VPN-1\"}",
 	 IP, "locator"},
