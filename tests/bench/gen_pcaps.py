@@ -47,7 +47,9 @@ N_REMOTE_SIDS = 64              # encapsulation routes spread over this many SID
 # Our SIDs (locator 2001:db8:a::/48, function in the fourth group).
 SID = {"end": "2001:db8:a:1::", "end_x": "2001:db8:a:2::", "end_dt4": "2001:db8:a:4::",
        "end_dt6": "2001:db8:a:6::", "end_dt46": "2001:db8:a:46::",
-       "end_b6_encaps": "2001:db8:a:b6::", "end_b6_encaps_red": "2001:db8:a:b7::"}
+       "end_b6_encaps": "2001:db8:a:b6::", "end_b6_encaps_red": "2001:db8:a:b7::",
+       "end_dx2": "2001:db8:a:d2::", "end_as": "2001:db8:a:a5::", "end_ad": "2001:db8:a:ad::",
+       "end_as_return": "2001:db8:a:a6::"}
 # the binding SIDs' SR policy: two segments of the remote PE
 B6_POLICY = ["2001:db8:b:1::", "2001:db8:b:ffff::"]
 
@@ -65,10 +67,18 @@ CASES = {
     "end_dt4": ("default", "ce1", "End.DT4"),
     "end_dt6": ("default", "ce1", "End.DT6"),
     "end_dt46": ("default", "ce1", "End.DT46, half IPv4 half IPv6"),
+    "end_dx2": ("default", "ce1", "End.DX2, the frame out of ce1"),
+    "h_encaps_l2": ("default", "core0", "H.Encaps.L2 (an l2vpn port's frames)"),
+    "end_as": ("default", "ce1", "End.AS, to the service"),
+    "end_ad": ("default", "ce1", "End.AD, to the service (cache kept)"),
+    "end_as_return": ("default", "core0", "End.AS, back from the service (H.Encaps)"),
 }
 CASE_ORDER = list(CASES)
 # transit SRv6 cases: the same frames for our SID with segments left 1
 TRANSIT = ("end", "end_x", "end_b6_encaps", "end_b6_encaps_red")
+# the proxies: End.AS / End.AD toward the service CE4 on ce1; the return port
+# is core0 (a sink that receives nothing), or gen0 for end_as_return
+PROXY = ("end_as", "end_ad", "end_as_return")
 
 PAYLOAD = b"\x00" * 18          # inner frames: 60 bytes IPv4, 80 bytes IPv6
 
@@ -166,7 +176,7 @@ def _plan(case, n_routes, n_flows, big, seed):
         p4 = v4_prefixes(n_routes, big, rnd)
     if case == "h_encaps_v6":
         p6 = v6_prefixes(n_routes, big, rnd)
-    if case.startswith("h_encaps"):
+    if case in ("h_encaps_v4", "h_encaps_v6", "h_encaps_red"):
         red = case == "h_encaps_red"
         pfx = p6 if case == "h_encaps_v6" else p4
         for i, p in enumerate(pfx):
@@ -184,6 +194,19 @@ def _plan(case, n_routes, n_flows, big, seed):
             sid = {"sid": SID[case], "behavior": CASES[case][2].split(",")[0],
                    "segments": B6_POLICY}
         sids.append(sid)
+    if case in ("end_dx2", "end_as", "end_ad", "h_encaps_l2", "end_as_return"):
+        # only for the output check: the inner destinations are in these
+        p4 = v4_prefixes(n_routes, big, rnd)
+        routes += [{"vrf": VRF, "prefix": p, "nexthops": [dict(ce_nh, via=CE4)]} for p in p4]
+    if case == "end_dx2":
+        sids.append({"sid": SID[case], "behavior": "End.DX2", "port": "ce1"})
+    if case in PROXY:
+        beh = "End.AD" if case == "end_ad" else "End.AS"
+        sid = {"sid": SID[case], "behavior": beh, "nexthop": {"via": CE4, "port": "ce1"},
+               "return_port": "gen0" if case == "end_as_return" else "core0"}
+        if beh == "End.AS":
+            sid["segments"] = [remote_sid(0)]
+        sids.append(sid)
     if case.startswith("end_dt"):
         sids.append({"sid": SID[case], "behavior": {"end_dt4": "End.DT4", "end_dt6": "End.DT6",
                                                     "end_dt46": "End.DT46"}[case], "vrf": VRF})
@@ -193,6 +216,24 @@ def _plan(case, n_routes, n_flows, big, seed):
             frames.append(eth_in / inner4(_host(pick(p4, i), i), i))
         elif case in ("ipv6_forward", "h_encaps_v6"):
             frames.append(eth_in / inner6(_host(pick(p6, i), i), i))
+        elif case == "end_dx2":
+            # an L2VPN frame from the remote PE: SRH with our End.DX2 at SL 0,
+            # next header 143, the customer's frame inside
+            frame = Ether(dst=MAC_CE, src=MAC_SENDER) / inner4(_host(pick(p4, i), i), i)
+            srh = IPv6ExtHdrSegmentRouting(addresses=[SID[case]], segleft=0, lastentry=0, nh=143)
+            frames.append(eth_in / IPv6(src=REMOTE_PE, dst=SID[case], hlim=64) / srh / frame)
+        elif case == "h_encaps_l2":
+            # customer frames on the attachment circuit (not for our MAC)
+            frames.append(Ether(dst=MAC_CE, src=MAC_SENDER) / inner4(_host(pick(p4, i), i), i))
+        elif case in ("end_as", "end_ad"):
+            # to the service: SRH [proxy SID, the next one], SL 1, IPv4 inside
+            srh = IPv6ExtHdrSegmentRouting(addresses=[remote_sid(0), SID[case]], segleft=1,
+                                           lastentry=1, nh=4)
+            frames.append(eth_in / IPv6(src=REMOTE_PE, dst=SID[case], hlim=64) / srh /
+                          inner4(_host(pick(p4, i), i), i))
+        elif case == "end_as_return":
+            # what the service hands back: plain IPv4 on the return port
+            frames.append(eth_in / inner4(_host(pick(p4, i), i), i))
         elif case in TRANSIT:
             # transit SRv6: an encapsulated IPv6 packet, SRH [our SID, then a
             # destination in the table], segments left 1
@@ -223,10 +264,14 @@ def base_config(case, gen_device, core_device, ce_device, extra):
     """srv6d's startup configuration for a case (routes come later, over the socket)."""
     gen_vrf = CASES[case][0]
     gen_addr = ["172.16.10.1/24", "2001:db8:1::1/64"] if gen_vrf == VRF else ["2001:db8:0:11::1/64"]
+    gen = {"name": "gen0", "device": gen_device, "vrf": gen_vrf, "mac": MAC_GEN,
+           "addresses": gen_addr}
+    if case == "h_encaps_l2":
+        gen["addresses"] = []
+        gen["l2vpn"] = {"segments": [remote_sid(0)]}
     cfg = {
         "ports": [
-            {"name": "gen0", "device": gen_device, "vrf": gen_vrf, "mac": MAC_GEN,
-             "addresses": gen_addr},
+            gen,
             {"name": "core0", "device": core_device, "vrf": "default", "mac": MAC_CORE,
              "addresses": [CORE_ADDR + "/64"]},
             {"name": "ce1", "device": ce_device, "vrf": VRF, "mac": MAC_CE1,

@@ -331,7 +331,18 @@ def check_output(case, pkts, routes):
     v4nets = {r["prefix"] for r in routes if ":" not in r["prefix"]}
     for k, p in enumerate(pkts):
         where = f"captured packet {k}"
-        if case in ("h_encaps_v4", "h_encaps_v6", "h_encaps_red"):
+        if case in ("h_encaps_l2", "end_as_return"):
+            # an outer header from us toward the remote SID, SRH SL 0, then
+            # the frame (143) or the service's IPv4 packet (4)
+            srh = p.getlayer(IPv6ExtHdrSegmentRouting)
+            want_nh = 143 if case == "h_encaps_l2" else 4
+            if IPv6 not in p or p[IPv6].src != G.ENCAP_SRC or p[IPv6].dst != G.remote_sid(0):
+                return f"{where}: no outer IPv6 {G.ENCAP_SRC} -> {G.remote_sid(0)}"
+            if srh is None or srh.segleft != 0 or srh.nh != want_nh:
+                return f"{where}: SRH with SL 0 and next header {want_nh} missing"
+            if p.dst != G.MAC_P1:
+                return f"{where}: Ethernet destination {p.dst}, not P1"
+        elif case in ("h_encaps_v4", "h_encaps_v6", "h_encaps_red"):
             if IPv6 not in p or p[IPv6].src != G.ENCAP_SRC:
                 return f"{where}: no outer IPv6 from {G.ENCAP_SRC}"
             if not p[IPv6].dst.startswith("2001:db8:b:"):
@@ -501,7 +512,9 @@ def run_srv6d(a, case, big, n_routes, pcap, extra, routes, wdir, tag):
     rx = ",".join(f"rx_pcap={pcap}" for _ in range(a.workers))
     cfg = G.base_config(case, f"net_pcap0,{rx},infinite_rx=1", "net_null0,no-rx=1",
                         "net_null1,no-rx=1", extra)
-    sid = extra["sids"][0]["sid"] if extra["sids"] else None
+    # the SID that counts every packet of the case (none for what arrives
+    # on a port: H.Encaps.L2, End.AS's return)
+    sid = extra["sids"][0]["sid"] if extra["sids"] and case != "end_as_return" else None
     p, rpc, logpath = start_srv6d(a, cfg, wdir, tag)
     res = {"log": logpath}
     try:
