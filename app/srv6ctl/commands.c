@@ -115,6 +115,13 @@ static const struct grammar grammars[] = {
 	 "encap set [source A] [hop-limit N|inherit] [flowlabel compute|inherit|zero]",
 	 "srv6ctl encap set source 2001:db8:0:12::1 hop-limit 64 flowlabel compute",
 	 true},
+	{"hmac.key.add",
+	 {"key_id"},
+	 "hmac key add KEY_ID secret HEX [algorithm hmac-sha256]",
+	 "srv6ctl hmac key add 7 secret 5bd1c3c0e0d36b9d5a8b2c4f10a8e3f7",
+	 true},
+	{"hmac.key.del", {"key_id"}, "hmac key del KEY_ID", "srv6ctl hmac key del 7", true},
+	{"hmac.key.list", {NULL}, "hmac key list", "srv6ctl hmac key list", true},
 	{"stats.get",
 	 {NULL},
 	 "stats get [port P] [sid S] [lcore N]",
@@ -353,7 +360,9 @@ canonical_key(const struct api_method *m, const char *tok, char *key, size_t len
 		if (key[i] == '-')
 			key[i] = '_';
 	}
-	if (field_find(m, key) == NULL && field_find(m, "nexthop") != NULL &&
+	// (sid.add's own "port" is End.DX2's: parse_args moves it back there)
+	if ((field_find(m, key) == NULL || strcmp(key, "port") == 0) &&
+	    field_find(m, "nexthop") != NULL &&
 	    (strcmp(key, "via") == 0 || strcmp(key, "port") == 0))
 		snprintf(key, len, "nexthop.%s", strcmp(key, "via") == 0 ? "via" : "port");
 	// An IPsec SA's tunnel ends and lifetime, without the dotted names.
@@ -559,6 +568,14 @@ parse_args(const struct api_method *m, const struct grammar *g, int argc, char *
 			json_object_set(params, "nexthops", nh.list);
 	}
 	json_decref(nh.list);
+	// End.DX2 has a port of its own and no next hop: "port P" is that port.
+	json_t *snh = json_object_get(params, "nexthop");
+	const char *beh = json_string_value(json_object_get(params, "behavior"));
+	if (rc == 0 && snh != NULL && beh != NULL && strcmp(beh, "End.DX2") == 0 &&
+	    json_object_size(snh) == 1 && json_object_get(snh, "port") != NULL) {
+		json_object_set(params, "port", json_object_get(snh, "port"));
+		json_object_del(params, "nexthop");
+	}
 	return rc;
 }
 

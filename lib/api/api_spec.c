@@ -26,6 +26,7 @@ static const struct api_field f_route_nexthop[] = {
 	{"encap", API_T_STRING, OPT, "srv6: h.encaps (default) or h.encaps.red"},
 	{"src", API_T_ADDR, OPT, "srv6: outer source address (default: encap source)"},
 	{"ipsec_sa", API_T_STRING, OPT, "srv6: id of the outbound IPsec SA protecting it"},
+	{"hmac_key_id", API_T_UINT, OPT, "srv6: sign the SRH with this HMAC key (RFC 8754 2.1.2)"},
 	{"via", API_T_ADDR, OPT, "ip: gateway address"},
 	{"port", API_T_STRING, OPT, "ip: egress port name"},
 	{"weight", API_T_UINT, OPT, "ECMP weight (default 1)"},
@@ -96,6 +97,7 @@ static const struct api_field f_config[] = {
 	{"routes", API_T_ARRAY, OPT, "routes (as route.add)"},
 	{"neighbors", API_T_ARRAY, OPT, "static neighbours (as neighbor.add)"},
 	{"ipsec", API_T_OBJECT, OPT, "{sas: [SA, ...]}"},
+	{"hmac_keys", API_T_ARRAY, OPT, "SRH HMAC keys (as hmac.key.add)"},
 	{"datapath", API_T_OBJECT, OPT,
 	 "worker settings: {idle_sleep_us, max_ipv4_routes, max_ipv6_routes, spread, crypto}"},
 };
@@ -181,6 +183,17 @@ static const struct api_field p_sid_add[] = {
 	{"port", API_T_STRING, OPT, "End.DX2: the Ethernet port the inner frame leaves on"},
 	{"return_port", API_T_STRING, OPT, "End.AS/AD: the port the service hands traffic back on"},
 	{"flavors", API_T_ARRAY, OPT, "psp, usp, usd, next-csid"},
+	{"hmac_required", API_T_BOOL, OPT, "only SRHs with a valid HMAC TLV (RFC 8754 2.1.2.1)"},
+};
+
+static const struct api_field p_hmac_key_add[] = {
+	{"key_id", API_T_UINT, REQ, "HMAC key id, 1 to 4294967295"},
+	{"secret", API_T_STRING, REQ, "the key: 2 to 128 hex digits"},
+	{"algorithm", API_T_STRING, OPT, "hmac-sha256 (the only one)"},
+};
+
+static const struct api_field p_hmac_key_del[] = {
+	{"key_id", API_T_UINT, REQ, "HMAC key id"},
 };
 
 static const struct api_field p_sid_del[] = {
@@ -290,6 +303,9 @@ static const struct api_method methods[] = {
 	M("encap.set", true, "set encapsulation parameters", p_encap_set),
 	M("events.subscribe", false, "receive event notifications on this connection",
 	  p_events_subscribe),
+	M("hmac.key.add", true, "add or replace an SRH HMAC key", p_hmac_key_add),
+	M("hmac.key.del", true, "delete an SRH HMAC key", p_hmac_key_del),
+	M0("hmac.key.list", false, "list SRH HMAC key ids (never the secrets)"),
 	M("ipsec.sa.add", true, "add or replace an IPsec SA", p_ipsec_sa_add),
 	M("ipsec.sa.del", true, "delete an IPsec SA", p_ipsec_sa_del),
 	M0("ipsec.sa.list", false, "list IPsec SAs (without keys) and their counters"),

@@ -334,6 +334,26 @@ load_all(struct loader *l, const json_t *root)
 			return fail(l->e, -EINVAL, f, "give it, or encap.source");
 		}
 	}
+	// HMAC keys before SIDs and routes: a next hop may sign with one.
+	if ((v = json_object_get(root, "hmac_keys")) != NULL) {
+		const json_t *item;
+		size_t i;
+		if (api_check_array(v, API_T_OBJECT, "hmac_keys", &ae) < 0)
+			return from_api(&ae, l->e);
+		json_array_foreach(v, i, item) {
+			uint8_t secret[MODEL_HMAC_SECRET_MAX];
+			char path[32];
+			uint32_t id;
+			size_t len;
+			snprintf(path, sizeof(path), "hmac_keys[%zu]", i);
+			if (hmac_key_from_json(item, path, &id, secret, &len, &ae) < 0)
+				return from_api(&ae, l->e);
+			rc = model_hmac_key_set(l->t, id, secret, len, l->e);
+			explicit_bzero(secret, sizeof(secret));
+			if (rc < 0)
+				return prefixed(l->e, rc, path);
+		}
+	}
 	// SAs before routes: a route's next hop may name one.
 	if ((v = json_object_get(root, "ipsec")) != NULL) {
 		const struct api_field *spec = api_object_spec("config.ipsec", &n);
@@ -839,6 +859,37 @@ reload_apply(struct loader *l, const json_t *root, const json_t *run, struct rel
 	return 0;
 }
 
+// The file's hmac_keys against the running keys (id and secret, whatever the
+// spelling); a key that does not parse counts as a difference.
+static bool
+hmac_keys_differ(const struct model *m, const json_t *root)
+{
+	const json_t *arr = json_object_get(root, "hmac_keys"), *item;
+	struct api_error_info ae;
+	unsigned int running = 0;
+	size_t i;
+
+	for (int k = 0; k < MODEL_MAX_HMAC_KEYS; k++)
+		running += m->hmac_keys[k].used;
+	if (json_array_size(arr) != running)
+		return true;
+	json_array_foreach(arr, i, item) {
+		uint8_t secret[MODEL_HMAC_SECRET_MAX];
+		const struct model_hmac_key *k;
+		uint32_t id;
+		size_t len;
+		bool same;
+		if (hmac_key_from_json(item, "hmac_keys", &id, secret, &len, &ae) < 0)
+			return true;
+		k = model_hmac_key_find(m, id);
+		same = k != NULL && k->secret_len == len && memcmp(k->secret, secret, len) == 0;
+		explicit_bzero(secret, sizeof(secret));
+		if (!same)
+			return true;
+	}
+	return false;
+}
+
 int
 config_reload(struct model_txn *t, const char *path, struct config_reload_stats *st,
 	      struct model_err *e)
@@ -880,6 +931,11 @@ config_reload(struct model_txn *t, const char *path, struct config_reload_stats 
 	run = config_to_json(l.m, true);
 	if (run == NULL) {
 		rc = fail(e, -ENOMEM, "", "out of memory");
+		goto out;
+	}
+	if (hmac_keys_differ(l.m, root)) {
+		rc = fail(e, -EINVAL, "hmac_keys",
+			  "HMAC keys change with hmac.key.add and hmac.key.del, not config.reload");
 		goto out;
 	}
 	if ((rc = reload_diff_build(&l, root, run, &d)) == 0)
@@ -1016,6 +1072,18 @@ config_to_json(const struct model *m, bool secrets)
 	json_object_set_new(o, "routes", routes);
 	json_object_set_new(o, "neighbors", neighs);
 	json_object_set_new(o, "ipsec", ipsec_to_json(m, secrets));
+	// HMAC keys: the secrets only when asked (a key id alone cannot be loaded).
+	if (secrets) {
+		json_t *keys = json_array();
+		for (int i = 0; i < MODEL_MAX_HMAC_KEYS; i++)
+			if (m->hmac_keys[i].used)
+				json_array_append_new(keys,
+						      hmac_key_to_json(&m->hmac_keys[i], true));
+		if (json_array_size(keys) > 0)
+			json_object_set_new(o, "hmac_keys", keys);
+		else
+			json_decref(keys);
+	}
 	// FIB limits only where the operator changed them: the defaults follow the
 	// build, a saved file should too.
 	uint32_t max4, max6;

@@ -458,6 +458,9 @@ nexthop_to_json(const struct model *m, const struct model_nexthop *nh)
 			const struct ipsec_sa *sa = ipsec_sa_at(m->ipsec, nh->ipsec_sa);
 			json_object_set_new(o, "ipsec_sa", json_string(sa != NULL ? sa->id : "?"));
 		}
+		if (nh->hmac_key_id != 0) {
+			json_object_set_new(o, "hmac_key_id", json_integer(nh->hmac_key_id));
+		}
 		break;
 	case MNH_IP:
 		json_object_set_new(o, "type", json_string("ip"));
@@ -590,6 +593,8 @@ sid_to_json(const struct model *m, const struct model_sid *s)
 		json_object_set_new(o, "port", json_string(port_name(m, s->port)));
 	if (model_behavior_is_proxy(s->behavior))
 		json_object_set_new(o, "return_port", json_string(port_name(m, s->return_port)));
+	if (s->hmac_required)
+		json_object_set_new(o, "hmac_required", json_true());
 	if (s->flavors != 0) {
 		json_t *fl = json_array();
 		for (uint32_t f = 1; f != 0 && f <= SID_FL_NEXT_CSID; f <<= 1)
@@ -726,6 +731,55 @@ port_l2vpn(const json_t *obj, const char *path, struct model_l2vpn *out, struct 
 	return 0;
 }
 
+json_t *
+hmac_key_to_json(const struct model_hmac_key *k, bool secrets)
+{
+	json_t *o =
+		json_pack("{s:I,s:s}", "key_id", (json_int_t)k->key_id, "algorithm", "hmac-sha256");
+
+	if (secrets && o != NULL) {
+		char hex[2 * MODEL_HMAC_SECRET_MAX + 1];
+		for (unsigned int i = 0; i < k->secret_len; i++)
+			snprintf(hex + 2 * i, 3, "%02x", k->secret[i]);
+		hex[2 * k->secret_len] = '\0';
+		json_object_set_new(o, "secret", json_string(hex));
+		explicit_bzero(hex, sizeof(hex));
+	}
+	return o;
+}
+
+int
+hmac_key_from_json(const json_t *obj, const char *path, uint32_t *key_id,
+		   uint8_t secret[MODEL_HMAC_SECRET_MAX], size_t *len, struct api_error_info *e)
+{
+	const char *s;
+	long long id;
+	size_t n;
+
+	if (check_spec("hmac.key.add", NULL, obj, path, e) < 0)
+		return -1;
+	if (uint_get(obj, "key_id", 1, UINT32_MAX, &id, path, e) != 0)
+		return json_object_get(obj, "key_id") == NULL ? BAD(e, path, "key_id", "missing")
+							      : -1;
+	*key_id = (uint32_t)id;
+	if ((s = str(obj, "algorithm")) != NULL && strcmp(s, "hmac-sha256") != 0)
+		return BAD(e, path, "algorithm", "must be hmac-sha256 (RFC 8754 2.1.2)");
+	s = str(obj, "secret");
+	n = s != NULL ? strlen(s) : 0;
+	if (n < 2 || n > 2 * MODEL_HMAC_SECRET_MAX || n % 2 != 0)
+		return BAD(e, path, "secret", "2 to %d hex digits, 2 per byte",
+			   2 * MODEL_HMAC_SECRET_MAX);
+	for (size_t i = 0; i < n / 2; i++) {
+		unsigned int b;
+		if (!isxdigit((unsigned char)s[2 * i]) || !isxdigit((unsigned char)s[2 * i + 1]) ||
+		    sscanf(s + 2 * i, "%2x", &b) != 1)
+			return BAD(e, path, "secret", "not hex");
+		secret[i] = (uint8_t)b;
+	}
+	*len = n / 2;
+	return 0;
+}
+
 int
 port_from_json(const struct model *m, const json_t *obj, const char *path, bool create,
 	       struct model_port *out, struct api_error_info *e)
@@ -852,7 +906,7 @@ vrf_from_json(const struct model *m, const json_t *obj, const char *path, struct
 static bool
 nh_key_applies(const char *type, const char *key)
 {
-	static const char *const srv6[] = {"segments", "encap", "src", "ipsec_sa"};
+	static const char *const srv6[] = {"segments", "encap", "src", "ipsec_sa", "hmac_key_id"};
 	static const char *const ip[] = {"via", "port"};
 
 	if (strcmp(key, "type") == 0 || strcmp(key, "weight") == 0)
@@ -931,6 +985,10 @@ nexthop_from_json(const struct model *m, const struct ip_prefix *dst, const json
 			if (nexthop_ipsec_sa(m, s, path, nh, e) < 0)
 				return -1;
 		}
+		if (uint_get(obj, "hmac_key_id", 1, UINT32_MAX, &w, path, e) < 0)
+			return -1;
+		if (json_object_get(obj, "hmac_key_id") != NULL)
+			nh->hmac_key_id = (uint32_t)w;
 	} else if (strcmp(type, "ip") == 0) {
 		nh->type = MNH_IP;
 		if (json_object_get(obj, "via") != NULL) {
@@ -1077,6 +1135,12 @@ sid_params(const struct model *m, const json_t *obj, const char *path, struct mo
 			return -1;
 	} else if (json_object_get(obj, "segments") != NULL) {
 		return BAD(e, path, "segments", "not used by %s", b);
+	}
+	v = json_object_get(obj, "hmac_required");
+	if (v != NULL) {
+		if (!json_is_boolean(v))
+			return BAD(e, path, "hmac_required", "must be true or false");
+		out->hmac_required = json_is_true(v);
 	}
 	fl = json_object_get(obj, "flavors");
 	if (fl != NULL) {

@@ -67,6 +67,8 @@ json_t *locator_to_json(const struct model_locator *l);
 json_t *neigh_to_json(const struct model *m, const struct model_neigh *n);
 // source (when set), hop_limit (number or "inherit"), flowlabel.
 json_t *encap_to_json(const struct model_encap *enc);
+// An SRH HMAC key: {key_id, algorithm} and the secret (hex) only with secrets.
+json_t *hmac_key_to_json(const struct model_hmac_key *k, bool secrets);
 
 // An IPsec SA (ipsec_json.c): id, direction, spi, mode, aead, key only when
 // secrets (config.get {"secrets": true}, config.save), tunnel (when set),
@@ -100,6 +102,11 @@ int neigh_from_json(const struct model *m, const json_t *obj, const char *path, 
 		    struct ip_addr *addr, uint8_t mac[6], struct api_error_info *e);
 // encap.set params / the config's encap: the given fields over *out, which the
 // caller initialises (normally with the model's current encap).
+// hmac.key.add's params (and a config file's hmac_keys[i]): key_id, secret
+// (hex, into secret[] / *len), algorithm "hmac-sha256" when given.
+int hmac_key_from_json(const json_t *obj, const char *path, uint32_t *key_id,
+		       uint8_t secret[MODEL_HMAC_SECRET_MAX], size_t *len,
+		       struct api_error_info *e);
 int encap_from_json(const json_t *obj, const char *path, struct model_encap *out,
 		    struct api_error_info *e);
 

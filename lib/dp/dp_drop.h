@@ -33,6 +33,9 @@
 	  "upper-layer header at a SID other than ICMPv6 echo (param problem sent)")               \
 	X(decap_bad_inner, "inner packet family not accepted by the decapsulation behaviour")      \
 	X(decap_truncated, "inner packet truncated after decapsulation")                           \
+	X(hmac_missing, "SID requires an SRH HMAC TLV and the packet has none")                    \
+	X(hmac_unknown_key, "SRH HMAC TLV under a key id we do not have")                          \
+	X(hmac_mismatch, "SRH HMAC TLV does not verify (RFC 8754 2.1.2.1)")                        \
 	X(proxy_no_cache, "End.AD: traffic from the service before any packet went to it")         \
 	X(proxy_header_too_long, "End.AD: outer headers longer than the proxy's cache holds")      \
 	X(blackhole, "route to a blackhole next hop")                                              \

@@ -18,6 +18,7 @@
 
 #include "dp_api.h"
 #include "dp_drop.h"
+#include "hmac.h"
 #include "model.h"
 #include "spread.h"
 #include "srv6.h"
@@ -59,6 +60,7 @@ struct dp_nh {
 	uint32_t flavors;     // DNH_SID: SID_FL_*
 	uint8_t csid_block;   // DNH_SID next-csid: block bytes (RFC 9800 LBL / 8)
 	uint8_t csid_bytes;   // DNH_SID next-csid: C-SID bytes (LNFL / 8)
+	uint8_t hmac_req;     // DNH_SID: only SRHs with a valid HMAC TLV
 	uint32_t neigh;	      // DNH_IP: neighbour slot
 	uint32_t child;	      // DNH_SID: End.X/DX*/AS/AD -> DNH_IP, End.B6.Encaps -> DNH_ENCAP
 	uint16_t n_slots;     // DNH_ECMP: weighted member slots
@@ -97,12 +99,20 @@ struct dp_vrf_meta {
 
 struct fib; // lib/fib
 
+// SRH HMAC keys the SIDs verify with (RFC 8754 2.1.2), HMAC-SHA256 states.
+struct dp_hmac_key {
+	uint32_t key_id;
+	struct hmac_sha256_key k;
+};
+
 // One side of the published A/B state: everything a worker reads per packet.
 struct dp_tables {
 	struct fib *fib4[SRV6_MAX_VRFS]; // lib/fib, sized by what each holds
 	struct fib *fib6[SRV6_MAX_VRFS];
 	struct dp_port_meta ports[RTE_MAX_ETHPORTS];
 	struct dp_vrf_meta vrfs[SRV6_MAX_VRFS];
+	uint16_t n_hmac;
+	struct dp_hmac_key hmac[MODEL_MAX_HMAC_KEYS];
 };
 
 // Per-mbuf metadata in the mbuf private area (our pools reserve it).

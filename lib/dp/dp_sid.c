@@ -93,6 +93,35 @@ decap(struct dp_lcore *lc, struct rte_mbuf *m, const struct pkt_ip6_info *info, 
 	return DP_CONT;
 }
 
+// RFC 8754 2.1.2.1: a SID with hmac_required takes only packets whose SRH
+// carries an HMAC TLV that verifies under one of our keys; anything else is
+// dropped and counted (as Linux's seg6 require_hmac does).
+static __rte_noinline int
+sid_hmac_check(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m, const uint8_t *d,
+	       const struct pkt_ip6_info *info)
+{
+	const uint8_t *rh = d + info->srh_off;
+	uint32_t key_id;
+	int off;
+
+	if (info->srh_off == 0 || info->routing_type != 4 ||
+	    (off = srh_hmac_tlv_find(rh, info->srh_len)) <= 0) {
+		dp_drop(lc, m, DP_DROP_hmac_missing);
+		return DP_DONE;
+	}
+	key_id = pkt_get_be32(rh + off + 4);
+	for (uint16_t i = 0; i < t->n_hmac; i++) {
+		if (t->hmac[i].key_id != key_id)
+			continue;
+		if (srh_hmac_verify(&t->hmac[i].k, d + 8, rh, (unsigned int)off) == 0)
+			return DP_CONT;
+		dp_drop(lc, m, DP_DROP_hmac_mismatch);
+		return DP_DONE;
+	}
+	dp_drop(lc, m, DP_DROP_hmac_unknown_key);
+	return DP_DONE;
+}
+
 // RFC 9800 4.1.1 / 4.2.1 / 4.3.1 (End, End.X, End.T with NEXT-C-SID): S01
 // the DA's argument, the bits after this C-SID, is not zero...
 static inline bool
@@ -267,6 +296,8 @@ sid_exec(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m, con
 			sl = rh[3];
 		}
 	}
+	if (unlikely(nh->hmac_req) && (r = sid_hmac_check(lc, t, m, d, &info)) != DP_CONT)
+		return r;
 	// RFC 8200 4.5: what follows a Fragment header is only readable once
 	// reassembled (an SRH behind it included), which srv6d does not do.
 	if (unlikely(info.ul_proto == IPPROTO_FRAGMENT && sl == 0)) {

@@ -37,6 +37,7 @@ struct nh_desc {
 	uint16_t sid_counter;
 	uint32_t flavors;
 	uint8_t csid_block, csid_bytes;
+	uint8_t hmac_req;
 	uint32_t neigh;
 	uint32_t child;
 	uint16_t n_members;
@@ -47,7 +48,10 @@ struct nh_desc {
 	bool reduced;
 	int16_t hop_limit;
 	uint8_t flowlabel;
-	uint16_t ipsec_sa1; // outbound SA slot + 1, 0 = none
+	uint16_t ipsec_sa1;   // outbound SA slot + 1, 0 = none
+	uint32_t hmac_key_id; // the SRH carries an HMAC TLV under this key (0: none)
+	uint8_t hmac_secret_len;
+	uint8_t hmac_secret[MODEL_HMAC_SECRET_MAX];
 	uint8_t src[16];
 	uint8_t segs[MODEL_MAX_SEGS][16];
 };
@@ -330,6 +334,27 @@ nh_hash(const struct nh_desc *d)
 	return rte_hash_crc(d, sizeof(*d), 0x5eed);
 }
 
+// RFC 8754 2.1.2: the HMAC covers the source, Last Entry, Flags, the key id
+// and the segment list, all fixed in the template: computed once here, the
+// headend only copies it. The model guarantees an SRH (no one-segment .Red).
+// Linux looks for the TLV only with its (draft) H flag, which the HMAC covers.
+static void
+tmpl_add_hmac(struct srv6_encap_tmpl *t, const struct nh_desc *d)
+{
+	uint8_t *srh = t->data + PKT_IP6_HDR_LEN;
+	unsigned int srh_len = (srh[1] + 1u) * 8u;
+	struct hmac_sha256_key k;
+
+	if (t->nh_off != PKT_IP6_HDR_LEN ||
+	    hmac_sha256_key_init(&k, d->hmac_secret, d->hmac_secret_len) < 0)
+		return;
+	srh[1] = (uint8_t)(srh[1] + SRH_HMAC_TLV_LEN / 8);
+	srh[5] |= SRH_FLAG_HMAC_LINUX;
+	srh_hmac_tlv_write(srh + srh_len, &k, t->data + 8, srh, d->hmac_key_id);
+	t->len = (uint16_t)(t->len + SRH_HMAC_TLV_LEN);
+	explicit_bzero(&k, sizeof(k));
+}
+
 static void
 nh_fill(struct dp_nh *o, const struct nh_desc *d)
 {
@@ -342,6 +367,7 @@ nh_fill(struct dp_nh *o, const struct nh_desc *d)
 	o->flavors = d->flavors;
 	o->csid_block = d->csid_block;
 	o->csid_bytes = d->csid_bytes;
+	o->hmac_req = d->hmac_req;
 	o->neigh = d->neigh;
 	o->child = d->child;
 	if (d->type == DNH_ECMP) {
@@ -359,9 +385,12 @@ nh_fill(struct dp_nh *o, const struct nh_desc *d)
 		o->n_slots = (uint16_t)n;
 	}
 	o->ipsec_sa1 = d->ipsec_sa1;
-	if (d->type == DNH_ENCAP)
+	if (d->type == DNH_ENCAP) {
 		srv6_encap_tmpl_build(&o->tmpl, d->src, (const uint8_t(*)[16])d->segs, d->n_segs,
 				      d->reduced, d->hop_limit, (enum srv6_flowlabel)d->flowlabel);
+		if (d->hmac_key_id != 0)
+			tmpl_add_hmac(&o->tmpl, d);
+	}
 }
 
 // Returns an id holding one reference, or 0 (-ENOSPC: table full). Takes over
@@ -459,9 +488,21 @@ nh_get_ip(uint16_t vrf, const struct ip_addr *via, uint16_t port_hint)
 	return nh_get(&d);
 }
 
+static uint32_t nh_get_encap_signed(const uint8_t (*segs)[16], unsigned int n, bool reduced,
+				    const uint8_t *src, uint16_t ipsec_sa1, uint32_t hmac_key_id);
+
 static uint32_t
 nh_get_encap(const uint8_t (*segs)[16], unsigned int n, bool reduced, const uint8_t *src,
 	     uint16_t ipsec_sa1)
+{
+	return nh_get_encap_signed(segs, n, reduced, src, ipsec_sa1, 0);
+}
+
+// The same, the SRH signed with HMAC key hmac_key_id (0: none); the secret
+// is part of the descriptor, so a changed key makes a new next hop.
+static uint32_t
+nh_get_encap_signed(const uint8_t (*segs)[16], unsigned int n, bool reduced, const uint8_t *src,
+		    uint16_t ipsec_sa1, uint32_t hmac_key_id)
 {
 	const struct model_encap *enc = &dp_g.model->encap;
 	struct nh_desc d;
@@ -476,6 +517,14 @@ nh_get_encap(const uint8_t (*segs)[16], unsigned int n, bool reduced, const uint
 								     : SRV6_FL_COMPUTE);
 	memcpy(d.src, src != NULL ? src : enc->src, 16);
 	d.ipsec_sa1 = ipsec_sa1;
+	if (hmac_key_id != 0) {
+		const struct model_hmac_key *k = model_hmac_key_find(dp_g.model, hmac_key_id);
+		if (k == NULL)
+			return 0;
+		d.hmac_key_id = hmac_key_id;
+		d.hmac_secret_len = k->secret_len;
+		memcpy(d.hmac_secret, k->secret, k->secret_len);
+	}
 	return nh_get(&d);
 }
 
@@ -504,9 +553,10 @@ nh_get_member(uint16_t vrf, const struct model_nexthop *nh)
 
 	switch (nh->type) {
 	case MNH_SRV6:
-		return nh_get_encap((const uint8_t(*)[16])nh->segs, nh->n_segs, nh->reduced,
-				    nh->has_src ? nh->src : NULL,
-				    nh->has_sa ? (uint16_t)(nh->ipsec_sa + 1) : 0);
+		return nh_get_encap_signed((const uint8_t(*)[16])nh->segs, nh->n_segs, nh->reduced,
+					   nh->has_src ? nh->src : NULL,
+					   nh->has_sa ? (uint16_t)(nh->ipsec_sa + 1) : 0,
+					   nh->hmac_key_id);
 	case MNH_IP:
 		return nh_get_ip(vrf, nh->has_via ? &nh->via : NULL, nh->port);
 	case MNH_BLACKHOLE:
@@ -554,6 +604,7 @@ nh_get_sid(const struct model_sid *s)
 	d.flavors = s->flavors;
 	d.csid_block = s->csid_block_len / 8;
 	d.csid_bytes = s->csid_len / 8;
+	d.hmac_req = s->hmac_required;
 	d.sid_counter = s->counter_id;
 	switch (s->behavior) {
 	case SB_END_T:
@@ -864,6 +915,15 @@ meta_build(struct dp_tables *t, const uint8_t *attach, const uint32_t *attach_nh
 
 	memset(t->ports, 0, sizeof(t->ports));
 	memset(t->vrfs, 0, sizeof(t->vrfs));
+	t->n_hmac = 0;
+	for (int i = 0; i < MODEL_MAX_HMAC_KEYS; i++) {
+		const struct model_hmac_key *k = &m->hmac_keys[i];
+		if (!k->used)
+			continue;
+		t->hmac[t->n_hmac].key_id = k->key_id;
+		hmac_sha256_key_init(&t->hmac[t->n_hmac].k, k->secret, k->secret_len);
+		t->n_hmac++;
+	}
 	for (uint16_t i = 0; i < MODEL_MAX_PORTS; i++) {
 		const struct model_port *p = &m->ports[i];
 		if (!p->used || p->port_id >= RTE_MAX_ETHPORTS)

@@ -44,6 +44,7 @@ struct model_txn {
 	struct model_vrf *vrfs_snap;
 	struct model_locator *locators_snap;
 	struct model_encap *encap_snap;
+	struct model_hmac_key *hmac_snap; // [MODEL_MAX_HMAC_KEYS]
 	uint8_t *sid_counters_snap;
 	uint8_t vrf_added[(SRV6_MAX_VRFS + 7) / 8];
 	uint8_t vrf_deleted[(SRV6_MAX_VRFS + 7) / 8];
@@ -374,6 +375,7 @@ txn_free(struct model_txn *t)
 	free(t->vrfs_snap);
 	free(t->locators_snap);
 	free(t->encap_snap);
+	free(t->hmac_snap);
 	free(t->sid_counters_snap);
 	free(t->events);
 	t->m->txn = NULL;
@@ -411,6 +413,8 @@ model_txn_abort(struct model_txn *t)
 		memcpy(m->locators, t->locators_snap, sizeof(m->locators));
 	if (t->encap_snap)
 		m->encap = *t->encap_snap;
+	if (t->hmac_snap)
+		memcpy(m->hmac_keys, t->hmac_snap, sizeof(m->hmac_keys));
 	if (t->sid_counters_snap)
 		memcpy(m->sid_counter_used, t->sid_counters_snap, sizeof(m->sid_counter_used));
 	txn_free(t);
@@ -1174,6 +1178,18 @@ route_check(const struct model *m, const struct model_route *r, struct model_err
 					e, -EINVAL, field,
 					"no encapsulation source: set encap.source or src");
 			}
+			if (nh->hmac_key_id != 0) {
+				snprintf(field, sizeof(field), "nexthops[%u].hmac_key_id", i);
+				if (model_hmac_key_find(m, nh->hmac_key_id) == NULL)
+					return model_err_set(e, -EINVAL, field,
+							     "no HMAC key %u (hmac.key.add)",
+							     nh->hmac_key_id);
+				if (nh->reduced && nh->n_segs == 1)
+					return model_err_set(
+						e, -EINVAL, field,
+						"h.encaps.red of one segment has no SRH to "
+						"carry the HMAC TLV: use h.encaps");
+			}
 			break;
 		case MNH_IP: {
 			if (nh->has_via && nh->via.family != r->prefix.addr.family &&
@@ -1848,6 +1864,94 @@ model_neigh_forget(struct model_txn *t, struct model_neigh *n)
 }
 
 // --- encapsulation ------------------------------------------------------------------
+
+// --- SRH HMAC keys ---------------------------------------------------------------
+
+const struct model_hmac_key *
+model_hmac_key_find(const struct model *m, uint32_t key_id)
+{
+	for (int i = 0; i < MODEL_MAX_HMAC_KEYS; i++)
+		if (m->hmac_keys[i].used && m->hmac_keys[i].key_id == key_id)
+			return &m->hmac_keys[i];
+	return NULL;
+}
+
+static int
+hmac_snap(struct model_txn *t)
+{
+	if (t->hmac_snap != NULL)
+		return 0;
+	t->hmac_snap = malloc(sizeof(t->m->hmac_keys));
+	if (t->hmac_snap == NULL)
+		return -ENOMEM;
+	memcpy(t->hmac_snap, t->m->hmac_keys, sizeof(t->m->hmac_keys));
+	return 0;
+}
+
+static bool
+route_signs_with(const struct model_route *r, const void *arg)
+{
+	for (unsigned int i = 0; i < r->n_nh; i++)
+		if (r->nh[i].type == MNH_SRV6 && r->nh[i].hmac_key_id == *(const uint32_t *)arg)
+			return true;
+	return false;
+}
+
+int
+model_hmac_key_set(struct model_txn *t, uint32_t key_id, const uint8_t *secret, size_t len,
+		   struct model_err *e)
+{
+	struct model *m = t->m;
+	struct model_hmac_key *k = (struct model_hmac_key *)model_hmac_key_find(m, key_id);
+	int rc;
+
+	if (key_id == 0)
+		return model_err_set(e, -EINVAL, "key_id", "1 to 4294967295");
+	if (len == 0 || len > MODEL_HMAC_SECRET_MAX)
+		return model_err_set(e, -EINVAL, "secret", "1 to %d bytes", MODEL_HMAC_SECRET_MAX);
+	for (int i = 0; k == NULL && i < MODEL_MAX_HMAC_KEYS; i++)
+		if (!m->hmac_keys[i].used)
+			k = &m->hmac_keys[i];
+	if (k == NULL)
+		return model_err_set(e, -ENOSPC, "key_id", "at most %d HMAC keys",
+				     MODEL_MAX_HMAC_KEYS);
+	if (hmac_snap(t) < 0)
+		return model_err_set(e, -ENOMEM, "", "out of memory");
+	memset(k, 0, sizeof(*k));
+	k->used = true;
+	k->key_id = key_id;
+	k->secret_len = (uint8_t)len;
+	memcpy(k->secret, secret, len);
+	// The SIDs verify with the published keys; routes carry HMACs computed
+	// once per next hop.
+	t->meta_dirty = true;
+	rc = mark_routes_where(t, route_signs_with, &key_id);
+	if (rc < 0)
+		return model_err_set(e, rc, "", "out of memory");
+	event_push(t, "hmac", "set", "key");
+	return 0;
+}
+
+int
+model_hmac_key_del(struct model_txn *t, uint32_t key_id, struct model_err *e)
+{
+	struct model *m = t->m;
+	struct model_hmac_key *k = (struct model_hmac_key *)model_hmac_key_find(m, key_id);
+	size_t b;
+
+	if (k == NULL)
+		return model_err_set(e, -ENOENT, "key_id", "no such HMAC key");
+	for (struct hmap_node *nd = hmap_iter_first(&m->routes, &b); nd;
+	     nd = hmap_iter_next(&m->routes, nd, &b))
+		if (route_signs_with(hmap_entry(nd, struct model_route, node), &key_id))
+			return model_err_set(e, -EBUSY, "key_id", "routes sign with this key");
+	if (hmac_snap(t) < 0)
+		return model_err_set(e, -ENOMEM, "", "out of memory");
+	memset(k, 0, sizeof(*k));
+	t->meta_dirty = true;
+	event_push(t, "hmac", "del", "key");
+	return 0;
+}
 
 int
 model_encap_set(struct model_txn *t, const struct model_encap *enc, struct model_err *e)

@@ -32,6 +32,8 @@
 #define MODEL_MAX_ECMP 16
 #define MODEL_DEFAULT_VRF 0
 #define MODEL_NO_PORT 0xffff
+#define MODEL_MAX_HMAC_KEYS 16
+#define MODEL_HMAC_SECRET_MAX 64
 
 // Errors: mutators return 0 or -errno and fill this with the offending field
 // (a dotted path where known) and a reason an operator can act on.
@@ -105,16 +107,17 @@ enum model_nh_type { MNH_SRV6, MNH_IP, MNH_BLACKHOLE, MNH_LOCAL };
 // says how many bytes a memcpy may take.
 struct model_nexthop {
 	enum model_nh_type type;
-	uint16_t port;	    // ip: MODEL_NO_PORT when not given
-	uint16_t weight;    // 1 when not given
-	uint8_t n_segs;	    // srv6 (0 for other types once stored)
-	bool reduced;	    // srv6: "encap": "h.encaps.red"
-	bool has_src;	    // srv6
-	bool has_sa;	    // srv6: protected by the outbound IPsec SA ipsec_sa
-	bool has_via;	    // ip
-	uint32_t ipsec_sa;  // srv6, has_sa: slot of the SA in lib/ipsec's table (kept on replace)
-	struct ip_addr via; // ip
-	uint8_t src[16];    // srv6
+	uint16_t port;	      // ip: MODEL_NO_PORT when not given
+	uint16_t weight;      // 1 when not given
+	uint8_t n_segs;	      // srv6 (0 for other types once stored)
+	bool reduced;	      // srv6: "encap": "h.encaps.red"
+	bool has_src;	      // srv6
+	bool has_sa;	      // srv6: protected by the outbound IPsec SA ipsec_sa
+	bool has_via;	      // ip
+	uint32_t ipsec_sa;    // srv6, has_sa: slot of the SA in lib/ipsec's table (kept on replace)
+	uint32_t hmac_key_id; // srv6: the SRH carries an HMAC TLV under this key (0: none)
+	struct ip_addr via;   // ip
+	uint8_t src[16];      // srv6
 	uint8_t segs[MODEL_MAX_SEGS][16]; // srv6; last (see above)
 };
 
@@ -193,6 +196,9 @@ struct model_sid {
 	uint8_t n_segs;	      // End.B6.Encaps(.Red), End.AS
 	uint8_t segs[MODEL_MAX_SEGS][16];
 	uint32_t flavors;
+	// "hmac": "require" (RFC 8754 2.1.2.1): only packets whose SRH carries an
+	// HMAC TLV that verifies under one of our keys get the behaviour.
+	bool hmac_required;
 	// next-csid (RFC 9800): bits of the locator block and of the C-SID
 	// (the SID's length past the block), from the uSID locator whose block
 	// holds the SID; set by model_sid_add.
@@ -256,6 +262,14 @@ struct model_entry {
 	const struct model_route *route;
 };
 
+// An SRH HMAC key (RFC 8754 2.1.2): HMAC-SHA256 under key_id (1..2^32-1).
+struct model_hmac_key {
+	bool used;
+	uint32_t key_id;
+	uint8_t secret_len;
+	uint8_t secret[MODEL_HMAC_SECRET_MAX];
+};
+
 struct ipsec_sa_table; // lib/ipsec/ipsec_sa.h
 
 // A table kept in its own module (lib/ipsec's SAs) that takes part in the
@@ -272,6 +286,7 @@ struct model {
 	struct model_vrf vrfs[SRV6_MAX_VRFS]; // [0] is "default", always used
 	struct model_locator locators[MODEL_MAX_LOCATORS];
 	struct model_encap encap;
+	struct model_hmac_key hmac_keys[MODEL_MAX_HMAC_KEYS];
 	struct hmap routes; // struct model_route by (vrf, prefix)
 	struct hmap sids;   // struct model_sid by prefix
 	struct hmap neighs; // struct model_neigh by (port, addr)
@@ -367,6 +382,13 @@ int model_neigh_learn(struct model_txn *t, uint16_t port, const struct ip_addr *
 int model_neigh_forget(struct model_txn *t, struct model_neigh *n);
 
 int model_encap_set(struct model_txn *t, const struct model_encap *enc, struct model_err *e);
+
+// SRH HMAC keys: add or replace (1 to MODEL_HMAC_SECRET_MAX secret bytes);
+// delete refuses a key a route still signs with.
+int model_hmac_key_set(struct model_txn *t, uint32_t key_id, const uint8_t *secret, size_t len,
+		       struct model_err *e);
+int model_hmac_key_del(struct model_txn *t, uint32_t key_id, struct model_err *e);
+const struct model_hmac_key *model_hmac_key_find(const struct model *m, uint32_t key_id);
 
 // --- queries ---------------------------------------------------------------
 // Index of a port / VRF / locator by name, or -ENOENT.

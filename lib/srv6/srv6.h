@@ -34,7 +34,9 @@ struct srv6_encap_tmpl {
 	uint16_t nh_off;   // byte patched with the inner protocol: 6 without SRH, else 40
 	int16_t hop_limit; // -1 = inherit from the inner TTL / hop limit, else the value
 	uint8_t flowlabel; // enum srv6_flowlabel
-	uint8_t data[PKT_IP6_HDR_LEN + SRH_FIXED_LEN + 16 * SRV6_MAX_SEGMENTS] __rte_aligned(16);
+	// (+ 40: room for an SRH HMAC TLV, RFC 8754 2.1.2, added by lib/dp)
+	uint8_t data[PKT_IP6_HDR_LEN + SRH_FIXED_LEN + 16 * SRV6_MAX_SEGMENTS + 40] __rte_aligned(
+		16);
 };
 
 /**

@@ -274,6 +274,7 @@ test_catalogue(void)
 		"neighbor.list",    "encap.set",	"encap.get",	  "stats.get",
 		"stats.reset",	    "capture.start",	"capture.stop",	  "capture.list",
 		"events.subscribe", "ipsec.sa.add",	"ipsec.sa.del",	  "ipsec.sa.list",
+		"hmac.key.add",	    "hmac.key.del",	"hmac.key.list",
 	};
 	const struct api_method *all, *m;
 	struct api_error_info e;
