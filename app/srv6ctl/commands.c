@@ -122,6 +122,20 @@ static const struct grammar grammars[] = {
 	 true},
 	{"hmac.key.del", {"key_id"}, "hmac key del KEY_ID", "srv6ctl hmac key del 7", true},
 	{"hmac.key.list", {NULL}, "hmac key list", "srv6ctl hmac key list", true},
+	{"policy.add",
+	 {NULL},
+	 "policy add color C endpoint ADDR segment-lists JSON [encap h.encaps|h.encaps.red] "
+	 "[name N]",
+	 "srv6ctl policy add color 10 endpoint 2001:db8:b::1 segment-lists "
+	 "'[{\"segments\": [\"2001:db8:c::1\"], \"weight\": 3}, {\"segments\": "
+	 "[\"2001:db8:d::1\"], \"weight\": 1}]'",
+	 true},
+	{"policy.del",
+	 {NULL},
+	 "policy del color C endpoint ADDR",
+	 "srv6ctl policy del color 10 endpoint 2001:db8:b::1",
+	 true},
+	{"policy.list", {NULL}, "policy list", "srv6ctl policy list", true},
 	{"stats.get",
 	 {NULL},
 	 "stats get [port P] [sid S] [lcore N]",

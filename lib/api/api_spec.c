@@ -27,9 +27,23 @@ static const struct api_field f_route_nexthop[] = {
 	{"src", API_T_ADDR, OPT, "srv6: outer source address (default: encap source)"},
 	{"ipsec_sa", API_T_STRING, OPT, "srv6: id of the outbound IPsec SA protecting it"},
 	{"hmac_key_id", API_T_UINT, OPT, "srv6: sign the SRH with this HMAC key (RFC 8754 2.1.2)"},
+	{"policy", API_T_OBJECT, OPT,
+	 "srv6: steer into the SR policy {color, endpoint}; its segments then come first"},
 	{"via", API_T_ADDR, OPT, "ip: gateway address"},
 	{"port", API_T_STRING, OPT, "ip: egress port name"},
 	{"weight", API_T_UINT, OPT, "ECMP weight (default 1)"},
+};
+
+// A route next hop's SR policy (RFC 9256 automated steering).
+static const struct api_field f_nexthop_policy[] = {
+	{"color", API_T_UINT, REQ, "the policy's color"},
+	{"endpoint", API_T_ADDR, REQ, "the policy's endpoint (the remote PE)"},
+};
+
+// One candidate segment list of an SR policy.
+static const struct api_field f_policy_seglist[] = {
+	{"segments", API_T_ARRAY, REQ, "SID list, first segment first"},
+	{"weight", API_T_UINT, OPT, "share of the flows (default 1)"},
 };
 
 // The next hop of End.X, End.DX4 and End.DX6.
@@ -98,6 +112,7 @@ static const struct api_field f_config[] = {
 	{"neighbors", API_T_ARRAY, OPT, "static neighbours (as neighbor.add)"},
 	{"ipsec", API_T_OBJECT, OPT, "{sas: [SA, ...]}"},
 	{"hmac_keys", API_T_ARRAY, OPT, "SRH HMAC keys (as hmac.key.add)"},
+	{"policies", API_T_ARRAY, OPT, "SR policies (as policy.add)"},
 	{"datapath", API_T_OBJECT, OPT,
 	 "worker settings: {idle_sleep_us, max_ipv4_routes, max_ipv6_routes, spread, crypto}"},
 };
@@ -184,6 +199,19 @@ static const struct api_field p_sid_add[] = {
 	{"return_port", API_T_STRING, OPT, "End.AS/AD: the port the service hands traffic back on"},
 	{"flavors", API_T_ARRAY, OPT, "psp, usp, usd, next-csid"},
 	{"hmac_required", API_T_BOOL, OPT, "only SRHs with a valid HMAC TLV (RFC 8754 2.1.2.1)"},
+};
+
+static const struct api_field p_policy_add[] = {
+	{"color", API_T_UINT, REQ, "color, 0 to 4294967295"},
+	{"endpoint", API_T_ADDR, REQ, "endpoint (the remote PE's address)"},
+	{"segment_lists", API_T_ARRAY, REQ, "[{segments, weight}], 1 to 8"},
+	{"encap", API_T_STRING, OPT, "h.encaps (default) or h.encaps.red"},
+	{"name", API_T_STRING, OPT, "a label"},
+};
+
+static const struct api_field p_policy_del[] = {
+	{"color", API_T_UINT, REQ, "color"},
+	{"endpoint", API_T_ADDR, REQ, "endpoint"},
 };
 
 static const struct api_field p_hmac_key_add[] = {
@@ -315,6 +343,9 @@ static const struct api_method methods[] = {
 	M("neighbor.add", true, "add a static neighbour", p_neighbor_add),
 	M("neighbor.del", true, "delete a neighbour", p_neighbor_del),
 	M("neighbor.list", false, "list static and learned neighbours", p_neighbor_list),
+	M("policy.add", true, "add or replace an SR policy (color, endpoint)", p_policy_add),
+	M("policy.del", true, "delete an SR policy", p_policy_del),
+	M0("policy.list", false, "list SR policies"),
 	M("port.list", false, "list ports", p_port_list),
 	M("port.set", true, "change a port's MTU, VRF, addresses or TCP MSS clamp", p_port_set),
 	M("route.add", true, "add or replace a route", p_route_add),
@@ -376,7 +407,9 @@ static const struct {
 	{"ipsec.tunnel", f_ipsec_tunnel, N(f_ipsec_tunnel)},
 	{"port", f_config_port, N(f_config_port)},
 	{"port.l2vpn", f_port_l2vpn, N(f_port_l2vpn)},
+	{"policy.segment_list", f_policy_seglist, N(f_policy_seglist)},
 	{"route.nexthop", f_route_nexthop, N(f_route_nexthop)},
+	{"route.nexthop.policy", f_nexthop_policy, N(f_nexthop_policy)},
 	{"sid.nexthop", f_sid_nexthop, N(f_sid_nexthop)},
 };
 

@@ -163,6 +163,21 @@ load_sid(struct loader *l, const json_t *item, const char *path)
 }
 
 static int
+load_policy(struct loader *l, const json_t *item, const char *path)
+{
+	struct api_error_info ae = {0};
+	struct model_policy p;
+	int rc;
+
+	if (policy_from_json(item, path, &p, &ae) < 0)
+		return from_api(&ae, l->e);
+	if (model_policy_find(l->m, p.color, &p.endpoint) != NULL)
+		return fail(l->e, -EEXIST, path, "SR policy (color, endpoint) defined twice");
+	rc = model_policy_add(l->t, &p, l->e);
+	return rc < 0 ? prefixed(l->e, rc, path) : 0;
+}
+
+static int
 load_route(struct loader *l, const json_t *item, const char *path)
 {
 	struct api_error_info ae = {0};
@@ -354,6 +369,9 @@ load_all(struct loader *l, const json_t *root)
 				return prefixed(l->e, rc, path);
 		}
 	}
+	// SR policies before routes: a route's next hop may be steered into one.
+	if ((rc = each(l, root, "policies", load_policy)) < 0)
+		return rc;
 	// SAs before routes: a route's next hop may name one.
 	if ((v = json_object_get(root, "ipsec")) != NULL) {
 		const struct api_field *spec = api_object_spec("config.ipsec", &n);
@@ -542,6 +560,16 @@ canon_sid(const struct model *m, const json_t *item)
 }
 
 static json_t *
+canon_policy(const struct model *m, const json_t *item)
+{
+	struct api_error_info ae = {0};
+	struct model_policy p;
+
+	(void)m;
+	return policy_from_json(item, "", &p, &ae) < 0 ? NULL : policy_to_json(&p);
+}
+
+static json_t *
 canon_route(const struct model *m, const json_t *item)
 {
 	struct api_error_info ae = {0};
@@ -592,6 +620,14 @@ section_key(const struct reload_section *sec, const json_t *item, char key[RELOA
 	const char *b = sec->fields[1] != NULL
 				? json_string_value(json_object_get(item, sec->fields[1]))
 				: NULL;
+	char num[24];
+
+	// A number (a policy's color) keys as its decimal digits.
+	if (a == NULL && json_is_integer(json_object_get(item, sec->fields[0]))) {
+		snprintf(num, sizeof(num), "%lld",
+			 (long long)json_integer_value(json_object_get(item, sec->fields[0])));
+		a = num;
+	}
 
 	// A route without "vrf" is in the default VRF.
 	if (a == NULL && strcmp(sec->fields[0], "vrf") == 0)
@@ -645,6 +681,18 @@ del_sa(struct loader *l, const json_t *item, const char *path)
 {
 	(void)path;
 	return ipsec_sa_del(l->t, json_string_value(json_object_get(item, "id")), l->e);
+}
+
+static int
+del_policy(struct loader *l, const json_t *item, const char *path)
+{
+	struct ip_addr ep;
+
+	(void)path;
+	if (addr_parse(json_string_value(json_object_get(item, "endpoint")), &ep) < 0)
+		return -EINVAL;
+	return model_policy_del(l->t, (uint32_t)json_integer_value(json_object_get(item, "color")),
+				&ep, l->e);
 }
 
 static int
@@ -719,6 +767,7 @@ static const struct reload_section reload_sections[] = {
 	{"ports", {"name"}, reload_port, NULL, canon_port, NULL},
 	{"locators", {"name"}, load_locator, del_locator, canon_locator, NULL},
 	{"ipsec", {"id"}, load_sa, del_sa, canon_sa, NULL},
+	{"policies", {"color", "endpoint"}, load_policy, del_policy, canon_policy, NULL},
 	{"sids", {"sid"}, load_sid, del_sid, canon_sid, sid_owned_elsewhere},
 	{"routes", {"vrf", "prefix"}, load_route, del_route, canon_route, route_owned_elsewhere},
 	{"neighbors", {"port", "address"}, load_neighbor, del_neighbor, canon_neighbor, NULL},
@@ -1072,6 +1121,15 @@ config_to_json(const struct model *m, bool secrets)
 	json_object_set_new(o, "routes", routes);
 	json_object_set_new(o, "neighbors", neighs);
 	json_object_set_new(o, "ipsec", ipsec_to_json(m, secrets));
+	{
+		const struct model_policy **pv = NULL;
+		json_t *pols = json_array();
+		if (model_policies_list(m, &pv, &n) == 0)
+			for (size_t i = 0; i < n; i++)
+				json_array_append_new(pols, policy_to_json(pv[i]));
+		free(pv);
+		json_object_set_new(o, "policies", pols);
+	}
 	// HMAC keys: the secrets only when asked (a key id alone cannot be loaded).
 	if (secrets) {
 		json_t *keys = json_array();

@@ -458,9 +458,12 @@ nexthop_to_json(const struct model *m, const struct model_nexthop *nh)
 			const struct ipsec_sa *sa = ipsec_sa_at(m->ipsec, nh->ipsec_sa);
 			json_object_set_new(o, "ipsec_sa", json_string(sa != NULL ? sa->id : "?"));
 		}
-		if (nh->hmac_key_id != 0) {
+		if (nh->hmac_key_id != 0)
 			json_object_set_new(o, "hmac_key_id", json_integer(nh->hmac_key_id));
-		}
+		if (nh->has_policy)
+			json_object_set_new(o, "policy",
+					    json_pack("{s:I,s:o}", "color", (json_int_t)nh->color,
+						      "endpoint", addr_to_json(&nh->endpoint)));
 		break;
 	case MNH_IP:
 		json_object_set_new(o, "type", json_string("ip"));
@@ -906,7 +909,8 @@ vrf_from_json(const struct model *m, const json_t *obj, const char *path, struct
 static bool
 nh_key_applies(const char *type, const char *key)
 {
-	static const char *const srv6[] = {"segments", "encap", "src", "ipsec_sa", "hmac_key_id"};
+	static const char *const srv6[] = {"segments", "encap",	      "src",
+					   "ipsec_sa", "hmac_key_id", "policy"};
 	static const char *const ip[] = {"via", "port"};
 
 	if (strcmp(key, "type") == 0 || strcmp(key, "weight") == 0)
@@ -934,6 +938,105 @@ nexthop_ipsec_sa(const struct model *m, const char *id, const char *path, struct
 		return fail(e, rc == -ENOENT ? API_ERR_NOT_FOUND : API_ERR_INVALID_PARAMS, path,
 			    "ipsec_sa", "%s", me.msg);
 	nh->has_sa = true;
+	return 0;
+}
+
+// "policy": {"color": C, "endpoint": ADDR}: steer into SR policy (C, ADDR).
+static int
+nexthop_policy(const json_t *obj, const char *path, struct model_nexthop *nh,
+	       struct api_error_info *e)
+{
+	char p[sizeof(e->field)];
+	long long color;
+
+	join(p, sizeof(p), path, "policy");
+	if (check_object("route.nexthop.policy", obj, p, e) < 0)
+		return -1;
+	if (uint_get(obj, "color", 0, UINT32_MAX, &color, p, e) != 0)
+		return json_object_get(obj, "color") == NULL ? BAD(e, p, "color", "missing") : -1;
+	if (json_object_get(obj, "endpoint") == NULL)
+		return BAD(e, p, "endpoint", "missing");
+	if (addr_get(obj, "endpoint", 0, &nh->endpoint, p, e) < 0)
+		return -1;
+	nh->color = (uint32_t)color;
+	nh->has_policy = true;
+	return 0;
+}
+
+json_t *
+policy_to_json(const struct model_policy *p)
+{
+	json_t *o = json_object(), *lists = json_array();
+
+	json_object_set_new(o, "color", json_integer(p->color));
+	json_object_set_new(o, "endpoint", addr_to_json(&p->endpoint));
+	if (p->name[0] != '\0')
+		json_object_set_new(o, "name", json_string(p->name));
+	json_object_set_new(o, "encap", json_string(p->reduced ? "h.encaps.red" : "h.encaps"));
+	for (unsigned int i = 0; i < p->n_lists; i++)
+		json_array_append_new(lists,
+				      json_pack("{s:o,s:i}", "segments",
+						segs_to_json(p->lists[i].segs, p->lists[i].n_segs),
+						"weight", p->lists[i].weight));
+	json_object_set_new(o, "segment_lists", lists);
+	return o;
+}
+
+int
+policy_from_json(const json_t *obj, const char *path, struct model_policy *out,
+		 struct api_error_info *e)
+{
+	const json_t *arr, *v;
+	char p[sizeof(e->field)], k[48];
+	long long n;
+	const char *s;
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	if (check_spec("policy.add", NULL, obj, path, e) < 0)
+		return -1;
+	if (uint_get(obj, "color", 0, UINT32_MAX, &n, path, e) != 0)
+		return json_object_get(obj, "color") == NULL ? BAD(e, path, "color", "missing")
+							     : -1;
+	out->color = (uint32_t)n;
+	if (json_object_get(obj, "endpoint") == NULL)
+		return BAD(e, path, "endpoint", "missing");
+	if (addr_get(obj, "endpoint", 0, &out->endpoint, path, e) < 0)
+		return -1;
+	if ((s = str(obj, "name")) != NULL) {
+		if (name_check(s, path, "name", e) < 0)
+			return -1;
+		snprintf(out->name, sizeof(out->name), "%s", s);
+	}
+	if ((s = str(obj, "encap")) != NULL) {
+		if (strcmp(s, "h.encaps.red") == 0)
+			out->reduced = true;
+		else if (strcmp(s, "h.encaps") != 0)
+			return BAD(e, path, "encap", "must be h.encaps or h.encaps.red");
+	}
+	arr = json_object_get(obj, "segment_lists");
+	join(p, sizeof(p), path, "segment_lists");
+	if (api_check_array(arr, API_T_OBJECT, p, e) < 0)
+		return -1;
+	if (json_array_size(arr) == 0 || json_array_size(arr) > MODEL_MAX_SEGLISTS)
+		return BAD(e, path, "segment_lists", "1 to %d segment lists", MODEL_MAX_SEGLISTS);
+	json_array_foreach(arr, i, v) {
+		struct model_seglist *l = &out->lists[i];
+		char lp[sizeof(e->field)];
+		snprintf(k, sizeof(k), "segment_lists[%zu]", i);
+		join(lp, sizeof(lp), path, k);
+		if (check_object("policy.segment_list", v, lp, e) < 0)
+			return -1;
+		if (json_object_get(v, "segments") == NULL)
+			return BAD(e, lp, "segments", "missing");
+		if (segments_get(v, "segments", l->segs, &l->n_segs, lp, e) < 0)
+			return -1;
+		n = 1;
+		if (uint_get(v, "weight", 1, 65535, &n, lp, e) < 0)
+			return -1;
+		l->weight = (uint16_t)n;
+	}
+	out->n_lists = (uint8_t)json_array_size(arr);
 	return 0;
 }
 
@@ -966,7 +1069,12 @@ nexthop_from_json(const struct model *m, const struct ip_prefix *dst, const json
 	nh->weight = (uint16_t)w;
 	if (strcmp(type, "srv6") == 0) {
 		nh->type = MNH_SRV6;
-		if (segments_get(obj, "segments", nh->segs, &nh->n_segs, path, e) < 0)
+		if ((v = json_object_get(obj, "policy")) != NULL &&
+		    nexthop_policy(v, path, nh, e) < 0)
+			return -1;
+		// Steered into a policy, the service segments may be none.
+		if ((!nh->has_policy || json_object_get(obj, "segments") != NULL) &&
+		    segments_get(obj, "segments", nh->segs, &nh->n_segs, path, e) < 0)
 			return -1;
 		if ((s = str(obj, "encap")) != NULL) {
 			if (strcmp(s, "h.encaps.red") == 0)

@@ -68,6 +68,10 @@ json_t *neigh_to_json(const struct model *m, const struct model_neigh *n);
 // source (when set), hop_limit (number or "inherit"), flowlabel.
 json_t *encap_to_json(const struct model_encap *enc);
 // An SRH HMAC key: {key_id, algorithm} and the secret (hex) only with secrets.
+// SR policies (policy.add's params, a config file's policies[i]).
+json_t *policy_to_json(const struct model_policy *p);
+int policy_from_json(const json_t *obj, const char *path, struct model_policy *out,
+		     struct api_error_info *e);
 json_t *hmac_key_to_json(const struct model_hmac_key *k, bool secrets);
 
 // An IPsec SA (ipsec_json.c): id, direction, spi, mode, aead, key only when

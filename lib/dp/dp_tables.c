@@ -41,8 +41,9 @@ struct nh_desc {
 	uint32_t neigh;
 	uint32_t child;
 	uint16_t n_members;
-	uint32_t members[MODEL_MAX_ECMP];
-	uint16_t weights[MODEL_MAX_ECMP];
+	// ECMP members: a route's next hops, an SR policy's segment lists each
+	uint32_t members[DP_ECMP_SLOTS];
+	uint32_t weights[DP_ECMP_SLOTS];
 	// DNH_ENCAP
 	uint8_t n_segs;
 	bool reduced;
@@ -372,11 +373,13 @@ nh_fill(struct dp_nh *o, const struct nh_desc *d)
 	o->child = d->child;
 	if (d->type == DNH_ECMP) {
 		// Weighted slots: each member gets a share proportional to its weight.
-		unsigned int total = 0, n = 0;
+		uint64_t total = 0;
+		unsigned int n = 0;
 		for (unsigned int i = 0; i < d->n_members; i++)
 			total += d->weights[i];
 		for (unsigned int i = 0; i < d->n_members && n < DP_ECMP_SLOTS; i++) {
-			unsigned int share = (d->weights[i] * DP_ECMP_SLOTS) / total;
+			unsigned int share =
+				(unsigned int)((uint64_t)d->weights[i] * DP_ECMP_SLOTS / total);
 			if (share == 0)
 				share = 1;
 			for (unsigned int k = 0; k < share && n < DP_ECMP_SLOTS; k++)
@@ -570,21 +573,74 @@ nh_get_member(uint16_t vrf, const struct model_nexthop *nh)
 	return 0;
 }
 
+// A member with its weight into d (false when d is full: the rest is left out).
+static bool
+ecmp_add(struct nh_desc *d, uint32_t id, uint32_t weight)
+{
+	if (d->n_members == DP_ECMP_SLOTS) {
+		nh_put(id);
+		return false;
+	}
+	d->members[d->n_members] = id;
+	d->weights[d->n_members] = weight ? weight : 1;
+	d->n_members++;
+	return true;
+}
+
+// An srv6 next hop steered into an SR policy (RFC 9256 8.5): one member per
+// segment list, the list then the next hop's own segments (the service SID
+// last), weight = the next hop's times the list's. Lists too long with the
+// service SIDs are left out; no policy, or nothing left: the next hop's own
+// segments alone (best effort, RFC 9256 8.8).
+static void
+policy_members(struct nh_desc *d, const struct model_nexthop *nh)
+{
+	const struct model_policy *p = model_policy_find(dp_g.model, nh->color, &nh->endpoint);
+	uint8_t segs[MODEL_MAX_SEGS][16];
+	uint16_t before = d->n_members;
+
+	for (unsigned int i = 0; p != NULL && i < p->n_lists; i++) {
+		const struct model_seglist *l = &p->lists[i];
+		uint32_t id;
+		if (l->n_segs + nh->n_segs > MODEL_MAX_SEGS)
+			continue;
+		memcpy(segs, l->segs, 16u * l->n_segs);
+		memcpy(segs[l->n_segs], nh->segs, 16u * nh->n_segs);
+		id = nh_get_encap_signed((const uint8_t(*)[16])segs, l->n_segs + nh->n_segs,
+					 p->reduced, nh->has_src ? nh->src : NULL,
+					 nh->has_sa ? (uint16_t)(nh->ipsec_sa + 1) : 0,
+					 nh->hmac_key_id);
+		if (id != 0 && !ecmp_add(d, id, (uint32_t)nh->weight * l->weight))
+			return;
+	}
+	if (d->n_members == before && nh->n_segs > 0) {
+		uint32_t id = nh_get_member(0, nh);
+		if (id != 0)
+			ecmp_add(d, id, nh->weight);
+	}
+}
+
 static uint32_t
 nh_get_route(const struct model_route *r)
 {
 	struct nh_desc d;
+	bool steered = false;
 
-	if (r->n_nh == 1)
+	for (unsigned int i = 0; i < r->n_nh; i++)
+		steered |= r->nh[i].type == MNH_SRV6 && r->nh[i].has_policy;
+	if (r->n_nh == 1 && !steered)
 		return nh_get_member(r->vrf, &r->nh[0]);
 	desc_init(&d, DNH_ECMP);
 	for (unsigned int i = 0; i < r->n_nh; i++) {
+		if (r->nh[i].type == MNH_SRV6 && r->nh[i].has_policy) {
+			policy_members(&d, &r->nh[i]);
+			continue;
+		}
 		uint32_t id = nh_get_member(r->vrf, &r->nh[i]);
 		if (id == 0)
 			continue; // an unusable member is left out, the others carry on
-		d.members[d.n_members] = id;
-		d.weights[d.n_members] = r->nh[i].weight ? r->nh[i].weight : 1;
-		d.n_members++;
+		if (!ecmp_add(&d, id, r->nh[i].weight))
+			break;
 	}
 	if (d.n_members == 0)
 		return 0;

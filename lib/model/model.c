@@ -14,7 +14,7 @@
 // Small fixed-size state (ports, VRFs, locators, encap) is snapshotted whole on
 // first touch; map objects (routes, SIDs, neighbours) record the previous copy.
 
-enum undo_kind { UNDO_ROUTE, UNDO_SID, UNDO_NEIGH };
+enum undo_kind { UNDO_ROUTE, UNDO_SID, UNDO_NEIGH, UNDO_POLICY };
 
 struct undo {
 	enum undo_kind kind;
@@ -190,7 +190,7 @@ model_init(struct model *m)
 	m->encap.hop_limit = 64;
 	m->encap.flowlabel = MODEL_FL_COMPUTE;
 	if (hmap_init(&m->routes, 1024) < 0 || hmap_init(&m->sids, 64) < 0 ||
-	    hmap_init(&m->neighs, 64) < 0)
+	    hmap_init(&m->neighs, 64) < 0 || hmap_init(&m->policies, 16) < 0)
 		return -ENOMEM;
 	return 0;
 }
@@ -198,13 +198,13 @@ model_init(struct model *m)
 void
 model_fini(struct model *m)
 {
-	struct hmap *maps[] = {&m->routes, &m->sids, &m->neighs};
+	struct hmap *maps[] = {&m->routes, &m->sids, &m->neighs, &m->policies};
 
 	if (m->ext.fini != NULL)
 		m->ext.fini(m->ext.arg);
 	m->ext = (struct model_ext){0};
 	m->ipsec = NULL;
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
 		size_t b;
 		struct hmap_node *n = hmap_iter_first(maps[i], &b);
 		while (n != NULL) {
@@ -385,7 +385,10 @@ txn_free(struct model_txn *t)
 static struct hmap *
 undo_map(struct model *m, enum undo_kind k)
 {
-	return k == UNDO_ROUTE ? &m->routes : k == UNDO_SID ? &m->sids : &m->neighs;
+	return k == UNDO_ROUTE	 ? &m->routes
+	       : k == UNDO_SID	 ? &m->sids
+	       : k == UNDO_NEIGH ? &m->neighs
+				 : &m->policies;
 }
 
 void
@@ -1167,7 +1170,7 @@ route_check(const struct model *m, const struct model_route *r, struct model_err
 		const struct model_nexthop *nh = &r->nh[i];
 		switch (nh->type) {
 		case MNH_SRV6:
-			if (nh->n_segs == 0 || nh->n_segs > MODEL_MAX_SEGS) {
+			if ((nh->n_segs == 0 && !nh->has_policy) || nh->n_segs > MODEL_MAX_SEGS) {
 				snprintf(field, sizeof(field), "nexthops[%u].segments", i);
 				return model_err_set(e, -EINVAL, field, "1 to %d segments",
 						     MODEL_MAX_SEGS);
@@ -1864,6 +1867,142 @@ model_neigh_forget(struct model_txn *t, struct model_neigh *n)
 }
 
 // --- encapsulation ------------------------------------------------------------------
+
+// --- SR policies -------------------------------------------------------------------
+
+static uint32_t
+policy_hash(uint32_t color, const struct ip_addr *ep)
+{
+	uint8_t buf[21];
+
+	memcpy(buf, &color, 4);
+	buf[4] = ep->family;
+	memcpy(buf + 5, ep->bytes, 16);
+	return hmap_hash_bytes(buf, sizeof(buf), 3);
+}
+
+const struct model_policy *
+model_policy_find(const struct model *m, uint32_t color, const struct ip_addr *endpoint)
+{
+	uint32_t h = policy_hash(color, endpoint);
+
+	for (struct hmap_node *n = hmap_first_hash(&m->policies, h); n; n = hmap_next_same(n)) {
+		const struct model_policy *p = hmap_entry(n, struct model_policy, node);
+		if (p->color == color && addr_equal(&p->endpoint, endpoint))
+			return p;
+	}
+	return NULL;
+}
+
+struct policy_key {
+	uint32_t color;
+	const struct ip_addr *endpoint;
+};
+
+static bool
+route_steered_by(const struct model_route *r, const void *arg)
+{
+	const struct policy_key *k = arg;
+
+	for (unsigned int i = 0; i < r->n_nh; i++)
+		if (r->nh[i].type == MNH_SRV6 && r->nh[i].has_policy &&
+		    r->nh[i].color == k->color && addr_equal(&r->nh[i].endpoint, k->endpoint))
+			return true;
+	return false;
+}
+
+static int
+policy_replace(struct model_txn *t, struct model_policy *old, struct model_policy *cur)
+{
+	struct model *m = t->m;
+	const struct model_policy *p = cur ? cur : old;
+	struct policy_key k = {p->color, &p->endpoint};
+	char id[ADDR_STRLEN + 16], a[ADDR_STRLEN];
+	int rc = undo_push(t, UNDO_POLICY, old, cur);
+
+	if (rc < 0)
+		return rc;
+	if (old != NULL)
+		hmap_remove(&m->policies, &old->node);
+	if (cur != NULL)
+		hmap_insert(&m->policies, &cur->node, policy_hash(cur->color, &cur->endpoint));
+	snprintf(id, sizeof(id), "%u/%s", p->color, addr_fmt(&p->endpoint, a, sizeof(a)));
+	event_push(t, "policy", cur ? (old ? "set" : "add") : "del", id);
+	return mark_routes_where(t, route_steered_by, &k);
+}
+
+int
+model_policy_add(struct model_txn *t, const struct model_policy *p, struct model_err *e)
+{
+	struct model_policy *cur, *old;
+	char f[48];
+	int rc;
+
+	if (p->endpoint.family != AF_INET6 && p->endpoint.family != AF_INET)
+		return model_err_set(e, -EINVAL, "endpoint", "an IPv4 or IPv6 address");
+	if (p->n_lists == 0 || p->n_lists > MODEL_MAX_SEGLISTS)
+		return model_err_set(e, -EINVAL, "segment_lists", "1 to %d segment lists",
+				     MODEL_MAX_SEGLISTS);
+	for (unsigned int i = 0; i < p->n_lists; i++) {
+		const struct model_seglist *l = &p->lists[i];
+		if (l->n_segs == 0 || l->n_segs > MODEL_MAX_SEGS) {
+			snprintf(f, sizeof(f), "segment_lists[%u].segments", i);
+			return model_err_set(e, -EINVAL, f, "1 to %d segments", MODEL_MAX_SEGS);
+		}
+		if (l->weight == 0) {
+			snprintf(f, sizeof(f), "segment_lists[%u].weight", i);
+			return model_err_set(e, -EINVAL, f, "1 to 65535");
+		}
+	}
+	if (!t->m->encap.has_src)
+		return model_err_set(e, -EINVAL, "segment_lists", "SR policies need encap.source");
+	cur = malloc(sizeof(*cur));
+	if (cur == NULL)
+		return model_err_set(e, -ENOMEM, "", "out of memory");
+	*cur = *p;
+	old = (struct model_policy *)model_policy_find(t->m, p->color, &p->endpoint);
+	rc = policy_replace(t, old, cur);
+	if (rc < 0)
+		return model_err_set(e, rc, "", "out of memory");
+	return 0;
+}
+
+int
+model_policy_del(struct model_txn *t, uint32_t color, const struct ip_addr *endpoint,
+		 struct model_err *e)
+{
+	struct model_policy *old = (struct model_policy *)model_policy_find(t->m, color, endpoint);
+	int rc;
+
+	if (old == NULL)
+		return model_err_set(e, -ENOENT, "color",
+				     "no SR policy of this color and endpoint");
+	// Steered routes fall back to their own segments (RFC 9256 8.8).
+	rc = policy_replace(t, old, NULL);
+	if (rc < 0)
+		return model_err_set(e, rc, "", "out of memory");
+	return 0;
+}
+
+static int
+ptr_policy_cmp(const void *a, const void *b)
+{
+	const struct model_policy *x = *(const struct model_policy *const *)a;
+	const struct model_policy *y = *(const struct model_policy *const *)b;
+
+	if (x->color != y->color)
+		return x->color < y->color ? -1 : 1;
+	if (x->endpoint.family != y->endpoint.family)
+		return x->endpoint.family < y->endpoint.family ? -1 : 1;
+	return memcmp(x->endpoint.bytes, y->endpoint.bytes, 16);
+}
+
+int
+model_policies_list(const struct model *m, const struct model_policy ***out, size_t *n)
+{
+	return map_list(&m->policies, offsetof(struct model_policy, node), (const void ***)out, n,
+			ptr_policy_cmp);
+}
 
 // --- SRH HMAC keys ---------------------------------------------------------------
 

@@ -32,6 +32,7 @@
 #define MODEL_MAX_ECMP 16
 #define MODEL_DEFAULT_VRF 0
 #define MODEL_NO_PORT 0xffff
+#define MODEL_MAX_SEGLISTS 8 // candidate segment lists of one SR policy
 #define MODEL_MAX_HMAC_KEYS 16
 #define MODEL_HMAC_SECRET_MAX 64
 
@@ -116,8 +117,14 @@ struct model_nexthop {
 	bool has_via;	      // ip
 	uint32_t ipsec_sa;    // srv6, has_sa: slot of the SA in lib/ipsec's table (kept on replace)
 	uint32_t hmac_key_id; // srv6: the SRH carries an HMAC TLV under this key (0: none)
-	struct ip_addr via;   // ip
-	uint8_t src[16];      // srv6
+	// srv6 "policy": {color, endpoint} (RFC 9256 8.5 automated steering):
+	// the SR policy's segment lists come first, segs (the service SID) last;
+	// without such a policy, segs alone (best effort, RFC 9256 8.8).
+	bool has_policy;
+	uint32_t color;
+	struct ip_addr endpoint;
+	struct ip_addr via;		  // ip
+	uint8_t src[16];		  // srv6
 	uint8_t segs[MODEL_MAX_SEGS][16]; // srv6; last (see above)
 };
 
@@ -262,6 +269,25 @@ struct model_entry {
 	const struct model_route *route;
 };
 
+// An SR policy (RFC 9256): (color, endpoint) with weighted segment lists
+// (each 1 to MODEL_MAX_SEGS SIDs, weight 1 to 65535), traffic spread over
+// them by flow hash in proportion to their weights.
+struct model_seglist {
+	uint16_t weight;
+	uint8_t n_segs;
+	uint8_t segs[MODEL_MAX_SEGS][16];
+};
+
+struct model_policy {
+	struct hmap_node node; // model-internal
+	uint32_t color;
+	struct ip_addr endpoint;
+	char name[MODEL_NAME_LEN]; // optional label
+	bool reduced;		   // h.encaps.red
+	uint8_t n_lists;
+	struct model_seglist lists[MODEL_MAX_SEGLISTS];
+};
+
 // An SRH HMAC key (RFC 8754 2.1.2): HMAC-SHA256 under key_id (1..2^32-1).
 struct model_hmac_key {
 	bool used;
@@ -287,9 +313,10 @@ struct model {
 	struct model_locator locators[MODEL_MAX_LOCATORS];
 	struct model_encap encap;
 	struct model_hmac_key hmac_keys[MODEL_MAX_HMAC_KEYS];
-	struct hmap routes; // struct model_route by (vrf, prefix)
-	struct hmap sids;   // struct model_sid by prefix
-	struct hmap neighs; // struct model_neigh by (port, addr)
+	struct hmap routes;   // struct model_route by (vrf, prefix)
+	struct hmap sids;     // struct model_sid by prefix
+	struct hmap neighs;   // struct model_neigh by (port, addr)
+	struct hmap policies; // struct model_policy by (color, endpoint)
 	uint8_t sid_counter_used[SRV6_MAX_SIDS];
 	struct model_txn *txn; // the open transaction, at most one
 	// IPsec SAs (lib/ipsec), NULL until that module attaches its table; it
@@ -382,6 +409,16 @@ int model_neigh_learn(struct model_txn *t, uint16_t port, const struct ip_addr *
 int model_neigh_forget(struct model_txn *t, struct model_neigh *n);
 
 int model_encap_set(struct model_txn *t, const struct model_encap *enc, struct model_err *e);
+
+// SR policies: add or replace (same color and endpoint); delete. Routes
+// steered by (color, endpoint) follow at the same commit.
+int model_policy_add(struct model_txn *t, const struct model_policy *p, struct model_err *e);
+int model_policy_del(struct model_txn *t, uint32_t color, const struct ip_addr *endpoint,
+		     struct model_err *e);
+const struct model_policy *model_policy_find(const struct model *m, uint32_t color,
+					     const struct ip_addr *endpoint);
+// Sorted by color then endpoint; caller frees *out.
+int model_policies_list(const struct model *m, const struct model_policy ***out, size_t *n);
 
 // SRH HMAC keys: add or replace (1 to MODEL_HMAC_SECRET_MAX secret bytes);
 // delete refuses a key a route still signs with.

@@ -57,7 +57,7 @@ KEY = "0123456789abcdef0123456789abcdef01234567"
 ORDER = [
     "system.info", "port.list", "port.set", "vrf.list", "vrf.add",
     "locator.list", "locator.add", "encap.get", "encap.set",
-    "hmac.key.add", "hmac.key.list",
+    "hmac.key.add", "hmac.key.list", "policy.add", "policy.list",
     "neighbor.add", "neighbor.list", "sid.add", "sid.alloc", "sid.list",
     "ipsec.sa.add", "ipsec.sa.list",
     "route.add", "route.get", "route.list", "route.sync_begin", "route.sync_end",
@@ -65,7 +65,7 @@ ORDER = [
     "capture.start", "capture.list", "capture.stop",
     "config.get",
     "events.subscribe",
-    "route.del", "sid.del", "neighbor.del", "ipsec.sa.del", "hmac.key.del", "locator.del",
+    "route.del", "sid.del", "neighbor.del", "ipsec.sa.del", "policy.del", "hmac.key.del", "locator.del",
     "vrf.del",
     "config.save", "config.reload",
 ]

@@ -274,7 +274,8 @@ test_catalogue(void)
 		"neighbor.list",    "encap.set",	"encap.get",	  "stats.get",
 		"stats.reset",	    "capture.start",	"capture.stop",	  "capture.list",
 		"events.subscribe", "ipsec.sa.add",	"ipsec.sa.del",	  "ipsec.sa.list",
-		"hmac.key.add",	    "hmac.key.del",	"hmac.key.list",
+		"hmac.key.add",	    "hmac.key.del",	"hmac.key.list",  "policy.add",
+		"policy.del",	    "policy.list",
 	};
 	const struct api_method *all, *m;
 	struct api_error_info e;

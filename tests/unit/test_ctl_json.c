@@ -126,8 +126,17 @@ static const char base_config[] =
 	"   \"encap\": \"h.encaps\"}]},"
 	" {\"vrf\": \"L3VPN-1\", \"prefix\": \"172.16.40.1/32\", \"nexthops\": [{\"type\": "
 	"\"local\"}]},"
+	" {\"vrf\": \"L3VPN-1\", \"prefix\": \"172.16.50.0/24\", \"nexthops\": [{\"type\": "
+	"\"srv6\", \"segments\": [\"2001:db8:cc:1::\"], \"encap\": \"h.encaps\", \"policy\": "
+	"{\"color\": 10, \"endpoint\": \"2001:db8:cc::9\"}}]},"
 	" {\"vrf\": \"L3VPN-1\", \"prefix\": \"2001:db8:2::/64\","
 	"  \"nexthops\": [{\"type\": \"ip\", \"port\": \"ce0\"}]}"
+	"],"
+	"\"policies\": ["
+	" {\"color\": 10, \"endpoint\": \"2001:db8:cc::9\", \"name\": \"low-delay\", \"encap\": "
+	"\"h.encaps.red\", \"segment_lists\": [{\"segments\": [\"2001:db8:c1::1\", "
+	"\"2001:db8:c2::1\"], \"weight\": 3}, {\"segments\": [\"2001:db8:c3::1\"], \"weight\": "
+	"1}]}"
 	"],"
 	"\"neighbors\": ["
 	" {\"port\": \"wan0\", \"address\": \"2001:db8:0:1::2\", \"mac\": \"02:00:00:00:0a:01\"},"
@@ -777,6 +786,45 @@ static const struct bad_case bad_cases[] = {
 	 IP, "nexthop.via"},
 	{"port.set", "{\"name\": \"ce0\", \"l2vpn\": {\"segments\": [\"2001:db8::1\"]}}", IP,
 	 "l2vpn"},
+	// SR policies, their steering, HMAC keys
+	{"policy.add", "{\"color\": 1, \"endpoint\": \"2001:db8::1\"}", IP, "segment_lists"},
+	{"policy.add",
+	 "{\"color\": 1, \"endpoint\": \"2001:db8::1\", \"segment_lists\": [{\"weight\": 2}]}", IP,
+	 "segment_lists[0].segments"},
+	{"policy.add",
+	 "{\"color\": 1, \"endpoint\": \"2001:db8::1\", \"segment_lists\": [{\"segments\": "
+	 "[\"2001:db8::2\"], \"weight\": 0}]}",
+	 IP, "segment_lists[0].weight"},
+	{"policy.add",
+	 "{\"color\": -1, \"endpoint\": \"2001:db8::1\", \"segment_lists\": [{\"segments\": "
+	 "[\"2001:db8::2\"]}]}",
+	 IP, "color"},
+	{"policy.add",
+	 "{\"color\": 1, \"endpoint\": \"2001:db8::1\", \"segment_lists\": [{\"segments\": "
+	 "[\"2001:db8::2\"]}], \"encap\": \"h.insert\"}",
+	 IP, "encap"},
+	{"policy.del", "{\"color\": 77, \"endpoint\": \"2001:db8::1\"}", API_ERR_NOT_FOUND,
+	 "color"},
+	{"route.add",
+	 "{\"vrf\": \"L3VPN-1\", \"prefix\": \"10.77.0.0/16\", \"nexthops\": [{\"type\": "
+	 "\"srv6\", \"policy\": {\"color\": 1}}]}",
+	 IP, "nexthops[0].policy.endpoint"},
+	{"route.add",
+	 "{\"vrf\": \"L3VPN-1\", \"prefix\": \"10.77.0.0/16\", \"nexthops\": [{\"type\": "
+	 "\"ip\", \"via\": \"172.16.10.2\", \"policy\": {\"color\": 1, \"endpoint\": "
+	 "\"2001:db8::1\"}}]}",
+	 IP, "nexthops[0].policy"},
+	{"route.add",
+	 "{\"vrf\": \"L3VPN-1\", \"prefix\": \"10.77.0.0/16\", \"nexthops\": [{\"type\": "
+	 "\"srv6\", \"segments\": [\"2001:db8::1\"], \"hmac_key_id\": 5}]}",
+	 IP, "nexthops[0].hmac_key_id"},
+	{"hmac.key.add", "{\"key_id\": 5, \"secret\": \"xyz\"}", IP, "secret"},
+	{"hmac.key.add", "{\"key_id\": 0, \"secret\": \"abcd\"}", IP, "key_id"},
+	{"hmac.key.add", "{\"key_id\": 5, \"secret\": \"abcd\", \"algorithm\": \"md5\"}", IP,
+	 "algorithm"},
+	{"hmac.key.del", "{\"key_id\": 5}", API_ERR_NOT_FOUND, "key_id"},
+	{"sid.add", "{\"sid\": \"2001:db8:bb::20\", \"behavior\": \"End\", \"hmac_required\": 1}",
+	 IP, "hmac_required"},
 	{"sid.del", "{\"sid\": \"2001:db8:bb::99\"}", API_ERR_NOT_FOUND, "sid"},
 	{"sid.alloc", "{\"locator\": \"NOPE\", \"behavior\": \"End.DT46\", \"vrf\": \"L3VPN-1\"}",
 	 IP, "locator"},
