@@ -28,6 +28,8 @@ PACKAGES=(
 	# e2e tests and the demo: namespaces, veths, pings, offload switches,
 	# sysctl, modprobe, unshare/mountpoint
 	iproute2 iputils-ping ethtool procps kmod util-linux
+	# proxy test: the SR-unaware service is a Linux firewall (nftables)
+	nftables
 	# srv6-bgp: gRPC C core, protobuf-c, GoBGP's .proto files (the message
 	# code is generated at build time) and protobuf's well-known types
 	libgrpc-dev libprotobuf-c-dev protobuf-c-compiler libprotobuf-dev

@@ -326,6 +326,9 @@ main(int argc, char **argv)
 			return CTL_EXIT_OK;
 	}
 
+	if (argc >= 1 && (strcmp(argv[0], "ping") == 0 || strcmp(argv[0], "trace") == 0 ||
+			  strcmp(argv[0], "probe") == 0))
+		return ctl_oam(o.socket, o.timeout, o.json, argv[0], argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[0], "route") == 0 && strcmp(argv[1], "load") == 0)
 		return ctl_route_load(o.socket, o.timeout, o.json, argc - 2, argv + 2);
 	if (o.params != NULL) {

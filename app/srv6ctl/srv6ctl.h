@@ -41,4 +41,7 @@ void ctl_print_event(FILE *f, const json_t *params);
 // [--delete]"
 // (load.c): routes from a file in batches, timed; prints the rate, srv6ctl's
 // CPU time and srv6d's (system.info "process"). Returns an exit status.
+// "ping|trace|probe SEGMENTS... [options]" (oam.c): SRv6 OAM sessions in
+// srv6d, polled until done and printed. Returns an exit status (0: answers).
+int ctl_oam(const char *socket, double timeout, bool json, const char *verb, int argc, char **argv);
 int ctl_route_load(const char *socket, double timeout, bool json, int argc, char **argv);

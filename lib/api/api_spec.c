@@ -201,6 +201,33 @@ static const struct api_field p_sid_add[] = {
 	{"hmac_required", API_T_BOOL, OPT, "only SRHs with a valid HMAC TLV (RFC 8754 2.1.2.1)"},
 };
 
+static const struct api_field p_oam_ping[] = {
+	{"segments", API_T_ARRAY, REQ, "the segment list, first segment first; the last answers"},
+	{"src", API_T_ADDR, OPT, "source, one of our port addresses (default: encap.source)"},
+	{"vrf", API_T_STRING, OPT, "VRF to route the probes in (default: default)"},
+	{"count", API_T_UINT, OPT, "probes, 1 to 1000 (default 5)"},
+	{"interval_ms", API_T_UINT, OPT, "between probes (default 1000)"},
+	{"timeout_ms", API_T_UINT, OPT, "wait for answers after the last probe (default 2000)"},
+	{"size", API_T_UINT, OPT, "ICMPv6 echo data bytes, 16 to 1400 (default 56)"},
+	{"hop_limit", API_T_UINT, OPT, "the probes' hop limit (default 64)"},
+	{"o_flag", API_T_BOOL, OPT, "set the SRH O-flag (RFC 9259)"},
+};
+
+static const struct api_field p_oam_trace[] = {
+	{"segments", API_T_ARRAY, REQ, "the segment list, first segment first"},
+	{"src", API_T_ADDR, OPT, "source, one of our port addresses (default: encap.source)"},
+	{"vrf", API_T_STRING, OPT, "VRF to route the probes in (default: default)"},
+	{"max_hops", API_T_UINT, OPT, "hop limits 1 to this, at most 64 (default 16)"},
+	{"interval_ms", API_T_UINT, OPT, "between probes (default 50)"},
+	{"timeout_ms", API_T_UINT, OPT, "wait for answers after the last probe (default 2000)"},
+	{"size", API_T_UINT, OPT, "ICMPv6 echo data bytes (default 56)"},
+	{"o_flag", API_T_BOOL, OPT, "set the SRH O-flag (RFC 9259)"},
+};
+
+static const struct api_field p_oam_get[] = {
+	{"id", API_T_UINT, REQ, "the session id oam.ping or oam.trace answered"},
+};
+
 static const struct api_field p_policy_add[] = {
 	{"color", API_T_UINT, REQ, "color, 0 to 4294967295"},
 	{"endpoint", API_T_ADDR, REQ, "endpoint (the remote PE's address)"},
@@ -343,6 +370,9 @@ static const struct api_method methods[] = {
 	M("neighbor.add", true, "add a static neighbour", p_neighbor_add),
 	M("neighbor.del", true, "delete a neighbour", p_neighbor_del),
 	M("neighbor.list", false, "list static and learned neighbours", p_neighbor_list),
+	M("oam.get", false, "an OAM session's results so far", p_oam_get),
+	M("oam.ping", false, "start an SRv6 ping over a segment list", p_oam_ping),
+	M("oam.trace", false, "start an SRv6 traceroute over a segment list", p_oam_trace),
 	M("policy.add", true, "add or replace an SR policy (color, endpoint)", p_policy_add),
 	M("policy.del", true, "delete an SR policy", p_policy_del),
 	M0("policy.list", false, "list SR policies"),

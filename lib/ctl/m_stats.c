@@ -86,6 +86,8 @@ sid_counters(const struct model_sid *s, const struct dp_counters *k)
 		json_object_set_new(o, "packets",
 				    json_integer(jint(k->sid_packets[s->counter_id])));
 		json_object_set_new(o, "bytes", json_integer(jint(k->sid_bytes[s->counter_id])));
+		json_object_set_new(o, "o_flag_packets",
+				    json_integer(jint(k->sid_oam[s->counter_id])));
 	}
 	return o;
 }

@@ -142,6 +142,41 @@ int dp_ipsec_sa_counters(uint32_t slot, struct dp_ipsec_sa_counters *out);
 // (ARP, ND, unresolved next hops), neighbour timers, capture writers.
 void dp_ctl_poll(uint64_t now_ms);
 
+// SRv6 OAM (dp_oam.c, doc/api.md "OAM"): ping and traceroute over a
+// segment list, from src (one of our port addresses) in vrf. Sessions run on
+// the control thread; their results stay a minute after they end.
+#define DP_OAM_MAX_PROBES 1000
+struct dp_oam_req {
+	bool trace;  // one probe per hop limit 1..count; else count probes
+	bool o_flag; // set the SRH's O-flag (RFC 9259)
+	uint8_t n_segs;
+	uint8_t hop_limit; // ping
+	uint16_t vrf;
+	uint16_t count;
+	uint16_t size; // ICMPv6 echo data bytes (16 or more: magic and stamp)
+	uint32_t interval_ms, timeout_ms;
+	uint8_t src[16];
+	uint8_t segs[MODEL_MAX_SEGS][16];
+};
+struct dp_oam_probe {
+	uint16_t seq;
+	uint8_t hop_limit;
+	bool sent, answered;
+	uint8_t icmp_type, icmp_code; // 129 echo reply, 3 time exceeded, ...
+	uint8_t from[16];	      // who answered
+	uint64_t rtt_ns;
+};
+struct dp_oam_result {
+	struct dp_oam_req req;
+	bool done;
+	uint16_t n_probes; // sent so far (a trace: up to the hop that answered)
+	const struct dp_oam_probe *probes;
+};
+// 0 and *id; -errno with e (src not ours, no free session...).
+int dp_oam_start(const struct dp_oam_req *r, uint16_t *id, struct model_err *e);
+// 0, or -ENOENT for an unknown or expired id; out points into the session.
+int dp_oam_get(uint16_t id, struct dp_oam_result *out);
+
 // Port status for port.list.
 struct dp_port_status {
 	char driver[32];
@@ -176,6 +211,7 @@ struct dp_counters {
 	struct dp_lcore_counters lcores[SRV6_MAX_WORKERS];
 	uint64_t sid_packets[SRV6_MAX_SIDS]; // by model_sid.counter_id
 	uint64_t sid_bytes[SRV6_MAX_SIDS];
+	uint64_t sid_oam[SRV6_MAX_SIDS]; // with the SRH O-flag
 };
 // Fills out (large: allocate it). 0 or -errno.
 int dp_counters_read(struct dp_counters *out);

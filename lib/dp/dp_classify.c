@@ -119,7 +119,8 @@ proxy_dynamic_return(struct dp_lcore *lc, struct rte_mbuf *m, const struct dp_po
 	return attached_out(m, len);
 }
 
-// IP from the service on a proxy's return port.
+// IP from the service on a proxy's return port (not ARP, ND, nor a
+// link-local source: those are the link's).
 static __rte_noinline bool
 proxy_return(struct dp_lcore *lc, struct rte_mbuf *m, const struct dp_port_meta *pm)
 {
@@ -230,8 +231,16 @@ classify(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m)
 		if (unlikely(pm->tcp_mss != 0))
 			pkt_tcp_mss_clamp(rte_pktmbuf_mtod(m, uint8_t *), m->data_len, 6,
 					  pm->tcp_mss);
-		if (unlikely(pm->attach != DP_ATTACH_NONE))
-			return proxy_return(lc, m, pm);
+		if (unlikely(pm->attach != DP_ATTACH_NONE)) {
+			// The service's own neighbour discovery (unicast probes of our
+			// address included) and link-local traffic stay on the link.
+			if (d[6] == IPPROTO_ICMP_V6 && len > 40 && d[40] >= 133 && d[40] <= 137) {
+				dp_punt(lc, m, DP_PUNT_ND);
+				return false;
+			}
+			if (!(d[8] == 0xfe && (d[9] & 0xc0) == 0x80))
+				return proxy_return(lc, m, pm);
+		}
 		return true;
 	case RTE_ETHER_TYPE_IPV4:
 		switch (pkt_ip4_parse(d, len, &hl, &tot)) {

@@ -216,17 +216,16 @@ hold(uint32_t slot, struct rte_mbuf *m)
 // Record what the wire told us in a one-change transaction; the commit
 // writes the slot's MAC and flushes its held packets.
 static struct model_neigh *
-learn(uint16_t model_port, const struct ip_addr *a, const uint8_t *mac,
-      enum model_neigh_state st)
+learn(uint16_t model_port, const struct ip_addr *a, const uint8_t *mac, enum model_neigh_state st)
 {
 	struct model *m = dp_g.model;
 	struct model_neigh *n = model_neigh_find(m, model_port, a);
 	struct model_txn *t;
 	struct model_err e;
 
-	if (n != NULL && (n->is_static ||
-			  (mac != NULL && n->has_mac && memcmp(n->mac, mac, 6) == 0 &&
-			   n->state != NEIGH_INCOMPLETE && n->state != NEIGH_FAILED))) {
+	if (n != NULL &&
+	    (n->is_static || (mac != NULL && n->has_mac && memcmp(n->mac, mac, 6) == 0 &&
+			      n->state != NEIGH_INCOMPLETE && n->state != NEIGH_FAILED))) {
 		// Nothing the datapath sees changes: refresh in place.
 		if (!n->is_static) {
 			n->state = st;
@@ -299,8 +298,7 @@ handle_arp(struct rte_mbuf *m)
 	struct arp_info a;
 	uint8_t frame[64], mac[6];
 
-	if (idx < 0 ||
-	    arp_parse(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, &a) < 0)
+	if (idx < 0 || arp_parse(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, &a) < 0)
 		goto out;
 	const struct model_port *p = &mo->ports[idx];
 	bool ours = port_owns(p, AF_INET, a.tpa);
@@ -461,7 +459,7 @@ neigh_timers(void)
 	struct {
 		uint16_t port;
 		struct ip_addr addr;
-	} *keys;
+	} * keys;
 	size_t n;
 
 	if (model_neighs_list(dp_g.model, &v, &n) < 0)
@@ -520,8 +518,8 @@ dp_ctl_poll(uint64_t now_ms)
 	unsigned int n;
 
 	now_ms_cached = now_ms;
-	while ((n = rte_ring_sc_dequeue_burst(dp_g.punt_ring, (void **)pkts, RTE_DIM(pkts),
-					      NULL)) > 0) {
+	while ((n = rte_ring_sc_dequeue_burst(dp_g.punt_ring, (void **)pkts, RTE_DIM(pkts), NULL)) >
+	       0) {
 		for (unsigned int i = 0; i < n; i++) {
 			struct dp_meta *md = dp_meta(pkts[i]);
 			switch (md->punt) {
@@ -542,6 +540,10 @@ dp_ctl_poll(uint64_t now_ms)
 								: RTE_ETHER_TYPE_IPV6);
 				rte_pktmbuf_free(pkts[i]);
 				break;
+			case DP_PUNT_OAM:
+				dp_oam_input(pkts[i]);
+				rte_pktmbuf_free(pkts[i]);
+				break;
 			case DP_PUNT_HOLD:
 				handle_hold(pkts[i]);
 				break;
@@ -558,6 +560,7 @@ dp_ctl_poll(uint64_t now_ms)
 		last_scan_ms = now_ms;
 		neigh_timers();
 	}
+	dp_oam_poll(now_ms);
 	dp_host_poll();
 	dp_capture_poll();
 	dp_spread_poll(now_ms);

@@ -21,6 +21,8 @@
 
 #include <netinet/in.h>
 
+#include <rte_cycles.h>
+
 #include "dp_ipsec.h"
 #include "dp_stage.h"
 #include "icmp.h"
@@ -80,6 +82,14 @@ local(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m)
 			}
 			if (type >= 133 && type <= 137) {
 				dp_punt(lc, m, DP_PUNT_ND);
+				return DP_DONE;
+			}
+			// While an OAM session is open: echo replies and the errors
+			// that may quote one of its probes, stamped now.
+			if (unlikely(__atomic_load_n(&dp_g.oam_on, __ATOMIC_RELAXED)) &&
+			    (type == 129 || type == 1 || type == 3 || type == 4)) {
+				md->tsc = rte_rdtsc();
+				dp_punt(lc, m, DP_PUNT_OAM);
 				return DP_DONE;
 			}
 		}

@@ -130,7 +130,7 @@ dp_init(struct model *m, const struct dp_init_conf *conf)
 		if (dp_g.lcores[i]->capture_ring == NULL)
 			return -ENOMEM;
 	}
-	if (dp_spread_init() < 0)
+	if (dp_spread_init() < 0 || dp_oam_init() < 0)
 		return -ENOMEM;
 	return dp_tables_init();
 }
@@ -451,6 +451,7 @@ counters_raw(struct dp_counters *c)
 		for (unsigned int i = 0; i < SRV6_MAX_SIDS; i++) {
 			c->sid_packets[i] += RD(s->sid_packets[i]);
 			c->sid_bytes[i] += RD(s->sid_bytes[i]);
+			c->sid_oam[i] += RD(s->sid_oam[i]);
 		}
 	}
 	for (unsigned int r = 0; r < DP_DROP_MAX; r++)
@@ -486,6 +487,7 @@ dp_counters_read(struct dp_counters *out)
 	for (unsigned int i = 0; i < SRV6_MAX_SIDS; i++) {
 		SUB(sid_packets[i]);
 		SUB(sid_bytes[i]);
+		SUB(sid_oam[i]);
 	}
 	return 0;
 }
@@ -506,6 +508,7 @@ dp_counters_reset(int port_idx, int sid_counter, int lcore)
 		if (sid_counter >= 0 && sid_counter < SRV6_MAX_SIDS) {
 			baseline->sid_packets[sid_counter] = now->sid_packets[sid_counter];
 			baseline->sid_bytes[sid_counter] = now->sid_bytes[sid_counter];
+			baseline->sid_oam[sid_counter] = now->sid_oam[sid_counter];
 		}
 		for (unsigned int w = 0; w < now->n_lcores; w++)
 			if (lcore >= 0 && now->lcores[w].lcore_id == (unsigned int)lcore)

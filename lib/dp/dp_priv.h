@@ -142,6 +142,7 @@ enum dp_punt {
 	DP_PUNT_HOLD,	 // routed packet (data at L3) waiting for neighbour slot `neigh`
 	DP_PUNT_RESOLVE, // routed packet (data at L3) to an unknown host on tx_port
 	DP_PUNT_HOST,	 // to one of our addresses, for the kernel (data at L3)
+	DP_PUNT_OAM,	 // an answer to one of our OAM probes (data at L3, tsc stamped)
 };
 
 static inline struct dp_meta *
@@ -167,6 +168,7 @@ struct dp_lcore_stats {
 	uint64_t bucket_pkts[SPREAD_BUCKETS]; // tunnelled packets received per bucket
 	uint64_t sid_packets[SRV6_MAX_SIDS];
 	uint64_t sid_bytes[SRV6_MAX_SIDS];
+	uint64_t sid_oam[SRV6_MAX_SIDS]; // packets whose SRH had the O-flag (RFC 9259)
 };
 
 struct dp_txbuf {
@@ -263,6 +265,10 @@ struct dp_global {
 
 	volatile uint8_t capture_on[RTE_MAX_ETHPORTS]; // DP_CAPTURE_* bits, dp: ro
 	volatile uint8_t host_on[RTE_MAX_ETHPORTS];    // the port has a host interface, dp: ro
+	// OAM (dp_oam.c): probes from the control thread, routed by worker 0;
+	// while a session is open, answers to our address are punted to it.
+	struct rte_ring *inject_ring; // SP/SC, control -> worker 0
+	volatile bool oam_on;	      // dp: ro
 
 	// Drops counted on the control thread (hold queue overflow, failed resolution).
 	uint64_t ctl_drops[DP_DROP_MAX];
@@ -310,6 +316,15 @@ void dp_neigh_hold_drop(uint32_t slot, enum dp_drop_reason r);
 int dp_tables_init(void);
 void dp_tables_fini(void);
 uint32_t dp_neigh_slot_find(uint16_t port_id, const struct ip_addr *a);
+
+// dp_oam.c (control thread)
+int dp_oam_init(void);
+void dp_oam_input(struct rte_mbuf *m); // a DP_PUNT_OAM packet (not consumed)
+void dp_oam_poll(uint64_t now_ms);
+// The pseudo port an injected packet "arrived" on (no real port has it).
+#define DP_INJECT_PORT (RTE_MAX_ETHPORTS - 1)
+// RFC 9259 2.1: the SRH's O-flag (Flags bit 2).
+#define DP_SRH_FLAG_O 0x20
 
 // dp_host.c (control thread)
 int dp_host_open(const struct model_port *p, const uint8_t mac[6], struct model_err *e);

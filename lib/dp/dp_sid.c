@@ -294,6 +294,9 @@ sid_exec(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m, con
 						     DP_DROP_routing_type_unknown);
 			}
 			sl = rh[3];
+			// RFC 9259 2.1.1: O-flag packets are counted at each SID.
+			if (unlikely(rh[5] & DP_SRH_FLAG_O) && !opened)
+				lc->stats.sid_oam[nh->sid_counter]++;
 		}
 	}
 	if (unlikely(nh->hmac_req) && (r = sid_hmac_check(lc, t, m, d, &info)) != DP_CONT)

@@ -20,6 +20,8 @@
 //     dp_local.c      to our address: echo, ND, host interface
 //     dp_fwd.c        TTL, MTU, neighbour MAC, Ethernet header -> TX buffer (dp_tx.c)
 //   a packet still asking for a lookup after the last round is a loop_detected drop.
+// Worker 0 also routes the control thread's OAM probes (dp_oam.c) through
+// the same rounds, from the first lookup on.
 //
 // ICMP errors (dp_icmp.c) turn a packet around toward its source: it goes
 // round again like any other. Per-packet helpers shared by the stages are
@@ -39,14 +41,13 @@
 #include "dp_idle.h"
 #include "dp_stage.h"
 
+// The lookup rounds over vec[0] (packets at L3, dp_meta set).
 static void
-process_burst(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf **pkts, uint16_t n)
+run_passes(struct dp_lcore *lc, const struct dp_tables *t, struct dp_vec vec[2])
 {
-	struct dp_vec vec[2];
 	struct dp_edges e;
 	unsigned int cur = 0;
 
-	vec[0].n = dp_classify(lc, t, pkts, n, vec[0].m);
 	for (unsigned int pass = 0; pass < DP_MAX_PASSES && vec[cur].n > 0; pass++) {
 		struct dp_vec *next = &vec[cur ^ 1];
 
@@ -69,6 +70,38 @@ process_burst(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf **
 	}
 	for (uint16_t i = 0; i < vec[cur].n; i++)
 		dp_drop(lc, vec[cur].m[i], DP_DROP_loop_detected);
+}
+
+static void
+process_burst(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct dp_vec vec[2];
+
+	vec[0].n = dp_classify(lc, t, pkts, n, vec[0].m);
+	run_passes(lc, t, vec);
+}
+
+// Worker 0: the control thread's OAM probes (dp_oam.c), IPv6 packets built
+// by us in their VRF, routed from the first lookup on like any other.
+static unsigned int
+inject_drain(struct dp_lcore *lc, const struct dp_tables *t)
+{
+	struct dp_vec vec[2];
+
+	vec[0].n = (uint16_t)rte_ring_sc_dequeue_burst(dp_g.inject_ring, (void **)vec[0].m,
+						       DP_BURST, NULL);
+	for (uint16_t i = 0; i < vec[0].n; i++) {
+		struct dp_meta *md = dp_meta(vec[0].m[i]);
+		uint16_t vrf = md->vrf;
+		memset(md, 0, sizeof(*md));
+		md->rx_port = DP_INJECT_PORT;
+		md->in_vrf = md->vrf = vrf;
+		md->family = 6;
+		md->flags = DP_F_NO_TTL_DEC; // ours: sent with its hop limit as built
+	}
+	if (vec[0].n != 0)
+		run_passes(lc, t, vec);
+	return vec[0].n;
 }
 
 // The idle path: nothing arrived for a while. The worker goes offline for
@@ -164,8 +197,11 @@ dp_worker_main(void *arg)
 				process_burst(lc, t, pkts, n);
 			}
 		}
-		if (lc->idx == 0)
+		if (lc->idx == 0) {
 			work += dp_tx_drain_ctl(lc);
+			if (dp_g.inject_ring != NULL)
+				work += inject_drain(lc, t);
+		}
 		if (lc->tx_pending)
 			dp_tx_flush_all(lc);
 		dp_free_flush(lc);

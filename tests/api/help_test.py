@@ -59,6 +59,7 @@ ORDER = [
     "locator.list", "locator.add", "encap.get", "encap.set",
     "hmac.key.add", "hmac.key.list", "policy.add", "policy.list",
     "neighbor.add", "neighbor.list", "sid.add", "sid.alloc", "sid.list",
+    "oam.ping", "oam.trace", "oam.get",
     "ipsec.sa.add", "ipsec.sa.list",
     "route.add", "route.get", "route.list", "route.sync_begin", "route.sync_end",
     "stats.get", "stats.reset",

@@ -249,3 +249,20 @@ fake_n_captures(void)
 
 	return dp_capture_list(info, 4);
 }
+
+// No datapath: an OAM session cannot start, and none exists.
+int
+dp_oam_start(const struct dp_oam_req *r, uint16_t *id, struct model_err *e)
+{
+	(void)r;
+	(void)id;
+	return model_err_set(e, -ENOTSUP, "", "no datapath in this test");
+}
+
+int
+dp_oam_get(uint16_t id, struct dp_oam_result *out)
+{
+	(void)id;
+	(void)out;
+	return -ENOENT;
+}

@@ -275,7 +275,8 @@ test_catalogue(void)
 		"stats.reset",	    "capture.start",	"capture.stop",	  "capture.list",
 		"events.subscribe", "ipsec.sa.add",	"ipsec.sa.del",	  "ipsec.sa.list",
 		"hmac.key.add",	    "hmac.key.del",	"hmac.key.list",  "policy.add",
-		"policy.del",	    "policy.list",
+		"policy.del",	    "policy.list",	"oam.ping",	  "oam.trace",
+		"oam.get",
 	};
 	const struct api_method *all, *m;
 	struct api_error_info e;
