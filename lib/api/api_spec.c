@@ -23,7 +23,7 @@
 static const struct api_field f_route_nexthop[] = {
 	{"type", API_T_STRING, REQ, "srv6, ip, blackhole or local"},
 	{"segments", API_T_ARRAY, OPT, "srv6: SID list, first segment first"},
-	{"encap", API_T_STRING, OPT, "srv6: h.encaps (default) or h.encaps.red"},
+	{"encap", API_T_STRING, OPT, "srv6: h.encaps (default), h.encaps.red or h.insert"},
 	{"src", API_T_ADDR, OPT, "srv6: outer source address (default: encap source)"},
 	{"ipsec_sa", API_T_STRING, OPT, "srv6: id of the outbound IPsec SA protecting it"},
 	{"hmac_key_id", API_T_UINT, OPT, "srv6: sign the SRH with this HMAC key (RFC 8754 2.1.2)"},

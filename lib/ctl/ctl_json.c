@@ -451,7 +451,9 @@ nexthop_to_json(const struct model *m, const struct model_nexthop *nh)
 		json_object_set_new(o, "type", json_string("srv6"));
 		json_object_set_new(o, "segments", segs_to_json(nh->segs, nh->n_segs));
 		json_object_set_new(o, "encap",
-				    json_string(nh->reduced ? "h.encaps.red" : "h.encaps"));
+				    json_string(nh->insert    ? "h.insert"
+						: nh->reduced ? "h.encaps.red"
+							      : "h.encaps"));
 		if (nh->has_src)
 			json_object_set_new(o, "src", seg_to_json(nh->src));
 		if (nh->has_sa) {
@@ -1079,8 +1081,11 @@ nexthop_from_json(const struct model *m, const struct ip_prefix *dst, const json
 		if ((s = str(obj, "encap")) != NULL) {
 			if (strcmp(s, "h.encaps.red") == 0)
 				nh->reduced = true;
+			else if (strcmp(s, "h.insert") == 0)
+				nh->insert = true;
 			else if (strcmp(s, "h.encaps") != 0)
-				return BAD(e, path, "encap", "must be h.encaps or h.encaps.red");
+				return BAD(e, path, "encap",
+					   "must be h.encaps, h.encaps.red or h.insert");
 		}
 		if (json_object_get(obj, "src") != NULL) {
 			struct ip_addr src;

@@ -33,6 +33,7 @@
 	  "upper-layer header at a SID other than ICMPv6 echo (param problem sent)")               \
 	X(decap_bad_inner, "inner packet family not accepted by the decapsulation behaviour")      \
 	X(decap_truncated, "inner packet truncated after decapsulation")                           \
+	X(insert_refused, "H.Insert: no room, or a Hop-by-Hop or routing header already there")    \
 	X(hmac_missing, "SID requires an SRH HMAC TLV and the packet has none")                    \
 	X(hmac_unknown_key, "SRH HMAC TLV under a key id we do not have")                          \
 	X(hmac_mismatch, "SRH HMAC TLV does not verify (RFC 8754 2.1.2.1)")                        \

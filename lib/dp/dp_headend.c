@@ -29,6 +29,17 @@ headend(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m, cons
 
 	if (unlikely(r != DP_CONT))
 		return r;
+	if (nh->tmpl.insert) {
+		// H.Insert: the packet keeps its IPv6 header, our SRH goes in.
+		if (unlikely(srv6_insert_push(m, &nh->tmpl) < 0)) {
+			dp_drop(lc, m, DP_DROP_insert_refused);
+			return DP_DONE;
+		}
+		md->encap_len = nh->tmpl.len;
+		md->flags |= DP_F_INSERTED;
+		md->vrf = MODEL_DEFAULT_VRF;
+		return DP_NEXT;
+	}
 	h = dp_flow_hash(m);
 	if (unlikely(srv6_encap_push(m, &nh->tmpl,
 				     md->family == 4 ? IPPROTO_V4_IN_V6 : IPPROTO_V6_IN_V6,

@@ -20,6 +20,7 @@
 
 #include "dp_stage.h"
 #include "icmp.h"
+#include "srv6.h"
 
 #define ICMP_RATE_PER_SEC 1000
 #define ICMP_BURST 200
@@ -96,7 +97,14 @@ dp_icmp_too_big(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf 
 	struct dp_meta *md = dp_meta(m);
 	const uint8_t *d;
 
-	if (md->encap_len != 0) {
+	if (md->encap_len != 0 && (md->flags & DP_F_INSERTED)) {
+		// H.Insert: the packet as its source sent it, without our SRH.
+		srv6_insert_undo(m, md->encap_len);
+		mtu = mtu > md->encap_len ? mtu - md->encap_len : 0;
+		md->encap_len = 0;
+		md->flags &= (uint8_t)~DP_F_INSERTED;
+		md->vrf = md->in_vrf;
+	} else if (md->encap_len != 0) {
 		rte_pktmbuf_adj(m, md->encap_len);
 		mtu = mtu > md->encap_len ? mtu - md->encap_len : 0;
 		md->encap_len = 0;

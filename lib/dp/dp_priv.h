@@ -134,6 +134,7 @@ struct dp_meta {
 
 #define DP_F_NO_TTL_DEC 0x1 // TTL/hop limit already handled at this node
 #define DP_F_HASHED 0x2	    // flow_hash is valid
+#define DP_F_INSERTED 0x4   // encap_len bytes of SRH were inserted (H.Insert)
 
 enum dp_punt {
 	DP_PUNT_NONE,

@@ -47,6 +47,7 @@ struct nh_desc {
 	// DNH_ENCAP
 	uint8_t n_segs;
 	bool reduced;
+	bool insert; // H.Insert: the template is the SRH alone
 	int16_t hop_limit;
 	uint8_t flowlabel;
 	uint16_t ipsec_sa1;   // outbound SA slot + 1, 0 = none
@@ -388,7 +389,9 @@ nh_fill(struct dp_nh *o, const struct nh_desc *d)
 		o->n_slots = (uint16_t)n;
 	}
 	o->ipsec_sa1 = d->ipsec_sa1;
-	if (d->type == DNH_ENCAP) {
+	if (d->type == DNH_ENCAP && d->insert) {
+		srv6_insert_tmpl_build(&o->tmpl, (const uint8_t(*)[16])d->segs, d->n_segs);
+	} else if (d->type == DNH_ENCAP) {
 		srv6_encap_tmpl_build(&o->tmpl, d->src, (const uint8_t(*)[16])d->segs, d->n_segs,
 				      d->reduced, d->hop_limit, (enum srv6_flowlabel)d->flowlabel);
 		if (d->hmac_key_id != 0)
@@ -556,6 +559,13 @@ nh_get_member(uint16_t vrf, const struct model_nexthop *nh)
 
 	switch (nh->type) {
 	case MNH_SRV6:
+		if (nh->insert) {
+			desc_init(&d, DNH_ENCAP);
+			d.insert = true;
+			d.n_segs = nh->n_segs;
+			memcpy(d.segs, nh->segs, 16u * nh->n_segs);
+			return nh_get(&d);
+		}
 		return nh_get_encap_signed((const uint8_t(*)[16])nh->segs, nh->n_segs, nh->reduced,
 					   nh->has_src ? nh->src : NULL,
 					   nh->has_sa ? (uint16_t)(nh->ipsec_sa + 1) : 0,

@@ -1181,6 +1181,20 @@ route_check(const struct model *m, const struct model_route *r, struct model_err
 					e, -EINVAL, field,
 					"no encapsulation source: set encap.source or src");
 			}
+			if (nh->insert) {
+				snprintf(field, sizeof(field), "nexthops[%u].encap", i);
+				if (r->prefix.addr.family != AF_INET6)
+					return model_err_set(e, -EINVAL, field,
+							     "h.insert needs an IPv6 prefix (the "
+							     "packet keeps its own IPv6 header)");
+				if (nh->n_segs + 1 > MODEL_MAX_SEGS || nh->has_policy ||
+				    nh->hmac_key_id != 0 || nh->has_sa)
+					return model_err_set(
+						e, -EINVAL, field,
+						"h.insert takes 1 to %d segments, and no policy, "
+						"hmac_key_id or ipsec_sa",
+						MODEL_MAX_SEGS - 1);
+			}
 			if (nh->hmac_key_id != 0) {
 				snprintf(field, sizeof(field), "nexthops[%u].hmac_key_id", i);
 				if (model_hmac_key_find(m, nh->hmac_key_id) == NULL)

@@ -112,6 +112,7 @@ struct model_nexthop {
 	uint16_t weight;      // 1 when not given
 	uint8_t n_segs;	      // srv6 (0 for other types once stored)
 	bool reduced;	      // srv6: "encap": "h.encaps.red"
+	bool insert;	      // srv6: "encap": "h.insert" (IPv6 routes: an SRH in the packet)
 	bool has_src;	      // srv6
 	bool has_sa;	      // srv6: protected by the outbound IPsec SA ipsec_sa
 	bool has_via;	      // ip

@@ -48,6 +48,26 @@ srv6_encap_tmpl_build(struct srv6_encap_tmpl *t, const uint8_t src[16], const ui
 	return 0;
 }
 
+int
+srv6_insert_tmpl_build(struct srv6_encap_tmpl *t, const uint8_t (*segs)[16], unsigned int n)
+{
+	uint8_t path[SRV6_MAX_SEGMENTS][16];
+	int rc;
+
+	if (n == 0 || n + 1 > SRV6_MAX_SEGMENTS)
+		return -EINVAL;
+	memset(t, 0, sizeof(*t));
+	memcpy(path, segs, 16u * n);
+	memset(path[n], 0, 16); // the packet's own destination, per packet
+	rc = srh_build(t->data, sizeof(t->data), 0, (const uint8_t(*)[16])path, n + 1, (uint8_t)n);
+	if (rc < 0)
+		return rc;
+	t->len = (uint16_t)rc;
+	t->insert = 1;
+	t->hop_limit = -1;
+	return 0;
+}
+
 // The SRH that info names must lie inside the data, after the fixed header,
 // and its naming next-header byte before it.
 static inline bool

@@ -34,6 +34,7 @@ struct srv6_encap_tmpl {
 	uint16_t nh_off;   // byte patched with the inner protocol: 6 without SRH, else 40
 	int16_t hop_limit; // -1 = inherit from the inner TTL / hop limit, else the value
 	uint8_t flowlabel; // enum srv6_flowlabel
+	uint8_t insert;	   // H.Insert: data holds the SRH alone (srv6_insert_push)
 	// (+ 40: room for an SRH HMAC TLV, RFC 8754 2.1.2, added by lib/dp)
 	uint8_t data[PKT_IP6_HDR_LEN + SRH_FIXED_LEN + 16 * SRV6_MAX_SEGMENTS + 40] __rte_aligned(
 		16);
@@ -143,6 +144,75 @@ srv6_encap_push(struct rte_mbuf *m, const struct srv6_encap_tmpl *t, uint8_t inn
 	h[7] = hlim;
 	h[t->nh_off] = inner_proto;
 	return 0;
+}
+
+/**
+ * The SRH of an H.Insert for segs[0..n-1] (n <= SRV6_MAX_SEGMENTS - 1): the
+ * packet's own destination becomes the last segment (Segment List[0], filled
+ * per packet), SL = n, and the DA the first segment. t->data holds the SRH
+ * alone, t->len its length, t->insert 1.
+ *
+ * @return 0; -EINVAL for n == 0 or too many segments.
+ */
+int srv6_insert_tmpl_build(struct srv6_encap_tmpl *t, const uint8_t (*segs)[16], unsigned int n);
+
+/**
+ * H.Insert (draft-filsfils-spring-srv6-net-pgm-insertion; seed 003's
+ * "keep its own IPv6 header"): the SRH of template t goes right after the
+ * IPv6 header of the packet in m, which keeps its source and payload; its
+ * destination moves into Segment List[0] and the DA becomes the first
+ * segment. Upper-layer checksums stay valid (RFC 8200 8.1: over the final
+ * destination). A packet with a Hop-by-Hop or routing header is refused.
+ *
+ * @return 0; -EINVAL when m holds no whole IPv6 header or already has a
+ *   Hop-by-Hop or routing header; -EMSGSIZE over 65535 bytes of payload;
+ *   -ENOSPC without room; -ENOTSUP for a chained mbuf.
+ */
+static inline int
+srv6_insert_push(struct rte_mbuf *m, const struct srv6_encap_tmpl *t)
+{
+	uint8_t *old, *h, *srh;
+	uint32_t plen;
+
+	if (unlikely(m->nb_segs != 1))
+		return -ENOTSUP;
+	old = rte_pktmbuf_mtod(m, uint8_t *);
+	if (unlikely(m->data_len < PKT_IP6_HDR_LEN || (old[0] >> 4) != 6 || old[6] == 0 ||
+		     old[6] == IPPROTO_ROUTING))
+		return -EINVAL;
+	plen = (uint32_t)pkt_get_be16(old + 4) + t->len;
+	if (unlikely(plen > UINT16_MAX))
+		return -EMSGSIZE;
+	if (unlikely(srv6_make_headroom(m, t->len) < 0))
+		return -ENOSPC;
+	old = rte_pktmbuf_mtod(m, uint8_t *);
+	h = (uint8_t *)rte_pktmbuf_prepend(m, t->len);
+	memmove(h, old, PKT_IP6_HDR_LEN);
+	srh = h + PKT_IP6_HDR_LEN;
+	rte_memcpy(srh, t->data, t->len);
+	srh[0] = h[6];
+	memcpy(srh + SRH_FIXED_LEN, h + 24, 16);
+	memcpy(h + 24, srh + SRH_FIXED_LEN + 16u * srh[3], 16);
+	h[6] = IPPROTO_ROUTING;
+	pkt_put_be16(h + 4, (uint16_t)plen);
+	return 0;
+}
+
+/**
+ * Undo srv6_insert_push (a too-big error quotes the packet as its source
+ * sent it): the SRH of len bytes after the IPv6 header goes, the DA comes
+ * back from Segment List[0]. The hop limit is left as it is.
+ */
+static inline void
+srv6_insert_undo(struct rte_mbuf *m, uint16_t len)
+{
+	uint8_t *h = rte_pktmbuf_mtod(m, uint8_t *), *srh = h + PKT_IP6_HDR_LEN;
+
+	h[6] = srh[0];
+	memcpy(h + 24, srh + SRH_FIXED_LEN, 16);
+	pkt_put_be16(h + 4, (uint16_t)(pkt_get_be16(h + 4) - len));
+	memmove(h + len, h, PKT_IP6_HDR_LEN);
+	rte_pktmbuf_adj(m, len);
 }
 
 /**

@@ -818,6 +818,23 @@ static const struct bad_case bad_cases[] = {
 	 "{\"vrf\": \"L3VPN-1\", \"prefix\": \"10.77.0.0/16\", \"nexthops\": [{\"type\": "
 	 "\"srv6\", \"segments\": [\"2001:db8::1\"], \"hmac_key_id\": 5}]}",
 	 IP, "nexthops[0].hmac_key_id"},
+	// H.Insert keeps the packet's IPv6 header: IPv6 routes only, one slot
+	// of the segment list for the packet's own destination
+	{"route.add",
+	 "{\"vrf\": \"L3VPN-1\", \"prefix\": \"10.77.0.0/16\", \"nexthops\": [{\"type\": "
+	 "\"srv6\", \"segments\": [\"2001:db8::1\"], \"encap\": \"h.insert\"}]}",
+	 IP, "nexthops[0].encap"},
+	{"route.add",
+	 "{\"vrf\": \"L3VPN-1\", \"prefix\": \"2001:db8:77::/48\", \"nexthops\": [{\"type\": "
+	 "\"srv6\", \"segments\": [\"2001:db8::1\", \"2001:db8::2\", \"2001:db8::3\", "
+	 "\"2001:db8::4\", \"2001:db8::5\", \"2001:db8::6\", \"2001:db8::7\", \"2001:db8::8\", "
+	 "\"2001:db8::9\", \"2001:db8::a\", \"2001:db8::b\", \"2001:db8::c\", \"2001:db8::d\", "
+	 "\"2001:db8::e\", \"2001:db8::f\", \"2001:db8::10\"], \"encap\": \"h.insert\"}]}",
+	 IP, "nexthops[0].encap"},
+	{"route.add",
+	 "{\"vrf\": \"L3VPN-1\", \"prefix\": \"2001:db8:77::/48\", \"nexthops\": [{\"type\": "
+	 "\"srv6\", \"segments\": [\"2001:db8::1\"], \"encap\": \"h.inserted\"}]}",
+	 IP, "nexthops[0].encap"},
 	{"hmac.key.add", "{\"key_id\": 5, \"secret\": \"xyz\"}", IP, "secret"},
 	{"hmac.key.add", "{\"key_id\": 0, \"secret\": \"abcd\"}", IP, "key_id"},
 	{"hmac.key.add", "{\"key_id\": 5, \"secret\": \"abcd\", \"algorithm\": \"md5\"}", IP,
