@@ -37,7 +37,7 @@ struct imp_route {
 	bool held;	     // paths, but no reachable SID
 	bool shadowed;	     // another owner's route holds the key in srv6d
 	unsigned int n_inst; // SIDs last sent; 0 with installed = must resend
-	uint8_t inst[BGP_MAX_ECMP][16];
+	struct bgp_srv6_nh inst[BGP_MAX_ECMP];
 	struct imp_route *next_dirty;
 };
 
@@ -655,27 +655,37 @@ bgp_import_flush(struct bgp_import *im)
 // --- drain --------------------------------------------------------------------------------
 
 static int
-sid_cmp(const void *a, const void *b)
+nh_cmp(const void *a, const void *b)
 {
-	return memcmp(a, b, 16);
+	return memcmp(a, b, sizeof(struct bgp_srv6_nh));
 }
 
-// The distinct reachable SIDs of a route, sorted (stable next-hop order).
+// The distinct SRv6 next hops of a route whose SIDs are reachable, sorted
+// (stable next-hop order): the SID, and with a colored path its policy.
 static unsigned int
-route_sids(struct bgp_import *im, const struct imp_route *r, uint8_t (*out)[16])
+route_nhs(struct bgp_import *im, const struct imp_route *r, struct bgp_srv6_nh *out)
 {
 	unsigned int n = 0;
 
 	for (unsigned int i = 0; i < r->n_paths; i++) {
-		const uint8_t *sid = r->paths[i]->sid;
+		const struct imp_path *p = r->paths[i];
+		struct bgp_srv6_nh nh;
 		bool dup = false;
+
+		memset(&nh, 0, sizeof(nh));
+		memcpy(nh.sid, p->sid, 16);
+		if (p->p.has_color) {
+			nh.has_color = true;
+			nh.color = p->p.color;
+			nh.endpoint = p->p.nexthop;
+		}
 		for (unsigned int j = 0; j < n && !dup; j++)
-			dup = memcmp(out[j], sid, 16) == 0;
-		if (dup || n == BGP_MAX_ECMP || !sid_reachable(im, sid))
+			dup = memcmp(&out[j], &nh, sizeof(nh)) == 0;
+		if (dup || n == BGP_MAX_ECMP || !sid_reachable(im, nh.sid))
 			continue;
-		memcpy(out[n++], sid, 16);
+		out[n++] = nh;
 	}
-	qsort(out, n, 16, sid_cmp);
+	qsort(out, n, sizeof(*out), nh_cmp);
 	return n;
 }
 
@@ -710,20 +720,29 @@ ipsec_sa_for(const struct bgp_ipsec_policy *pol, unsigned int n_pol, const uint8
 }
 
 json_t *
-bgp_route_add_request(const char *vrf, const struct ip_prefix *prefix, const uint8_t (*sids)[16],
-		      unsigned int n_sids, const struct bgp_ipsec_policy *pol, unsigned int n_pol)
+bgp_route_add_request(const char *vrf, const struct ip_prefix *prefix,
+		      const struct bgp_srv6_nh *srv6, unsigned int n_nhs,
+		      const struct bgp_ipsec_policy *pol, unsigned int n_pol)
 {
 	char pbuf[PREFIX_STRLEN], abuf[ADDR_STRLEN];
 	json_t *nhs = json_array();
 
-	for (unsigned int i = 0; i < n_sids; i++) {
+	for (unsigned int i = 0; i < n_nhs; i++) {
 		struct ip_addr a = {.family = AF_INET6};
-		const char *sa = ipsec_sa_for(pol, n_pol, sids[i]);
-		memcpy(a.bytes, sids[i], 16);
+		const char *sa = ipsec_sa_for(pol, n_pol, srv6[i].sid);
+		memcpy(a.bytes, srv6[i].sid, 16);
 		json_t *nh = json_pack("{s:s,s:[s]}", "type", "srv6", "segments",
 				       addr_fmt(&a, abuf, sizeof(abuf)));
 		if (sa != NULL)
 			json_object_set_new(nh, "ipsec_sa", json_string(sa));
+		// RFC 9256 8.5: steered into policy (color, BGP next hop); srv6d
+		// falls back to the SID alone while no such policy exists.
+		if (srv6[i].has_color)
+			json_object_set_new(
+				nh, "policy",
+				json_pack("{s:I,s:s}", "color", (json_int_t)srv6[i].color,
+					  "endpoint",
+					  addr_fmt(&srv6[i].endpoint, abuf, sizeof(abuf))));
 		json_array_append_new(nhs, nh);
 	}
 	return json_pack("{s:s,s:{s:s,s:s,s:o,s:s}}", "method", "route.add", "params", "vrf", vrf,
@@ -747,7 +766,7 @@ bgp_import_drain(struct bgp_import *im, json_t *out, size_t max)
 
 	while (im->dirty_head != NULL && n_out < max) {
 		struct imp_route *r = im->dirty_head;
-		uint8_t sids[BGP_MAX_ECMP][16];
+		struct bgp_srv6_nh nhs[BGP_MAX_ECMP];
 		unsigned int n;
 
 		im->dirty_head = r->next_dirty;
@@ -767,7 +786,7 @@ bgp_import_drain(struct bgp_import *im, json_t *out, size_t max)
 			r->n_inst = 0;
 			continue;
 		}
-		n = route_sids(im, r, sids);
+		n = route_nhs(im, r, nhs);
 		bool held = r->n_paths > 0 && n == 0;
 		if (held != r->held) {
 			im->st.routes_held += held ? 1 : (uint64_t)-1;
@@ -780,14 +799,14 @@ bgp_import_drain(struct bgp_import *im, json_t *out, size_t max)
 				r->installed = false;
 				r->n_inst = 0;
 			}
-		} else if (!r->installed || r->n_inst != n || memcmp(r->inst, sids, n * 16) != 0) {
-			json_array_append_new(out,
-					      bgp_route_add_request(r->vrf, &r->prefix, sids, n,
-								    im->ipsec, im->n_ipsec));
+		} else if (!r->installed || r->n_inst != n ||
+			   memcmp(r->inst, nhs, n * sizeof(*nhs)) != 0) {
+			json_array_append_new(out, bgp_route_add_request(r->vrf, &r->prefix, nhs, n,
+									 im->ipsec, im->n_ipsec));
 			n_out++;
 			r->installed = true;
 			r->n_inst = n;
-			memcpy(r->inst, sids, n * 16);
+			memcpy(r->inst, nhs, n * sizeof(*nhs));
 		}
 		if (r->n_paths == 0 && !r->installed)
 			route_free(im, r);
@@ -836,10 +855,9 @@ bgp_import_replay(struct bgp_import *im, json_t *out, size_t max, size_t *cursor
 		(*cursor)++;
 		if (r->installed && r->n_inst > 0 &&
 		    (im->shadow_fn == NULL || !im->shadow_fn(im->shadow_ctx, r->vrf, &r->prefix))) {
-			json_array_append_new(
-				out, bgp_route_add_request(r->vrf, &r->prefix,
-							   (const uint8_t(*)[16])r->inst, r->n_inst,
-							   im->ipsec, im->n_ipsec));
+			json_array_append_new(out, bgp_route_add_request(r->vrf, &r->prefix,
+									 r->inst, r->n_inst,
+									 im->ipsec, im->n_ipsec));
 			n_out++;
 		}
 	}

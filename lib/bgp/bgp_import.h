@@ -143,9 +143,10 @@ struct bgp_ipsec_policy {
 // SA name empty or too long).
 int bgp_import_ipsec_policy(struct bgp_import *im, const struct ip_prefix *sids, const char *sa);
 
-// One route.add request (method + params) for a VRF, prefix and SIDs, as the
-// drain writes it; each SID's next hop names the SA of pol (n_pol entries)
-// that covers it.
+// One route.add request (method + params) for a VRF, prefix and SRv6 next
+// hops, as the drain writes it; each next hop names the SA of pol (n_pol
+// entries) that covers its SID, and its SR policy {color, endpoint} when it
+// has a color.
 json_t *bgp_route_add_request(const char *vrf, const struct ip_prefix *prefix,
-			      const uint8_t (*sids)[16], unsigned int n_sids,
+			      const struct bgp_srv6_nh *nhs, unsigned int n_nhs,
 			      const struct bgp_ipsec_policy *pol, unsigned int n_pol);

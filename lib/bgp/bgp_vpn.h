@@ -87,6 +87,20 @@ struct bgp_vpn_path {
 	uint16_t behavior;
 	bool has_structure;
 	struct bgp_sid_structure st;
+	// Color extended community (RFC 9012 4.3; RFC 9256 8.5 steers the route
+	// into SR policy (color, nexthop)); the first one when several.
+	bool has_color;
+	uint32_t color;
+};
+
+// An SRv6 next hop of an imported route: the service SID, and the SR policy
+// (color, endpoint = the path's BGP next hop) to steer it into when the path
+// had a color. Zeroed before filling: compared and sorted as bytes.
+struct bgp_srv6_nh {
+	uint8_t sid[16];
+	bool has_color;
+	uint32_t color;
+	struct ip_addr endpoint;
 };
 
 // Why a path could not be used. Every rejected path is counted under one.

@@ -157,6 +157,12 @@ decode_ext_communities(const Google__Protobuf__Any *any, struct bgp_vpn_path *ou
 			if (is_rt)
 				rt = (struct bgp_rdrt){BGP_RDRT_IP4, ntohl(a.s_addr),
 						       e->local_admin};
+		} else if ((m = gobgp_any_unpack(c, &apipb__color_extended__descriptor))) {
+			Apipb__ColorExtended *e = (void *)m;
+			if (!out->has_color) {
+				out->has_color = true;
+				out->color = e->color;
+			}
 		} else if ((m = gobgp_any_unpack(
 				    c, &apipb__four_octet_as_specific_extended__descriptor))) {
 			Apipb__FourOctetAsSpecificExtended *e = (void *)m;

@@ -13,6 +13,8 @@
 #      withdrawing one leaves one, withdrawing both removes the route
 #   2. a transposed SID as FRR sends it (locator only, label 4096, structure
 #      40/24/16/0/16/64, behaviour 0xFFFF) -> the rebuilt SID (v4 and v6)
+#      2b. a Color extended community -> the next hop is steered into SR
+#      policy (color, the path's next hop); a new color follows
 #   3. route targets: 65513:102 -> VRF L3VPN-2 only, 101 + 102 -> both, a
 #      new RT moves the route; 65513:999 -> refused no_vrf, nowhere, but kept:
 #      L3VPN-2 re-created importing 65513:999 gets it without a resend;
@@ -260,6 +262,28 @@ inject_ok del --family 4 --rd 10.2.2.2:101 --prefix 172.16.31.0/24
 inject_ok del --family 6 --rd 10.2.2.2:101 --prefix 2001:db8:31::/64
 wait_no_route 172.16.31.0/24
 wait_no_route 2001:db8:31::/64
+wait_clean
+
+section "2b. a Color extended community steers the route into SR policy (color, next hop)"
+# RFC 9256 8.5: srv6-bgp gives the next hop "policy": {color, endpoint = the
+# BGP next hop}; srv6d uses the SID alone until such a policy exists
+inject_ok add --family 4 --rd 10.2.2.2:101 --prefix 172.16.37.0/24 --rt "$RT1" --nexthop "$INJ_BGP" \
+	--sid 2a0e:97c0:ae6:2001:37:: --behavior 19 --color 10
+wait_route "$VRF" 172.16.37.0/24 2a0e:97c0:ae6:2001:37::
+nh=$(rpc route.list "{\"vrf\": \"$VRF\", \"owner\": \"bgp\"}" | $PY -c '
+import json, sys
+r = [x for x in json.load(sys.stdin)["result"] if x["prefix"] == "172.16.37.0/24"]
+print(json.dumps(r[0]["nexthops"][0].get("policy"), sort_keys=True) if r else "none")')
+[[ $nh == "{\"color\": 10, \"endpoint\": \"$INJ_BGP\"}" ]] ||
+	fail "172.16.37.0/24: policy $nh, want color 10 endpoint $INJ_BGP"
+log "colored path: next hop policy $nh"
+# the color changes: the route follows
+inject_ok add --family 4 --rd 10.2.2.2:101 --prefix 172.16.37.0/24 --rt "$RT1" --nexthop "$INJ_BGP" \
+	--sid 2a0e:97c0:ae6:2001:37:: --behavior 19 --color 20
+wait_until "rpc route.list '{\"vrf\": \"$VRF\", \"owner\": \"bgp\"}' | grep -q '\"color\": 20'" 10 0.05 ||
+	fail "172.16.37.0/24: color 20 not applied: $(route_of "$VRF" 172.16.37.0/24)"
+inject_ok del --family 4 --rd 10.2.2.2:101 --prefix 172.16.37.0/24
+wait_no_route 172.16.37.0/24
 wait_clean
 
 section "3. route targets pick the VRFs"

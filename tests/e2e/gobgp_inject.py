@@ -86,12 +86,15 @@ def build_path(gobgp, attr, e, withdraw):
     rts = e.get("rt", [])
     if isinstance(rts, str):
         rts = [rts]
-    if rts:
-        comms = []
-        for rt in rts:
-            asn, num = rt.split(":")
-            comms.append(pack(attr.TwoOctetAsSpecificExtended(
-                is_transitive=True, sub_type=2, asn=int(asn), local_admin=int(num))))
+    comms = []
+    for rt in rts:
+        asn, num = rt.split(":")
+        comms.append(pack(attr.TwoOctetAsSpecificExtended(
+            is_transitive=True, sub_type=2, asn=int(asn), local_admin=int(num))))
+    if e.get("color") is not None:
+        # RFC 9012 4.3: the Color extended community (RFC 9256 8.5 steering)
+        comms.append(pack(attr.ColorExtended(color=int(e["color"]))))
+    if comms:
         pattrs.append(pack(attr.ExtendedCommunitiesAttribute(communities=comms)))
     if not e.get("no_sid") and not withdraw:
         l3 = attr.SRv6L3ServiceTLV()
@@ -134,6 +137,7 @@ def main():
     ap.add_argument("--behavior", type=int, default=0)
     ap.add_argument("--structure")
     ap.add_argument("--label", type=int, default=3)
+    ap.add_argument("--color", type=int, help="a Color extended community")
     ap.add_argument("--no-label", dest="no_label", action="store_true")
     ap.add_argument("--no-sid", dest="no_sid", action="store_true")
     ap.add_argument("--empty-l3", dest="empty_l3", action="store_true")
@@ -146,7 +150,8 @@ def main():
         if not a.rd or not a.prefix:
             ap.error("--rd and --prefix are needed")
         e = {k: getattr(a, k) for k in ("family", "rd", "prefix", "rt", "nexthop", "behavior",
-                                        "structure", "label", "no_label", "no_sid", "empty_l3")}
+                                        "structure", "label", "no_label", "no_sid", "empty_l3",
+                                        "color")}
         e["op"] = a.op
         if a.sid_hex is not None:
             e["sid_hex"] = a.sid_hex

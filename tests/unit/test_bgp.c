@@ -1097,6 +1097,57 @@ test_import_vpnv6(void)
 	bgp_import_free(im);
 }
 
+// RFC 9256 8.5 automated steering: a path with a Color extended community
+// is steered into SR policy (color, its BGP next hop); the same SID from an
+// uncolored path stays a plain next hop; a new color is a change srv6d gets.
+static void
+test_import_color_steering(void)
+{
+	struct bgp_import *im = import_ab();
+	struct bgp_vpn_path p = plain_path("172.16.10.0/24", "2001:db8:0:ff::3", 2, SID_P2, 101);
+	json_t *out, *nh, *want;
+	size_t n;
+
+	p.has_color = true;
+	p.color = 10;
+	CU_ASSERT(apply(im, p) == 0);
+	out = drain(im, 100, &n);
+	CU_ASSERT_FATAL(n == 1);
+	nh = json_array_get(
+		json_object_get(json_object_get(json_array_get(out, 0), "params"), "nexthops"), 0);
+	want = json_pack("{s:s,s:[s],s:{s:i,s:s}}", "type", "srv6", "segments", SID_P2, "policy",
+			 "color", 10, "endpoint", "2001:db8:0:ff::3");
+	CU_ASSERT(json_equal(nh, want));
+	json_decref(want);
+	json_decref(out);
+	// the same path again: nothing to send
+	CU_ASSERT(apply(im, p) == 0);
+	out = drain(im, 100, &n);
+	CU_ASSERT(n == 0);
+	json_decref(out);
+	// another color: a new route.add
+	p.color = 20;
+	CU_ASSERT(apply(im, p) == 0);
+	out = drain(im, 100, &n);
+	CU_ASSERT_FATAL(n == 1);
+	nh = json_array_get(
+		json_object_get(json_object_get(json_array_get(out, 0), "params"), "nexthops"), 0);
+	CU_ASSERT(json_integer_value(json_object_get(json_object_get(nh, "policy"), "color")) ==
+		  20);
+	json_decref(out);
+	// color gone: the plain next hop again
+	p.has_color = false;
+	p.color = 0;
+	CU_ASSERT(apply(im, p) == 0);
+	out = drain(im, 100, &n);
+	CU_ASSERT_FATAL(n == 1);
+	nh = json_array_get(
+		json_object_get(json_object_get(json_array_get(out, 0), "params"), "nexthops"), 0);
+	CU_ASSERT_PTR_NULL(json_object_get(nh, "policy"));
+	json_decref(out);
+	bgp_import_free(im);
+}
+
 static void
 test_import_stale_sweep(void)
 {
@@ -1527,13 +1578,14 @@ test_import_refused(void)
 static void
 test_route_add_request_shape(void)
 {
-	uint8_t sids[2][16];
+	struct bgp_srv6_nh nhs[2];
 	struct ip_prefix p = pfx("2001:db8:10::/48");
 	static const char *const s[] = {"2a0e:97c0:ae6:1001:40::", "fc00::1"};
 
-	sid_of(s[0], sids[0]);
-	sid_of(s[1], sids[1]);
-	json_t *r = bgp_route_add_request("blue", &p, (const uint8_t(*)[16])sids, 2, NULL, 0);
+	memset(nhs, 0, sizeof(nhs));
+	sid_of(s[0], nhs[0].sid);
+	sid_of(s[1], nhs[1].sid);
+	json_t *r = bgp_route_add_request("blue", &p, nhs, 2, NULL, 0);
 	CHECK_REQ(r, want_add("blue", "2001:db8:10::/48", 2, s));
 	json_decref(r);
 }
@@ -1543,7 +1595,7 @@ test_route_add_request_shape(void)
 static void
 test_route_add_request_ipsec(void)
 {
-	uint8_t sids[3][16];
+	struct bgp_srv6_nh srv6[3];
 	struct ip_prefix p = pfx("10.20.0.0/16");
 	struct bgp_ipsec_policy pol[3] = {
 		{.sids = pfx("2a0e:97c0:ae6::/48"), .sa = "wide"},
@@ -1551,10 +1603,11 @@ test_route_add_request_ipsec(void)
 		{.sids = pfx("2a0e:97c0:ae6:2001::/64"), .sa = "to-a2"},
 	};
 
-	sid_of("2a0e:97c0:ae6:1001:40::", sids[0]);
-	sid_of("2a0e:97c0:ae6:3001:40::", sids[1]);
-	sid_of("fc00::1", sids[2]);
-	json_t *r = bgp_route_add_request("blue", &p, (const uint8_t(*)[16])sids, 3, pol, 3);
+	memset(srv6, 0, sizeof(srv6));
+	sid_of("2a0e:97c0:ae6:1001:40::", srv6[0].sid);
+	sid_of("2a0e:97c0:ae6:3001:40::", srv6[1].sid);
+	sid_of("fc00::1", srv6[2].sid);
+	json_t *r = bgp_route_add_request("blue", &p, srv6, 3, pol, 3);
 	json_t *nhs = json_object_get(json_object_get(r, "params"), "nexthops");
 	CU_ASSERT_EQUAL_FATAL(json_array_size(nhs), 3);
 	CU_ASSERT_STRING_EQUAL(
@@ -2060,6 +2113,7 @@ static const struct {
 	{"import path rejects", test_import_path_rejects},
 	{"import vpnv6", test_import_vpnv6},
 	{"import stale sweep", test_import_stale_sweep},
+	{"import color steering", test_import_color_steering},
 	{"import stale withdraw during resync", test_import_stale_two_paths_one_back},
 	{"import unreachable held", test_import_unreachable_held},
 	{"import unreachable one of two", test_import_unreachable_one_of_two},

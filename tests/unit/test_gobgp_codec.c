@@ -486,6 +486,38 @@ test_decode_route_targets(void)
 		  p.rts[1].assigned == 7);
 }
 
+// RFC 9012 4.3 Color extended community: read (the first one), beside the
+// route targets; a path without one has no color.
+static void
+test_decode_color(void)
+{
+	Apipb__TwoOctetAsSpecificExtended rt = APIPB__TWO_OCTET_AS_SPECIFIC_EXTENDED__INIT;
+	Apipb__ColorExtended col = APIPB__COLOR_EXTENDED__INIT, col2 = APIPB__COLOR_EXTENDED__INIT;
+	Apipb__ExtendedCommunitiesAttribute ec = APIPB__EXTENDED_COMMUNITIES_ATTRIBUTE__INIT;
+	Google__Protobuf__Any *c[3];
+	struct frr_opts o = frr_v4();
+	struct bgp_vpn_path p;
+	enum bgp_reject r;
+
+	CU_ASSERT(decode(&o, &p, &r) == 1);
+	CU_ASSERT(!p.has_color);
+	rt.is_transitive = true;
+	rt.sub_type = 2;
+	rt.asn = 65513;
+	rt.local_admin = 101;
+	col.color = 4000000001u;
+	col2.color = 7;
+	c[0] = any_of(URL("ColorExtended"), &col.base);
+	c[1] = any_of(URL("TwoOctetAsSpecificExtended"), &rt.base);
+	c[2] = any_of(URL("ColorExtended"), &col2.base);
+	ec.n_communities = 3;
+	ec.communities = c;
+	o.ec = any_of(URL("ExtendedCommunitiesAttribute"), &ec.base);
+	CU_ASSERT(decode(&o, &p, &r) == 1);
+	CU_ASSERT(p.has_color && p.color == 4000000001u);
+	CU_ASSERT(p.n_rts == 1 && p.rts[0].assigned == 101);
+}
+
 static void
 test_decode_route_targets_truncated(void)
 {
@@ -1261,6 +1293,7 @@ static const struct {
 	{"decode withdraw", test_decode_withdraw},
 	{"decode RD types", test_decode_rd_types},
 	{"decode route targets", test_decode_route_targets},
+	{"decode color", test_decode_color},
 	{"decode route targets truncated", test_decode_route_targets_truncated},
 	{"decode optional parts", test_decode_optional_parts},
 	{"decode bad NLRI", test_decode_bad_nlri},
