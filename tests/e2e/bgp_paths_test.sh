@@ -280,8 +280,8 @@ log "colored path: next hop policy $nh"
 # the color changes: the route follows
 inject_ok add --family 4 --rd 10.2.2.2:101 --prefix 172.16.37.0/24 --rt "$RT1" --nexthop "$INJ_BGP" \
 	--sid 2a0e:97c0:ae6:2001:37:: --behavior 19 --color 20
-wait_until "rpc route.list '{\"vrf\": \"$VRF\", \"owner\": \"bgp\"}' | grep -q '\"color\": 20'" 10 0.05 ||
-	fail "172.16.37.0/24: color 20 not applied: $(route_of "$VRF" 172.16.37.0/24)"
+wait_until "rpc route.list '{\"vrf\": \"$VRF\", \"owner\": \"bgp\"}' | grep -Eq '\"color\": ?20'" 10 0.05 ||
+	fail "172.16.37.0/24: color 20 not applied: $(rpc route.list "{\"vrf\": \"$VRF\", \"owner\": \"bgp\"}"); pe1 gobgpd: $(pe1_rib vpnv4 172.16.37.0/24)"
 inject_ok del --family 4 --rd 10.2.2.2:101 --prefix 172.16.37.0/24
 wait_no_route 172.16.37.0/24
 wait_clean
