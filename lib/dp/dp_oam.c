@@ -28,7 +28,9 @@
 #include "pkt.h"
 
 #define OAM_MAX_SESSIONS 16
-#define OAM_KEEP_MS 60000 // a finished session's results stay this long
+// A finished session's results stay a minute, or until a new session
+// needs its slot.
+#define OAM_KEEP_MS 60000
 #define OAM_INJECT_RING 1024
 static const uint8_t oam_magic[8] = {'s', 'r', 'v', '6', 'd', 'O', 'A', 'M'};
 
@@ -88,11 +90,18 @@ dp_oam_start(const struct dp_oam_req *r, uint16_t *id, struct model_err *e)
 				     "us");
 	if (r->vrf >= SRV6_MAX_VRFS || !m->vrfs[r->vrf].used)
 		return model_err_set(e, -EINVAL, "vrf", "unknown VRF");
+	// A free slot, else the one that finished first (its results go early).
 	for (int i = 0; i < OAM_MAX_SESSIONS && s == NULL; i++)
 		if (!sessions[i].used)
 			s = &sessions[i];
+	for (int i = 0; i < OAM_MAX_SESSIONS && s == NULL; i++)
+		if (sessions[i].done)
+			s = &sessions[i];
+	for (int i = 0; s != NULL && s->used && i < OAM_MAX_SESSIONS; i++)
+		if (sessions[i].done && sessions[i].done_ms < s->done_ms)
+			s = &sessions[i];
 	if (s == NULL)
-		return model_err_set(e, -EBUSY, "", "%d OAM sessions already open; wait for one",
+		return model_err_set(e, -EBUSY, "", "%d OAM sessions still running; wait for one",
 				     OAM_MAX_SESSIONS);
 	memset(s, 0, sizeof(*s));
 	s->used = true;

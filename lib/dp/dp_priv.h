@@ -112,7 +112,24 @@ struct dp_tables {
 	struct dp_port_meta ports[RTE_MAX_ETHPORTS];
 	struct dp_vrf_meta vrfs[SRV6_MAX_VRFS];
 	uint16_t n_hmac;
+	uint32_t hmac_gen; // new with every rebuild of the keys: seen HMACs expire
 	struct dp_hmac_key hmac[MODEL_MAX_HMAC_KEYS];
+};
+
+// SRH HMACs a worker has verified lately (dp_sid.c): the traffic of one
+// headend's policy carries the same source, segment list and HMAC in every
+// packet, so a match skips the SHA-256 (the fields the HMAC covers and the
+// HMAC itself are compared, not a hash of them).
+#define DP_HMAC_SEEN 4
+#define DP_HMAC_SEEN_SEGS 8
+struct dp_hmac_seen {
+	uint32_t gen; // dp_tables.hmac_gen when verified; 0: empty
+	uint32_t key_id;
+	uint8_t n_segs;
+	uint8_t flags;
+	uint8_t src[16];
+	uint8_t segs[DP_HMAC_SEEN_SEGS * 16];
+	uint8_t mac[32];
 };
 
 // Per-mbuf metadata in the mbuf private area (our pools reserve it).
@@ -193,6 +210,8 @@ struct dp_lcore {
 	struct rte_mbuf *drop[DP_BURST * DP_MAX_PASSES * 2];
 	uint64_t icmp_tokens;
 	uint64_t icmp_last_tsc;
+	uint8_t hmac_seen_next;
+	struct dp_hmac_seen hmac_seen[DP_HMAC_SEEN];
 	struct rte_ring *capture_ring; // SP/SC to the control thread
 	// Spreading (dp_spread.c): this worker's bucket table (bucket -> worker
 	// that processes it; ctl: rw, dp: ro, one relaxed byte each), how many of

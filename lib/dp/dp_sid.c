@@ -95,7 +95,42 @@ decap(struct dp_lcore *lc, struct rte_mbuf *m, const struct pkt_ip6_info *info, 
 
 // RFC 8754 2.1.2.1: a SID with hmac_required takes only packets whose SRH
 // carries an HMAC TLV that verifies under one of our keys; anything else is
-// dropped and counted (as Linux's seg6 require_hmac does).
+// dropped and counted (as Linux's seg6 require_hmac does). What the worker
+// verified lately (lc->hmac_seen) passes without the SHA-256.
+static inline bool
+hmac_seen_match(const struct dp_hmac_seen *e, uint32_t gen, const uint8_t *src, const uint8_t *rh,
+		const uint8_t *tlv)
+{
+	unsigned int n = rh[4] + 1u, diff = 0;
+
+	if (e->gen != gen || e->n_segs != n || e->flags != rh[5] ||
+	    e->key_id != pkt_get_be32(tlv + 4) || memcmp(e->src, src, 16) != 0 ||
+	    memcmp(e->segs, rh + 8, 16u * n) != 0)
+		return false;
+	// the HMAC in constant time, as srh_hmac_verify compares it
+	for (unsigned int i = 0; i < 32; i++)
+		diff |= e->mac[i] ^ tlv[8 + i];
+	return diff == 0;
+}
+
+static void
+hmac_seen_add(struct dp_lcore *lc, uint32_t gen, const uint8_t *src, const uint8_t *rh,
+	      const uint8_t *tlv)
+{
+	struct dp_hmac_seen *e = &lc->hmac_seen[lc->hmac_seen_next++ % DP_HMAC_SEEN];
+	unsigned int n = rh[4] + 1u;
+
+	if (n > DP_HMAC_SEEN_SEGS)
+		return;
+	e->gen = gen;
+	e->key_id = pkt_get_be32(tlv + 4);
+	e->n_segs = (uint8_t)n;
+	e->flags = rh[5];
+	memcpy(e->src, src, 16);
+	memcpy(e->segs, rh + 8, 16u * n);
+	memcpy(e->mac, tlv + 8, 32);
+}
+
 static __rte_noinline int
 sid_hmac_check(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m, const uint8_t *d,
 	       const struct pkt_ip6_info *info)
@@ -109,12 +144,17 @@ sid_hmac_check(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *
 		dp_drop(lc, m, DP_DROP_hmac_missing);
 		return DP_DONE;
 	}
+	for (unsigned int i = 0; i < DP_HMAC_SEEN; i++)
+		if (hmac_seen_match(&lc->hmac_seen[i], t->hmac_gen, d + 8, rh, rh + off))
+			return DP_CONT;
 	key_id = pkt_get_be32(rh + off + 4);
 	for (uint16_t i = 0; i < t->n_hmac; i++) {
 		if (t->hmac[i].key_id != key_id)
 			continue;
-		if (srh_hmac_verify(&t->hmac[i].k, d + 8, rh, (unsigned int)off) == 0)
+		if (srh_hmac_verify(&t->hmac[i].k, d + 8, rh, (unsigned int)off) == 0) {
+			hmac_seen_add(lc, t->hmac_gen, d + 8, rh, rh + off);
 			return DP_CONT;
+		}
 		dp_drop(lc, m, DP_DROP_hmac_mismatch);
 		return DP_DONE;
 	}

@@ -981,7 +981,10 @@ meta_build(struct dp_tables *t, const uint8_t *attach, const uint32_t *attach_nh
 
 	memset(t->ports, 0, sizeof(t->ports));
 	memset(t->vrfs, 0, sizeof(t->vrfs));
+	static uint32_t hmac_gen;
+
 	t->n_hmac = 0;
+	t->hmac_gen = ++hmac_gen ? hmac_gen : ++hmac_gen; // never 0 (empty)
 	for (int i = 0; i < MODEL_MAX_HMAC_KEYS; i++) {
 		const struct model_hmac_key *k = &m->hmac_keys[i];
 		if (!k->used)

@@ -14,6 +14,7 @@ address at hop 1 and the echo reply from the last SID at hop 2; the
 O-flag counted exactly by each SID the probes cross (sids[].o_flag_packets)
 and not without it; srv6ctl's output and exit statuses; refusals with the
 field (src not ours, no segments, a segment not IPv6, count 0, unknown id);
+more sessions in a row than there are slots;
 a probe toward nowhere (no route) ends unanswered with exit 1.
 Exit 0 pass, 1 fail, 77 skip (srv6d not built)."""
 
@@ -131,6 +132,16 @@ def main():
             check(refused(rpc, "oam.trace", {"segments": [DT46], "max_hops": 65}, "max_hops"),
                   "oam.trace max_hops 65: refused")
             check(refused(rpc, "oam.get", {"id": 7}, "id"), "oam.get of an unknown id: 1001")
+
+            # 4b. finished sessions give their slots to new ones: 20 in a row
+            ok = 0
+            for _ in range(20):
+                try:
+                    res = wait_done(rpc, rpc.call("oam.ping", {"segments": [DT46], "count": 1})["id"])
+                    ok += res["received"] == 1
+                except RpcError:
+                    pass
+            check(ok == 20, "20 sessions one after another (16 slots): %d answered" % ok)
 
             # 5. nowhere: no route for the first segment -> no echo reply
             oid = rpc.call("oam.ping", {"segments": ["2001:db8:dead::1"], "count": 2,

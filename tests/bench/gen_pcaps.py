@@ -23,7 +23,7 @@ import random
 import sys
 
 logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
-from scapy.all import IP, UDP, Ether, IPv6, IPv6ExtHdrSegmentRouting  # noqa: E402
+from scapy.all import IP, UDP, Ether, IPv6, IPv6ExtHdrSegmentRouting, Raw  # noqa: E402
 from scapy.utils import PcapWriter  # noqa: E402
 
 # MACs: ours (the ports' "mac" extension, so net_pcap frames carry the right
@@ -49,7 +49,11 @@ SID = {"end": "2001:db8:a:1::", "end_x": "2001:db8:a:2::", "end_dt4": "2001:db8:
        "end_dt6": "2001:db8:a:6::", "end_dt46": "2001:db8:a:46::",
        "end_b6_encaps": "2001:db8:a:b6::", "end_b6_encaps_red": "2001:db8:a:b7::",
        "end_dx2": "2001:db8:a:d2::", "end_as": "2001:db8:a:a5::", "end_ad": "2001:db8:a:ad::",
-       "end_as_return": "2001:db8:a:a6::"}
+       "end_as_return": "2001:db8:a:a6::", "end_hmac": "2001:db8:a:4d::",
+       "end_dt46_hmac": "2001:db8:a:4e::"}
+# the SRH HMAC key of the hmac cases (RFC 8754 2.1.2)
+HMAC_KEY_ID, HMAC_SECRET = 7, b"srv6d bench key, 32 bytes long!!"
+
 # the binding SIDs' SR policy: two segments of the remote PE
 B6_POLICY = ["2001:db8:b:1::", "2001:db8:b:ffff::"]
 
@@ -72,6 +76,12 @@ CASES = {
     "end_as": ("default", "ce1", "End.AS, to the service"),
     "end_ad": ("default", "ce1", "End.AD, to the service (cache kept)"),
     "end_as_return": ("default", "core0", "End.AS, back from the service (H.Encaps)"),
+    "h_insert": (VRF, "core0", "H.Insert, IPv6, 2 SIDs"),
+    "h_encaps_hmac": (VRF, "core0", "H.Encaps with an HMAC TLV, IPv4 inner"),
+    "h_encaps_policy": (VRF, "core0", "H.Encaps into an SR policy of 2 lists, IPv4 inner"),
+    "end_hmac": ("default", "core0", "End verifying the SRH HMAC, a new SRH per flow (3 SIDs)"),
+    "end_dt46_hmac": ("default", "ce1",
+                      "End.DT46 verifying the SRH HMAC, one headend's SRH (verified once)"),
 }
 CASE_ORDER = list(CASES)
 # transit SRv6 cases: the same frames for our SID with segments left 1
@@ -166,16 +176,31 @@ def _plan(case, n_routes, n_flows, big, seed):
     def inner6(dst, i):
         return IPv6(src=SENDER6, dst=dst, hlim=64) / UDP(sport=1024 + i % 60000, dport=4789) / PAYLOAD
 
-    if case in ("ipv4_forward", "end_dt4", "end_dt46"):
+    if case in ("ipv4_forward", "end_dt4", "end_dt46", "end_dt46_hmac"):
         p4 = v4_prefixes(n_routes, big, rnd)
         routes += [{"vrf": VRF, "prefix": p, "nexthops": [dict(ce_nh, via=CE4)]} for p in p4]
-    if case in ("ipv6_forward", "end_dt6", "end_dt46"):
+    if case in ("ipv6_forward", "end_dt6", "end_dt46", "end_dt46_hmac"):
         p6 = v6_prefixes(n_routes, big, rnd)
         routes += [{"vrf": VRF, "prefix": p, "nexthops": [dict(ce_nh, via=CE6)]} for p in p6]
     if case in ("h_encaps_v4", "h_encaps_red"):
         p4 = v4_prefixes(n_routes, big, rnd)
     if case == "h_encaps_v6":
         p6 = v6_prefixes(n_routes, big, rnd)
+    if case in ("h_encaps_hmac", "h_encaps_policy"):
+        p4 = v4_prefixes(n_routes, big, rnd)
+        for i, p in enumerate(p4):
+            nh = {"type": "srv6", "segments": [remote_sid(i)]}
+            if case == "h_encaps_hmac":
+                nh["hmac_key_id"] = HMAC_KEY_ID
+            else:
+                nh["policy"] = {"color": 10, "endpoint": REMOTE_PE}
+            routes.append({"vrf": VRF, "prefix": p, "nexthops": [nh]})
+    if case == "h_insert":
+        p6 = v6_prefixes(n_routes, big, rnd)
+        for i, p in enumerate(p6):
+            routes.append({"vrf": VRF, "prefix": p, "nexthops": [
+                {"type": "srv6", "segments": [remote_sid(i), "2001:db8:b:ffff::"],
+                 "encap": "h.insert"}]})
     if case in ("h_encaps_v4", "h_encaps_v6", "h_encaps_red"):
         red = case == "h_encaps_red"
         pfx = p6 if case == "h_encaps_v6" else p4
@@ -183,12 +208,14 @@ def _plan(case, n_routes, n_flows, big, seed):
             segs = [remote_sid(i), "2001:db8:b:ffff::"] if red else [remote_sid(i)]
             nh = {"type": "srv6", "segments": segs, "encap": "h.encaps.red" if red else "h.encaps"}
             routes.append({"vrf": VRF, "prefix": p, "nexthops": [nh]})
-    if case in TRANSIT:
+    if case in TRANSIT or case == "end_hmac":
         p6 = v6_prefixes(n_routes, big, rnd)
         routes += [{"vrf": "default", "prefix": p, "nexthops": core_nh} for p in p6]
         sid = {"sid": SID[case], "behavior": "End"}
         if case == "end_x":
             sid = {"sid": SID[case], "behavior": "End.X", "nexthop": {"via": P1, "port": "core0"}}
+        if case == "end_hmac":
+            sid["hmac_required"] = True
         if case.startswith("end_b6"):
             # the updated packet goes into the policy toward the remote PE
             sid = {"sid": SID[case], "behavior": CASES[case][2].split(",")[0],
@@ -207,7 +234,10 @@ def _plan(case, n_routes, n_flows, big, seed):
         if beh == "End.AS":
             sid["segments"] = [remote_sid(0)]
         sids.append(sid)
-    if case.startswith("end_dt"):
+    if case == "end_dt46_hmac":
+        sids.append({"sid": SID[case], "behavior": "End.DT46", "vrf": VRF,
+                     "hmac_required": True})
+    elif case.startswith("end_dt"):
         sids.append({"sid": SID[case], "behavior": {"end_dt4": "End.DT4", "end_dt6": "End.DT6",
                                                     "end_dt46": "End.DT46"}[case], "vrf": VRF})
 
@@ -216,6 +246,24 @@ def _plan(case, n_routes, n_flows, big, seed):
             frames.append(eth_in / inner4(_host(pick(p4, i), i), i))
         elif case in ("ipv6_forward", "h_encaps_v6"):
             frames.append(eth_in / inner6(_host(pick(p6, i), i), i))
+        elif case in ("h_encaps_hmac", "h_encaps_policy"):
+            frames.append(eth_in / inner4(_host(pick(p4, i), i), i))
+        elif case == "h_insert":
+            frames.append(eth_in / inner6(_host(pick(p6, i), i), i))
+        elif case == "end_dt46_hmac":
+            # an L3VPN from one remote PE whose SRH is signed: the same SRH
+            # (and HMAC) in every packet, half IPv4 half IPv6 inside
+            v4 = i % 2 == 0
+            inner = inner4(_host(pick(p4, i), i), i) if v4 else inner6(_host(pick(p6, i), i), i)
+            frames.append(eth_in / IPv6(src=REMOTE_PE, dst=SID[case], hlim=64, nh=43) /
+                          Raw(hmac_srh([SID[case]], 0, 4 if v4 else 41, REMOTE_PE)) / inner)
+        elif case == "end_hmac":
+            # an SRH of 3 SIDs [ours, a remote SID, the destination] with an
+            # HMAC TLV under our key, SL 2
+            dst = _host(pick(p6, i), i)
+            frames.append(eth_in / IPv6(src=REMOTE_PE, dst=SID[case], hlim=64, nh=43) /
+                          Raw(hmac_srh([SID[case], remote_sid(i), dst], 2, 41, REMOTE_PE)) /
+                          inner6(dst, i))
         elif case == "end_dx2":
             # an L2VPN frame from the remote PE: SRH with our End.DX2 at SL 0,
             # next header 143, the customer's frame inside
@@ -252,6 +300,22 @@ def _plan(case, n_routes, n_flows, big, seed):
     return {"sids": sids}, routes, frames
 
 
+def hmac_srh(visit, sl, nh, src):
+    """SRH bytes for segments in visiting order with an HMAC TLV (RFC 8754
+    2.1.2.1 text: source, Last Entry, Flags, key id, Segment List)."""
+    import hashlib
+    import hmac
+    import socket
+    import struct
+    stored = b"".join(socket.inet_pton(socket.AF_INET6, s) for s in reversed(visit))
+    n, flags = len(visit), 0x08
+    text = socket.inet_pton(socket.AF_INET6, src) + bytes([n - 1, flags]) + \
+        struct.pack("!I", HMAC_KEY_ID) + stored
+    mac = hmac.new(HMAC_SECRET, text, hashlib.sha256).digest()
+    return bytes([nh, (8 + 16 * n + 40) // 8 - 1, 4, sl, n - 1, flags, 0, 0]) + stored + \
+        bytes([5, 38, 0, 0]) + struct.pack("!I", HMAC_KEY_ID) + mac
+
+
 def write_pcap(path, frames):
     """Write frames fast: bytes once each, no per-packet dissection."""
     w = PcapWriter(path, linktype=1, sync=False)
@@ -280,6 +344,10 @@ def base_config(case, gen_device, core_device, ce_device, extra):
         "encap": {"source": ENCAP_SRC, "hop_limit": 64, "flowlabel": "compute"},
         "vrfs": [{"name": VRF, "table": 100}],
         "sids": extra["sids"],
+        "hmac_keys": [{"key_id": HMAC_KEY_ID, "secret": HMAC_SECRET.hex()}],
+        "policies": [{"color": 10, "endpoint": REMOTE_PE, "segment_lists": [
+            {"segments": ["2001:db8:b:a1::"], "weight": 3},
+            {"segments": ["2001:db8:b:b1::"], "weight": 1}]}],
         "routes": [{"vrf": "default", "prefix": "2001:db8:b::/48",
                     "nexthops": [{"type": "ip", "via": P1, "port": "core0"}]}],
         # the sender too: until the routes are loaded its packets get ICMP

@@ -331,7 +331,23 @@ def check_output(case, pkts, routes):
     v4nets = {r["prefix"] for r in routes if ":" not in r["prefix"]}
     for k, p in enumerate(pkts):
         where = f"captured packet {k}"
-        if case in ("h_encaps_l2", "end_as_return"):
+        if case in ("h_encaps_hmac", "h_encaps_policy", "h_insert", "end_hmac"):
+            srh = p.getlayer(IPv6ExtHdrSegmentRouting)
+            if IPv6 not in p or srh is None or p.dst != G.MAC_P1:
+                return f"{where}: no IPv6 with an SRH to P1"
+            raw = bytes(p[IPv6])
+            n = raw[40 + 4] + 1
+            tlv = raw[40 + 8 + 16 * n:40 + 8 + 16 * n + 2]
+            if case in ("h_encaps_hmac", "end_hmac") and tlv != bytes([5, 38]):
+                return f"{where}: no HMAC TLV after the segment list"
+            if case == "h_encaps_policy" and p[IPv6].dst not in ("2001:db8:b:a1::",
+                                                                   "2001:db8:b:b1::"):
+                return f"{where}: DA {p[IPv6].dst} is not one of the policy's lists"
+            if case == "h_insert" and (p[IPv6].src != G.SENDER6 or srh.segleft != 2):
+                return f"{where}: H.Insert keeps the sender's source, SRH SL 2"
+            if case == "end_hmac" and srh.segleft != 1:
+                return f"{where}: End at SL 2 leaves SL 1"
+        elif case in ("h_encaps_l2", "end_as_return"):
             # an outer header from us toward the remote SID, SRH SL 0, then
             # the frame (143) or the service's IPv4 packet (4)
             srh = p.getlayer(IPv6ExtHdrSegmentRouting)
