@@ -41,6 +41,7 @@
 # Needs root, iproute2, ethtool, tshark/dumpcap, /usr/bin/python3 and srv6d
 # (skips, 77, without them); no kernel SRv6.
 . "$(dirname "$0")/lib.sh"
+. "$E2E_DIR/checks.sh"
 export LC_ALL=C
 e2e_init l2vpn
 N=${L2VPN_PINGS:-5}
@@ -62,28 +63,6 @@ PE1_DX2=2a0e:97c0:ae6:1001:d2::
 PE2_DX2=2a0e:97c0:ae6:2001:d2::
 
 # ---------------------------------------------------------------- checks
-
-CHECKS=0
-FAILS=0
-FAILED=()
-ok() {
-	CHECKS=$((CHECKS + 1))
-	printf '  ok   %s\n' "$*" >&2
-}
-bad() {
-	CHECKS=$((CHECKS + 1))
-	FAILS=$((FAILS + 1))
-	FAILED+=("$*")
-	printf '  FAIL %s\n' "$*" >&2
-}
-# check WHAT CMD...: CMD's output indented in the log, ok or FAIL
-check() {
-	local what=$1 out rc=0
-	shift
-	out=$("$@" 2>&1) || rc=$?
-	[[ -n $out ]] && printf '%s\n' "$out" | sed 's/^/    /' >&2
-	if [[ $rc == 0 ]]; then ok "$what"; else bad "$what"; fi
-}
 
 # l2vpn_trap: on failure, each srv6d's last log lines, then lib.sh's cleanup
 l2vpn_trap() {
@@ -107,47 +86,6 @@ ping_check() {
 	out=$(nsx "$1" ping -n -q -c "$N" -i 0.1 -W 2 "$2" 2>&1) || { printf '%s\n' "$out"; return 1; }
 	printf '%s\n' "$out" | grep 'packets transmitted'
 	printf '%s\n' "$out" | grep -q ' 0% packet loss'
-}
-
-# stats NAME: stats.get of srv6d instance NAME (the result, JSON)
-stats() {
-	rpc_on "$1" stats.get | $PY -c 'import json,sys; print(json.dumps(json.load(sys.stdin).get("result", {})))'
-}
-
-# sid_delta BEFORE AFTER SID WANT: the SID's packet counter grew by WANT
-sid_delta() {
-	local a b
-	a=$(sid_packets "$1" "$3") b=$(sid_packets "$2" "$3")
-	echo "packets $a -> $b: +$((b - a)), want +$4"
-	((b - a == $4))
-}
-
-# port_delta BEFORE AFTER PORT FIELD WANT: a port counter grew by WANT
-port_delta() {
-	$PY - "$@" <<'EOF'
-import json, sys
-a, b, port, field, want = json.loads(sys.argv[1]), json.loads(sys.argv[2]), sys.argv[3], sys.argv[4], int(sys.argv[5])
-get = lambda s: next((p.get(field, 0) for p in s.get("ports", []) if p.get("name") == port), 0)
-d = get(b) - get(a)
-print("port %s %s %d -> %d: +%d, want +%d" % (port, field, get(a), get(b), d, want))
-sys.exit(0 if d == want else 1)
-EOF
-}
-
-# drops_window BEFORE AFTER: no drop counter grew (lib.sh's drops_delta)
-drops_window() { drops_delta "$1" "$2" && echo "no drop counter grew"; }
-
-# drops_check JSON ALLOWED_REGEX: every drop reason with a count matches
-drops_check() {
-	$PY - "$1" "$2" <<'EOF'
-import json, re, sys
-drops = {k: v for k, v in (json.loads(sys.argv[1]).get("drops") or {}).items() if v}
-allowed = re.compile(sys.argv[2])
-bad = {k: v for k, v in drops.items() if not allowed.search(k)}
-print("drops: %s%s" % (json.dumps(drops) if drops else "none",
-                       ("; not allowed: " + json.dumps(bad)) if bad else ""))
-sys.exit(1 if bad else 0)
-EOF
 }
 
 # mac_of SHORT IF: the interface's MAC address

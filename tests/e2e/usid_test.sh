@@ -48,6 +48,7 @@
 # Needs root, iproute2, ethtool, tshark/dumpcap, /usr/bin/python3 and srv6d
 # (skips, 77, without them); no kernel SRv6.
 . "$(dirname "$0")/lib.sh"
+. "$E2E_DIR/checks.sh"
 export LC_ALL=C
 e2e_init usid
 N=${USID_PINGS:-5}
@@ -81,28 +82,6 @@ BSID_NEXT=2001:db8:e2:fd46::   # PE1's segment after the binding SID
 
 # ---------------------------------------------------------------- checks
 
-CHECKS=0
-FAILS=0
-FAILED=()
-ok() {
-	CHECKS=$((CHECKS + 1))
-	printf '  ok   %s\n' "$*" >&2
-}
-bad() {
-	CHECKS=$((CHECKS + 1))
-	FAILS=$((FAILS + 1))
-	FAILED+=("$*")
-	printf '  FAIL %s\n' "$*" >&2
-}
-# check WHAT CMD...: CMD's output indented in the log, ok or FAIL
-check() {
-	local what=$1 out rc=0
-	shift
-	out=$("$@" 2>&1) || rc=$?
-	[[ -n $out ]] && printf '%s\n' "$out" | sed 's/^/    /' >&2
-	if [[ $rc == 0 ]]; then ok "$what"; else bad "$what"; fi
-}
-
 # usid_trap: on failure, each srv6d's last log lines, then lib.sh's cleanup
 usid_trap() {
 	local rc=$? f
@@ -125,36 +104,6 @@ ping_check() {
 	out=$(nsx "$1" ping -n -q -c "$N" -i 0.1 -W 2 "$2" 2>&1) || { printf '%s\n' "$out"; return 1; }
 	printf '%s\n' "$out" | grep 'packets transmitted'
 	printf '%s\n' "$out" | grep -q ' 0% packet loss'
-}
-
-# stats NAME: stats.get of srv6d instance NAME (the result, JSON)
-stats() {
-	rpc_on "$1" stats.get | $PY -c 'import json,sys; print(json.dumps(json.load(sys.stdin).get("result", {})))'
-}
-
-# sid_delta BEFORE AFTER SID WANT: the SID's packet counter grew by WANT
-sid_delta() {
-	local a b
-	a=$(sid_packets "$1" "$3") b=$(sid_packets "$2" "$3")
-	echo "packets $a -> $b: +$((b - a)), want +$4"
-	((b - a == $4))
-}
-
-# drops_window BEFORE AFTER: no drop counter grew (lib.sh's drops_delta)
-drops_window() { drops_delta "$1" "$2" && echo "no drop counter grew"; }
-
-# drops_check JSON ALLOWED_REGEX: every drop reason with a count matches the
-# regex (the log says why each allowed one happens)
-drops_check() {
-	$PY - "$1" "$2" <<'EOF'
-import json, re, sys
-drops = {k: v for k, v in (json.loads(sys.argv[1]).get("drops") or {}).items() if v}
-allowed = re.compile(sys.argv[2])
-bad = {k: v for k, v in drops.items() if not allowed.search(k)}
-print("drops: %s%s" % (json.dumps(drops) if drops else "none",
-                       ("; not allowed: " + json.dumps(bad)) if bad else ""))
-sys.exit(1 if bad else 0)
-EOF
 }
 
 # no_frames PCAP FILTER [PCAP FILTER...]: no frame of PCAP matches FILTER

@@ -1,0 +1,71 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright (c) 2026 The srv6d authors
+#
+# Checks of the e2e tests that count them (sourced after lib.sh): each check
+# prints "ok" or "FAIL" on stderr and is counted in CHECKS / FAILS; FAILED
+# holds what failed, for the summary at the end of a test. Plus the counter
+# helpers those tests share (srv6d's stats.get through lib.sh's rpc_on).
+
+CHECKS=0
+FAILS=0
+FAILED=()
+ok() {
+	CHECKS=$((CHECKS + 1))
+	printf '  ok   %s\n' "$*" >&2
+}
+bad() {
+	CHECKS=$((CHECKS + 1))
+	FAILS=$((FAILS + 1))
+	FAILED+=("$*")
+	printf '  FAIL %s\n' "$*" >&2
+}
+# check WHAT CMD...: CMD's output indented in the log, ok or FAIL
+check() {
+	local what=$1 out rc=0
+	shift
+	out=$("$@" 2>&1) || rc=$?
+	[[ -n $out ]] && printf '%s\n' "$out" | sed 's/^/    /' >&2
+	if [[ $rc == 0 ]]; then ok "$what"; else bad "$what"; fi
+}
+
+# stats NAME: stats.get of srv6d instance NAME (the result, JSON)
+stats() {
+	rpc_on "$1" stats.get | $PY -c 'import json,sys; print(json.dumps(json.load(sys.stdin).get("result", {})))'
+}
+
+# sid_delta BEFORE AFTER SID WANT: the SID's packet counter grew by WANT
+sid_delta() {
+	local a b
+	a=$(sid_packets "$1" "$3") b=$(sid_packets "$2" "$3")
+	echo "packets $a -> $b: +$((b - a)), want +$4"
+	((b - a == $4))
+}
+
+# port_delta BEFORE AFTER PORT FIELD WANT: a port counter grew by WANT
+port_delta() {
+	$PY - "$@" <<'PYEOF'
+import json, sys
+a, b, port, field, want = json.loads(sys.argv[1]), json.loads(sys.argv[2]), sys.argv[3], sys.argv[4], int(sys.argv[5])
+get = lambda s: next((p.get(field, 0) for p in s.get("ports", []) if p.get("name") == port), 0)
+d = get(b) - get(a)
+print("port %s %s %d -> %d: +%d, want +%d" % (port, field, get(a), get(b), d, want))
+sys.exit(0 if d == want else 1)
+PYEOF
+}
+
+# drops_window BEFORE AFTER: no drop counter grew (lib.sh's drops_delta)
+drops_window() { drops_delta "$1" "$2" && echo "no drop counter grew"; }
+
+# drops_check JSON ALLOWED_REGEX: every drop reason with a count matches the
+# regex (the log says why each allowed one happens)
+drops_check() {
+	$PY - "$1" "$2" <<'PYEOF'
+import json, re, sys
+drops = {k: v for k, v in (json.loads(sys.argv[1]).get("drops") or {}).items() if v}
+allowed = re.compile(sys.argv[2])
+bad = {k: v for k, v in drops.items() if not allowed.search(k)}
+print("drops: %s%s" % (json.dumps(drops) if drops else "none",
+                       ("; not allowed: " + json.dumps(bad)) if bad else ""))
+sys.exit(1 if bad else 0)
+PYEOF
+}
