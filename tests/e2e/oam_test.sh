@@ -68,9 +68,10 @@
 #    clean exits (status 0 on SIGTERM).
 #
 # The measured runs go in the order 1, 2, 4, 5, 7 (no drop allowed), then 3
-# and 6 (the drops their ICMP errors stand for). srv6d keeps a finished OAM
-# session 60 s for oam.get and refuses a 17th session while 16 are kept, so
-# the test starts 15 sessions on PE1 in all: no retry loop around srv6ctl.
+# and 6 (the drops their ICMP errors stand for). The test runs 15 OAM
+# sessions on PE1 in all, no retry loop around srv6ctl (srv6d runs 16 at a
+# time; a finished one gives its slot to the next: the api test oam_local
+# checks that).
 #
 # Every check prints "ok" or "FAIL" ("skip" for 7 where the kernel cannot);
 # the test exits 1 if any failed. Needs root, iproute2, ethtool,
@@ -469,9 +470,6 @@ section "warm-up: neighbours on every hop"
 ping_warm p "$PE1_IF" 20
 ping_warm p "$PE2_IF" 20
 # One OAM session over PE1 -> P -> PE2 -> P -> PE1 (every link, both ways).
-# Sessions are counted: srv6d keeps a finished one 60 s for oam.get and
-# refuses a 17th while 16 are kept ("16 OAM sessions already open"), so this
-# test starts 15 on PE1 in all (no retry loops around srv6ctl ping).
 oam warm ping "$PE2_END,$PE1_END" count 3 interval 50 timeout 1000
 [[ ${RC[warm]} == 0 ]] || fail "no OAM echo reply over [$PE2_END,$PE1_END] (warm-up)"
 declare -A S0 S1 SA SB SC
