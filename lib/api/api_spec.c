@@ -199,6 +199,8 @@ static const struct api_field p_sid_add[] = {
 	{"return_port", API_T_STRING, OPT, "End.AS/AD: the port the service hands traffic back on"},
 	{"flavors", API_T_ARRAY, OPT, "psp, usp, usd, next-csid"},
 	{"hmac_required", API_T_BOOL, OPT, "only SRHs with a valid HMAC TLV (RFC 8754 2.1.2.1)"},
+	{"policy", API_T_OBJECT, OPT,
+	 "End.B6.Encaps(.Red): the SR policy {color, endpoint} it binds, instead of segments"},
 };
 
 static const struct api_field p_oam_ping[] = {

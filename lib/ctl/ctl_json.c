@@ -600,6 +600,10 @@ sid_to_json(const struct model *m, const struct model_sid *s)
 		json_object_set_new(o, "return_port", json_string(port_name(m, s->return_port)));
 	if (s->hmac_required)
 		json_object_set_new(o, "hmac_required", json_true());
+	if (s->has_policy)
+		json_object_set_new(o, "policy",
+				    json_pack("{s:I,s:o}", "color", (json_int_t)s->color,
+					      "endpoint", addr_to_json(&s->endpoint)));
 	if (s->flavors != 0) {
 		json_t *fl = json_array();
 		for (uint32_t f = 1; f != 0 && f <= SID_FL_NEXT_CSID; f <<= 1)
@@ -1241,9 +1245,22 @@ sid_params(const struct model *m, const json_t *obj, const char *path, struct mo
 	} else if (json_object_get(obj, "return_port") != NULL) {
 		return BAD(e, path, "return_port", "not used by %s", b);
 	}
-	if (model_behavior_is_b6(out->behavior) || out->behavior == SB_END_AS) {
+	if (model_behavior_is_b6(out->behavior) && json_object_get(obj, "policy") != NULL) {
+		// a binding SID of an SR policy (RFC 9256 6): the policy's lists
+		struct model_nexthop pn;
+		if (json_object_get(obj, "segments") != NULL)
+			return BAD(e, path, "segments", "give segments or policy, not both");
+		memset(&pn, 0, sizeof(pn));
+		if (nexthop_policy(json_object_get(obj, "policy"), path, &pn, e) < 0)
+			return -1;
+		out->has_policy = true;
+		out->color = pn.color;
+		out->endpoint = pn.endpoint;
+	} else if (json_object_get(obj, "policy") != NULL) {
+		return BAD(e, path, "policy", "not used by %s", b);
+	} else if (model_behavior_is_b6(out->behavior) || out->behavior == SB_END_AS) {
 		if (json_object_get(obj, "segments") == NULL)
-			return BAD(e, path, "segments", "%s needs segments", b);
+			return BAD(e, path, "segments", "%s needs segments (or a policy)", b);
 		if (segments_get(obj, "segments", out->segs, &out->n_segs, path, e) < 0)
 			return -1;
 	} else if (json_object_get(obj, "segments") != NULL) {

@@ -403,7 +403,17 @@ sid_exec(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m, con
 			// RFC 8986 4.13 / 4.14: the updated packet goes into a new SR
 			// policy (the template is reduced for .Red).
 			const struct dp_nh *enc = &dp_g.nh[nh->child];
-			if (srv6_encap_push(m, &enc->tmpl, IPPROTO_V6_IN_V6, dp_flow_hash(m)) < 0) {
+			uint32_t h;
+			// a policy of several lists: the list of the flow inside (its
+			// label, else its addresses and ports; RFC 9256 6, RFC 6438)
+			if (enc->type == DNH_ECMP) {
+				if (!pkt_tunnel_hash(d, m->data_len, &h))
+					h = dp_flow_hash(m);
+				enc = &dp_g.nh[enc->slots[((uint64_t)h * enc->n_slots) >> 32]];
+			} else {
+				h = dp_flow_hash(m);
+			}
+			if (srv6_encap_push(m, &enc->tmpl, IPPROTO_V6_IN_V6, h) < 0) {
 				dp_drop(lc, m, DP_DROP_no_headroom);
 				return DP_DONE;
 			}

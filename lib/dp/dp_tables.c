@@ -659,6 +659,30 @@ nh_get_route(const struct model_route *r)
 	return nh_get(&d);
 }
 
+// A binding SID's SR policy (RFC 9256 6): one encapsulation per segment
+// list, weighted (End.B6.Encaps.Red reduces them all); a single list is
+// that encapsulation itself.
+static uint32_t
+nh_get_binding(const struct model_sid *s)
+{
+	const struct model_policy *p = model_policy_find(dp_g.model, s->color, &s->endpoint);
+	struct nh_desc d;
+
+	if (p == NULL)
+		return 0;
+	desc_init(&d, DNH_ECMP);
+	for (unsigned int i = 0; i < p->n_lists; i++) {
+		uint32_t id =
+			nh_get_encap((const uint8_t(*)[16])p->lists[i].segs, p->lists[i].n_segs,
+				     s->behavior == SB_END_B6_ENCAPS_RED, NULL, 0);
+		if (id != 0 && !ecmp_add(&d, id, p->lists[i].weight))
+			break;
+	}
+	if (d.n_members <= 1)
+		return d.n_members == 1 ? d.members[0] : 0;
+	return nh_get(&d);
+}
+
 static uint32_t
 nh_get_sid(const struct model_sid *s)
 {
@@ -696,8 +720,10 @@ nh_get_sid(const struct model_sid *s)
 		break;
 	case SB_END_B6_ENCAPS:
 	case SB_END_B6_ENCAPS_RED:
-		d.child = nh_get_encap((const uint8_t(*)[16])s->segs, s->n_segs,
-				       s->behavior == SB_END_B6_ENCAPS_RED, NULL, 0);
+		d.child = s->has_policy
+				  ? nh_get_binding(s)
+				  : nh_get_encap((const uint8_t(*)[16])s->segs, s->n_segs,
+						 s->behavior == SB_END_B6_ENCAPS_RED, NULL, 0);
 		if (d.child == 0)
 			return 0;
 		break;

@@ -1534,7 +1534,14 @@ sid_check(const struct model *m, const struct model_sid *s, struct model_err *e)
 	}
 	if (s->behavior == SB_END_DX2 && (s->port >= MODEL_MAX_PORTS || !m->ports[s->port].used))
 		return model_err_set(e, -EINVAL, "port", "End.DX2 needs the port frames leave on");
-	if (model_behavior_is_b6(s->behavior)) {
+	if (model_behavior_is_b6(s->behavior) && s->has_policy) {
+		// The policy must exist: the SID has no segments of its own.
+		if (model_policy_find(m, s->color, &s->endpoint) == NULL)
+			return model_err_set(
+				e, -EINVAL, "policy",
+				"no SR policy of color %u and this endpoint (policy.add)",
+				s->color);
+	} else if (model_behavior_is_b6(s->behavior)) {
 		if (s->n_segs == 0 || s->n_segs > MODEL_MAX_SEGS)
 			return model_err_set(e, -EINVAL, "segments", "1 to %d segments",
 					     MODEL_MAX_SEGS);
@@ -1655,6 +1662,10 @@ sid_same_service(const struct model_sid *a, const struct model_sid *b)
 	if (model_behavior_is_proxy(a->behavior) && a->return_port != b->return_port)
 		return false;
 	if (a->behavior == SB_END_DX2 && a->port != b->port)
+		return false;
+	if (model_behavior_is_b6(a->behavior) &&
+	    (a->has_policy != b->has_policy || a->color != b->color ||
+	     !addr_equal(&a->endpoint, &b->endpoint)))
 		return false;
 	if ((model_behavior_is_b6(a->behavior) || a->behavior == SB_END_AS) &&
 	    (a->n_segs != b->n_segs || memcmp(a->segs, b->segs, 16u * a->n_segs) != 0))
@@ -1942,7 +1953,16 @@ policy_replace(struct model_txn *t, struct model_policy *old, struct model_polic
 		hmap_insert(&m->policies, &cur->node, policy_hash(cur->color, &cur->endpoint));
 	snprintf(id, sizeof(id), "%u/%s", p->color, addr_fmt(&p->endpoint, a, sizeof(a)));
 	event_push(t, "policy", cur ? (old ? "set" : "add") : "del", id);
-	return mark_routes_where(t, route_steered_by, &k);
+	rc = mark_routes_where(t, route_steered_by, &k);
+	// and its binding SIDs
+	size_t b;
+	for (struct hmap_node *nd = hmap_iter_first(&m->sids, &b); nd && rc == 0;
+	     nd = hmap_iter_next(&m->sids, nd, &b)) {
+		const struct model_sid *s = hmap_entry(nd, struct model_sid, node);
+		if (s->has_policy && s->color == p->color && addr_equal(&s->endpoint, &p->endpoint))
+			rc = mark_dirty(t, MODEL_DEFAULT_VRF, &s->sid);
+	}
+	return rc;
 }
 
 int
@@ -1991,6 +2011,16 @@ model_policy_del(struct model_txn *t, uint32_t color, const struct ip_addr *endp
 	if (old == NULL)
 		return model_err_set(e, -ENOENT, "color",
 				     "no SR policy of this color and endpoint");
+	size_t b;
+	for (struct hmap_node *nd = hmap_iter_first(&t->m->sids, &b); nd;
+	     nd = hmap_iter_next(&t->m->sids, nd, &b)) {
+		const struct model_sid *s = hmap_entry(nd, struct model_sid, node);
+		char sb[PREFIX_STRLEN];
+		if (s->has_policy && s->color == color && addr_equal(&s->endpoint, endpoint))
+			return model_err_set(e, -EBUSY, "color",
+					     "binding SID %s is bound to this policy",
+					     prefix_fmt(&s->sid, sb, sizeof(sb)));
+	}
 	// Steered routes fall back to their own segments (RFC 9256 8.8).
 	rc = policy_replace(t, old, NULL);
 	if (rc < 0)

@@ -207,6 +207,11 @@ struct model_sid {
 	// "hmac": "require" (RFC 8754 2.1.2.1): only packets whose SRH carries an
 	// HMAC TLV that verifies under one of our keys get the behaviour.
 	bool hmac_required;
+	// End.B6.Encaps(.Red) bound to SR policy (color, endpoint) instead of
+	// its own segments (RFC 9256 6: the policy's binding SID).
+	bool has_policy;
+	uint32_t color;
+	struct ip_addr endpoint;
 	// next-csid (RFC 9800): bits of the locator block and of the C-SID
 	// (the SID's length past the block), from the uSID locator whose block
 	// holds the SID; set by model_sid_add.

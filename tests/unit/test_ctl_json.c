@@ -805,6 +805,19 @@ static const struct bad_case bad_cases[] = {
 	 IP, "encap"},
 	{"policy.del", "{\"color\": 77, \"endpoint\": \"2001:db8::1\"}", API_ERR_NOT_FOUND,
 	 "color"},
+	// a binding SID of a policy: the policy must exist, no segments beside
+	{"sid.add",
+	 "{\"sid\": \"2001:db8:bb::30\", \"behavior\": \"End.B6.Encaps\", \"policy\": "
+	 "{\"color\": 99, \"endpoint\": \"2001:db8:cc::9\"}}",
+	 IP, "policy"},
+	{"sid.add",
+	 "{\"sid\": \"2001:db8:bb::30\", \"behavior\": \"End.B6.Encaps\", \"segments\": "
+	 "[\"2001:db8::1\"], \"policy\": {\"color\": 10, \"endpoint\": \"2001:db8:cc::9\"}}",
+	 IP, "segments"},
+	{"sid.add",
+	 "{\"sid\": \"2001:db8:bb::30\", \"behavior\": \"End\", \"policy\": {\"color\": 10, "
+	 "\"endpoint\": \"2001:db8:cc::9\"}}",
+	 IP, "policy"},
 	{"route.add",
 	 "{\"vrf\": \"L3VPN-1\", \"prefix\": \"10.77.0.0/16\", \"nexthops\": [{\"type\": "
 	 "\"srv6\", \"policy\": {\"color\": 1}}]}",
@@ -1498,6 +1511,15 @@ test_handlers(void)
 {
 	json_t *res, *v;
 	struct api_error_info e;
+
+	// A binding SID bound to the base config's policy 10: policy.del is
+	// refused while it is (1003 naming the SID), allowed once it is gone.
+	json_decref(rpc_ok("sid.add", "{\"sid\": \"2001:db8:bb::31\", \"behavior\": "
+				      "\"End.B6.Encaps.Red\", \"policy\": {\"color\": 10, "
+				      "\"endpoint\": \"2001:db8:cc::9\"}}"));
+	rpc_err("policy.del", "{\"color\": 10, \"endpoint\": \"2001:db8:cc::9\"}", API_ERR_IN_USE,
+		"color");
+	json_decref(rpc_ok("sid.del", "{\"sid\": \"2001:db8:bb::31\"}"));
 
 	// route.add replaces, route.list finds it with its owner as type, route.get
 	// resolves an address to it, route.del removes it.

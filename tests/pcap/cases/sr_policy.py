@@ -11,6 +11,11 @@ bounds (the weights become 48 and 16 of 64 hash slots).
 Also: a route steered to a color with no policy falls back to its own
 segments (best effort, RFC 9256 8.8): H.Encaps [B1]; a policy with encap
 h.encaps.red: [PA1, B1] as H.Encaps.Red (DA PA1, SRH [B1], SL 1).
+Binding SIDs of a policy (RFC 9256 6): End.B6.Encaps with "policy" instead
+of segments: a packet for the BSID (SRH [BSID, B2], SL 1) gets End's step,
+then the flow's list of the policy pushed (one list per flow, by the flow
+label the sender set, 3:1 over 120 flows); End.B6.Encaps.Red bound to the
+same policy pushes the lists reduced.
 Every output is compared field by field with scapy's own H.Encaps of the
 customer packet (TTL - 1).
 """
@@ -89,5 +94,55 @@ def scenario_fallback_red():
     return Scenario("fallback_red", cfg, {"ce0": ins}, exp)
 
 
+BSID, BSID_RED = sid(0xb6), sid(0xb7)
+
+
+def scenario_binding():
+    ins, exp = [], []
+    for f in range(N_FLOWS):
+        for k in range(2):
+            inner = IPv6(src="2001:db8:20::5", dst=CE_IP6, hlim=60) / \
+                UDP(sport=30000 + f, dport=53) / Raw(b"bsid %d %d" % (f, k))
+            red = f % 4 == 3  # a quarter through the .Red binding SID
+            bsid = BSID_RED if red else BSID
+            ins.append(to_port("wan0", P1_MAC) /
+                       IPv6(src=REMOTE_PE, dst=bsid, hlim=64, fl=(f * 2654435761) & 0xfffff) /
+                       srh([bsid, B2], sl=1, nh=41) / inner)
+            updated = IPv6(src=REMOTE_PE, dst=B2, hlim=63, fl=(f * 2654435761) & 0xfffff) / \
+                srh([bsid, B2], sl=0, nh=41) / inner
+            for name, segs in (("A", [PA1, PA2]), ("B", [PB1])):
+                exp.append(Exp(from_port("wan0", P1_MAC) / h_encaps(updated, segs, red=red),
+                               "wan0", ignore=["IPv6[0].fl"], optional=True,
+                               tag=("bsid", f, name), desc=f"BSID flow {f} on list {name}"))
+
+    def weights(res):
+        errs, per_flow = [], {}
+        for tag, items in res.by_tag.items():
+            if isinstance(tag, tuple) and tag[0] == "bsid":
+                per_flow.setdefault(tag[1], []).extend([tag[2]] * len(items))
+        got = sum(len(v) for v in per_flow.values())
+        if got != 2 * N_FLOWS:
+            errs.append(f"{got} packets matched a list, want {2 * N_FLOWS}")
+        for f, lists in sorted(per_flow.items()):
+            if len(set(lists)) != 1:
+                errs.append(f"flow {f} spread over lists {lists}")
+        share = sum(1 for v in per_flow.values() if v[0] == "A") / max(1, len(per_flow))
+        if not 0.6 <= share <= 0.9:
+            errs.append(f"list A (weight 3 of 4) carries {share:.2f} of the flows")
+        return errs
+
+    policy = {"color": 10, "endpoint": REMOTE_PE,
+              "segment_lists": [{"segments": [PA1, PA2], "weight": 3},
+                                {"segments": [PB1], "weight": 1}]}
+    sids = [{"sid": BSID, "behavior": "End.B6.Encaps",
+             "policy": {"color": 10, "endpoint": REMOTE_PE}},
+            {"sid": BSID_RED, "behavior": "End.B6.Encaps.Red",
+             "policy": {"color": 10, "endpoint": REMOTE_PE}}]
+    cfg = config(("wan0",), routes=[ROUTE_REMOTE_PE], sids=sids,
+                 extra={"policies": [policy]})
+    return Scenario("binding", cfg, {"wan0": ins}, exp, post_checks=[weights],
+                    sid_packets={BSID: 180, BSID_RED: 60})
+
+
 def scenarios():
-    return [scenario_weights(), scenario_fallback_red()]
+    return [scenario_weights(), scenario_fallback_red(), scenario_binding()]
