@@ -49,6 +49,10 @@ BASE = {
                {"prefix": "2001:db8:2::/48", "nexthops": [{"type": "ip", "via": "2001:db8::2"}]}],
     "neighbors": [{"port": "wan0", "address": "2001:db8::2", "mac": "02:00:00:00:00:02"}],
     "datapath": {"idle_sleep_us": 50},
+    "policies": [{"color": 10, "endpoint": "2001:db8:2::1",
+                  "segment_lists": [{"segments": ["2001:db8:2:a::"], "weight": 3},
+                                    {"segments": ["2001:db8:2:b::"]}]}],
+    "hmac_keys": [{"key_id": 7, "secret": "00112233445566778899aabbccddeeff"}],
 }
 
 
@@ -145,14 +149,18 @@ def run(work, cfg, sock, rpc):
     new["encap"]["source"] = "2001:db8:ff::1"
     new["ipsec"]["sas"][0]["spi"] = 4098
     new["datapath"]["idle_sleep_us"] = 20
+    new["policies"][0]["segment_lists"][1]["weight"] = 2
+    new["policies"].append({"color": 20, "endpoint": "2001:db8:2::1", "encap": "h.encaps.red",
+                            "segment_lists": [{"segments": ["2001:db8:2:c::", "2001:db8:2:d::"]}]})
     write(cfg, new)
     r, err = reload(rpc, cfg)
     check(err is None, "reload of the changed file accepted (%s)" % err)
     if err is None:
-        # added: GREEN, route 192.0.2.0/24, SID :3; changed: the route,
-        # ports wan0 and ce-blue, SA, encap; removed: SID :2, neighbour
-        check((r["added"], r["changed"], r["removed"]) == (3, 5, 2),
-              "counted: added 3, changed 5, removed 2 (%s)" % r)
+        # added: GREEN, route 192.0.2.0/24, SID :3, policy 20; changed: the
+        # route, ports wan0 and ce-blue, SA, encap, policy 10; removed: SID
+        # :2, neighbour
+        check((r["added"], r["changed"], r["removed"]) == (4, 6, 2),
+              "counted: added 4, changed 6, removed 2 (%s)" % r)
     now = rpc.call("config.get", {"secrets": True})
     fresh = fresh_config(work, new, 1)
     check(fresh is not None and live_only(now) == fresh,
@@ -188,6 +196,11 @@ def run(work, cfg, sock, rpc):
         ("RED removed while srv6-bgp's route is in it", "vrfs: RED",
          lambda c: (c["vrfs"].pop(1), c["routes"].pop(1))),
         ("unknown key", "unknown_key", lambda c: c.update(unknown_key=1)),
+        ("an HMAC key's secret changed (keys change through hmac.key.*)", "hmac_keys",
+         lambda c: c["hmac_keys"][0].update(secret="ffeeddccbbaa99887766554433221100")),
+        ("a policy of 9 segment lists", "policies[0].segment_lists",
+         lambda c: c["policies"][0].update(
+             segment_lists=[{"segments": ["2001:db8:2:e::"]}] * 9)),
     ]
     for what, field, mutate in cases:
         c = copy.deepcopy(new)
