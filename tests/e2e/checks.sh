@@ -69,3 +69,27 @@ print("drops: %s%s" % (json.dumps(drops) if drops else "none",
 sys.exit(1 if bad else 0)
 PYEOF
 }
+
+# srv6d_logs_trap: the EXIT trap of these tests: on failure, the last lines
+# of every srv6d log in $WORK, then lib.sh's cleanup
+srv6d_logs_trap() {
+	local rc=$? f
+	set +e
+	if [[ $rc != 0 && $rc != 77 && -n $WORK ]]; then
+		for f in "$WORK"/srv6d-*.log; do
+			[[ -f $f ]] || continue
+			echo "----- ${f##*/} (last 25 lines) -----" >&2
+			tail -n 25 "$f" >&2
+		done
+	fi
+	(exit "$rc")
+	e2e_cleanup
+}
+
+# ping_check SHORT DST: N pings at 0.1 s from namespace SHORT, no loss
+ping_check() {
+	local out
+	out=$(nsx "$1" ping -n -q -c "$N" -i 0.1 -W 2 "$2" 2>&1) || { printf '%s\n' "$out"; return 1; }
+	printf '%s\n' "$out" | grep 'packets transmitted'
+	printf '%s\n' "$out" | grep -q ' 0% packet loss'
+}

@@ -64,29 +64,7 @@ PE2_DX2=2a0e:97c0:ae6:2001:d2::
 
 # ---------------------------------------------------------------- checks
 
-# l2vpn_trap: on failure, each srv6d's last log lines, then lib.sh's cleanup
-l2vpn_trap() {
-	local rc=$? f
-	set +e
-	if [[ $rc != 0 && $rc != 77 && -n $WORK ]]; then
-		for f in "$WORK"/srv6d-pe1.log "$WORK"/srv6d-pe2.log; do
-			[[ -f $f ]] || continue
-			echo "----- ${f##*/} (last 25 lines) -----" >&2
-			tail -n 25 "$f" >&2
-		done
-	fi
-	(exit "$rc")
-	e2e_cleanup
-}
-trap l2vpn_trap EXIT
-
-# ping_check SHORT DST: N pings at 0.1 s, no loss
-ping_check() {
-	local out
-	out=$(nsx "$1" ping -n -q -c "$N" -i 0.1 -W 2 "$2" 2>&1) || { printf '%s\n' "$out"; return 1; }
-	printf '%s\n' "$out" | grep 'packets transmitted'
-	printf '%s\n' "$out" | grep -q ' 0% packet loss'
-}
+trap srv6d_logs_trap EXIT
 
 # mac_of SHORT IF: the interface's MAC address
 mac_of() { nsx "$1" cat "/sys/class/net/$2/address"; }

@@ -107,21 +107,7 @@ skipped() {
 	printf '  skip %s\n' "$*" >&2
 }
 
-# oam_trap: on failure, each srv6d's last log lines, then lib.sh's cleanup
-oam_trap() {
-	local rc=$? f
-	set +e
-	if [[ $rc != 0 && $rc != 77 && -n $WORK ]]; then
-		for f in "$WORK"/srv6d-pe1.log "$WORK"/srv6d-pe2.log; do
-			[[ -f $f ]] || continue
-			echo "----- ${f##*/} (last 25 lines) -----" >&2
-			tail -n 25 "$f" >&2
-		done
-	fi
-	(exit "$rc")
-	e2e_cleanup
-}
-trap oam_trap EXIT
+trap srv6d_logs_trap EXIT
 
 # oam NAME ARGS...: srv6ctl ARGS on PE1; stdout in $WORK/NAME.out, stderr in
 # $WORK/NAME.err, exit status in RC[NAME]; both outputs into the log

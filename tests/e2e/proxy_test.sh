@@ -100,21 +100,7 @@ ALLOWED_DROPS='^local_unhandled$'
 
 # ---------------------------------------------------------------- checks
 
-# proxy_trap: on failure, each srv6d's last log lines, then lib.sh's cleanup
-proxy_trap() {
-	local rc=$? f
-	set +e
-	if [[ $rc != 0 && $rc != 77 && -n $WORK ]]; then
-		for f in "$WORK"/srv6d-pe1.log "$WORK"/srv6d-pe2.log; do
-			[[ -f $f ]] || continue
-			echo "----- ${f##*/} (last 25 lines) -----" >&2
-			tail -n 25 "$f" >&2
-		done
-	fi
-	(exit "$rc")
-	e2e_cleanup
-}
-trap proxy_trap EXIT
+trap srv6d_logs_trap EXIT
 
 # ping_check SHORT DST KEY: N pings at 0.1 s, no loss; the replies' TTL or
 # hop limit (one value) goes to $WORK/ttl-KEY (check runs this in a subshell)
