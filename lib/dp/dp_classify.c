@@ -31,6 +31,7 @@
 #include <rte_prefetch.h>
 
 #include "dp_stage.h"
+#include "srh.h"
 #include "srv6.h"
 
 // Our outer header is on: the packet is looked up in the default VRF and
@@ -119,6 +120,25 @@ proxy_dynamic_return(struct dp_lcore *lc, struct rte_mbuf *m, const struct dp_po
 	return attached_out(m, len);
 }
 
+// End.AM's way back (6.4.2): the service kept the SRH; the DA comes back
+// from it (Segment List[SL]), then the lookup as for any packet. Anything
+// without an SRH is the service's own traffic, routed as it is.
+static bool
+proxy_demasquerade(struct rte_mbuf *m)
+{
+	uint8_t *d = rte_pktmbuf_mtod(m, uint8_t *);
+	struct pkt_ip6_info info;
+
+	if (dp_meta(m)->family == 6 && pkt_ip6_parse(d, m->data_len, &info) == PKT_OK &&
+	    info.srh_off != 0 && info.routing_type == 4 &&
+	    srh_validate(d + info.srh_off, info.payload_end - info.srh_off) == SRH_OK &&
+	    d[info.srh_off + 3] <= d[info.srh_off + 4]) {
+		memcpy(d + 24, d + info.srh_off + 8 + 16u * d[info.srh_off + 3], 16);
+		dp_meta(m)->vrf = MODEL_DEFAULT_VRF; // an SRv6 packet: the underlay's
+	}
+	return true;
+}
+
 // IP from the service on a proxy's return port (not ARP, ND, nor a
 // link-local source: those are the link's).
 static __rte_noinline bool
@@ -126,6 +146,8 @@ proxy_return(struct dp_lcore *lc, struct rte_mbuf *m, const struct dp_port_meta 
 {
 	const struct srv6_encap_tmpl *tmpl;
 
+	if (pm->attach == DP_ATTACH_PROXY_MASQ)
+		return proxy_demasquerade(m);
 	if (pm->attach == DP_ATTACH_PROXY_DYNAMIC)
 		return proxy_dynamic_return(lc, m, pm);
 	tmpl = &dp_g.nh[pm->attach_nh].tmpl;

@@ -75,6 +75,7 @@ enum dp_attach {
 	DP_ATTACH_L2,		 // l2vpn port: each frame whole into attach_nh (H.Encaps.L2)
 	DP_ATTACH_PROXY_STATIC,	 // End.AS return port: IP packets into attach_nh
 	DP_ATTACH_PROXY_DYNAMIC, // End.AD return port: IP packets under the SID's cached headers
+	DP_ATTACH_PROXY_MASQ,	 // End.AM return port: DA back from the SRH (de-masquerade)
 };
 
 // Per-port facts a worker needs, copied into each table side (dp: ro).

@@ -482,6 +482,24 @@ sid_exec(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m, con
 		if (sl == 0)
 			return sid_upper_layer(lc, t, m, &info);
 		return end_proxy(lc, t, m, &info, nh);
+
+	case SB_END_AM:
+		// draft-ietf-spring-sr-service-programming 6.4.1: End's step, then
+		// the DA masqueraded as the last segment (SRH[0]) for a service
+		// that routes on it; the SRH stays for the way back.
+		if (sl == 0)
+			return sid_upper_layer(lc, t, m, &info);
+		if (unlikely(d[7] <= 1))
+			return dp_icmp_error(lc, t, m, 3, 0, 0, DP_DROP_ip6_hop_limit_exceeded);
+		d[7]--;
+		if (srv6_end_advance(m, &info, false) < 0) {
+			dp_drop(lc, m, DP_DROP_srh_truncated);
+			return DP_DONE;
+		}
+		memcpy(d + 24, d + info.srh_off + 8, 16);
+		md->flags |= DP_F_NO_TTL_DEC;
+		md->nh = nh->child;
+		return DP_FWD;
 	}
 	dp_drop(lc, m, DP_DROP_local_unhandled);
 	return DP_DONE;

@@ -711,6 +711,7 @@ nh_get_sid(const struct model_sid *s)
 	case SB_END_DX6:
 	case SB_END_AS:
 	case SB_END_AD:
+	case SB_END_AM:
 		// The cross-connect next hop lives in whichever VRF holds its subnet.
 		for (uint16_t v = 0; v < SRV6_MAX_VRFS && d.child == 0; v++)
 			if (m->vrfs[v].used && model_nexthop_port(m, v, &s->via, s->port) >= 0)
@@ -988,6 +989,10 @@ attach_build(uint8_t *kind, uint32_t *nh, uint16_t *cache)
 		if (s->behavior == SB_END_AD) {
 			kind[pid] = DP_ATTACH_PROXY_DYNAMIC;
 			cache[pid] = s->counter_id;
+			continue;
+		}
+		if (s->behavior == SB_END_AM) {
+			kind[pid] = DP_ATTACH_PROXY_MASQ;
 			continue;
 		}
 		kind[pid] = DP_ATTACH_PROXY_STATIC;

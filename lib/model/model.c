@@ -66,6 +66,7 @@ static const char *const behavior_names[SB_MAX] = {
 	[SB_END_DX2] = "End.DX2",
 	[SB_END_AS] = "End.AS",
 	[SB_END_AD] = "End.AD",
+	[SB_END_AM] = "End.AM",
 };
 
 const char *

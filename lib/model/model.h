@@ -65,13 +65,16 @@ enum model_behavior {
 	// (static) or with the headers last seen (dynamic).
 	SB_END_AS,
 	SB_END_AD,
+	// masquerading proxy (6.4): the SRH travels through the service, the DA
+	// its last segment; return_port restores the DA from the SRH
+	SB_END_AM,
 	SB_MAX
 };
 
 static inline bool
 model_behavior_is_proxy(enum model_behavior b)
 {
-	return b == SB_END_AS || b == SB_END_AD;
+	return b == SB_END_AS || b == SB_END_AD || b == SB_END_AM;
 }
 
 // End.B6.Encaps and End.B6.Encaps.Red (RFC 8986 4.13, 4.14): End, then the

@@ -50,7 +50,7 @@ SID = {"end": "2001:db8:a:1::", "end_x": "2001:db8:a:2::", "end_dt4": "2001:db8:
        "end_b6_encaps": "2001:db8:a:b6::", "end_b6_encaps_red": "2001:db8:a:b7::",
        "end_dx2": "2001:db8:a:d2::", "end_as": "2001:db8:a:a5::", "end_ad": "2001:db8:a:ad::",
        "end_as_return": "2001:db8:a:a6::", "end_hmac": "2001:db8:a:4d::",
-       "end_dt46_hmac": "2001:db8:a:4e::"}
+       "end_dt46_hmac": "2001:db8:a:4e::", "end_am": "2001:db8:a:a7::"}
 # the SRH HMAC key of the hmac cases (RFC 8754 2.1.2)
 HMAC_KEY_ID, HMAC_SECRET = 7, b"srv6d bench key, 32 bytes long!!"
 
@@ -75,6 +75,7 @@ CASES = {
     "h_encaps_l2": ("default", "core0", "H.Encaps.L2 (an l2vpn port's frames)"),
     "end_as": ("default", "ce1", "End.AS, to the service"),
     "end_ad": ("default", "ce1", "End.AD, to the service (cache kept)"),
+    "end_am": ("default", "ce1", "End.AM, to the service (DA masqueraded, SRH kept)"),
     "end_as_return": ("default", "core0", "End.AS, back from the service (H.Encaps)"),
     "h_insert": (VRF, "core0", "H.Insert, IPv6, 2 SIDs"),
     "h_encaps_hmac": (VRF, "core0", "H.Encaps with an HMAC TLV, IPv4 inner"),
@@ -88,7 +89,7 @@ CASE_ORDER = list(CASES)
 TRANSIT = ("end", "end_x", "end_b6_encaps", "end_b6_encaps_red")
 # the proxies: End.AS / End.AD toward the service CE4 on ce1; the return port
 # is core0 (a sink that receives nothing), or gen0 for end_as_return
-PROXY = ("end_as", "end_ad", "end_as_return")
+PROXY = ("end_as", "end_ad", "end_am", "end_as_return")
 
 PAYLOAD = b"\x00" * 18          # inner frames: 60 bytes IPv4, 80 bytes IPv6
 
@@ -228,7 +229,7 @@ def _plan(case, n_routes, n_flows, big, seed):
     if case == "end_dx2":
         sids.append({"sid": SID[case], "behavior": "End.DX2", "port": "ce1"})
     if case in PROXY:
-        beh = "End.AD" if case == "end_ad" else "End.AS"
+        beh = {"end_ad": "End.AD", "end_am": "End.AM"}.get(case, "End.AS")
         sid = {"sid": SID[case], "behavior": beh, "nexthop": {"via": CE4, "port": "ce1"},
                "return_port": "gen0" if case == "end_as_return" else "core0"}
         if beh == "End.AS":
@@ -273,7 +274,7 @@ def _plan(case, n_routes, n_flows, big, seed):
         elif case == "h_encaps_l2":
             # customer frames on the attachment circuit (not for our MAC)
             frames.append(Ether(dst=MAC_CE, src=MAC_SENDER) / inner4(_host(pick(p4, i), i), i))
-        elif case in ("end_as", "end_ad"):
+        elif case in ("end_as", "end_ad", "end_am"):
             # to the service: SRH [proxy SID, the next one], SL 1, IPv4 inside
             srh = IPv6ExtHdrSegmentRouting(addresses=[remote_sid(0), SID[case]], segleft=1,
                                            lastentry=1, nh=4)

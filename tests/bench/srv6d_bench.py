@@ -331,7 +331,13 @@ def check_output(case, pkts, routes):
     v4nets = {r["prefix"] for r in routes if ":" not in r["prefix"]}
     for k, p in enumerate(pkts):
         where = f"captured packet {k}"
-        if case in ("h_encaps_hmac", "h_encaps_policy", "h_insert", "end_hmac"):
+        if case == "end_am":
+            # to the service: the SRH kept (SL 0), the DA the last segment
+            srh = p.getlayer(IPv6ExtHdrSegmentRouting)
+            if IPv6 not in p or srh is None or srh.segleft != 0 or p.dst != G.MAC_CE or \
+                    p[IPv6].dst != G.remote_sid(0):
+                return f"{where}: End.AM: SRH at SL 0 and DA {G.remote_sid(0)} to the CE"
+        elif case in ("h_encaps_hmac", "h_encaps_policy", "h_insert", "end_hmac"):
             srh = p.getlayer(IPv6ExtHdrSegmentRouting)
             if IPv6 not in p or srh is None or p.dst != G.MAC_P1:
                 return f"{where}: no IPv6 with an SRH to P1"

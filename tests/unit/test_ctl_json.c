@@ -805,6 +805,10 @@ static const struct bad_case bad_cases[] = {
 	 IP, "encap"},
 	{"policy.del", "{\"color\": 77, \"endpoint\": \"2001:db8::1\"}", API_ERR_NOT_FOUND,
 	 "color"},
+	{"sid.add",
+	 "{\"sid\": \"2001:db8:bb::20\", \"behavior\": \"End.AM\", \"nexthop\": {\"via\": "
+	 "\"2001:db8:1::2\"}, \"return_port\": \"wan0\", \"segments\": [\"2001:db8::1\"]}",
+	 IP, "segments"},
 	// a binding SID of a policy: the policy must exist, no segments beside
 	{"sid.add",
 	 "{\"sid\": \"2001:db8:bb::30\", \"behavior\": \"End.B6.Encaps\", \"policy\": "

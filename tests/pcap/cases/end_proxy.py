@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Copyright (c) 2026 The srv6d authors
-"""Proxies for SR-unaware services: End.AS (static) and End.AD (dynamic),
-draft-ietf-spring-sr-service-programming 6.1 and 6.2.
+"""Proxies for SR-unaware services: End.AS (static), End.AD (dynamic) and
+End.AM (masquerading), draft-ietf-spring-sr-service-programming 6.1, 6.2, 6.4.
 
 The service sits behind ce0 (reached at its address, the SID's nexthop) and
 hands traffic back on ce1, the SID's return_port.
@@ -136,5 +136,51 @@ def scenario_cold():
     return Scenario("ad_cold", cfg, {"ce1": ins}, [], drops={"proxy_no_cache": 2})
 
 
+AM = sid(0xa3)
+
+
+def scenario_masquerading():
+    """End.AM (6.4): to the service the packet keeps its SRH (SL - 1) with the
+    last segment as DA; what the service sends back on ce1 gets its DA from
+    the SRH again (Segment List[SL]) and is routed on; the service's own
+    traffic without an SRH is routed as it is."""
+    ins_wan0, ins_ce1, exp = [], [], []
+    for inner in flows(b"am"):
+        ins_wan0.append(to_port("wan0", P1_MAC) / IPv6(src=REMOTE_PE, dst=AM, hlim=64) /
+                        srh([AM, B2, B3], sl=2, nh=nh_of(inner)) / inner)
+        exp.append(Exp(from_port(*SVC_OUT) / IPv6(src=REMOTE_PE, dst=B3, hlim=63) /
+                       srh([AM, B2, B3], sl=1, nh=nh_of(inner)) / inner, "ce0",
+                       desc=f"End.AM masquerades: DA = last segment, {inner.summary()}"))
+        # the service routed it on (hop limit 62) and hands it back
+        ins_ce1.append(to_port("ce1", SVC_BACK[1]) / IPv6(src=REMOTE_PE, dst=B3, hlim=62) /
+                       srh([AM, B2, B3], sl=1, nh=nh_of(inner)) / inner)
+        exp.append(Exp(from_port("wan0", P1_MAC) / IPv6(src=REMOTE_PE, dst=B2, hlim=61) /
+                       srh([AM, B2, B3], sl=1, nh=nh_of(inner)) / inner, "wan0",
+                       desc=f"End.AM de-masquerades: DA = SRH[SL] = B2, {inner.summary()}"))
+    # the service's own IPv6 traffic (no SRH): routed as it is, in the
+    # return port's VRF (to a host behind ce0)
+    own = IPv6(src=CE3_IP6, dst=CE_IP6, hlim=64) / UDP(sport=1, dport=2) / Raw(b"own")
+    ins_ce1.append(to_port("ce1", SVC_BACK[1]) / own)
+    exp.append(Exp(from_port("ce0", CE_MAC) / forwarded(to_port("ce1", CE3_MAC) / own),
+                   "ce0", desc="the service's own packet: routed in its VRF, no SRH"))
+    # SL 0 at End.AM (Parameter Problem code 4 at the inner header), hop limit 1
+    sl0 = to_port("wan0", P1_MAC) / IPv6(src=REMOTE_PE, dst=AM, hlim=64) / \
+        srh([AM], sl=0, nh=4) / flows(b"sl0")[0]
+    hl1 = to_port("wan0", P1_MAC) / IPv6(src=REMOTE_PE, dst=AM, hlim=1) / \
+        srh([AM, B2], sl=1, nh=4) / flows(b"hl1")[0]
+    ins_wan0 += [sl0, hl1]
+    exp.append(icmp6_error("wan0", P1_MAC, WAN0_IP6, REMOTE_PE,
+                           ICMPv6ParamProblem(code=4, ptr=40 + 24), sl0,
+                           desc="End.AM with SL 0: param problem code 4"))
+    exp.append(icmp6_error("wan0", P1_MAC, WAN0_IP6, REMOTE_PE, ICMPv6TimeExceeded(code=0), hl1,
+                           desc="End.AM with hop limit 1: time exceeded"))
+    drops = {"sid_sl_zero": 1, "ip6_hop_limit_exceeded": 1}
+    cfg = config(PORTS3, routes=[ROUTE_REMOTE_PE],
+                 sids=[{"sid": AM, "behavior": "End.AM", "return_port": "ce1",
+                        "nexthop": {"via": CE_IP6, "port": "ce0"}}])
+    return Scenario("am", cfg, {"wan0": ins_wan0, "ce1": ins_ce1}, exp, drops=drops,
+                    sid_packets={AM: 4})
+
+
 def scenarios():
-    return [scenario_static(), scenario_dynamic(), scenario_cold()]
+    return [scenario_static(), scenario_dynamic(), scenario_cold(), scenario_masquerading()]
