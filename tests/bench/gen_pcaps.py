@@ -222,7 +222,7 @@ def _plan(case, n_routes, n_flows, big, seed):
             sid = {"sid": SID[case], "behavior": CASES[case][2].split(",")[0],
                    "segments": B6_POLICY}
         sids.append(sid)
-    if case in ("end_dx2", "end_as", "end_ad", "h_encaps_l2", "end_as_return"):
+    if case in ("end_dx2", "end_as", "end_ad", "end_am", "h_encaps_l2", "end_as_return"):
         # only for the output check: the inner destinations are in these
         p4 = v4_prefixes(n_routes, big, rnd)
         routes += [{"vrf": VRF, "prefix": p, "nexthops": [dict(ce_nh, via=CE4)]} for p in p4]
