@@ -3,9 +3,9 @@
 # Copyright (c) 2026 The srv6d authors
 #
 # An SR-unaware service (a firewall) in an SRv6 L3VPN, behind srv6d's
-# proxies (draft-ietf-spring-sr-service-programming 6.1 End.AS, static, and
-# 6.2 End.AD, dynamic), with unmodified Linux hosts as CEs and as the
-# service:
+# proxies (draft-ietf-spring-sr-service-programming 6.1 End.AS, static,
+# 6.2 End.AD, dynamic, and 6.4 End.AM, masquerading), with unmodified Linux
+# hosts as CEs and as the service:
 #
 #   CE1 ---- PE1 (srv6d) ---- PE2 (srv6d) ---- CE2
 #                              svc0 |  ^ svc1 (the proxy's return_port)
@@ -17,32 +17,52 @@
 #   PE1 wan0 2001:db8:0:12::1 -- PE2 wan0 2001:db8:0:12::2
 #   PE2 svc0 172.16.51.1 / 2001:db8:51::1 -- SVC eth0 172.16.51.2 / 2001:db8:51::2
 #   PE2 svc1 172.16.52.1 / 2001:db8:52::1 -- SVC eth1 172.16.52.2 / 2001:db8:52::2
-#   SVC: ip_forward on, default routes via PE2's svc1 addresses; nftables
-#   (iptables where nft is missing) counts the echo requests and replies it
-#   forwards and the UDP to port 9998, and drops UDP to port 9999.
+#   SVC: ip_forward on, default routes via PE2's svc1 addresses (in phase
+#   AM the IPv6 one carries the masqueraded packets, DA PE2's End.DT46, back:
+#   no other route needed); nftables (iptables where nft is missing) counts
+#   the echo requests and replies it forwards and the UDP to port 9998, and
+#   drops UDP to port 9999: for plain IP (phases AS, AD) by the usual
+#   matches; for the masquerade (phase AM: IPv6 to PE2's End.DT46 with an
+#   SRH, SL 0, the customer's packet behind it, which the protocol and port
+#   matches do not see) by raw matches on that inner packet, into the same
+#   counters (nft: a chain of its own, @th being the header past the SRH;
+#   iptables: u32 at fixed offsets, an SRH of two segments).
 #
 # CE1 -> CE2: PE1's VRF routes to CE2's nets are H.Encaps [PROXY, PE2's
-# End.DT46]. PE2's proxy SID does End (SL 0, DA the DT46 SID), sends the
-# inner packet alone, TTL untouched, to SVC on svc0; SVC routes it (TTL - 1)
-# back to PE2 on svc1, where
-#   phase AS: End.AS re-imposes its segments [PE2's End.DT46],
-#   phase AD: End.AD puts back the headers it cached (DA = the DT46 SID, SL
-#             0): no segments configured,
+# End.DT46]. PE2's proxy SID does End (SL 0, DA the DT46 SID), then
+#   phases AS, AD: sends the inner packet alone, TTL untouched, to SVC on
+#     svc0; SVC routes it (TTL - 1) back to PE2 on svc1, where
+#     phase AS: End.AS re-imposes its segments [PE2's End.DT46],
+#     phase AD: End.AD puts back the headers it cached (DA = the DT46 SID,
+#               SL 0): no segments configured;
+#   phase AM: End.AM sets the DA to the last segment (Segment List[0], the
+#     DT46 SID itself here) and sends the whole packet, outer IPv6 and SRH
+#     (SL 0) included, to SVC on svc0; SVC routes it on its DA (outer hop
+#     limit - 1, the inner TTL untouched; Linux leaves a routing header of a
+#     packet not for it alone) by its default route back to PE2 on svc1,
+#     where End.AM's return port sets the DA back to Segment List[SL] (the
+#     DT46 SID) and routes it in the default VRF; no segments configured;
 # then the packet reaches PE2's own End.DT46, is decapsulated into the VRF
 # and goes to CE2. CE2 -> CE1 is a plain L3VPN to PE1's End.DT46.
 #
-# Per phase (PE2 restarted with the other proxy; PE1's routes moved to its
+# Per phase (PE2 restarted with the next proxy; PE1's routes moved to its
 # SID by route.add):
 #  - pings both ways, IPv4 and IPv6. CE1 -> CE2 requests and CE1's replies
 #    to CE2 cross SVC: its counters grow by exactly the pings, and the TTL /
 #    hop limit CE2 sees on CE1's replies is one less than the one CE1 sees on
-#    CE2's replies (the service is a router hop, srv6d's proxy is not);
+#    CE2's replies (the service is a router hop, srv6d's proxy is not); in
+#    phase AM equal to it (SVC decrements the outer hop limit, not the
+#    customer's TTL);
 #  - UDP from CE1 to CE2 ports 9998 and 9999 (v4 and v6): 9998 arrives,
 #    9999 is dropped by SVC's firewall and never reaches CE2;
 #  - tshark: on PE1 -> PE2 the SRH [DT46, PROXY] SL 1 with the proxy SID as
-#    DA; on both SVC links plain IP (no IPv6 outer header, no SRH, no SID),
-#    CE1's own packets, TTL at SVC's input equal to the inner TTL on the WAN
-#    link (the proxy left it), one less at SVC's output;
+#    DA; phases AS, AD: on both SVC links plain IP (no IPv6 outer header, no
+#    SRH, no SID), CE1's own packets, TTL at SVC's input equal to the inner
+#    TTL on the WAN link (the proxy left it), one less at SVC's output;
+#    phase AM: on both SVC links only the masquerade, PE1's packet with DA
+#    the DT46 SID and the SRH [DT46, AM] SL 0, CE1's packet inside with the
+#    inner TTL of the WAN link on both links, the outer hop limit 63 (End's
+#    step) toward SVC and 62 back;
 #  - counters: the proxy SID counts every CE1 -> CE2 packet, PE2's DT46 those
 #    SVC handed back, PE1's DT46 CE2's; svc0 sent / svc1 received as many;
 #    no drop during the measured traffic, since the start only the
@@ -83,6 +103,7 @@ fi
 PE2_DT46=2a0e:97c0:ae6:2001:46::
 PE2_AS=2a0e:97c0:ae6:2001:a5::
 PE2_AD=2a0e:97c0:ae6:2001:ad::
+PE2_AM=2a0e:97c0:ae6:2001:a3::
 PE2_SVC0_V4=172.16.51.1
 PE2_SVC0_V6=2001:db8:51::1
 SVC_IN_V4=172.16.51.2
@@ -119,9 +140,17 @@ ttl_of() { cat "$WORK/ttl-$1" 2>/dev/null || true; }
 
 # ---------------------------------------------------------------- the service's firewall
 
-# fw_setup: SVC's forward chain counts each kind of traffic, drops UDP_DROP
+# fw_setup: SVC's forward chain counts each kind of traffic, drops UDP_DROP:
+# plain IP (phases AS, AD) by protocol and port; End.AM's masquerade (phase
+# AM: IPv6 to PE2's End.DT46 with an SRH, SL 0, whose upper layer is the
+# customer's IPv4 (4) or IPv6 (41) packet) by raw matches on that packet,
+# into the same counters. Neither set matches the other's traffic.
 fw_setup() {
 	if [[ $FW == nft ]]; then
+		# chain masq: @th is the header past the IPv6 extension headers,
+		# here the customer's packet. IPv4 (20 bytes): protocol @th,72,8,
+		# ICMP type @th,160,8, UDP dport @th,176,16; IPv6: next header
+		# @th,48,8, ICMPv6 type @th,320,8, UDP dport @th,336,16.
 		nsx svc nft -f - <<EOF
 table inet svc {
 	counter echo4 { }
@@ -138,6 +167,17 @@ table inet svc {
 		icmpv6 type echo-reply counter name reply6
 		udp dport $UDP_PASS counter name udp_pass
 		udp dport $UDP_DROP counter name udp_drop drop
+		ip6 daddr $PE2_DT46 rt type 4 rt seg-left 0 jump masq
+	}
+	chain masq {
+		meta l4proto 4 @th,72,8 1 @th,160,8 8 counter name echo4
+		meta l4proto 41 @th,48,8 58 @th,320,8 128 counter name echo6
+		meta l4proto 4 @th,72,8 1 @th,160,8 0 counter name reply4
+		meta l4proto 41 @th,48,8 58 @th,320,8 129 counter name reply6
+		meta l4proto 4 @th,72,8 17 @th,176,16 $UDP_PASS counter name udp_pass
+		meta l4proto 41 @th,48,8 17 @th,336,16 $UDP_PASS counter name udp_pass
+		meta l4proto 4 @th,72,8 17 @th,176,16 $UDP_DROP counter name udp_drop drop
+		meta l4proto 41 @th,48,8 17 @th,336,16 $UDP_DROP counter name udp_drop drop
 	}
 }
 EOF
@@ -153,6 +193,21 @@ EOF
 			nsx svc "$t" -w -A FORWARD -p udp --dport "$UDP_PASS" -m comment --comment udp_pass -j ACCEPT
 			nsx svc "$t" -w -A FORWARD -p udp --dport "$UDP_DROP" -m comment --comment udp_drop -j DROP
 		done
+		# The masquerade, by u32 on offsets from the outer IPv6 header: the
+		# SRH at 40 (next header: byte 40; length 4, two segments: byte 41),
+		# the customer's packet at 80. IPv4: protocol byte 89, ICMP type
+		# 100, UDP dport 102-103; IPv6: next header 86, ICMPv6 type 120,
+		# UDP dport 122-123.
+		local m=(-d "$PE2_DT46" -m rt --rt-type 4 --rt-segsleft 0 -m u32 --u32)
+		local r4='40>>24=4 && 40>>16&0xFF=4 && 86&0xFF=' r6='40>>24=41 && 40>>16&0xFF=4 && 83&0xFF='
+		nsx svc ip6tables -w -A FORWARD "${m[@]}" "${r4}1 && 100>>24=8" -m comment --comment echo4 -j ACCEPT
+		nsx svc ip6tables -w -A FORWARD "${m[@]}" "${r6}58 && 120>>24=128" -m comment --comment echo6 -j ACCEPT
+		nsx svc ip6tables -w -A FORWARD "${m[@]}" "${r4}1 && 100>>24=0" -m comment --comment reply4 -j ACCEPT
+		nsx svc ip6tables -w -A FORWARD "${m[@]}" "${r6}58 && 120>>24=129" -m comment --comment reply6 -j ACCEPT
+		nsx svc ip6tables -w -A FORWARD "${m[@]}" "${r4}17 && 100&0xFFFF=$UDP_PASS" -m comment --comment udp_pass -j ACCEPT
+		nsx svc ip6tables -w -A FORWARD "${m[@]}" "${r6}17 && 120&0xFFFF=$UDP_PASS" -m comment --comment udp_pass -j ACCEPT
+		nsx svc ip6tables -w -A FORWARD "${m[@]}" "${r4}17 && 100&0xFFFF=$UDP_DROP" -m comment --comment udp_drop -j DROP
+		nsx svc ip6tables -w -A FORWARD "${m[@]}" "${r6}17 && 120&0xFFFF=$UDP_DROP" -m comment --comment udp_drop -j DROP
 	fi
 }
 
@@ -244,21 +299,26 @@ udp_check() {
 
 # ---------------------------------------------------------------- wire checks
 
-# svc_wire PCAP LABEL MIN4 MIN6 [NO_UDP_DROP]: every IP packet on a link to or
-# from SVC is plain (IPv4, or IPv6 with no routing header and no IP inside),
-# from CE1 to CE2 (ND/MLD/ARP aside); at least MIN4 IPv4 and MIN6 IPv6 ones;
-# prints "ttl4 T" and "hlim6 H" for the echo requests (one value each)
+# svc_wire PCAP LABEL MIN4 MIN6 NO_UDP_DROP [AM]: every IP packet on a link
+# to or from SVC (ND/MLD/ARP aside) is CE1's to CE2: plain (IPv4, or IPv6
+# with no routing header and no IP inside), or with AM End.AM's masquerade
+# (PE1's IPv6 header, DA PE2's DT46, the SRH [DT46, AM] SL 0, CE1's packet
+# inside); at least MIN4 IPv4 and MIN6 IPv6 ones (by the customer's family);
+# NO_UDP_DROP 1: none to UDP_DROP. Prints "ttl4 T" and "hlim6 H" for the
+# echo requests (the customer's header, one value each), with AM "ohlim O",
+# the outer hop limit (one value)
 svc_wire() {
-	$PY - "$@" "$CE1_V4" "$CE2_V4" "$CE1_V6" "$CE2_V6" "$PE2_AS" "$PE2_AD" "$PE2_DT46" <<'EOF'
+	$PY - "$1" "$2" "$3" "$4" "$5" "${6:-plain}" "$CE1_V4" "$CE2_V4" "$CE1_V6" "$CE2_V6" \
+		"$PE1_WAN" "$PE2_DT46" "$PE2_AM" "$PE2_AS" "$PE2_AD" <<'EOF'
 import ipaddress as ia, json, subprocess, sys
-pcap, label, min4, min6, no_drop = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
-c1v4, c2v4, c1v6, c2v6 = [ia.ip_address(a) for a in sys.argv[6:10]]
-sids = {ia.ip_address(a) for a in sys.argv[10:13]}
+pcap, label, min4, min6, no_drop, mode = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], sys.argv[6]
+c1v4, c2v4, c1v6, c2v6, pe1, dt46, am = [ia.ip_address(a) for a in sys.argv[7:14]]
+sids = {dt46, am} | {ia.ip_address(a) for a in sys.argv[14:16]}
 out = subprocess.run(["tshark", "-r", pcap, "-T", "json", "--no-duplicate-keys", "-o", "ip.check_checksum:TRUE"],
                      capture_output=True, text=True, check=True).stdout
 L = lambda v: v if isinstance(v, list) else ([] if v is None else [v])
 n4 = n6 = 0
-ttl4, hlim6, errs = set(), set(), []
+ttl4, hlim6, ohlim, errs = set(), set(), set(), []
 for fr in json.loads(out or "[]"):
     ly = fr["_source"]["layers"]
     num = ly["frame"]["frame.number"]
@@ -270,8 +330,30 @@ for fr in json.loads(out or "[]"):
                any(133 <= int(x["icmpv6.type"]) <= 137 for x in L(ly.get("icmpv6")))):
         continue  # ND (the service answers srv6d's solicitations on eth0), MLD
     e = []
+    if mode == "AM":
+        # the masquerade: the outer header, then the customer's one
+        if not v6:
+            e.append("no outer IPv6 header (the masquerade)")
+        else:
+            o = v6.pop(0)
+            s, d = ia.ip_address(o["ipv6.src"]), ia.ip_address(o["ipv6.dst"])
+            if (s, d) != (pe1, dt46):
+                e.append("outer IPv6 %s -> %s, want %s -> %s" % (s, d, pe1, dt46))
+            rt = o.get("ipv6.routing")
+            if int(o["ipv6.nxt"]) != 43 or not isinstance(rt, dict):
+                e.append("outer next header %s, want one SRH (43)" % o["ipv6.nxt"])
+            else:
+                segs = [ia.ip_address(x) for x in L(rt.get("ipv6.routing.srh.addr"))]
+                got = (rt.get("ipv6.routing.type"), rt.get("ipv6.routing.segleft"),
+                       rt.get("ipv6.routing.srh.last_entry"), segs)
+                if got != ("4", "0", "1", [dt46, am]):
+                    e.append("SRH type %s SL %s LE %s %s, want type 4 SL 0 LE 1 [%s, %s]"
+                             % (got[:3] + ([str(x) for x in segs], dt46, am)))
+                if int(rt["ipv6.routing.nxt"]) != (4 if v4 else 41):
+                    e.append("SRH next header %s, want %d" % (rt["ipv6.routing.nxt"], 4 if v4 else 41))
+            ohlim.add(int(o["ipv6.hlim"]))
     if len(v4) + len(v6) != 1:
-        e.append("%d IP headers (IPv4 %d, IPv6 %d), want one" % (len(v4) + len(v6), len(v4), len(v6)))
+        e.append("%d customer IP headers (IPv4 %d, IPv6 %d), want one" % (len(v4) + len(v6), len(v4), len(v6)))
     if v4:
         ip = v4[0]
         s, d = ia.ip_address(ip["ip.src"]), ia.ip_address(ip["ip.dst"])
@@ -289,7 +371,7 @@ for fr in json.loads(out or "[]"):
         if (s, d) != (c1v6, c2v6):
             e.append("IPv6 %s -> %s, want %s -> %s" % (s, d, c1v6, c2v6))
         if d in sids or "ipv6.routing" in ip or int(ip["ipv6.nxt"]) in (4, 41, 43):
-            e.append("SRv6 on the service's link: DA %s, next header %s" % (d, ip["ipv6.nxt"]))
+            e.append("SRv6 in the customer's IPv6: DA %s, next header %s" % (d, ip["ipv6.nxt"]))
         icmp = L(ly.get("icmpv6"))
         if icmp and int(icmp[0]["icmpv6.type"]) == 128:
             hlim6.add(int(ip["ipv6.hlim"]))
@@ -299,18 +381,26 @@ for fr in json.loads(out or "[]"):
         e.append("UDP to 9999 past the firewall")
     if e:
         errs.append("frame %s: %s" % (num, "; ".join(e)))
-print("%s: %d IPv4, %d IPv6 packets, plain IP (no outer IPv6, no SRH, no SID), CE1 -> CE2; "
-      "echo request TTL %s, hop limit %s" % (label, n4, n6, sorted(ttl4), sorted(hlim6)))
+if mode == "AM":
+    what = "the masquerade (%s -> %s, SRH [%s, %s] SL 0) around CE1 -> CE2; outer hop limit %s" % (
+        pe1, dt46, dt46, am, sorted(ohlim))
+else:
+    what = "plain IP (no outer IPv6, no SRH, no SID), CE1 -> CE2"
+print("%s: %d IPv4, %d IPv6 packets, %s; echo request TTL %s, hop limit %s" % (
+    label, n4, n6, what, sorted(ttl4), sorted(hlim6)))
 for x in errs[:5]:
     print("  " + x)
 if n4 < min4 or n6 < min6:
     print("  want at least %d IPv4 and %d IPv6" % (min4, min6))
-if len(ttl4) == 1 and len(hlim6) == 1:
+one = len(ttl4) == 1 and len(hlim6) == 1 and (mode != "AM" or len(ohlim) == 1)
+if one:
     print("ttl4 %d" % min(ttl4))
     print("hlim6 %d" % min(hlim6))
+    if mode == "AM":
+        print("ohlim %d" % min(ohlim))
 else:
-    print("  want one TTL and one hop limit on the echo requests")
-sys.exit(1 if errs or n4 < min4 or n6 < min6 or len(ttl4) != 1 or len(hlim6) != 1 else 0)
+    print("  want one TTL and one hop limit on the echo requests%s" % (", one outer hop limit" if mode == "AM" else ""))
+sys.exit(1 if errs or n4 < min4 or n6 < min6 or not one else 0)
 EOF
 }
 
@@ -419,17 +509,25 @@ pe1_config() {
 EOF
 }
 
-# pe2_config AS|AD: PE2 with End.AS (IPv6 next hop to SVC, segments [DT46])
-# or End.AD (IPv4 next hop, no segments)
+# pe2_config AS|AD|AM: PE2 with End.AS (IPv6 next hop to SVC, segments
+# [DT46]), End.AD (IPv4 next hop, no segments) or End.AM (IPv6 next hop, no
+# segments)
 pe2_config() {
 	local proxy
-	if [[ $1 == AS ]]; then
+	case $1 in
+	AS)
 		proxy="{\"sid\": \"$PE2_AS\", \"behavior\": \"End.AS\", \"nexthop\": {\"via\": \"$SVC_IN_V6\", \"port\": \"svc0\"},
      \"return_port\": \"svc1\", \"segments\": [\"$PE2_DT46\"]}"
-	else
+		;;
+	AD)
 		proxy="{\"sid\": \"$PE2_AD\", \"behavior\": \"End.AD\", \"nexthop\": {\"via\": \"$SVC_IN_V4\", \"port\": \"svc0\"},
      \"return_port\": \"svc1\"}"
-	fi
+		;;
+	AM)
+		proxy="{\"sid\": \"$PE2_AM\", \"behavior\": \"End.AM\", \"nexthop\": {\"via\": \"$SVC_IN_V6\", \"port\": \"svc0\"},
+     \"return_port\": \"svc1\"}"
+		;;
+	esac
 	cat <<EOF
 {
   "ports": [
@@ -463,10 +561,11 @@ start_srv6d_named pe1 pe1 "$WORK/pe1.json"
 
 # ---------------------------------------------------------------- one phase
 
-# phase AS|AD
+# phase AS|AD|AM
 phase() {
 	local mode=$1 proxy=$PE2_AS
 	[[ $mode == AD ]] && proxy=$PE2_AD
+	[[ $mode == AM ]] && proxy=$PE2_AM
 	local cfg=$WORK/pe2-$mode.json
 	pe2_config "$mode" >"$cfg"
 	$PY -m json.tool "$cfg" >/dev/null || fail "${cfg##*/} is not JSON"
@@ -521,11 +620,14 @@ phase() {
 	check "$mode: SVC forwarded CE1's $N IPv6 echo replies" fw_delta "$f0" "$f1" reply6 "$N"
 	check "$mode: SVC passed $((2 * K)) UDP to $UDP_PASS" fw_delta "$f0" "$f1" udp_pass $((2 * K))
 	check "$mode: SVC dropped $((2 * K)) UDP to $UDP_DROP" fw_delta "$f0" "$f1" udp_drop $((2 * K))
-	# TTL: CE2 sees CE1's replies one hop older than CE1 sees CE2's
-	check "$mode: IPv4 TTL at CE2 (via SVC) = TTL at CE1 (plain L3VPN) - 1" \
-		ttl_eq "TTL of CE1's replies at CE2" "$(ttl_of "$mode-svc4")" "$(($(ttl_of "$mode-plain4") - 1))"
-	check "$mode: IPv6 hop limit at CE2 (via SVC) = hop limit at CE1 (plain L3VPN) - 1" \
-		ttl_eq "hop limit of CE1's replies at CE2" "$(ttl_of "$mode-svc6")" "$(($(ttl_of "$mode-plain6") - 1))"
+	# TTL: CE2 sees CE1's replies one hop older than CE1 sees CE2's; with
+	# End.AM as old (SVC routes the outer header)
+	local hop=1 less=" - 1"
+	[[ $mode == AM ]] && hop=0 less=""
+	check "$mode: IPv4 TTL at CE2 (via SVC) = TTL at CE1 (plain L3VPN)$less" \
+		ttl_eq "TTL of CE1's replies at CE2" "$(ttl_of "$mode-svc4")" "$(($(ttl_of "$mode-plain4") - hop))"
+	check "$mode: IPv6 hop limit at CE2 (via SVC) = hop limit at CE1 (plain L3VPN)$less" \
+		ttl_eq "hop limit of CE1's replies at CE2" "$(ttl_of "$mode-svc6")" "$(($(ttl_of "$mode-plain6") - hop))"
 
 	section "phase $mode: wire (tshark)"
 	local M=$((2 * N + 2 * K)) # CE1 -> CE2 per family: requests, replies, UDP to both ports
@@ -541,24 +643,38 @@ phase() {
 	w=$(wan_inner_ttl "$WORK/wan-$mode.pcap" 2>&1) || true
 	printf '%s\n' "$w" | grep -v '^ttl4\|^hlim6' | sed 's/^/    /' >&2
 	check "$mode: CE1's echo requests inside PE1 -> PE2: one TTL, one hop limit" grep -q '^hlim6 ' <<<"$w"
-	local what="$mode: PE2 -> SVC: plain IP, no SRv6"
-	if i=$(svc_wire "$WORK/svcin-$mode.pcap" "PE2 -> SVC" "$M" "$M" 0 2>&1); then ok "$what"; else bad "$what"; fi
-	printf '%s\n' "$i" | grep -v '^ttl4\|^hlim6' | sed 's/^/    /' >&2
-	what="$mode: SVC -> PE2: plain IP, no SRv6, no UDP to $UDP_DROP"
-	if o=$(svc_wire "$WORK/svcout-$mode.pcap" "SVC -> PE2" "$((2 * N + K))" "$((2 * N + K))" 1 2>&1); then
+	local what="$mode: PE2 -> SVC: plain IP, no SRv6" wmode=plain
+	if [[ $mode == AM ]]; then
+		what="$mode: PE2 -> SVC: the masquerade only: DA $PE2_DT46, SRH [$PE2_DT46, $proxy] SL 0, CE1's packet inside"
+		wmode=AM
+	fi
+	if i=$(svc_wire "$WORK/svcin-$mode.pcap" "PE2 -> SVC" "$M" "$M" 0 "$wmode" 2>&1); then ok "$what"; else bad "$what"; fi
+	printf '%s\n' "$i" | grep -v '^ttl4\|^hlim6\|^ohlim' | sed 's/^/    /' >&2
+	what="$mode: SVC -> PE2: ${what#*: PE2 -> SVC: }, no UDP to $UDP_DROP"
+	if o=$(svc_wire "$WORK/svcout-$mode.pcap" "SVC -> PE2" "$((2 * N + K))" "$((2 * N + K))" 1 "$wmode" 2>&1); then
 		ok "$what"
 	else
 		bad "$what"
 	fi
-	printf '%s\n' "$o" | grep -v '^ttl4\|^hlim6' | sed 's/^/    /' >&2
+	printf '%s\n' "$o" | grep -v '^ttl4\|^hlim6\|^ohlim' | sed 's/^/    /' >&2
 	local wt4 wh6 it4 ih6 ot4 oh6
 	wt4=$(sed -n 's/^ttl4 //p' <<<"$w") wh6=$(sed -n 's/^hlim6 //p' <<<"$w")
 	it4=$(sed -n 's/^ttl4 //p' <<<"$i") ih6=$(sed -n 's/^hlim6 //p' <<<"$i")
 	ot4=$(sed -n 's/^ttl4 //p' <<<"$o") oh6=$(sed -n 's/^hlim6 //p' <<<"$o")
 	check "$mode: the proxy leaves the inner TTL (WAN inner $wt4, toward SVC $it4)" ttl_eq "IPv4 TTL toward SVC" "$it4" "$wt4"
 	check "$mode: the proxy leaves the inner hop limit (WAN inner $wh6, toward SVC $ih6)" ttl_eq "IPv6 hop limit toward SVC" "$ih6" "$wh6"
-	check "$mode: SVC decrements the TTL" ttl_eq "IPv4 TTL back from SVC" "$ot4" "$((${it4:-0} - 1))"
-	check "$mode: SVC decrements the hop limit" ttl_eq "IPv6 hop limit back from SVC" "$oh6" "$((${ih6:-0} - 1))"
+	if [[ $mode == AM ]]; then
+		# SVC routes the outer header: 64 from PE1, End's step 63, SVC 62
+		local oi oo
+		oi=$(sed -n 's/^ohlim //p' <<<"$i") oo=$(sed -n 's/^ohlim //p' <<<"$o")
+		check "$mode: SVC leaves the inner TTL" ttl_eq "IPv4 TTL back from SVC" "$ot4" "$it4"
+		check "$mode: SVC leaves the inner hop limit" ttl_eq "IPv6 hop limit back from SVC" "$oh6" "$ih6"
+		check "$mode: End.AM's End step: outer hop limit 63 toward SVC" ttl_eq "outer hop limit toward SVC" "$oi" 63
+		check "$mode: SVC decrements the outer hop limit" ttl_eq "outer hop limit back from SVC" "$oo" "$((${oi:-0} - 1))"
+	else
+		check "$mode: SVC decrements the TTL" ttl_eq "IPv4 TTL back from SVC" "$ot4" "$((${it4:-0} - 1))"
+		check "$mode: SVC decrements the hop limit" ttl_eq "IPv6 hop limit back from SVC" "$oh6" "$((${ih6:-0} - 1))"
+	fi
 
 	section "phase $mode: counters (stats.get, over the measured traffic)"
 	# CE1 -> CE2 (through SVC): per family N requests + N replies + 2K UDP
@@ -585,6 +701,7 @@ phase() {
 
 phase AS
 phase AD
+phase AM
 
 section "clean exits"
 rc=0
