@@ -1428,8 +1428,9 @@ behavior_needs_nexthop(enum model_behavior b)
 	return b == SB_END_X || b == SB_END_DX4 || b == SB_END_DX6 || model_behavior_is_proxy(b);
 }
 
-// End.AS / End.AD: the return port carries only the service's traffic back,
-// so it belongs to one proxy and is no attachment circuit.
+// The proxies (End.AS, End.AD, End.AM): the return port carries only the
+// service's traffic back, so it belongs to one proxy and is no attachment
+// circuit.
 static int
 sid_proxy_check(const struct model *m, const struct model_sid *s, struct model_err *e)
 {
