@@ -76,6 +76,7 @@ CASES = {
     "end_as": ("default", "ce1", "End.AS, to the service"),
     "end_ad": ("default", "ce1", "End.AD, to the service (cache kept)"),
     "end_am": ("default", "ce1", "End.AM, to the service (DA masqueraded, SRH kept)"),
+    "end_usid": ("default", "core0", "uN (End with NEXT-C-SID, F3216): the container shifted"),
     "end_as_return": ("default", "core0", "End.AS, back from the service (H.Encaps)"),
     "h_insert": (VRF, "core0", "H.Insert, IPv6, 2 SIDs"),
     "h_encaps_hmac": (VRF, "core0", "H.Encaps with an HMAC TLV, IPv4 inner"),
@@ -235,6 +236,14 @@ def _plan(case, n_routes, n_flows, big, seed):
         if beh == "End.AS":
             sid["segments"] = [remote_sid(0)]
         sids.append(sid)
+    extra_cfg = {}
+    if case == "end_usid":
+        # F3216: block 2001:db8::/32, our uN 2001:db8:e1::/48; the next
+        # C-SIDs (one per flow) lead to 2001:db8:<c>::, routed via P1
+        extra_cfg["locators"] = [{"name": "U", "prefix": "2001:db8:e1::/48", "block_len": 32,
+                                  "node_len": 16, "func_len": 16, "usid": True}]
+        sids.append({"sid": "2001:db8:e1::/48", "behavior": "End", "flavors": ["next-csid"]})
+        routes.append({"vrf": "default", "prefix": "2001:db8::/32", "nexthops": core_nh})
     if case == "end_dt46_hmac":
         sids.append({"sid": SID[case], "behavior": "End.DT46", "vrf": VRF,
                      "hmac_required": True})
@@ -251,6 +260,11 @@ def _plan(case, n_routes, n_flows, big, seed):
             frames.append(eth_in / inner4(_host(pick(p4, i), i), i))
         elif case == "h_insert":
             frames.append(eth_in / inner6(_host(pick(p6, i), i), i))
+        elif case == "end_usid":
+            # one container [block | uN e1 | next C-SID | 0...], no SRH
+            nxt = 0xb000 + i % 256
+            frames.append(eth_in / IPv6(src=REMOTE_PE, dst=f"2001:db8:e1:{nxt:x}::", hlim=64) /
+                          inner6(f"2400::{i % 4096 + 1:x}", i))
         elif case == "end_dt46_hmac":
             # an L3VPN from one remote PE whose SRH is signed: the same SRH
             # (and HMAC) in every packet, half IPv4 half IPv6 inside
@@ -298,7 +312,7 @@ def _plan(case, n_routes, n_flows, big, seed):
             srh = IPv6ExtHdrSegmentRouting(addresses=[SID[case]], segleft=0, lastentry=0,
                                            nh=4 if v4 else 41)
             frames.append(eth_in / IPv6(src=REMOTE_PE, dst=SID[case], hlim=64) / srh / inner)
-    return {"sids": sids}, routes, frames
+    return dict(extra_cfg, sids=sids), routes, frames
 
 
 def hmac_srh(visit, sl, nh, src):
@@ -345,6 +359,7 @@ def base_config(case, gen_device, core_device, ce_device, extra):
         "encap": {"source": ENCAP_SRC, "hop_limit": 64, "flowlabel": "compute"},
         "vrfs": [{"name": VRF, "table": 100}],
         "sids": extra["sids"],
+        "locators": extra.get("locators", []),
         "hmac_keys": [{"key_id": HMAC_KEY_ID, "secret": HMAC_SECRET.hex()}],
         "policies": [{"color": 10, "endpoint": REMOTE_PE, "segment_lists": [
             {"segments": ["2001:db8:b:a1::"], "weight": 3},

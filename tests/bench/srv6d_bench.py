@@ -331,7 +331,13 @@ def check_output(case, pkts, routes):
     v4nets = {r["prefix"] for r in routes if ":" not in r["prefix"]}
     for k, p in enumerate(pkts):
         where = f"captured packet {k}"
-        if case == "end_am":
+        if case == "end_usid":
+            # the container shifted: 2001:db8:<next C-SID>::, hop limit 63,
+            # no SRH, the customer packet inside, to P1
+            if IPv6 not in p or p.dst != G.MAC_P1 or IPv6ExtHdrSegmentRouting in p or \
+                    not p[IPv6].dst.startswith("2001:db8:b0") or p[IPv6].hlim != 63:
+                return f"{where}: uN: DA {p[IPv6].dst if IPv6 in p else '-'}, not shifted"
+        elif case == "end_am":
             # to the service: the SRH kept (SL 0), the DA the last segment
             srh = p.getlayer(IPv6ExtHdrSegmentRouting)
             if IPv6 not in p or srh is None or srh.segleft != 0 or p.dst != G.MAC_CE or \
