@@ -128,16 +128,14 @@ static const struct grammar grammars[] = {
 	 "[hop-limit N] [src A] [vrf V] [o-flag true]\n"
 	 "ping SID[,SID...] [count N] [interval MS] [timeout MS] [size B] [hop-limit N] [src A] "
 	 "[vrf V] [o-flag]",
-	 "srv6ctl oam ping segments fc00:1:0:e001:: count 2 interval-ms 100",
-	 true},
+	 "srv6ctl oam ping segments fc00:1:0:e001:: count 2 interval-ms 100"},
 	{"oam.trace",
 	 {NULL},
 	 "oam trace segments SID[,SID...] [max-hops N] [interval-ms MS] [timeout-ms MS] [src A] "
 	 "[vrf V]\n"
 	 "trace SID[,SID...] [max-hops N] [interval MS] [timeout MS] [src A] [vrf V] [o-flag]\n"
 	 "probe SID[,SID...] [SID[,SID...]...] [count N] [interval MS] [timeout MS] [size B]",
-	 "srv6ctl oam trace segments fc00:1:0:e001:: max-hops 4",
-	 true},
+	 "srv6ctl oam trace segments fc00:1:0:e001:: max-hops 4"},
 	{"oam.get", {"id"}, "oam get ID", "srv6ctl oam get 21248", true},
 	{"policy.add",
 	 {NULL},
