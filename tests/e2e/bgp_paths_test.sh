@@ -12,7 +12,8 @@
 #      SIDs, sorted; a third RD with a SID already there adds none;
 #      withdrawing one leaves one, withdrawing both removes the route
 #   2. a transposed SID as FRR sends it (locator only, label 4096, structure
-#      40/24/16/0/16/64, behaviour 0xFFFF) -> the rebuilt SID (v4 and v6)
+#      40/24/16/0/16/64, behaviour 0xFFFF) -> the rebuilt SID (v4 and v6);
+#      an F3216 uSID structure (32/16/16/0/16/48) likewise
 #      2b. a Color extended community -> the next hop is steered into SR
 #      policy (color, the path's next hop); a new color follows
 #   3. route targets: 65513:102 -> VRF L3VPN-2 only, 101 + 102 -> both, a
@@ -258,6 +259,13 @@ log "pe1 gobgpd: $(pe1_rib vpnv4 172.16.31.0/24)"
 inject_ok add --family 6 --rd 10.2.2.2:101 --prefix 2001:db8:31::/64 --rt "$RT1" --nexthop "$INJ_BGP" \
 	--sid 2a0e:97c0:ae6:2001:: --label 8192 --behavior 65535 --structure 40,24,16,0,16,64
 wait_route "$VRF" 2001:db8:31::/64 2a0e:97c0:ae6:2001:200::
+# a compressed-SID locator (RFC 9800, F3216: block 32, node 16, function
+# 16 transposed at offset 48): the function 0x2001 rides in the label
+inject_ok add --family 4 --rd 10.2.2.2:101 --prefix 172.16.38.0/24 --rt "$RT1" --nexthop "$INJ_BGP" \
+	--sid 2a0e:97c0:ae6:: --label $((0x2001 << 4)) --behavior 20 --structure 32,16,16,0,16,48
+wait_route "$VRF" 172.16.38.0/24 2a0e:97c0:ae6:2001::
+inject_ok del --family 4 --rd 10.2.2.2:101 --prefix 172.16.38.0/24
+wait_no_route 172.16.38.0/24
 inject_ok del --family 4 --rd 10.2.2.2:101 --prefix 172.16.31.0/24
 inject_ok del --family 6 --rd 10.2.2.2:101 --prefix 2001:db8:31::/64
 wait_no_route 172.16.31.0/24
