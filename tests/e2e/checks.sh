@@ -93,3 +93,23 @@ ping_check() {
 	printf '%s\n' "$out" | grep 'packets transmitted'
 	printf '%s\n' "$out" | grep -q ' 0% packet loss'
 }
+
+# srv6d_stop_checked NAME...: each srv6d instance (bg_start name srv6d-NAME)
+# stopped with SIGTERM, a check that it exited 0
+srv6d_stop_checked() {
+	local n rc
+	for n in "$@"; do
+		rc=0
+		bg_stop "srv6d-$n" TERM 15 || rc=$?
+		if [[ $rc == 0 ]]; then ok "srv6d $n exits 0 on SIGTERM"; else bad "srv6d $n exited $rc on SIGTERM"; fi
+	done
+}
+
+# checks_end [NOTE]: the summary (counts, NOTE, seconds since T0), each
+# failed check again, then fail or PASS
+checks_end() {
+	log "$CHECKS checks, $FAILS failed${1:+, $1}, $((SECONDS - T0)) s"
+	for c in ${FAILED[@]+"${FAILED[@]}"}; do log "failed: $c"; done
+	((FAILS == 0)) || fail "$FAILS of $CHECKS checks failed"
+	log "PASS"
+}

@@ -587,13 +587,6 @@ for n in pe1 pe2; do
 	check "$n: since the start, no drop but local_unhandled and the ICMP errors of 3 and 6" \
 		drops_check "$(stats "$n")" '^(local_unhandled|ip6_hop_limit_exceeded|ip6_no_route)$'
 done
-for n in pe2 pe1; do
-	rc=0
-	bg_stop "srv6d-$n" TERM 15 || rc=$?
-	if [[ $rc == 0 ]]; then ok "srv6d $n exits 0 on SIGTERM"; else bad "srv6d $n exited $rc on SIGTERM"; fi
-done
+srv6d_stop_checked pe2 pe1
 
-log "$CHECKS checks, $FAILS failed, $SKIPS skipped, $((SECONDS - T0)) s"
-for c in ${FAILED[@]+"${FAILED[@]}"}; do log "failed: $c"; done
-((FAILS == 0)) || fail "$FAILS of $CHECKS checks failed"
-log "PASS"
+checks_end "$SKIPS skipped"

@@ -704,11 +704,6 @@ phase AD
 phase AM
 
 section "clean exits"
-rc=0
-bg_stop srv6d-pe1 TERM 15 || rc=$?
-if [[ $rc == 0 ]]; then ok "srv6d pe1 exits 0 on SIGTERM"; else bad "srv6d pe1 exited $rc on SIGTERM"; fi
+srv6d_stop_checked pe1
 
-log "$CHECKS checks, $FAILS failed, firewall $FW, $((SECONDS - T0)) s"
-for c in ${FAILED[@]+"${FAILED[@]}"}; do log "failed: $c"; done
-((FAILS == 0)) || fail "$FAILS of $CHECKS checks failed"
-log "PASS"
+checks_end "firewall $FW"

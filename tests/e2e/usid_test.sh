@@ -380,13 +380,6 @@ for n in pe1 t pe2; do
 done
 
 section "clean exits"
-for n in pe2 t pe1; do
-	rc=0
-	bg_stop "srv6d-$n" TERM 15 || rc=$?
-	if [[ $rc == 0 ]]; then ok "srv6d $n exits 0 on SIGTERM"; else bad "srv6d $n exited $rc on SIGTERM"; fi
-done
+srv6d_stop_checked pe2 t pe1
 
-log "$CHECKS checks, $FAILS failed, $((SECONDS - T0)) s"
-for c in ${FAILED[@]+"${FAILED[@]}"}; do log "failed: $c"; done
-((FAILS == 0)) || fail "$FAILS of $CHECKS checks failed"
-log "PASS"
+checks_end

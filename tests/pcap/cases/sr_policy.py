@@ -25,6 +25,28 @@ PA1, PA2, PB1 = "2001:db8:b:a1::", "2001:db8:b:a2::", "2001:db8:b:b1::"
 N_FLOWS = 120
 
 
+def split_check(prefix):
+    """A post-check on the packets tagged (prefix, flow, list): two per
+    flow, each flow on one list, list A (weight 3 of 4) 0.6 to 0.9 of them."""
+    def weights(res):
+        errs, per_flow = [], {}
+        for tag, items in res.by_tag.items():
+            if isinstance(tag, tuple) and tag[0] == prefix:
+                per_flow.setdefault(tag[1], []).extend([tag[2]] * len(items))
+        got = sum(len(v) for v in per_flow.values())
+        if got != 2 * N_FLOWS:
+            errs.append(f"{got} packets matched a list, want {2 * N_FLOWS}")
+        for f, lists in sorted(per_flow.items()):
+            if len(set(lists)) != 1:
+                errs.append(f"flow {f} spread over lists {lists}")
+        share = sum(1 for v in per_flow.values() if v[0] == "A") / max(1, len(per_flow))
+        if not 0.6 <= share <= 0.9:
+            errs.append(f"list A (weight 3 of 4) carries {share:.2f} of the flows")
+        return errs
+    weights.__name__ = f"split_{prefix}"
+    return weights
+
+
 def customer(net, f, k):
     return IP(src=CE_IP4, dst=f"{net}.{f // 250}.{f % 250 + 1}", ttl=64) / \
         UDP(sport=20000 + f, dport=9000) / Raw(b"policy %d %d" % (f, k))
@@ -42,22 +64,6 @@ def scenario_weights():
                                ignore=["IPv6[0].fl"], optional=True, tag=("pol", f, name),
                                desc=f"flow {f} packet {k} on list {name}"))
 
-    def weights(res):
-        errs, per_flow = [], {}
-        for tag, items in res.by_tag.items():
-            if isinstance(tag, tuple) and tag[0] == "pol":
-                per_flow.setdefault(tag[1], []).extend([tag[2]] * len(items))
-        got = sum(len(v) for v in per_flow.values())
-        if got != 2 * N_FLOWS:
-            errs.append(f"{got} packets matched a list, want {2 * N_FLOWS}")
-        for f, lists in sorted(per_flow.items()):
-            if len(set(lists)) != 1:
-                errs.append(f"flow {f} spread over lists {lists}")
-        share = sum(1 for v in per_flow.values() if v[0] == "A") / max(1, len(per_flow))
-        if not 0.6 <= share <= 0.9:
-            errs.append(f"list A (weight 3 of 4) carries {share:.2f} of the flows")
-        return errs
-
     route = {"vrf": VRF1, "prefix": "10.60.0.0/16",
              "nexthops": [{"type": "srv6", "segments": [B1],
                            "policy": {"color": 10, "endpoint": REMOTE_PE}}]}
@@ -66,7 +72,7 @@ def scenario_weights():
                                 {"segments": [PB1], "weight": 1}]}
     cfg = config(("wan0", "ce0"), routes=[ROUTE_REMOTE_PE, route],
                  extra={"policies": [policy]})
-    return Scenario("weights", cfg, {"ce0": ins}, exp, post_checks=[weights])
+    return Scenario("weights", cfg, {"ce0": ins}, exp, post_checks=[split_check("pol")])
 
 
 def scenario_fallback_red():
@@ -115,22 +121,6 @@ def scenario_binding():
                                "wan0", ignore=["IPv6[0].fl"], optional=True,
                                tag=("bsid", f, name), desc=f"BSID flow {f} on list {name}"))
 
-    def weights(res):
-        errs, per_flow = [], {}
-        for tag, items in res.by_tag.items():
-            if isinstance(tag, tuple) and tag[0] == "bsid":
-                per_flow.setdefault(tag[1], []).extend([tag[2]] * len(items))
-        got = sum(len(v) for v in per_flow.values())
-        if got != 2 * N_FLOWS:
-            errs.append(f"{got} packets matched a list, want {2 * N_FLOWS}")
-        for f, lists in sorted(per_flow.items()):
-            if len(set(lists)) != 1:
-                errs.append(f"flow {f} spread over lists {lists}")
-        share = sum(1 for v in per_flow.values() if v[0] == "A") / max(1, len(per_flow))
-        if not 0.6 <= share <= 0.9:
-            errs.append(f"list A (weight 3 of 4) carries {share:.2f} of the flows")
-        return errs
-
     policy = {"color": 10, "endpoint": REMOTE_PE,
               "segment_lists": [{"segments": [PA1, PA2], "weight": 3},
                                 {"segments": [PB1], "weight": 1}]}
@@ -140,7 +130,7 @@ def scenario_binding():
              "policy": {"color": 10, "endpoint": REMOTE_PE}}]
     cfg = config(("wan0",), routes=[ROUTE_REMOTE_PE], sids=sids,
                  extra={"policies": [policy]})
-    return Scenario("binding", cfg, {"wan0": ins}, exp, post_checks=[weights],
+    return Scenario("binding", cfg, {"wan0": ins}, exp, post_checks=[split_check("bsid")],
                     sid_packets={BSID: 180, BSID_RED: 60})
 
 
