@@ -23,14 +23,17 @@
 //   End.AS / End.AD (SR-unaware service proxies): End's step, then the
 //     inner packet goes to the service unchanged (End.AD first keeps the
 //     outer headers in its cache for the way back; dp_classify.c
-//     re-imposes them on what the return port receives).
+//     re-imposes them on what the return port receives). End.AM: End's
+//     step, the DA masqueraded as the last segment, the SRH kept.
+//   A binding SID bound to an SR policy picks the flow's segment list.
+//   hmac_required: the SRH's HMAC TLV verified first (RFC 8754 2.1.2.1).
 //
 // Reads: dp_meta nh (the DNH_SID next hop and its child), flags,
 // flow_hash; the packet's IPv6 headers. Writes: the packet (SRH, DA, hop
 // limit, or the outer header removed); dp_meta vrf, family, flags,
 // encap_len, and nh = the child next hop for End.X / End.DX*.
 //
-// Next: End.X, End.DX4/DX6, End.AS/AD to `fwd` (dp_fwd, same pass); End.DX2
+// Next: End.X, End.DX4/DX6, End.AS/AD/AM to `fwd` (dp_fwd, same pass); End.DX2
 // to its port's TX buffer; End, End.T,
 // End.B6.Encaps, End.DT*, echo replies and ICMP errors to `next` (lookup).
 
