@@ -21,7 +21,9 @@
 #       uDT6 2001:db8:fd06::/48 (End.DT6 in the default VRF: the policy's tail)
 #   (uDT46 is a local C-SID: the same value on both PEs, as a LIB would have)
 #   T also has a classic binding SID 2a0e:97c0:ae6:3001:b6:: (End.B6.Encaps.Red,
-#   policy [2001:db8:e2::, 2001:db8:fd06::]).
+#   policy [2001:db8:e2::, 2001:db8:fd06::]), and a second one,
+#   2a0e:97c0:ae6:3001:b7:: (End.B6.Encaps, not reduced), bound to SR policy
+#   color 7 endpoint PE2 with that segment list.
 #
 # 1. uSID L3VPN. PE1's VPN routes to CE2's nets are ONE container segment
 #    with h.encaps.red, [block | T | PE2 | uDT46] = 2001:db8:e3:e2:fd46::, so
@@ -40,6 +42,9 @@
 #    (the inner SRH left alone), decapsulated into the VRF, to CE2 (five
 #    passes of srv6d's datapath). tshark checks the reduced SRH and the inner
 #    packet (SRH SL 0, hop limit 63, the customer packet).
+#    2b. The same to CE2's second lo address (172.16.23.2, 2001:db8:23::2)
+#    through the policy's binding SID: outer SRH [fd06, e2] SL 1 LE 1 (the
+#    first segment in the SRH too, End.B6.Encaps).
 # 3. Counters: each SID's packets counted exactly once per pass; no drop on
 #    any srv6d while the measured pings run, none since the start but the
 #    CEs' MLD reports (local_unhandled); clean exits.
@@ -65,6 +70,8 @@ CE2B_V4=172.16.22.2
 CE2B_V6=2001:db8:22::2
 CE2B_NET4=172.16.22.0/24
 CE2B_NET6=2001:db8:22::/64
+CE2C_V4=172.16.23.2 # CE2's second lo address: via the policy's binding SID
+CE2C_V6=2001:db8:23::2
 
 PE1_UN=2001:db8:e1::
 T_UN=2001:db8:e3::
@@ -73,6 +80,7 @@ UDT46=2001:db8:fd46::   # a local C-SID on each PE
 PE2_UDT6=2001:db8:fd06:: # PE2's End.DT6 into the default VRF
 T_LOC=2a0e:97c0:ae6:3001::/64
 T_BSID=2a0e:97c0:ae6:3001:b6::
+T_BSID2=2a0e:97c0:ae6:3001:b7:: # End.B6.Encaps bound to policy (7, PE2_WAN)
 # the containers
 TO_CE2=2001:db8:e3:e2:fd46::   # PE1 -> T -> PE2 -> uDT46
 TO_CE1=2001:db8:e3:e1:fd46::   # PE2 -> T -> PE1 -> uDT46
@@ -98,14 +106,14 @@ no_frames() {
 	return $n
 }
 
-# bsid_inner_check PCAP FAMILY MIN: the binding SID's frames on T -> PE2
+# bsid_inner_check PCAP FAMILY MIN [BSID CE2_V4 CE2_V6]: the binding SID's frames on T -> PE2
 # (outer T_SRC -> PE2_UN) carry, inside the policy's outer header, the
 # packet as T's End left it: IPv6 from PE1 to BSID_NEXT, hop limit 63, SRH
 # [BSID_NEXT, T_BSID] with SL 0 and Last Entry 1, then the customer echo
 # request of FAMILY (CE1 -> CE2's lo), checksums good (tshark -T json)
 bsid_inner_check() {
-	$PY - "$1" "$2" "$3" "$T_SRC" "$PE2_UN" "$PE1_WAN" "$BSID_NEXT" "$T_BSID" \
-		"$CE1_V4" "$CE2B_V4" "$CE1_V6" "$CE2B_V6" <<'EOF'
+	$PY - "$1" "$2" "$3" "$T_SRC" "$PE2_UN" "$PE1_WAN" "$BSID_NEXT" "${4:-$T_BSID}" \
+		"$CE1_V4" "${5:-$CE2B_V4}" "$CE1_V6" "${6:-$CE2B_V6}" <<'EOF'
 import ipaddress as ia, json, subprocess, sys
 pcap, fam, want = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 tsrc, odst, isrc, idst, bsid, c4s, c4d, c6s, c6d = [ia.ip_address(x) for x in sys.argv[4:]]
@@ -185,6 +193,7 @@ nsx ce1 ip route add default via "$PE1_CE_V4"
 nsx ce1 ip -6 route add default via "$PE1_CE_V6"
 ifaddr ce2 veth-ce2 "$CE2_V4/24" "$CE2_V6/64"
 ifaddr ce2 lo "$CE2B_V4/32" "$CE2B_V6/128"
+ifaddr ce2 lo "$CE2C_V4/32" "$CE2C_V6/128"
 nsx ce2 ip route add default via "$PE2_CE_V4"
 nsx ce2 ip -6 route add default via "$PE2_CE_V6"
 
@@ -225,7 +234,9 @@ cat >"$WORK/pe1.json" <<EOF
     {"vrf": "$VRF", "prefix": "$CE2_NET4", "nexthops": $(srv6 h.encaps.red "$TO_CE2")},
     {"vrf": "$VRF", "prefix": "$CE2_NET6", "nexthops": $(srv6 h.encaps.red "$TO_CE2")},
     {"vrf": "$VRF", "prefix": "$CE2B_NET4", "nexthops": $(srv6 h.encaps "$T_BSID" "$BSID_NEXT")},
-    {"vrf": "$VRF", "prefix": "$CE2B_NET6", "nexthops": $(srv6 h.encaps "$T_BSID" "$BSID_NEXT")}
+    {"vrf": "$VRF", "prefix": "$CE2B_NET6", "nexthops": $(srv6 h.encaps "$T_BSID" "$BSID_NEXT")},
+    {"vrf": "$VRF", "prefix": "$CE2C_V4/32", "nexthops": $(srv6 h.encaps "$T_BSID2" "$BSID_NEXT")},
+    {"vrf": "$VRF", "prefix": "$CE2C_V6/128", "nexthops": $(srv6 h.encaps "$T_BSID2" "$BSID_NEXT")}
   ]
 }
 EOF
@@ -242,8 +253,11 @@ cat >"$WORK/t.json" <<EOF
                {"name": "BSID", "prefix": "$T_LOC", "block_len": 48, "node_len": 16, "func_len": 16, "usid": false}],
   "sids": [
     {"sid": "$T_UN/48", "behavior": "End", "flavors": ["next-csid"]},
-    {"sid": "$T_BSID/128", "behavior": "End.B6.Encaps.Red", "segments": ["$PE2_UN", "$PE2_UDT6"]}
+    {"sid": "$T_BSID/128", "behavior": "End.B6.Encaps.Red", "segments": ["$PE2_UN", "$PE2_UDT6"]},
+    {"sid": "$T_BSID2/128", "behavior": "End.B6.Encaps", "policy": {"color": 7, "endpoint": "$PE2_WAN"}}
   ],
+  "policies": [{"color": 7, "endpoint": "$PE2_WAN",
+                "segment_lists": [{"segments": ["$PE2_UN", "$PE2_UDT6"], "weight": 1}]}],
   "routes": [
     {"vrf": "default", "prefix": "$PE1_UN/48", "nexthops": $(via "$PE1_WAN" t1)},
     {"vrf": "default", "prefix": "$PE2_UN/48", "nexthops": $(via "$PE2_WAN" t2)}
@@ -272,7 +286,9 @@ cat >"$WORK/pe2.json" <<EOF
     {"vrf": "$VRF", "prefix": "$CE1_NET4", "nexthops": $(srv6 h.encaps.red "$TO_CE1")},
     {"vrf": "$VRF", "prefix": "$CE1_NET6", "nexthops": $(srv6 h.encaps.red "$TO_CE1")},
     {"vrf": "$VRF", "prefix": "$CE2B_NET4", "nexthops": $(via "$CE2_V4" ce0)},
-    {"vrf": "$VRF", "prefix": "$CE2B_NET6", "nexthops": $(via "$CE2_V6" ce0)}
+    {"vrf": "$VRF", "prefix": "$CE2B_NET6", "nexthops": $(via "$CE2_V6" ce0)},
+    {"vrf": "$VRF", "prefix": "$CE2C_V4/32", "nexthops": $(via "$CE2_V4" ce0)},
+    {"vrf": "$VRF", "prefix": "$CE2C_V6/128", "nexthops": $(via "$CE2_V6" ce0)}
   ]
 }
 EOF
@@ -297,6 +313,8 @@ ping_warm ce2 "$CE1_V4" 20
 ping_warm ce2 "$CE1_V6" 20
 ping_warm ce1 "$CE2B_V4" 20
 ping_warm ce1 "$CE2B_V6" 20
+ping_warm ce1 "$CE2C_V4" 20
+ping_warm ce1 "$CE2C_V6" 20
 declare -A S0 S1
 for n in pe1 t pe2; do S0[$n]=$(stats "$n"); done
 
@@ -309,6 +327,8 @@ check "ping CE2 -> CE1 IPv6 ($CE2_V6 -> $CE1_V6)" ping_check ce2 "$CE1_V6"
 section "2. binding SID: H.Encaps to T's End.B6.Encaps.Red ($N pings each)"
 check "ping CE1 -> CE2's lo IPv4 via the binding SID ($CE2B_V4)" ping_check ce1 "$CE2B_V4"
 check "ping CE1 -> CE2's lo IPv6 via the binding SID ($CE2B_V6)" ping_check ce1 "$CE2B_V6"
+check "ping CE1 -> CE2's 2nd lo IPv4 via the policy's binding SID ($CE2C_V4)" ping_check ce1 "$CE2C_V4"
+check "ping CE1 -> CE2's 2nd lo IPv6 via the policy's binding SID ($CE2C_V6)" ping_check ce1 "$CE2C_V6"
 
 for n in pe1 t pe2; do S1[$n]=$(stats "$n"); done
 for c in t1 pe2w t2 pe1w; do capture_stop "$c"; done
@@ -340,7 +360,10 @@ wire_red t2 "PE2 -> T (replies from CE2's lo)" "$PE2_WAN" "$TO_CE1" 64 6 "$CE2B_
 check "no unshifted container past T ($TO_CE2 toward PE2, $TO_CE1 toward PE1)" \
 	no_frames "$WORK/pe2w.pcap" "ipv6.dst == $TO_CE2" "$WORK/pe1w.pcap" "ipv6.dst == $TO_CE1"
 
-section "wire: the binding SID (tshark)"
+section "wire: the binding SIDs (tshark)"
+# T -> PE2 frames of the policy's binding SID (T_BSID2 in the inner SRH) apart
+tshark -r "$WORK/pe2w.pcap" -Y "ipv6.routing.srh.addr == $T_BSID2" -w "$WORK/pe2w-b7.pcap" 2>/dev/null
+tshark -r "$WORK/pe2w.pcap" -Y "!(ipv6.routing.srh.addr == $T_BSID2)" -w "$WORK/pe2w-b6.pcap" 2>/dev/null
 for f in 4 6; do
 	if [[ $f == 4 ]]; then s=$CE1_V4 d=$CE2B_V4 pl=4; else s=$CE1_V6 d=$CE2B_V6 pl=41; fi
 	check "PE1 -> T IPv$f: H.Encaps to the binding SID, SRH [$BSID_NEXT, $T_BSID] SL 1" \
@@ -349,24 +372,39 @@ for f in 4 6; do
 		--inner-dst "$d" --min "$N"
 done
 check "T -> PE2: End.B6.Encaps.Red, DA $PE2_UN (first policy segment), SRH [$PE2_UDT6] SL 1 LE 0, nh 41" \
-	check_wire "$WORK/pe2w.pcap" --label "T -> PE2 (policy)" --src "$T_SRC" --dst "$PE2_UN" \
+	check_wire "$WORK/pe2w-b6.pcap" --label "T -> PE2 (policy)" --src "$T_SRC" --dst "$PE2_UN" \
 	--srh "$PE2_UDT6" --sl 1 --last-entry 0 --payload 41 --hlim 64 \
 	--inner-src "$PE1_WAN" --inner-dst "$BSID_NEXT" --min $((2 * N))
-check "T -> PE2 IPv4 inside the policy: the packet after T's End" bsid_inner_check "$WORK/pe2w.pcap" 4 "$N"
-check "T -> PE2 IPv6 inside the policy: the packet after T's End" bsid_inner_check "$WORK/pe2w.pcap" 6 "$N"
+check "T -> PE2 IPv4 inside the policy: the packet after T's End" bsid_inner_check "$WORK/pe2w-b6.pcap" 4 "$N"
+check "T -> PE2 IPv6 inside the policy: the packet after T's End" bsid_inner_check "$WORK/pe2w-b6.pcap" 6 "$N"
+for f in 4 6; do
+	if [[ $f == 4 ]]; then s=$CE1_V4 d=$CE2C_V4 pl=4; else s=$CE1_V6 d=$CE2C_V6 pl=41; fi
+	check "PE1 -> T IPv$f: H.Encaps to the policy's binding SID, SRH [$BSID_NEXT, $T_BSID2] SL 1" \
+		check_wire "$WORK/t1.pcap" --label "PE1 -> T (policy's binding SID)" --src "$PE1_WAN" --dst "$T_BSID2" \
+		--srh "$BSID_NEXT,$T_BSID2" --sl 1 --payload $pl --hlim 64 --select-inner --inner-src "$s" \
+		--inner-dst "$d" --min "$N"
+	check "T -> PE2 IPv$f inside the policy: the packet after T's End (binding SID $T_BSID2)" \
+		bsid_inner_check "$WORK/pe2w-b7.pcap" $f "$N" "$T_BSID2" "$CE2C_V4" "$CE2C_V6"
+done
+check "T -> PE2: End.B6.Encaps (policy 7), DA $PE2_UN, SRH [$PE2_UDT6, $PE2_UN] SL 1 LE 1, nh 41" \
+	check_wire "$WORK/pe2w-b7.pcap" --label "T -> PE2 (policy 7)" --src "$T_SRC" --dst "$PE2_UN" \
+	--srh "$PE2_UDT6,$PE2_UN" --sl 1 --last-entry 1 --payload 41 --hlim 64 \
+	--inner-src "$PE1_WAN" --inner-dst "$BSID_NEXT" --min $((2 * N))
 
-section "SID counters (stats.get, during the $((6 * N)) measured pings)"
+section "SID counters (stats.get, during the $((8 * N)) measured pings)"
 # Per family: CE1 -> CE2 N requests and N replies, CE2 -> CE1 the same,
 # CE1 -> CE2's lo N requests through the binding SID and N replies back in
-# the container. A packet through the binding SID meets PE2's uN twice
-# (End on the policy's header, then the shift of the inner container).
-check "T   uN    $T_UN/48 (every container packet, both ways)" sid_delta "${S0[t]}" "${S1[t]}" "$T_UN/48" $((2 * 5 * N))
+# the container, and the same through the policy's binding SID. A packet
+# through a binding SID meets PE2's uN twice (End on the policy's header,
+# then the shift of the inner container).
+check "T   uN    $T_UN/48 (every container packet, both ways)" sid_delta "${S0[t]}" "${S1[t]}" "$T_UN/48" $((2 * 6 * N))
 check "T   BSID  $T_BSID (End.B6.Encaps.Red)" sid_delta "${S0[t]}" "${S1[t]}" "$T_BSID" $((2 * N))
-check "PE2 uN    $PE2_UN/48 (container + 2 x binding SID)" sid_delta "${S0[pe2]}" "${S1[pe2]}" "$PE2_UN/48" $((2 * (2 * N + 2 * N)))
-check "PE2 uDT46 $UDT46/48" sid_delta "${S0[pe2]}" "${S1[pe2]}" "$UDT46/48" $((2 * 3 * N))
-check "PE2 uDT6  $PE2_UDT6/48 (the policy's tail, default VRF)" sid_delta "${S0[pe2]}" "${S1[pe2]}" "$PE2_UDT6/48" $((2 * N))
-check "PE1 uN    $PE1_UN/48" sid_delta "${S0[pe1]}" "${S1[pe1]}" "$PE1_UN/48" $((2 * 3 * N))
-check "PE1 uDT46 $UDT46/48" sid_delta "${S0[pe1]}" "${S1[pe1]}" "$UDT46/48" $((2 * 3 * N))
+check "T   BSID  $T_BSID2 (End.B6.Encaps, policy 7)" sid_delta "${S0[t]}" "${S1[t]}" "$T_BSID2" $((2 * N))
+check "PE2 uN    $PE2_UN/48 (container + 2 x binding SIDs)" sid_delta "${S0[pe2]}" "${S1[pe2]}" "$PE2_UN/48" $((2 * (2 * N + 2 * 2 * N)))
+check "PE2 uDT46 $UDT46/48" sid_delta "${S0[pe2]}" "${S1[pe2]}" "$UDT46/48" $((2 * 4 * N))
+check "PE2 uDT6  $PE2_UDT6/48 (the policy's tail, default VRF)" sid_delta "${S0[pe2]}" "${S1[pe2]}" "$PE2_UDT6/48" $((2 * 2 * N))
+check "PE1 uN    $PE1_UN/48" sid_delta "${S0[pe1]}" "${S1[pe1]}" "$PE1_UN/48" $((2 * 4 * N))
+check "PE1 uDT46 $UDT46/48" sid_delta "${S0[pe1]}" "${S1[pe1]}" "$UDT46/48" $((2 * 4 * N))
 
 section "drops (stats.get)"
 # While the measured pings ran: no drop of any reason. Since the start: only
