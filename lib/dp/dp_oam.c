@@ -21,7 +21,6 @@
 #include <string.h>
 
 #include <rte_cycles.h>
-#include <rte_ip.h>
 #include <rte_ring.h>
 
 #include "dp_priv.h"
@@ -124,8 +123,6 @@ oam_packet(const struct oam_session *s, uint16_t seq, uint8_t hop_limit, uint64_
 	uint8_t pseudo[40];
 	struct rte_mbuf *m = rte_pktmbuf_alloc(dp_g.ctl_pool);
 	uint8_t *p, *srh, *icmp;
-	uint32_t sum;
-	uint16_t ck;
 
 	if (m == NULL)
 		return NULL;
@@ -158,16 +155,12 @@ oam_packet(const struct oam_session *s, uint16_t seq, uint8_t hop_limit, uint64_
 	memcpy(icmp + 16, &tsc, 8);
 	for (unsigned int i = 24; i < icmp_len; i++)
 		icmp[i] = (uint8_t)i;
-	memset(pseudo, 0, sizeof(pseudo));
-	memcpy(pseudo, r->src, 16);
-	memcpy(pseudo + 16, r->segs[r->n_segs - 1], 16);
-	pkt_put_be32(pseudo + 32, icmp_len);
-	pseudo[39] = IPPROTO_ICMPV6;
-	sum = __rte_raw_cksum(pseudo, sizeof(pseudo), 0);
-	sum = __rte_raw_cksum(icmp, icmp_len, sum);
-	// (the raw sum is over the bytes as they lie: stored as it is, no swap)
-	ck = (uint16_t)~__rte_raw_cksum_reduce(sum);
-	memcpy(icmp + 2, &ck, 2);
+	// RFC 8200 8.1: the pseudo-header's destination is the final one, not
+	// the first segment in the header: a header copy with it.
+	memcpy(pseudo, p, 8);
+	memcpy(pseudo + 8, r->src, 16);
+	memcpy(pseudo + 24, r->segs[r->n_segs - 1], 16);
+	pkt_put_be16(icmp + 2, pkt_ip6_l4_cksum(pseudo, icmp, icmp_len, IPPROTO_ICMPV6));
 	dp_meta(m)->vrf = r->vrf;
 	return m;
 }

@@ -113,3 +113,11 @@ checks_end() {
 	((FAILS == 0)) || fail "$FAILS of $CHECKS checks failed"
 	log "PASS"
 }
+
+# ce_host NS IF ADDR4/LEN ADDR6/LEN GW4 GW6: a customer host's addresses on
+# IF and its default routes through the PE
+ce_host() {
+	ifaddr "$1" "$2" "$3" "$4"
+	nsx "$1" ip route add default via "$5"
+	nsx "$1" ip -6 route add default via "$6"
+}

@@ -343,12 +343,8 @@ for p in pe1:veth-pe1-ce pe1:veth-pe1-t1 pe1:veth-pe1-t2 t1:veth-t1-pe1 t1:veth-
 	t2:veth-t2-pe1 t2:veth-t2-pe2 pe2:veth-pe2-t1 pe2:veth-pe2-t2 pe2:veth-pe2-ce; do
 	kernel_quiet "${p%%:*}" "${p#*:}"
 done
-ifaddr ce1 veth-ce1 "$CE1_V4/24" "$CE1_V6/64"
-nsx ce1 ip route add default via "$PE1_CE_V4"
-nsx ce1 ip -6 route add default via "$PE1_CE_V6"
-ifaddr ce2 veth-ce2 "$CE2_V4/24" "$CE2_V6/64"
-nsx ce2 ip route add default via "$PE2_CE_V4"
-nsx ce2 ip -6 route add default via "$PE2_CE_V6"
+ce_host ce1 veth-ce1 "$CE1_V4/24" "$CE1_V6/64" "$PE1_CE_V4" "$PE1_CE_V6"
+ce_host ce2 veth-ce2 "$CE2_V4/24" "$CE2_V6/64" "$PE2_CE_V4" "$PE2_CE_V6"
 
 # via GW PORT: an ip next hop list
 via() { printf '[{"type": "ip", "via": "%s", "port": "%s"}]' "$1" "$2"; }

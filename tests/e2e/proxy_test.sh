@@ -85,14 +85,24 @@ N=${PROXY_PINGS:-5}   # pings per family and direction
 K=${PROXY_UDP:-5}     # UDP datagrams per family and port
 T0=$SECONDS
 
+# The kernel decides as much as the tools: each firewall is tried in a
+# throwaway network namespace first (a kernel without nf_tables or the
+# xtables modules skips the test, never fails it).
+fw_works() {
+	case $1 in
+	nft) command -v nft >/dev/null 2>&1 && unshare --net nft add table inet srv6d_probe 2>/dev/null ;;
+	iptables) command -v iptables >/dev/null 2>&1 && command -v ip6tables >/dev/null 2>&1 &&
+		unshare --net sh -c 'iptables -L -n && ip6tables -L -n' >/dev/null 2>&1 ;;
+	esac
+}
 FW=${PROXY_FW:-}
 if [[ -z $FW ]]; then
-	if command -v nft >/dev/null 2>&1; then
+	if fw_works nft; then
 		FW=nft
-	elif command -v iptables >/dev/null 2>&1 && command -v ip6tables >/dev/null 2>&1; then
+	elif fw_works iptables; then
 		FW=iptables
 	else
-		skip "the service's firewall needs nft, or iptables and ip6tables"
+		skip "the service's firewall needs nft, or iptables and ip6tables, that this kernel runs"
 	fi
 fi
 
@@ -461,12 +471,8 @@ veth_add svc eth1 pe2 veth-pe2-svc1 # svc-out
 for p in pe1:veth-pe1-ce pe1:veth-pe1-wan pe2:veth-pe2-wan pe2:veth-pe2-ce pe2:veth-pe2-svc0 pe2:veth-pe2-svc1; do
 	kernel_quiet "${p%%:*}" "${p#*:}"
 done
-ifaddr ce1 veth-ce1 "$CE1_V4/24" "$CE1_V6/64"
-nsx ce1 ip route add default via "$PE1_CE_V4"
-nsx ce1 ip -6 route add default via "$PE1_CE_V6"
-ifaddr ce2 veth-ce2 "$CE2_V4/24" "$CE2_V6/64"
-nsx ce2 ip route add default via "$PE2_CE_V4"
-nsx ce2 ip -6 route add default via "$PE2_CE_V6"
+ce_host ce1 veth-ce1 "$CE1_V4/24" "$CE1_V6/64" "$PE1_CE_V4" "$PE1_CE_V6"
+ce_host ce2 veth-ce2 "$CE2_V4/24" "$CE2_V6/64" "$PE2_CE_V4" "$PE2_CE_V6"
 router_sysctls svc
 ifaddr svc eth0 "$SVC_IN_V4/24" "$SVC_IN_V6/64"
 ifaddr svc eth1 "$SVC_OUT_V4/24" "$SVC_OUT_V6/64"

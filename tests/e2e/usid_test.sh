@@ -188,14 +188,10 @@ veth_add pe2 veth-pe2-ce ce2 veth-ce2
 for p in pe1:veth-pe1-ce pe1:veth-pe1-wan t:veth-t-pe1 t:veth-t-pe2 pe2:veth-pe2-wan pe2:veth-pe2-ce; do
 	kernel_quiet "${p%%:*}" "${p#*:}"
 done
-ifaddr ce1 veth-ce1 "$CE1_V4/24" "$CE1_V6/64"
-nsx ce1 ip route add default via "$PE1_CE_V4"
-nsx ce1 ip -6 route add default via "$PE1_CE_V6"
+ce_host ce1 veth-ce1 "$CE1_V4/24" "$CE1_V6/64" "$PE1_CE_V4" "$PE1_CE_V6"
 ifaddr ce2 veth-ce2 "$CE2_V4/24" "$CE2_V6/64"
 ifaddr ce2 lo "$CE2B_V4/32" "$CE2B_V6/128"
-ifaddr ce2 lo "$CE2C_V4/32" "$CE2C_V6/128"
-nsx ce2 ip route add default via "$PE2_CE_V4"
-nsx ce2 ip -6 route add default via "$PE2_CE_V6"
+ce_host ce2 lo "$CE2C_V4/32" "$CE2C_V6/128" "$PE2_CE_V4" "$PE2_CE_V6"
 
 # usid_locator NAME PREFIX: an F3216 uSID locator object
 usid_locator() {
