@@ -162,7 +162,7 @@ static const struct grammar grammars[] = {
 	 true},
 	{"capture.start",
 	 {NULL},
-	 "capture start port P file F [filter 'BPF'] [direction rx|tx|both] [count N]",
+	 "capture start port P file F [filter 'BPF'] [direction rx|tx|both|oam] [count N]",
 	 "srv6ctl capture start port wan0 file /tmp/wan0.pcap filter 'ip6 proto 43' count 1000"},
 	{"capture.stop", {"id"}, "capture stop ID", "srv6ctl capture stop 1"},
 	{"capture.list", {NULL}, "capture list", "srv6ctl capture list", true},

@@ -189,7 +189,8 @@ static const struct api_field p_sid_add[] = {
 	{"sid", API_T_PREFIX, REQ, "SID (a bare address means /128)"},
 	{"behavior", API_T_STRING, REQ,
 	 "End, End.X, End.T, End.DX4, End.DX6, End.DT4, End.DT6, "
-	 "End.DT46, End.B6.Encaps, End.B6.Encaps.Red, End.DX2, End.AS, End.AD, End.AM"},
+	 "End.DT46, End.B6.Encaps, End.B6.Encaps.Red, End.DX2, End.AS, End.AD, End.AM, "
+	 "End.OP"},
 	{"vrf", API_T_STRING, OPT, "End.T, End.DT4/6/46: VRF"},
 	{"nexthop", API_T_OBJECT, OPT,
 	 "End.X, End.DX4/6: {via, port}; End.AS/AD: the service, {via, port}"},
@@ -305,7 +306,8 @@ static const struct api_field p_stats[] = {
 
 static const struct api_field p_capture_start[] = {
 	{"port", API_T_STRING, REQ, "port name, or any"},
-	{"direction", API_T_STRING, OPT, "rx, tx or both (default both)"},
+	{"direction", API_T_STRING, OPT,
+	 "rx, tx or both (default both); oam: the O-flag and End.OP packets at our SIDs"},
 	{"file", API_T_STRING, REQ, "pcap file to write"},
 	{"filter", API_T_STRING, OPT, "BPF filter expression"},
 	{"count", API_T_UINT, OPT, "stop after this many packets"},

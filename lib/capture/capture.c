@@ -57,6 +57,9 @@ capture_flags_update(void)
 				continue;
 			on[p->port_id] |= (uint8_t)c->info.direction;
 		}
+		// Our own OAM probes (worker 0's inject ring) reach our SIDs too.
+		if (c->info.port_idx < 0 && (c->info.direction & DP_CAPTURE_OAM))
+			on[DP_INJECT_PORT] |= DP_CAPTURE_OAM;
 	}
 	if (snap != 0)
 		dp_capture_snaplen = snap;
@@ -93,8 +96,9 @@ dp_capture_start(const struct dp_capture_req *req, unsigned int *id, struct mode
 			c = &caps[i];
 	if (c == NULL)
 		return model_err_set(e, -ENOSPC, "port", "too many captures (stop one first)");
-	if (req->direction == 0 || (req->direction & ~(DP_CAPTURE_RX | DP_CAPTURE_TX)) != 0)
-		return model_err_set(e, -EINVAL, "direction", "must be rx, tx or both");
+	if (req->direction == 0 ||
+	    (req->direction & ~(DP_CAPTURE_RX | DP_CAPTURE_TX | DP_CAPTURE_OAM)) != 0)
+		return model_err_set(e, -EINVAL, "direction", "must be rx, tx, both or oam");
 	memset(c, 0, sizeof(*c));
 	c->snaplen = req->snaplen ? req->snaplen : 65535;
 	c->dead = pcap_open_dead(DLT_EN10MB, (int)c->snaplen);

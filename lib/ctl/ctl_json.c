@@ -1190,7 +1190,7 @@ sid_params(const struct model *m, const json_t *obj, const char *path, struct mo
 		return BAD(e, path, "behavior",
 			   "unknown behavior \"%.40s\" (End, End.X, End.T, End.DX4, End.DX6, "
 			   "End.DT4, End.DT6, End.DT46, End.B6.Encaps, End.B6.Encaps.Red, "
-			   "End.DX2, End.AS, End.AD, End.AM)",
+			   "End.DX2, End.AS, End.AD, End.AM, End.OP)",
 			   b);
 	b = model_behavior_name(out->behavior);
 	s = str(obj, "vrf");

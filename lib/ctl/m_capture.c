@@ -18,7 +18,9 @@
 static const char *
 direction_name(unsigned int d)
 {
-	switch (d & (DP_CAPTURE_RX | DP_CAPTURE_TX)) {
+	switch (d) {
+	case DP_CAPTURE_OAM:
+		return "oam";
 	case DP_CAPTURE_RX:
 		return "rx";
 	case DP_CAPTURE_TX:
@@ -49,9 +51,11 @@ CTL_HANDLER(rpc_capture_start)
 			req.direction = DP_CAPTURE_RX;
 		else if (strcmp(dir, "tx") == 0)
 			req.direction = DP_CAPTURE_TX;
+		else if (strcmp(dir, "oam") == 0)
+			req.direction = DP_CAPTURE_OAM; // RFC 9259 2.1.1's copies
 		else if (strcmp(dir, "both") != 0)
 			return api_error_set(e, API_ERR_INVALID_PARAMS, "direction",
-					     "direction: must be rx, tx or both");
+					     "direction: must be rx, tx, both or oam");
 	}
 	if ((req.file = ctl_required_str(params, "file", e)) == NULL)
 		return -1;

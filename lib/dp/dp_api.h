@@ -233,6 +233,9 @@ unsigned int dp_lcores(struct dp_lcore_info *out, unsigned int max);
 // Packet capture on a port (or every port: port_idx -1), direction bitmask.
 #define DP_CAPTURE_RX 0x1
 #define DP_CAPTURE_TX 0x2
+// Copies of the packets our SIDs see with the SRH O-flag (RFC 9259 2.1.1)
+// or at an End.OP SID, as received.
+#define DP_CAPTURE_OAM 0x4
 struct dp_capture_req {
 	int port_idx; // -1 = any
 	unsigned int direction;

@@ -179,6 +179,7 @@ classify(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m)
 	md->passes = 0;
 	md->encap_len = 0;
 	md->punt = DP_PUNT_NONE;
+	md->l2_len = 0;
 	// Every stage reads headers in the first segment: a chained frame is
 	// made one, which fails only when it is longer than one mbuf holds.
 	if (unlikely(m->nb_segs > 1) && rte_pktmbuf_linearize(m) < 0) {
@@ -220,6 +221,7 @@ classify(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m)
 		return false;
 	}
 	rte_pktmbuf_adj(m, l2);
+	md->l2_len = (uint8_t)l2;
 	d += l2;
 	len = m->data_len;
 

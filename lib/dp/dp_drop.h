@@ -39,6 +39,7 @@
 	X(hmac_mismatch, "SRH HMAC TLV does not verify (RFC 8754 2.1.2.1)")                        \
 	X(proxy_no_cache, "End.AD: traffic from the service before any packet went to it")         \
 	X(proxy_header_too_long, "End.AD: outer headers longer than the proxy's cache holds")      \
+	X(oam_op_unhandled, "End.OP: not an ICMPv6 echo request (OAM processing ends it)")         \
 	X(blackhole, "route to a blackhole next hop")                                              \
 	X(neigh_hold_full, "neighbour unresolved and its hold queue full")                         \
 	X(mtu_exceeded, "packet larger than the egress MTU (too big / frag needed sent)")          \

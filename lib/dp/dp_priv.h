@@ -147,6 +147,7 @@ struct dp_meta {
 	uint32_t flow_hash;
 	uint32_t nh;	// lookup result
 	uint32_t neigh; // punt: neighbour slot
+	uint8_t l2_len; // the Ethernet header classify stripped (capture copies at L3)
 	uint64_t tsc;	// capture copies: when the packet was seen
 };
 
@@ -366,6 +367,8 @@ void dp_capture_fini(void);
 
 // Capture tap on a worker: copies go to the lcore's ring; never blocks.
 void dp_capture_copy(struct dp_lcore *lc, struct rte_mbuf *m, uint16_t port, unsigned int dir);
+void dp_capture_copy_l3(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m,
+			unsigned int dir);
 
 static inline void
 dp_capture_tap(struct dp_lcore *lc, struct rte_mbuf *m, uint16_t port, unsigned int dir)

@@ -290,6 +290,7 @@ sid_exec(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m, con
 	uint8_t *d = rte_pktmbuf_mtod(m, uint8_t *);
 	struct pkt_ip6_info info;
 	uint8_t sl = 0;
+	bool o_flag = false;
 	int r, fam;
 
 	// opened: ESP this SID has just decrypted, back for its behaviour; it
@@ -337,9 +338,14 @@ sid_exec(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m, con
 						     DP_DROP_routing_type_unknown);
 			}
 			sl = rh[3];
-			// RFC 9259 2.1.1: O-flag packets are counted at each SID.
-			if (unlikely(rh[5] & DP_SRH_FLAG_O) && !opened)
+			// RFC 9259 2.1.1: O-flag packets are counted at each SID,
+			// and copied (as received, time-stamped) to oam captures.
+			if (unlikely(rh[5] & DP_SRH_FLAG_O) && !opened) {
+				o_flag = true;
 				lc->stats.sid_oam[nh->sid_counter]++;
+				if (unlikely(dp_g.capture_on[md->rx_port] & DP_CAPTURE_OAM))
+					dp_capture_copy_l3(lc, t, m, DP_CAPTURE_OAM);
+			}
 		}
 	}
 	if (unlikely(nh->hmac_req) && (r = sid_hmac_check(lc, t, m, d, &info)) != DP_CONT)
@@ -503,6 +509,21 @@ sid_exec(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m, con
 		md->flags |= DP_F_NO_TTL_DEC;
 		md->nh = nh->child;
 		return DP_FWD;
+
+	case SB_END_OP:
+		// OAM Endpoint with Punt: at any Segments Left the packet is this
+		// node's OAM processing's, seen by oam captures (once: the O-flag
+		// copied it already). It answers an echo request from the SID, on
+		// the worker: probes cost the control thread nothing.
+		if (!o_flag && unlikely(dp_g.capture_on[md->rx_port] & DP_CAPTURE_OAM))
+			dp_capture_copy_l3(lc, t, m, DP_CAPTURE_OAM);
+		if (info.ul_proto == IPPROTO_ICMP_V6 && info.ul_off < m->data_len &&
+		    d[info.ul_off] == 128 && icmp6_echo_reply(m) == 0) {
+			md->flags |= DP_F_NO_TTL_DEC;
+			return DP_NEXT;
+		}
+		dp_drop(lc, m, DP_DROP_oam_op_unhandled);
+		return DP_DONE;
 	}
 	dp_drop(lc, m, DP_DROP_local_unhandled);
 	return DP_DONE;

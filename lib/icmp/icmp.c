@@ -285,8 +285,9 @@ icmp6_echo_reply(struct rte_mbuf *m)
 {
 	struct pkt_ip6_info pi;
 	uint8_t *ip, *icmp;
-	uint8_t addr[16];
+	uint8_t addr[16], pseudo[40];
 	uint32_t l4_len;
+	bool en_route;
 	uint16_t ck;
 
 	if (m->nb_segs != 1)
@@ -304,8 +305,15 @@ icmp6_echo_reply(struct rte_mbuf *m)
 	if (ip6_is_mcast(ip + 24))
 		return -EINVAL;
 	l4_len = pi.payload_end - pi.ul_off;
+	// RFC 8200 8.1: with segments left, the sender summed over the final
+	// destination, Segment List[0] (an End.OP SID answers en route).
+	memcpy(pseudo + 8, ip + 8, 32);
+	en_route = pi.srh_off != 0 && pi.routing_type == 4 && ip[pi.srh_off + 3] != 0 &&
+		   ip[pi.srh_off + 1] >= 2;
+	if (en_route)
+		memcpy(pseudo + 24, ip + pi.srh_off + 8, 16);
 	// RFC 4443 2.4(d): messages with a bad checksum are dropped.
-	if (pkt_ip6_l4_cksum(ip, icmp, l4_len, IPPROTO_ICMPV6) != 0)
+	if (pkt_ip6_l4_cksum(pseudo, icmp, l4_len, IPPROTO_ICMPV6) != 0)
 		return -EINVAL;
 
 	trim_to(m, pi.payload_end);
@@ -323,6 +331,13 @@ icmp6_echo_reply(struct rte_mbuf *m)
 	memcpy(ip + 8, ip + 24, 16);
 	memcpy(ip + 24, addr, 16);
 	ip[7] = ICMP6_HOP_LIMIT;
+	if (en_route) {
+		// The reply's pseudo-header is not the request's: summed anew.
+		icmp[0] = ICMP6_ECHO_REPLY;
+		pkt_put_be16(icmp + 2, 0);
+		pkt_put_be16(icmp + 2, pkt_ip6_l4_cksum(ip, icmp, l4_len, IPPROTO_ICMPV6));
+		return 0;
+	}
 	ck = pkt_cksum_adjust16(pkt_get_be16(icmp + 2), pkt_get_be16(icmp),
 				(uint16_t)(ICMP6_ECHO_REPLY << 8 | icmp[1]));
 	icmp[0] = ICMP6_ECHO_REPLY;

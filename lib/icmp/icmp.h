@@ -91,7 +91,10 @@ int icmp4_echo_reply(struct rte_mbuf *m);
 /**
  * Turn an ICMPv6 echo request into its reply in place (RFC 4443 4.2):
  * addresses swapped, extension headers dropped, hop limit 64, type 129,
- * checksum updated, bytes past the payload trimmed.
+ * checksum updated, bytes past the payload trimmed. A request with segments
+ * left (an SRH of type 4, at an End.OP SID) has its checksum verified over
+ * Segment List[0], the final destination (RFC 8200 8.1), and the reply's
+ * computed anew.
  *
  * @return 0; -EINVAL when m is not a valid echo request (bad checksum,
  *   truncated) or was sent to a multicast address; -ENOTSUP for a chained mbuf.

@@ -67,6 +67,7 @@ static const char *const behavior_names[SB_MAX] = {
 	[SB_END_AS] = "End.AS",
 	[SB_END_AD] = "End.AD",
 	[SB_END_AM] = "End.AM",
+	[SB_END_OP] = "End.OP",
 };
 
 const char *

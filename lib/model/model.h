@@ -68,6 +68,10 @@ enum model_behavior {
 	// masquerading proxy (6.4): the SRH travels through the service, the DA
 	// its last segment; return_port restores the DA from the SRH
 	SB_END_AM,
+	// OAM Endpoint with Punt (draft-ietf-6man-spring-srv6-oam, dropped
+	// from RFC 9259): whatever Segments Left, the packet goes to this node's
+	// OAM processing, never on; an echo request is answered from the SID.
+	SB_END_OP,
 	SB_MAX
 };
 

@@ -12,7 +12,9 @@ machine. Checks: every probe answered by the right SID, RTTs and
 percentiles ordered; a 2-segment trace gives Time Exceeded from our port
 address at hop 1 and the echo reply from the last SID at hop 2; the
 O-flag counted exactly by each SID the probes cross (sids[].o_flag_packets)
-and not without it; srv6ctl's output and exit statuses; refusals with the
+and not without it; an End.OP SID answering en route (SL 1); a capture of
+direction oam holding exactly the O-flag and End.OP packets our SIDs took,
+read back with scapy; srv6ctl's output and exit statuses; refusals with the
 field (src not ours, no segments, a segment not IPv6, count 0, unknown id);
 more sessions in a row than there are slots;
 a probe toward nowhere (no route) ends unanswered with exit 1.
@@ -28,15 +30,17 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from apitest import check, failures, srv6d_path, start_srv6d_json, stop_srv6d  # noqa: E402
 from srv6rpc import Rpc, RpcError  # noqa: E402
+from scapy.all import IPv6, IPv6ExtHdrSegmentRouting, raw, rdpcap  # noqa: E402
 
 SRC = "2001:db8:0:12::1"
 END, DT46 = "fc00:1:0:e002::", "fc00:1:0:e001::"
+OP = "fc00:1:0:e007::"
 CONFIG = {
     "ports": [{"name": "wan0", "device": "net_null0,no-rx=1", "addresses": [SRC + "/64"]}],
     "encap": {"source": SRC},
     "vrfs": [{"name": "blue", "table": 10}],
     "sids": [{"sid": DT46, "behavior": "End.DT46", "vrf": "blue"},
-             {"sid": END, "behavior": "End"}],
+             {"sid": END, "behavior": "End"}, {"sid": OP, "behavior": "End.OP"}],
 }
 SRV6CTL = os.path.join(os.path.dirname(os.path.dirname(srv6d_path())), "srv6ctl", "srv6ctl")
 
@@ -110,6 +114,33 @@ def main():
             again = o_flags(rpc)
             check(again[END] == after[END] and again[DT46] == after[DT46],
                   "no O-flag, nothing counted")
+
+            # 2b. End.OP en route: the probe stops at the SID (SL 1), which
+            # answers; an oam capture copies each O-flag packet at each SID
+            # and each End.OP packet, once
+            pcap = os.path.join(work, "oam.pcap")
+            cid = rpc.call("capture.start", {"port": "any", "direction": "oam",
+                                             "file": pcap})["id"]
+            caps = rpc.call("capture.list")
+            caps = caps.get("captures", caps) if isinstance(caps, dict) else caps
+            check([c.get("direction") for c in caps if c.get("id") == cid] == ["oam"],
+                  "capture.list shows direction oam: %s" % caps)
+            oid = rpc.call("oam.ping", {"segments": [OP, DT46], "count": 3,
+                                        "interval_ms": 10})["id"]
+            res = wait_done(rpc, oid)
+            check(res["received"] == 3 and all(p.get("from") == OP for p in res["probes"]),
+                  "oam.ping [OP, DT46]: 3 echo replies from the End.OP SID %s (%s)"
+                  % (OP, [p.get("from") for p in res["probes"]]))
+            for segs, n in (([END, DT46], 4), ([OP], 2)):
+                wait_done(rpc, rpc.call("oam.ping", {"segments": segs, "count": n,
+                                                     "interval_ms": 10, "o_flag": True})["id"])
+            rpc.call("capture.stop", {"id": cid})
+            got = [(p[IPv6].dst, bool(raw(p[IPv6ExtHdrSegmentRouting])[5] & 0x20))
+                   for p in rdpcap(pcap) if IPv6ExtHdrSegmentRouting in p]
+            want = sorted([(OP, False)] * 3 + [(END, True)] * 4 + [(DT46, True)] * 4 +
+                          [(OP, True)] * 2)
+            check(sorted(got) == want,
+                  "oam capture: 13 copies, (DA, O-flag) exact: %s" % sorted(got))
 
             # 3. trace [END, DT46]: hop 1 expires at our End (Time Exceeded
             # from our port address), hop 2 reaches the End.DT46

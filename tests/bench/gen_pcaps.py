@@ -6,7 +6,9 @@
 Each case is one behaviour: the port the generator feeds (`gen0`, net_pcap with
 infinite_rx) sits in the VRF the behaviour reads, and the output leaves on one
 of two net_null sinks: `core0` (the underlay, VRF `default`) or `ce1` (the
-customer side, VRF `BENCH`). Routes are generated here so the packets can aim
+customer side, VRF `BENCH`), or, for what answers the sender (End.OP's echo
+replies), back out of `gen0` itself (net_pcap with no TX file counts what it
+sends and drops it). Routes are generated here so the packets can aim
 at them: every packet's destination falls inside one of the case's routes,
 spread over all of them (round robin for the 1k-route cases, random for the
 big table), with distinct source ports so every packet is its own flow.
@@ -23,7 +25,8 @@ import random
 import sys
 
 logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
-from scapy.all import IP, UDP, Ether, IPv6, IPv6ExtHdrSegmentRouting, Raw  # noqa: E402
+from scapy.all import (IP, UDP, Ether, ICMPv6EchoRequest, IPv6,  # noqa: E402
+                       IPv6ExtHdrSegmentRouting, Raw)
 from scapy.utils import PcapWriter  # noqa: E402
 
 # MACs: ours (the ports' "mac" extension, so net_pcap frames carry the right
@@ -42,6 +45,7 @@ VRF = "BENCH"
 ENCAP_SRC = CORE_ADDR
 REMOTE_PE = "2001:db8:b::1"     # outer source of the decapsulation cases
 SENDER4, SENDER6 = "172.16.10.2", "2001:db8:1::2"   # customer host on gen0
+GEN_PEER6 = "2001:db8:0:11::2"  # the router behind gen0 in VRF default (MAC_SENDER)
 N_REMOTE_SIDS = 64              # encapsulation routes spread over this many SIDs
 
 # Our SIDs (locator 2001:db8:a::/48, function in the fourth group).
@@ -50,7 +54,8 @@ SID = {"end": "2001:db8:a:1::", "end_x": "2001:db8:a:2::", "end_dt4": "2001:db8:
        "end_b6_encaps": "2001:db8:a:b6::", "end_b6_encaps_red": "2001:db8:a:b7::",
        "end_dx2": "2001:db8:a:d2::", "end_as": "2001:db8:a:a5::", "end_ad": "2001:db8:a:ad::",
        "end_as_return": "2001:db8:a:a6::", "end_hmac": "2001:db8:a:4d::",
-       "end_dt46_hmac": "2001:db8:a:4e::", "end_am": "2001:db8:a:a7::"}
+       "end_dt46_hmac": "2001:db8:a:4e::", "end_am": "2001:db8:a:a7::",
+       "end_op": "2001:db8:a:ee::"}
 # the SRH HMAC key of the hmac cases (RFC 8754 2.1.2)
 HMAC_KEY_ID, HMAC_SECRET = 7, b"srv6d bench key, 32 bytes long!!"
 
@@ -77,6 +82,7 @@ CASES = {
     "end_ad": ("default", "ce1", "End.AD, to the service (cache kept)"),
     "end_am": ("default", "ce1", "End.AM, to the service (DA masqueraded, SRH kept)"),
     "end_usid": ("default", "core0", "uN (End with NEXT-C-SID, F3216): the container shifted"),
+    "end_op": ("default", "gen0", "End.OP: echo request at SL 1 answered, back out of gen0"),
     "end_as_return": ("default", "core0", "End.AS, back from the service (H.Encaps)"),
     "h_insert": (VRF, "core0", "H.Insert, IPv6, 2 SIDs"),
     "h_encaps_hmac": (VRF, "core0", "H.Encaps with an HMAC TLV, IPv4 inner"),
@@ -237,6 +243,13 @@ def _plan(case, n_routes, n_flows, big, seed):
             sid["segments"] = [remote_sid(0)]
         sids.append(sid)
     extra_cfg = {}
+    if case == "end_op":
+        # the requesters sit behind gen0's router GEN_PEER6: the replies'
+        # lookup (of the request's source) leads back out of gen0
+        p6 = v6_prefixes(n_routes, big, rnd)
+        routes += [{"vrf": "default", "prefix": p, "nexthops": [
+            {"type": "ip", "via": GEN_PEER6, "port": "gen0"}]} for p in p6]
+        sids.append({"sid": SID[case], "behavior": "End.OP"})
     if case == "end_usid":
         # F3216: block 2001:db8::/32, our uN 2001:db8:e1::/48; the next
         # C-SIDs (one per flow) lead to 2001:db8:<c>::, routed via P1
@@ -265,6 +278,18 @@ def _plan(case, n_routes, n_flows, big, seed):
             nxt = 0xb000 + i % 256
             frames.append(eth_in / IPv6(src=REMOTE_PE, dst=f"2001:db8:e1:{nxt:x}::", hlim=64) /
                           inner6(f"2400::{i % 4096 + 1:x}", i))
+        elif case == "end_op":
+            # an echo request to our End.OP SID en route: SRH [our SID, then
+            # a remote SID as Segment List[0]], SL 1; scapy sums the checksum
+            # over Segment List[0] (RFC 8200 8.1). The source, one per flow
+            # inside the routes, is also the echo data: the output check
+            # compares the reply's destination with it.
+            src = _host(pick(p6, i), i)
+            srh = IPv6ExtHdrSegmentRouting(addresses=[remote_sid(i), SID[case]], segleft=1,
+                                           lastentry=1, nh=58)
+            frames.append(eth_in / IPv6(src=src, dst=SID[case], hlim=64) / srh /
+                          ICMPv6EchoRequest(id=i & 0xFFFF, seq=i >> 16,
+                                            data=ipaddress.IPv6Address(src).packed))
         elif case == "end_dt46_hmac":
             # an L3VPN from one remote PE whose SRH is signed: the same SRH
             # (and HMAC) in every packet, half IPv4 half IPv6 inside
@@ -373,7 +398,9 @@ def base_config(case, gen_device, core_device, ce_device, extra):
                       {"port": "ce1", "address": CE4, "mac": MAC_CE},
                       {"port": "ce1", "address": CE6, "mac": MAC_CE}]
         + ([{"port": "gen0", "address": SENDER4, "mac": MAC_SENDER},
-            {"port": "gen0", "address": SENDER6, "mac": MAC_SENDER}] if gen_vrf == VRF else []),
+            {"port": "gen0", "address": SENDER6, "mac": MAC_SENDER}] if gen_vrf == VRF else [])
+        + ([{"port": "gen0", "address": GEN_PEER6, "mac": MAC_SENDER}]
+           if case == "end_op" else []),
         # pure busy polling: cycles/pkt = TSC Hz / pps holds only for a worker
         # that never sleeps
         "datapath": {"idle_sleep_us": 0},

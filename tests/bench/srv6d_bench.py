@@ -323,7 +323,8 @@ def load_routes(rpc, routes, batch, label):
 def check_output(case, pkts, routes):
     """The behaviour really applied: the captured output packets have the
     headers the case expects (independent of srv6d's code: RFC layouts)."""
-    from scapy.all import IP, IPv6, IPv6ExtHdrSegmentRouting
+    import socket
+    from scapy.all import IP, ICMPv6EchoReply, IPv6, IPv6ExtHdrSegmentRouting
     if not pkts:
         return "no output packet captured"
     # every IPv4 route of the cases is a /24 (gen_pcaps.py): a set beats a
@@ -337,6 +338,29 @@ def check_output(case, pkts, routes):
             if IPv6 not in p or p.dst != G.MAC_P1 or IPv6ExtHdrSegmentRouting in p or \
                     not p[IPv6].dst.startswith("2001:db8:b0") or p[IPv6].hlim != 63:
                 return f"{where}: uN: DA {p[IPv6].dst if IPv6 in p else '-'}, not shifted"
+        elif case == "end_op":
+            # the echo reply from the End.OP SID to the request's source (the
+            # request carried it as its echo data), type 129, no SRH, hop
+            # limit 64, the checksum right for the new pseudo-header, back
+            # out of gen0 to the requesters' router
+            if IPv6 not in p or ICMPv6EchoReply not in p:
+                return f"{where}: End.OP: no ICMPv6 echo reply (type 129)"
+            ip, rep = p[IPv6], p[ICMPv6EchoReply]
+            if IPv6ExtHdrSegmentRouting in p or ip.nh != 58:
+                return f"{where}: End.OP: the reply still has an SRH (next header {ip.nh})"
+            want_dst = rep.data[:16]
+            if len(want_dst) != 16 or socket.inet_pton(socket.AF_INET6, ip.dst) != want_dst:
+                return f"{where}: End.OP: reply to {ip.dst}, not to the request's source"
+            if socket.inet_pton(socket.AF_INET6, ip.src) != \
+                    socket.inet_pton(socket.AF_INET6, G.SID[case]) or ip.hlim != 64:
+                return f"{where}: End.OP: reply from {ip.src}, hop limit {ip.hlim}: " \
+                       f"want {G.SID[case]}, 64"
+            redo = IPv6(bytes(ip))
+            del redo[ICMPv6EchoReply].cksum
+            if IPv6(bytes(redo))[ICMPv6EchoReply].cksum != rep.cksum:
+                return f"{where}: End.OP: reply checksum {rep.cksum:#06x} wrong"
+            if p.dst != G.MAC_SENDER:
+                return f"{where}: Ethernet destination {p.dst}, not gen0's router"
         elif case == "end_am":
             # to the service: the SRH kept (SL 0), the DA the last segment
             srh = p.getlayer(IPv6ExtHdrSegmentRouting)

@@ -45,6 +45,14 @@
 #    End (SL 1) and the 4 coming back toward PE1's End (SL 0) carry SRH
 #    flags 0x20, identifier = the session's id (>= 0x5300), data starting
 #    "srv6dOAM"; those of the second ping flags 0x00.
+# 4b. End.OP and oam captures: PE2 has an End.OP SID; a capture of direction
+#    oam runs on PE2's wan0. ping [PE2 End.OP, PE1 End] count 4: the probes
+#    stop at the End.OP SID at SL 1, which answers (4 replies from it, PE1's
+#    End +0); ping [PE2 End, PE1 End] count 3 o-flag. PE2's capture holds
+#    exactly 7 frames, read by tshark: 4 toward the End.OP SID (SL 1, flags
+#    0x00) and 3 toward PE2's End (SL 1, flags 0x20), each with the Ethernet
+#    header as received (from P's MAC to PE2's port MAC); capture.list
+#    showed the capture with direction oam.
 # 5. Refusals through srv6ctl (exit 1, the error names the field): src not
 #    one of PE1's addresses (src), a segment that is not IPv6 (segments),
 #    count 0 (count), max-hops 0 (max_hops), an unknown VRF (vrf), oam get of
@@ -63,12 +71,12 @@
 #    echo replies from P (the kernel skips an SRH at SL 0 and answers the
 #    echo). Without it: a "skip" line, never a failure.
 # 8. Drops: no drop counter grows on either srv6d during the measured runs
-#    (1, 2, 4, 5, 7); in 3 and 6 exactly the drops the ICMP errors stand for;
+#    (1, 2, 4, 4b, 5, 7); in 3 and 6 exactly the drops the ICMP errors stand for;
 #    since the start nothing but those and local_unhandled (P's MLD reports);
 #    clean exits (status 0 on SIGTERM).
 #
-# The measured runs go in the order 1, 2, 4, 5, 7 (no drop allowed), then 3
-# and 6 (the drops their ICMP errors stand for). The test runs 15 OAM
+# The measured runs go in the order 1, 2, 4, 4b, 5, 7 (no drop allowed), then 3
+# and 6 (the drops their ICMP errors stand for). The test runs 17 OAM
 # sessions on PE1 in all, no retry loop around srv6ctl (srv6d runs 16 at a
 # time; a finished one gives its slot to the next: the api test oam_local
 # checks that).
@@ -96,6 +104,7 @@ PE1_END=2a0e:97c0:ae6:1001:e::
 PE1_DT46=2a0e:97c0:ae6:1001:1::
 PE2_END=2a0e:97c0:ae6:2001:e::
 PE2_DT46=2a0e:97c0:ae6:2001:1::
+PE2_OP=2a0e:97c0:ae6:2001:f::
 NOROUTE=2001:db8:dead::1
 # VRF (L3VPN-1): topo.sh
 
@@ -419,7 +428,7 @@ else
 	log "P: no seg6_enabled in this kernel: $(kernel_missing_reason seg6_srh)"
 fi
 
-# oam_config NAME PORT_IF ADDR LOC END DT46 ROUTES_JSON
+# oam_config NAME PORT_IF ADDR LOC END DT46 ROUTES_JSON [MORE_SIDS_JSON]
 oam_config() {
 	cat <<EOF
 {
@@ -434,7 +443,7 @@ oam_config() {
             "import_rt": ["65513:101"], "export_rt": ["65513:101"]}],
   "sids": [
     {"sid": "$5", "behavior": "End"},
-    {"sid": "$6", "behavior": "End.DT46", "vrf": "$VRF"}
+    {"sid": "$6", "behavior": "End.DT46", "vrf": "$VRF"}${8:+, $8}
   ],
   "routes": [$7]
 }
@@ -445,7 +454,8 @@ via() { printf '{"vrf": "default", "prefix": "%s", "nexthops": [{"type": "ip", "
 oam_config PE1 veth-pe1-p "$PE1_IF" "$OAM_PE1_LOC" "$PE1_END" "$PE1_DT46" \
 	"$(via "$OAM_PE2_LOC" "$P_IF1")" >"$WORK/pe1.json"
 oam_config PE2 veth-pe2-p "$PE2_IF" "$OAM_PE2_LOC" "$PE2_END" "$PE2_DT46" \
-	"$(via "$OAM_PE1_LOC" "$P_IF2"), $(via 2001:db8:0:1::/64 "$P_IF2")" >"$WORK/pe2.json"
+	"$(via "$OAM_PE1_LOC" "$P_IF2"), $(via 2001:db8:0:1::/64 "$P_IF2")" \
+	"{\"sid\": \"$PE2_OP\", \"behavior\": \"End.OP\"}" >"$WORK/pe2.json"
 for n in pe1 pe2; do
 	$PY -m json.tool "$WORK/$n.json" >/dev/null || fail "$n.json is not JSON"
 	start_srv6d_named "$n" "$n" "$WORK/$n.json"
@@ -524,6 +534,59 @@ check "wire (P's side of PE1 - P): the o-flag ping's 4 + 4 requests carry SRH fl
 check "wire: the plain ping's 4 + 4 requests carry SRH flags 0x00" \
 	oflag_wire "$WORK/pl.pcap" "$(json_id "$WORK/noflag.out")" 0x00
 
+section "4b. End.OP, and PE2's capture of the OAM packets (direction oam)"
+rpc_ok_on pe2 capture.start "{\"port\": \"wan0\", \"direction\": \"oam\", \"file\": \"$WORK/pe2-oam.pcap\"}" >"$WORK/opcap.json"
+OPCAP=$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["result"]["id"])' "$WORK/opcap.json")
+rpc_ok_on pe2 capture.list >"$WORK/opcaps.json"
+cap_is_oam() {
+	$PY - "$WORK/opcaps.json" "$OPCAP" <<'EOF'
+import json, sys
+c = json.load(open(sys.argv[1]))["result"]
+c = c.get("captures", c) if isinstance(c, dict) else c
+d = [x.get("direction") for x in c if x.get("id") == int(sys.argv[2])]
+print("capture %s direction %s" % (sys.argv[2], d))
+sys.exit(d != ["oam"])
+EOF
+}
+check "PE2 capture.list: capture $OPCAP with direction oam" cap_is_oam
+for n in pe1 pe2; do SA[$n]=$(stats "$n"); done
+oam opping --json ping "$PE2_OP,$PE1_END" count 4 interval 100
+oam opflag --json ping "$PE2_END,$PE1_END" count 3 interval 100 o-flag
+for n in pe1 pe2; do SB[$n]=$(stats "$n"); done
+sleep 0.3
+rpc_ok_on pe2 capture.stop "{\"id\": $OPCAP}" >/dev/null
+check "ping [$PE2_OP (End.OP), $PE1_END] --json: 4 echo replies from the End.OP SID" \
+	ocheck json "$WORK/opping.out" ping "$PE2_OP,$PE1_END" "$PE1_IF" 4 64 \
+	"0/$PE2_OP/echo-reply/0" "1/$PE2_OP/echo-reply/0" "2/$PE2_OP/echo-reply/0" "3/$PE2_OP/echo-reply/0"
+op_counts() {
+	sid_delta "${SA[pe2]}" "${SB[pe2]}" "$PE2_OP" packets 4 &&
+		sid_delta "${SA[pe1]}" "${SB[pe1]}" "$PE1_END" packets 3 &&
+		sid_delta "${SA[pe2]}" "${SB[pe2]}" "$PE2_END" o_flag_packets 3
+}
+check "End.OP took the 4 probes (PE2 End.OP +4; PE1's End only the o-flag ping's 3)" op_counts
+P_MAC=$(nsx p cat /sys/class/net/veth-p-pe2/address)
+PE2_MAC=$(nsx pe2 cat /sys/class/net/veth-pe2-p/address)
+oam_capture_file() {
+	$PY - "$WORK/pe2-oam.pcap" "$PE2_OP" "$PE2_END" "$P_MAC" "$PE2_MAC" <<'EOF'
+import collections, ipaddress as ia, subprocess, sys
+pcap, op, end, pmac, pe2mac = sys.argv[1:]
+out = subprocess.run(["tshark", "-r", pcap, "-n", "-T", "fields", "-E", "separator=/t",
+                      "-e", "eth.src", "-e", "eth.dst", "-e", "ipv6.dst", "-e", "ipv6.routing.segleft",
+                      "-e", "ipv6.routing.srh.flags", "-e", "icmpv6.type"],
+                     capture_output=True, text=True, check=True).stdout
+got = collections.Counter()
+for l in out.splitlines():
+    es, ed, d, sl, fl, t = l.split("\t")
+    got[(es.lower() == pmac.lower() and ed.lower() == pe2mac.lower(), str(ia.ip_address(d)), sl,
+         int(fl, 0), t)] += 1
+want = collections.Counter({(True, str(ia.ip_address(op)), "1", 0x00, "128"): 4,
+                            (True, str(ia.ip_address(end)), "1", 0x20, "128"): 3})
+print("frames (eth as received, DA, SL, SRH flags, ICMPv6 type): %s; want %s" % (dict(got), dict(want)))
+sys.exit(0 if got == want else 1)
+EOF
+}
+check "PE2's oam capture: 4 End.OP + 3 O-flag requests, as received (tshark)" oam_capture_file
+
 section "5. refusals through srv6ctl"
 oam r_src ping "$PE2_END" src "$PE2_IF"
 check "src $PE2_IF (not PE1's): exit 1, field src" refused r_src src
@@ -583,7 +646,7 @@ check "PE2: nothing dropped, nothing arrived" pe2_untouched
 section "8. drops and exits"
 for n in pe1 pe2; do
 	stats_summary "${S1[$n]}" >&2
-	check "$n: no drop counted during the measured runs (1, 2, 4, 5, 7)" drops_exact "${S0[$n]}" "${S1[$n]}"
+	check "$n: no drop counted during the measured runs (1, 2, 4, 4b, 5, 7)" drops_exact "${S0[$n]}" "${S1[$n]}"
 	check "$n: since the start, no drop but local_unhandled and the ICMP errors of 3 and 6" \
 		drops_check "$(stats "$n")" '^(local_unhandled|ip6_hop_limit_exceeded|ip6_no_route)$'
 done

@@ -809,6 +809,21 @@ static const struct bad_case bad_cases[] = {
 	 "{\"sid\": \"2001:db8:bb::20\", \"behavior\": \"End.AM\", \"nexthop\": {\"via\": "
 	 "\"2001:db8:1::2\"}, \"return_port\": \"wan0\", \"segments\": [\"2001:db8::1\"]}",
 	 IP, "segments"},
+	// End.OP takes no parameters: whatever else is given is refused
+	{"sid.add",
+	 "{\"sid\": \"2001:db8:bb::40\", \"behavior\": \"End.OP\", \"segments\": "
+	 "[\"2001:db8::1\"]}",
+	 IP, "segments"},
+	{"sid.add",
+	 "{\"sid\": \"2001:db8:bb::40\", \"behavior\": \"End.OP\", \"flavors\": [\"psp\"]}", IP,
+	 "flavors"},
+	{"sid.add",
+	 "{\"sid\": \"2001:db8:bb::40\", \"behavior\": \"End.OP\", \"nexthop\": {\"via\": "
+	 "\"2001:db8:1::2\"}}",
+	 IP, "nexthop"},
+	{"sid.add",
+	 "{\"sid\": \"2001:db8:bb::40\", \"behavior\": \"End.OP\", \"vrf\": \"L3VPN-1\"}", IP,
+	 "vrf"},
 	// a binding SID of a policy: the policy must exist, no segments beside
 	{"sid.add",
 	 "{\"sid\": \"2001:db8:bb::30\", \"behavior\": \"End.B6.Encaps\", \"policy\": "
