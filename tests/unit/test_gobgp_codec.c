@@ -841,13 +841,16 @@ test_decode_bad_nexthop(void)
 
 // --- encode -----------------------------------------------------------------------------
 
+// The structure of our locator in most tests: block 48, node 16, function 16.
+static const struct bgp_sid_structure st_loc48 = {48, 16, 16, 0, 16, 64};
+
+// An export of 172.16.10.0/24 with SID `sid` from a locator of structure st.
 static struct bgp_vpn_path
-export_path(bool transpose)
+export_path_sid(bool transpose, const struct bgp_sid_structure *st, const char *sid_text)
 {
 	struct bgp_vrf v;
 	struct ip_prefix pfx;
 	struct ip_addr nh;
-	struct bgp_sid_structure st = {48, 16, 16, 0, 16, 64};
 	struct bgp_vpn_path out;
 	uint8_t sid[16];
 
@@ -860,10 +863,16 @@ export_path(bool transpose)
 	v.export_rt[1] = rdrt(BGP_RDRT_AS2, 65513, 999);
 	CU_ASSERT_FATAL(prefix_parse("172.16.10.0/24", false, &pfx) == 0);
 	CU_ASSERT_FATAL(addr_parse("2001:db8:0:ff::1", &nh) == 0);
-	sid_of("2a0e:97c0:ae6:1001:1::", sid);
-	CU_ASSERT_FATAL(bgp_export_build(&v, &pfx, sid, BGP_BEH_END_DT46, &st, transpose, &nh, &out,
+	sid_of(sid_text, sid);
+	CU_ASSERT_FATAL(bgp_export_build(&v, &pfx, sid, BGP_BEH_END_DT46, st, transpose, &nh, &out,
 					 NULL) == 0);
 	return out;
+}
+
+static struct bgp_vpn_path
+export_path(bool transpose)
+{
+	return export_path_sid(transpose, &st_loc48, "2a0e:97c0:ae6:1001:1::");
 }
 
 // The Any's message when its type URL is exactly URL(name), else NULL.
@@ -910,8 +919,8 @@ check_nlri(const Google__Protobuf__Any *a, uint32_t label)
 }
 
 static void
-check_prefix_sid(const Google__Protobuf__Any *a, const char *sid_field, uint32_t tpos_len,
-		 uint32_t tpos_off)
+check_prefix_sid(const Google__Protobuf__Any *a, const char *sid_field,
+		 const struct bgp_sid_structure *st, uint32_t tpos_len, uint32_t tpos_off)
 {
 	Apipb__PrefixSID *ps =
 		(void *)open_any(a, URL("PrefixSID"), &apipb__prefix_sid__descriptor);
@@ -941,8 +950,9 @@ check_prefix_sid(const Google__Protobuf__Any *a, const char *sid_field, uint32_t
 	s = (void *)open_any(info->sub_sub_tlvs[0]->value->tlv[0], URL("SRv6StructureSubSubTLV"),
 			     &apipb__srv6_structure_sub_sub_tlv__descriptor);
 	CU_ASSERT_FATAL(s != NULL);
-	CU_ASSERT(s->locator_block_length == 48 && s->locator_node_length == 16 &&
-		  s->function_length == 16 && s->argument_length == 0);
+	CU_ASSERT(s->locator_block_length == st->block_len &&
+		  s->locator_node_length == st->node_len && s->function_length == st->func_len &&
+		  s->argument_length == st->arg_len);
 	CU_ASSERT(s->transposition_length == tpos_len && s->transposition_offset == tpos_off);
 	protobuf_c_message_free_unpacked(&s->base, NULL);
 	protobuf_c_message_free_unpacked(&info->base, NULL);
@@ -951,8 +961,8 @@ check_prefix_sid(const Google__Protobuf__Any *a, const char *sid_field, uint32_t
 }
 
 static void
-check_encoded_path(const Apipb__Path *p, uint32_t label, const char *sid_field, uint32_t tpos_len,
-		   uint32_t tpos_off)
+check_encoded_path_st(const Apipb__Path *p, uint32_t label, const char *sid_field,
+		      const struct bgp_sid_structure *st, uint32_t tpos_len, uint32_t tpos_off)
 {
 	const Google__Protobuf__Any *a;
 
@@ -997,7 +1007,14 @@ check_encoded_path(const Apipb__Path *p, uint32_t label, const char *sid_field, 
 	}
 	protobuf_c_message_free_unpacked(&ec->base, NULL);
 
-	check_prefix_sid(find_attr(p, URL("PrefixSID")), sid_field, tpos_len, tpos_off);
+	check_prefix_sid(find_attr(p, URL("PrefixSID")), sid_field, st, tpos_len, tpos_off);
+}
+
+static void
+check_encoded_path(const Apipb__Path *p, uint32_t label, const char *sid_field, uint32_t tpos_len,
+		   uint32_t tpos_off)
+{
+	check_encoded_path_st(p, label, sid_field, &st_loc48, tpos_len, tpos_off);
 }
 
 static void
@@ -1033,6 +1050,32 @@ test_encode_add_path_transposed(void)
 	check_encoded_path(req->path, 16, "2a0e:97c0:ae6:1001::", 16, 64);
 	apipb__add_path_request__free_unpacked(req, NULL);
 	free(buf);
+}
+
+// A uDT46 SID of a uSID locator (RFC 9800 F3216: block 32, node 16, function
+// 16; fc00:0:1::/48, function 0xe001): the RFC 9252 SID Structure carries
+// those lengths; transposed, the function rides in the label at offset 48.
+static void
+test_encode_add_path_usid(void)
+{
+	static const struct bgp_sid_structure f3216 = {32, 16, 16, 0, 16, 48};
+	for (int transpose = 0; transpose <= 1; transpose++) {
+		struct bgp_vpn_path p = export_path_sid(transpose, &f3216, "fc00:0:1:e001::");
+		Apipb__AddPathRequest *req;
+		uint8_t *buf = NULL;
+		size_t len = 0;
+
+		CU_ASSERT_FATAL(gobgp_encode_add_path(&p, &buf, &len) == 0);
+		req = apipb__add_path_request__unpack(NULL, len, buf);
+		CU_ASSERT_FATAL(req != NULL);
+		if (transpose)
+			check_encoded_path_st(req->path, 0xe001u << 4, "fc00:0:1::", &f3216, 16,
+					      48);
+		else
+			check_encoded_path_st(req->path, 3, "fc00:0:1:e001::", &f3216, 0, 0);
+		apipb__add_path_request__free_unpacked(req, NULL);
+		free(buf);
+	}
 }
 
 static void
@@ -1307,6 +1350,7 @@ static const struct {
 	{"decode bad next hop", test_decode_bad_nexthop},
 	{"encode AddPath", test_encode_add_path},
 	{"encode AddPath transposed", test_encode_add_path_transposed},
+	{"encode AddPath uSID F3216 structure", test_encode_add_path_usid},
 	{"encode DeletePath", test_encode_delete_path},
 	{"encode RD and RT types", test_encode_rd_and_rt_types},
 	{"encode errors", test_encode_errors},
