@@ -67,9 +67,20 @@ static const struct api_field f_config_port[] = {
 
 // A port's L2VPN attachment: every frame received goes whole to the segments.
 static const struct api_field f_port_l2vpn[] = {
-	{"segments", API_T_ARRAY, REQ, "the remote PE's End.DX2 SID last, first segment first"},
+	{"segments", API_T_ARRAY, OPT, "the remote PE's End.DX2 SID last, first segment first"},
+	{"peers", API_T_ARRAY, OPT,
+	 "instead of segments, a bridge: [{address, segments, bum_segments?}], 1 to 8"},
+	{"mac_age_s", API_T_UINT, OPT, "a bridge's learnt MACs unseen this long go (300)"},
 	{"encap", API_T_STRING, OPT, "h.encaps.l2 (default) or h.encaps.l2.red"},
 	{"src", API_T_ADDR, OPT, "outer source (default: encap.source)"},
+};
+
+// A bridge's peer PE (port.l2vpn.peers[]).
+static const struct api_field f_port_l2vpn_peer[] = {
+	{"address", API_T_ADDR, REQ, "the peer's outer source address (what it encapsulates from)"},
+	{"segments", API_T_ARRAY, REQ, "toward the peer, its End.DT2U SID last (1 to 4)"},
+	{"bum_segments", API_T_ARRAY, OPT,
+	 "for flooded frames, its End.DT2M SID last (default: segments)"},
 };
 
 // An IPsec SA's tunnel: the outer header's addresses (mode tunnel).
@@ -190,13 +201,14 @@ static const struct api_field p_sid_add[] = {
 	{"behavior", API_T_STRING, REQ,
 	 "End, End.X, End.T, End.DX4, End.DX6, End.DT4, End.DT6, "
 	 "End.DT46, End.B6.Encaps, End.B6.Encaps.Red, End.DX2, End.AS, End.AD, End.AM, "
-	 "End.OP"},
+	 "End.OP, End.DT2U, End.DT2M"},
 	{"vrf", API_T_STRING, OPT, "End.T, End.DT4/6/46: VRF"},
 	{"nexthop", API_T_OBJECT, OPT,
 	 "End.X, End.DX4/6: {via, port}; End.AS/AD: the service, {via, port}"},
 	{"segments", API_T_ARRAY, OPT,
 	 "End.B6.Encaps(.Red): the policy's SID list; End.AS: the segments re-imposed"},
-	{"port", API_T_STRING, OPT, "End.DX2: the Ethernet port the inner frame leaves on"},
+	{"port", API_T_STRING, OPT,
+	 "End.DX2, End.DT2U, End.DT2M: the Ethernet (l2vpn) port the inner frame leaves on"},
 	{"return_port", API_T_STRING, OPT,
 	 "End.AS/AD/AM: the port the service hands traffic back on"},
 	{"flavors", API_T_ARRAY, OPT, "psp, usp, usd, next-csid"},
@@ -336,6 +348,10 @@ static const struct api_field p_ipsec_sa_add[] = {
 	{"lifetime", API_T_OBJECT, OPT, "{bytes, packets}: expire after this much traffic"},
 };
 
+static const struct api_field p_l2vpn_mac_list[] = {
+	{"port", API_T_STRING, REQ, "an l2vpn port with peers (a bridge)"},
+};
+
 static const struct api_field p_ipsec_sa_del[] = {
 	{"id", API_T_STRING, REQ, "SA name"},
 };
@@ -369,6 +385,8 @@ static const struct api_method methods[] = {
 	M("ipsec.sa.add", true, "add or replace an IPsec SA", p_ipsec_sa_add),
 	M("ipsec.sa.del", true, "delete an IPsec SA", p_ipsec_sa_del),
 	M0("ipsec.sa.list", false, "list IPsec SAs (without keys) and their counters"),
+	M("l2vpn.mac.list", false, "the MAC addresses an l2vpn bridge has learnt",
+	  p_l2vpn_mac_list),
 	M("locator.add", true, "add a locator", p_locator_add),
 	M("locator.del", true, "delete a locator", p_name),
 	M0("locator.list", false, "list locators"),
@@ -442,6 +460,7 @@ static const struct {
 	{"ipsec.tunnel", f_ipsec_tunnel, N(f_ipsec_tunnel)},
 	{"port", f_config_port, N(f_config_port)},
 	{"port.l2vpn", f_port_l2vpn, N(f_port_l2vpn)},
+	{"port.l2vpn.peer", f_port_l2vpn_peer, N(f_port_l2vpn_peer)},
 	{"policy.segment_list", f_policy_seglist, N(f_policy_seglist)},
 	{"route.nexthop", f_route_nexthop, N(f_route_nexthop)},
 	{"route.nexthop.policy", f_nexthop_policy, N(f_nexthop_policy)},

@@ -350,6 +350,23 @@ jint(uint64_t v)
 	return v > (uint64_t)INT64_MAX ? (json_int_t)INT64_MAX : (json_int_t)v;
 }
 
+static json_t *
+l2_peers_to_json(const struct model_l2vpn *l2)
+{
+	json_t *arr = json_array();
+
+	for (unsigned int i = 0; i < l2->n_peers; i++) {
+		const struct model_l2_peer *pe = &l2->peers[i];
+		json_t *o = json_object();
+		json_object_set_new(o, "address", seg_to_json(pe->addr));
+		json_object_set_new(o, "segments", segs_to_json(pe->segs, pe->n_segs));
+		if (pe->n_bum != 0)
+			json_object_set_new(o, "bum_segments", segs_to_json(pe->bum, pe->n_bum));
+		json_array_append_new(arr, o);
+	}
+	return arr;
+}
+
 json_t *
 port_to_json(const struct model *m, const struct model_port *p)
 {
@@ -370,7 +387,13 @@ port_to_json(const struct model *m, const struct model_port *p)
 		json_object_set_new(o, "tcp_mss", json_integer(p->tcp_mss));
 	if (p->l2vpn.on) {
 		json_t *l2 = json_object();
-		json_object_set_new(l2, "segments", segs_to_json(p->l2vpn.segs, p->l2vpn.n_segs));
+		if (p->l2vpn.n_peers == 0)
+			json_object_set_new(l2, "segments",
+					    segs_to_json(p->l2vpn.segs, p->l2vpn.n_segs));
+		else
+			json_object_set_new(l2, "peers", l2_peers_to_json(&p->l2vpn));
+		if (p->l2vpn.n_peers != 0)
+			json_object_set_new(l2, "mac_age_s", json_integer(p->l2vpn.mac_age_s));
 		json_object_set_new(
 			l2, "encap",
 			json_string(p->l2vpn.reduced ? "h.encaps.l2.red" : "h.encaps.l2"));
@@ -594,7 +617,7 @@ sid_to_json(const struct model *m, const struct model_sid *s)
 	}
 	if (s->n_segs > 0)
 		json_object_set_new(o, "segments", segs_to_json(s->segs, s->n_segs));
-	if (s->behavior == SB_END_DX2)
+	if (model_behavior_is_l2(s->behavior))
 		json_object_set_new(o, "port", json_string(port_name(m, s->port)));
 	if (model_behavior_is_proxy(s->behavior))
 		json_object_set_new(o, "return_port", json_string(port_name(m, s->return_port)));
@@ -708,7 +731,60 @@ port_addresses(const json_t *obj, const char *path, struct model_port *out,
 	return 0;
 }
 
-// "l2vpn": {segments, encap?, src?}: H.Encaps.L2 (RFC 8986 5.3) or .Red.
+// A segment list of at most MODEL_L2_PEER_SEGS (an l2vpn peer's).
+static int
+peer_segments_get(const json_t *obj, const char *key, uint8_t segs[][16], uint8_t *n,
+		  const char *path, struct api_error_info *e)
+{
+	uint8_t all[MODEL_MAX_SEGS][16];
+
+	if (segments_get(obj, key, all, n, path, e) < 0)
+		return -1;
+	if (*n > MODEL_L2_PEER_SEGS)
+		return BAD(e, path, key, "%u segments, at most %d", *n, MODEL_L2_PEER_SEGS);
+	memcpy(segs, all, 16u * *n);
+	return 0;
+}
+
+// "peers": [{address, segments, bum_segments?}]: the PEs of a bridge.
+static int
+port_l2vpn_peers(const json_t *obj, const char *path, struct model_l2vpn *out,
+		 struct api_error_info *e)
+{
+	const json_t *arr = json_object_get(obj, "peers"), *v;
+	char p[sizeof(e->field)], k[32];
+	size_t i;
+
+	join(p, sizeof(p), path, "peers");
+	if (api_check_array(arr, API_T_OBJECT, p, e) < 0)
+		return -1;
+	if (json_array_size(arr) == 0 || json_array_size(arr) > MODEL_L2_MAX_PEERS)
+		return BAD(e, path, "peers", "1 to %d peers", MODEL_L2_MAX_PEERS);
+	json_array_foreach(arr, i, v) {
+		struct model_l2_peer *pe = &out->peers[i];
+		char pp[sizeof(e->field)];
+		struct ip_addr a;
+		snprintf(k, sizeof(k), "peers[%zu]", i);
+		join(pp, sizeof(pp), path, k);
+		if (check_object("port.l2vpn.peer", v, pp, e) < 0)
+			return -1;
+		if (addr_get(v, "address", AF_INET6, &a, pp, e) < 0)
+			return -1;
+		memcpy(pe->addr, a.bytes, 16);
+		if (json_object_get(v, "segments") == NULL)
+			return BAD(e, pp, "segments", "missing: the peer's End.DT2U SID last");
+		if (peer_segments_get(v, "segments", pe->segs, &pe->n_segs, pp, e) < 0)
+			return -1;
+		if (json_object_get(v, "bum_segments") != NULL &&
+		    peer_segments_get(v, "bum_segments", pe->bum, &pe->n_bum, pp, e) < 0)
+			return -1;
+	}
+	out->n_peers = (uint8_t)json_array_size(arr);
+	return 0;
+}
+
+// "l2vpn": {segments | peers, mac_age_s?, encap?, src?}: H.Encaps.L2 (RFC
+// 8986 5.3) or .Red, to one PE or to a bridge's peers.
 static int
 port_l2vpn(const json_t *obj, const char *path, struct model_l2vpn *out, struct api_error_info *e)
 {
@@ -719,10 +795,21 @@ port_l2vpn(const json_t *obj, const char *path, struct model_l2vpn *out, struct 
 	memset(out, 0, sizeof(*out));
 	if (check_object("port.l2vpn", obj, p, e) < 0)
 		return -1;
-	if (json_object_get(obj, "segments") == NULL)
-		return BAD(e, p, "segments", "missing: the remote PE's End.DX2 SID, last");
-	if (segments_get(obj, "segments", out->segs, &out->n_segs, p, e) < 0)
+	if ((json_object_get(obj, "segments") == NULL) == (json_object_get(obj, "peers") == NULL))
+		return BAD(e, p, "segments",
+			   "give segments (the remote PE's End.DX2 SID last) or peers (a bridge)");
+	if (json_object_get(obj, "segments") != NULL &&
+	    segments_get(obj, "segments", out->segs, &out->n_segs, p, e) < 0)
 		return -1;
+	if (json_object_get(obj, "peers") != NULL && port_l2vpn_peers(obj, p, out, e) < 0)
+		return -1;
+	out->mac_age_s = MODEL_L2_MAC_AGE_DEFAULT;
+	if (json_object_get(obj, "mac_age_s") != NULL) {
+		long long v;
+		if (uint_get(obj, "mac_age_s", 1, 86400, &v, p, e) < 0)
+			return -1;
+		out->mac_age_s = (uint32_t)v;
+	}
 	if ((s = str(obj, "encap")) != NULL) {
 		if (strcmp(s, "h.encaps.l2.red") == 0)
 			out->reduced = true;
@@ -1190,7 +1277,7 @@ sid_params(const struct model *m, const json_t *obj, const char *path, struct mo
 		return BAD(e, path, "behavior",
 			   "unknown behavior \"%.40s\" (End, End.X, End.T, End.DX4, End.DX6, "
 			   "End.DT4, End.DT6, End.DT46, End.B6.Encaps, End.B6.Encaps.Red, "
-			   "End.DX2, End.AS, End.AD, End.AM, End.OP)",
+			   "End.DX2, End.AS, End.AD, End.AM, End.OP, End.DT2U, End.DT2M)",
 			   b);
 	b = model_behavior_name(out->behavior);
 	s = str(obj, "vrf");
@@ -1226,9 +1313,9 @@ sid_params(const struct model *m, const json_t *obj, const char *path, struct mo
 		return BAD(e, path, "nexthop", "not used by %s", b);
 	}
 	s = str(obj, "port");
-	if (out->behavior == SB_END_DX2) {
+	if (model_behavior_is_l2(out->behavior)) {
 		if (s == NULL)
-			return BAD(e, path, "port", "End.DX2 needs the port frames leave on");
+			return BAD(e, path, "port", "%s needs the port frames leave on", b);
 		if (port_lookup(m, s, &out->port, path, "port", e) < 0)
 			return -1;
 	} else if (json_object_get(obj, "port") != NULL) {

@@ -119,6 +119,7 @@ CTL_HANDLER(rpc_stats_reset);
 CTL_HANDLER(rpc_capture_start);
 CTL_HANDLER(rpc_capture_stop);
 CTL_HANDLER(rpc_capture_list);
+CTL_HANDLER(rpc_l2vpn_mac_list);
 CTL_HANDLER(rpc_ipsec_sa_add);
 CTL_HANDLER(rpc_ipsec_sa_del);
 CTL_HANDLER(rpc_ipsec_sa_list);

@@ -477,6 +477,7 @@ const struct rpc_method_binding ctl_methods[] = {
 	{"ipsec.sa.add", rpc_ipsec_sa_add},
 	{"ipsec.sa.del", rpc_ipsec_sa_del},
 	{"ipsec.sa.list", rpc_ipsec_sa_list},
+	{"l2vpn.mac.list", rpc_l2vpn_mac_list},
 	{"locator.add", rpc_locator_add},
 	{"locator.del", rpc_locator_del},
 	{"locator.list", rpc_locator_list},

@@ -177,6 +177,13 @@ int dp_oam_start(const struct dp_oam_req *r, uint16_t *id, struct model_err *e);
 // 0, or -ENOENT for an unknown or expired id; out points into the session.
 int dp_oam_get(uint16_t id, struct dp_oam_result *out);
 
+// An l2vpn bridge's MAC table (the port's DPDK id): fn for each entry, with
+// where it was learnt (0: the local port, k: peer k - 1) and the seconds
+// since it was last seen. -ENOENT when the port has no bridge table.
+int dp_l2_macs(uint16_t port_id,
+	       void (*fn)(void *arg, const uint8_t mac[6], uint16_t where, uint32_t age),
+	       void *arg);
+
 // Port status for port.list.
 struct dp_port_status {
 	char driver[32];

@@ -48,10 +48,63 @@ attached_out(struct rte_mbuf *m, uint16_t encap_len)
 	return true;
 }
 
+// H.Encaps.L2 of m toward next hop nh. No ICMP error can reach a frame's
+// sender: encap_len stays 0.
+static inline bool
+l2_push(struct dp_lcore *lc, struct rte_mbuf *m, uint32_t nh, uint32_t h)
+{
+	if (unlikely(srv6_encap_push(m, &dp_g.nh[nh].tmpl, IPPROTO_ETHERNET, h) < 0)) {
+		dp_drop(lc, m, DP_DROP_no_headroom);
+		return false;
+	}
+	dp_meta(m)->flow_hash = h;
+	dp_meta(m)->flags |= DP_F_HASHED;
+	return attached_out(m, 0);
+}
+
+// An l2vpn bridge (RFC 8986 4.10, 4.11 at the peers): the source MAC is
+// learnt on the local side; a unicast destination learnt behind a peer goes
+// to that peer's End.DT2U, one learnt here is filtered, and anything else
+// (broadcast, multicast, unknown) is flooded to every peer's End.DT2M: the
+// copies run through the pipeline after this burst (lc->flood).
+static __rte_noinline bool
+l2_bridge(struct dp_lcore *lc, struct rte_mbuf *m, const struct dp_port_meta *pm, uint16_t port,
+	  uint32_t h)
+{
+	struct dp_l2_table *tab = dp_g.l2_tables[port];
+	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint32_t now = dp_g.l2_now_s;
+	int where;
+
+	if (!(d[6] & 1))
+		dp_l2_learn(tab, d + 6, DP_L2_LOCAL, now);
+	if (!(d[0] & 1) && (where = dp_l2_lookup(tab, d)) >= 0) {
+		if (where == DP_L2_LOCAL || where > pm->l2_peers) {
+			dp_drop(lc, m, DP_DROP_l2vpn_filtered);
+			return false;
+		}
+		return l2_push(lc, m, pm->l2_nh[2 * (where - 1)], h);
+	}
+	for (unsigned int k = 0; k + 1u < pm->l2_peers; k++) {
+		struct rte_mbuf *c = NULL;
+		if (lc->n_flood < RTE_DIM(lc->flood))
+			c = rte_pktmbuf_copy(m, m->pool, 0, UINT32_MAX);
+		if (c == NULL) {
+			lc->stats.drops[DP_DROP_l2vpn_flood_failed]++;
+			lc->stats.port_drops[port]++;
+			continue;
+		}
+		*dp_meta(c) = *dp_meta(m);
+		if (l2_push(lc, c, pm->l2_nh[2 * k + 1], h))
+			lc->flood[lc->n_flood++] = c;
+	}
+	return l2_push(lc, m, pm->l2_nh[2 * (pm->l2_peers - 1u) + 1], h);
+}
+
 // H.Encaps.L2: the flow label hashes the customer's IP flow when the frame
 // carries one, else its MAC addresses.
 static __rte_noinline bool
-l2_encap(struct dp_lcore *lc, struct rte_mbuf *m, const struct dp_port_meta *pm)
+l2_encap(struct dp_lcore *lc, struct rte_mbuf *m, const struct dp_port_meta *pm, uint16_t port)
 {
 	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
 	uint32_t h;
@@ -68,14 +121,9 @@ l2_encap(struct dp_lcore *lc, struct rte_mbuf *m, const struct dp_port_meta *pm)
 		h = pkt_flow_hash6(d + RTE_ETHER_HDR_LEN, m->data_len - RTE_ETHER_HDR_LEN);
 	else
 		h = rte_hash_crc(d, 12, 0);
-	if (unlikely(srv6_encap_push(m, &dp_g.nh[pm->attach_nh].tmpl, IPPROTO_ETHERNET, h) < 0)) {
-		dp_drop(lc, m, DP_DROP_no_headroom);
-		return false;
-	}
-	dp_meta(m)->flow_hash = h;
-	dp_meta(m)->flags |= DP_F_HASHED;
-	// No ICMP error can reach a frame's sender: encap_len stays 0.
-	return attached_out(m, 0);
+	if (pm->l2_peers != 0)
+		return l2_bridge(lc, m, pm, port, h);
+	return l2_push(lc, m, pm->attach_nh, h);
 }
 
 // End.AD's way back: the cached headers over the packet, read under the
@@ -195,7 +243,7 @@ classify(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m)
 		return false;
 	}
 	if (unlikely(pm->attach == DP_ATTACH_L2))
-		return l2_encap(lc, m, pm);
+		return l2_encap(lc, m, pm, port);
 	d = rte_pktmbuf_mtod(m, const uint8_t *);
 	switch (pkt_eth_parse(d, m->data_len, &et, &l2)) {
 	case PKT_OK:

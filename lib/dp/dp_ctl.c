@@ -511,9 +511,35 @@ neigh_timers(void)
 	free(keys);
 }
 
+int
+dp_l2_macs(uint16_t port_id,
+	   void (*fn)(void *arg, const uint8_t mac[6], uint16_t where, uint32_t age), void *arg)
+{
+	if (port_id >= RTE_MAX_ETHPORTS || dp_g.l2_tables[port_id] == NULL)
+		return -ENOENT;
+	dp_l2_walk(dp_g.l2_tables[port_id], dp_g.l2_now_s, fn, arg);
+	return 0;
+}
+
+// l2vpn bridges: learnt MACs not seen for the port's mac_age_s go.
+static void
+l2_age(void)
+{
+	const struct model *m = dp_g.model;
+
+	for (int i = 0; i < MODEL_MAX_PORTS; i++) {
+		const struct model_port *p = &m->ports[i];
+		if (!p->used || !p->l2vpn.on || p->l2vpn.n_peers == 0 ||
+		    p->port_id >= RTE_MAX_ETHPORTS || dp_g.l2_tables[p->port_id] == NULL)
+			continue;
+		dp_l2_age(dp_g.l2_tables[p->port_id], dp_g.l2_now_s, p->l2vpn.mac_age_s);
+	}
+}
+
 void
 dp_ctl_poll(uint64_t now_ms)
 {
+	static uint64_t last_l2_age_ms;
 	struct rte_mbuf *pkts[64];
 	unsigned int n;
 
@@ -559,6 +585,11 @@ dp_ctl_poll(uint64_t now_ms)
 	if (now_ms - last_scan_ms >= NEIGH_SCAN_MS) {
 		last_scan_ms = now_ms;
 		neigh_timers();
+	}
+	dp_g.l2_now_s = (uint32_t)(now_ms / 1000);
+	if (now_ms - last_l2_age_ms >= 1000) {
+		last_l2_age_ms = now_ms;
+		l2_age();
 	}
 	dp_oam_poll(now_ms);
 	dp_host_poll();

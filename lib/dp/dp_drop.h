@@ -39,6 +39,9 @@
 	X(hmac_mismatch, "SRH HMAC TLV does not verify (RFC 8754 2.1.2.1)")                        \
 	X(proxy_no_cache, "End.AD: traffic from the service before any packet went to it")         \
 	X(proxy_header_too_long, "End.AD: outer headers longer than the proxy's cache holds")      \
+	X(l2vpn_unknown_peer, "End.DT2U/DT2M: from a PE that is not a peer of the bridge")         \
+	X(l2vpn_filtered, "l2vpn bridge: destination on the side the frame came from")             \
+	X(l2vpn_flood_failed, "l2vpn bridge: no mbuf or no room for a flooded copy")               \
 	X(oam_op_unhandled, "End.OP: not an ICMPv6 echo request (OAM processing ends it)")         \
 	X(blackhole, "route to a blackhole next hop")                                              \
 	X(neigh_hold_full, "neighbour unresolved and its hold queue full")                         \

@@ -18,6 +18,7 @@
 
 #include "dp_api.h"
 #include "dp_drop.h"
+#include "dp_l2.h"
 #include "hmac.h"
 #include "model.h"
 #include "spread.h"
@@ -89,6 +90,12 @@ struct dp_port_meta {
 	uint16_t tcp_mss; // clamp TCP SYNs through the port (0: off)
 	uint16_t model_idx;
 	struct rte_ether_addr mac;
+	// An l2vpn bridge (DP_ATTACH_L2 with peers): per peer, the DNH_ENCAP
+	// next hops toward its End.DT2U (l2_nh[2k]) and its End.DT2M
+	// (l2_nh[2k + 1]), and the address its frames come from.
+	uint8_t l2_peers;
+	uint32_t l2_nh[2 * MODEL_L2_MAX_PEERS];
+	uint8_t l2_peer_addr[MODEL_L2_MAX_PEERS][16];
 };
 
 // Per-VRF addresses used as the source of our ICMP errors (dp: ro).
@@ -215,6 +222,11 @@ struct dp_lcore {
 	uint8_t hmac_seen_next;
 	struct dp_hmac_seen hmac_seen[DP_HMAC_SEEN];
 	struct rte_ring *capture_ring; // SP/SC to the control thread
+	// An l2vpn bridge's flooded copies (dp_classify.c), run through the
+	// pipeline after the burst that made them: room for a burst of
+	// broadcasts to the most peers a bridge has.
+	uint16_t n_flood;
+	struct rte_mbuf *flood[DP_BURST * (MODEL_L2_MAX_PEERS - 1)];
 	// Spreading (dp_spread.c): this worker's bucket table (bucket -> worker
 	// that processes it; ctl: rw, dp: ro, one relaxed byte each), how many of
 	// its buckets are not at home (0: nothing to hand off), the rings from
@@ -297,6 +309,11 @@ struct dp_global {
 	uint64_t tsc_hz;
 	uint32_t idle_sleep_us; // worker idle backoff cap, read when a worker starts
 	bool spread_on;		// tunnelled traffic spread over workers (dp_spread.c), dp: ro
+	// l2vpn bridges' MAC tables by DPDK port id (allocated with the port's
+	// first tables, kept: the port is set at start only) and the clock
+	// they learn by, in seconds (ctl: rw, dp: ro).
+	struct dp_l2_table *l2_tables[RTE_MAX_ETHPORTS];
+	volatile uint32_t l2_now_s;
 };
 
 extern struct dp_global dp_g;

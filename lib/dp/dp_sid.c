@@ -216,6 +216,40 @@ end_dx2(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m,
 	return DP_DONE;
 }
 
+// End.DT2U / End.DT2M (RFC 8986 4.10, 4.11) into the bridge of nh->port:
+// the inner source MAC is learnt behind the peer the packet came from (by
+// its outer source address: a PE that is no peer of the bridge is
+// refused); DT2U filters a destination learnt behind a peer (split
+// horizon: never back into the core). The frame then leaves as End.DX2's.
+static int
+end_dt2(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m,
+	const struct pkt_ip6_info *info, const struct dp_nh *nh)
+{
+	const struct dp_port_meta *pm = &t->ports[nh->port];
+	struct dp_l2_table *tab = dp_g.l2_tables[nh->port];
+	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *), *in = d + info->ul_off;
+	unsigned int k = 0;
+	int where;
+
+	if (unlikely(info->payload_end < info->ul_off + RTE_ETHER_HDR_LEN)) {
+		dp_drop(lc, m, DP_DROP_decap_truncated);
+		return DP_DONE;
+	}
+	while (k < pm->l2_peers && memcmp(pm->l2_peer_addr[k], d + 8, 16) != 0)
+		k++;
+	if (unlikely(k == pm->l2_peers || tab == NULL)) {
+		dp_drop(lc, m, DP_DROP_l2vpn_unknown_peer);
+		return DP_DONE;
+	}
+	if (!(in[6] & 1))
+		dp_l2_learn(tab, in + 6, (uint16_t)(k + 1u), dp_g.l2_now_s);
+	if (nh->behavior == SB_END_DT2U && !(in[0] & 1) && (where = dp_l2_lookup(tab, in)) > 0) {
+		dp_drop(lc, m, DP_DROP_l2vpn_filtered);
+		return DP_DONE;
+	}
+	return end_dx2(lc, t, m, info, nh);
+}
+
 // End.AD: keep the outer headers (d[0..ul_off), after End's step) for the
 // traffic the service returns; the next-header byte in front of the inner
 // packet is found by walking the (validated) extension headers.
@@ -474,12 +508,15 @@ sid_exec(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m, con
 		return DP_NEXT;
 
 	case SB_END_DX2:
-		// RFC 8986 4.9 S02: the last segment, with an Ethernet frame inside.
+	case SB_END_DT2U:
+	case SB_END_DT2M:
+		// RFC 8986 4.9-4.11 S02: the last segment, with an Ethernet frame inside.
 		if (unlikely(sl != 0))
 			return param_problem(lc, t, m, 0, info.srh_off + 3u,
 					     DP_DROP_srh_sl_exceeds_list);
 		if (info.ul_proto == IPPROTO_ETHERNET)
-			return end_dx2(lc, t, m, &info, nh);
+			return nh->behavior == SB_END_DX2 ? end_dx2(lc, t, m, &info, nh)
+							  : end_dt2(lc, t, m, &info, nh);
 		if (info.ul_proto == IPPROTO_ICMP_V6)
 			return sid_upper_layer(lc, t, m, &info);
 		return param_problem(lc, t, m, 4, info.ul_off, DP_DROP_decap_bad_inner);

@@ -98,6 +98,9 @@ vrf_entries(const struct vrf_fib_ctl *vc, unsigned int fam)
 	return n;
 }
 
+// Next hops a port's attachment holds: its own, and two per bridge peer.
+#define ATTACH_NHS (1 + 2 * MODEL_L2_MAX_PEERS)
+
 static struct {
 	struct hmap nh_map;   // nh_desc -> nh_rec
 	struct nh_rec **recs; // by id
@@ -107,8 +110,9 @@ static struct {
 	struct vrf_fib_ctl *vrf[SRV6_MAX_VRFS];
 	uint32_t max_entries[2]; // per VRF and family (dp_fib_limits_set)
 	// The next hop each port's attachment holds a reference to (published
-	// in dp_port_meta.attach_nh), by DPDK port id.
-	uint32_t attach_nh[RTE_MAX_ETHPORTS];
+	// in dp_port_meta.attach_nh, and a bridge's in l2_nh[]), by DPDK port
+	// id: [0] attach_nh, [1 + i] l2_nh[i].
+	uint32_t attach_nh[RTE_MAX_ETHPORTS][ATTACH_NHS];
 } tb = {.max_entries = {DP_FIB_MAX_IPV4_DEFAULT, DP_FIB_MAX_IPV6_DEFAULT}};
 
 static inline unsigned int
@@ -537,14 +541,14 @@ nh_get_encap_signed(const uint8_t (*segs)[16], unsigned int n, bool reduced, con
 // H.Encaps.L2 (RFC 8986 5.3): an Ethernet frame has no hop limit to
 // inherit, so "inherit" means 64 here.
 static uint32_t
-nh_get_encap_l2(const struct model_l2vpn *l2)
+nh_get_encap_l2(const struct model_l2vpn *l2, const uint8_t (*segs)[16], uint8_t n_segs)
 {
 	const struct model_encap *enc = &dp_g.model->encap;
 	struct nh_desc d;
 
 	desc_init(&d, DNH_ENCAP);
-	d.n_segs = l2->n_segs;
-	memcpy(d.segs, l2->segs, 16u * l2->n_segs);
+	d.n_segs = n_segs;
+	memcpy(d.segs, segs, 16u * n_segs);
 	d.reduced = l2->reduced;
 	d.hop_limit = (int16_t)(enc->hop_limit < 0 ? 64 : enc->hop_limit);
 	d.flowlabel = enc->flowlabel == MODEL_FL_ZERO ? SRV6_FL_ZERO : SRV6_FL_COMPUTE;
@@ -704,6 +708,8 @@ nh_get_sid(const struct model_sid *s)
 		d.vrf = s->vrf;
 		break;
 	case SB_END_DX2:
+	case SB_END_DT2U:
+	case SB_END_DT2M:
 		d.port = m->ports[s->port].port_id;
 		break;
 	case SB_END_X:
@@ -959,11 +965,35 @@ installed_update(const struct fib_op *ops, size_t n)
 	}
 }
 
-// What each port's received traffic is steered into: an l2vpn port's
-// H.Encaps.L2, or the End.AS / End.AD SID whose return port it is. Fills
-// kind[], nh[] (one reference each, DNH_ENCAP) and cache[] by DPDK port id.
+// An l2vpn bridge: per peer, the next hops toward its End.DT2U and its
+// End.DT2M (its unicast segments when it has no bum_segments); the MAC
+// table on first use.
 static int
-attach_build(uint8_t *kind, uint32_t *nh, uint16_t *cache)
+attach_bridge(const struct model_l2vpn *l2, uint16_t pid, uint32_t *nh)
+{
+	for (unsigned int k = 0; k < l2->n_peers; k++) {
+		const struct model_l2_peer *pe = &l2->peers[k];
+		const uint8_t(*bum)[16] = pe->n_bum != 0 ? pe->bum : pe->segs;
+		nh[1 + 2 * k] = nh_get_encap_l2(l2, (const uint8_t(*)[16])pe->segs, pe->n_segs);
+		nh[2 + 2 * k] = nh_get_encap_l2(l2, bum, pe->n_bum != 0 ? pe->n_bum : pe->n_segs);
+		if (nh[1 + 2 * k] == 0 || nh[2 + 2 * k] == 0)
+			return -ENOSPC;
+	}
+	if (dp_g.l2_tables[pid] == NULL) {
+		dp_g.l2_tables[pid] =
+			rte_zmalloc("l2_macs", sizeof(struct dp_l2_table), RTE_CACHE_LINE_SIZE);
+		if (dp_g.l2_tables[pid] == NULL)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+// What each port's received traffic is steered into: an l2vpn port's
+// H.Encaps.L2 (to one PE, or a bridge's peers), or the End.AS / End.AD SID
+// whose return port it is. Fills kind[], nh[][] (one reference each,
+// DNH_ENCAP) and cache[] by DPDK port id.
+static int
+attach_build(uint8_t *kind, uint32_t (*nh)[ATTACH_NHS], uint16_t *cache)
 {
 	struct model *m = dp_g.model;
 	size_t b;
@@ -973,8 +1003,15 @@ attach_build(uint8_t *kind, uint32_t *nh, uint16_t *cache)
 		if (!p->used || p->port_id >= RTE_MAX_ETHPORTS || !p->l2vpn.on)
 			continue;
 		kind[p->port_id] = DP_ATTACH_L2;
-		nh[p->port_id] = nh_get_encap_l2(&p->l2vpn);
-		if (nh[p->port_id] == 0)
+		if (p->l2vpn.n_peers != 0) {
+			int rc = attach_bridge(&p->l2vpn, p->port_id, nh[p->port_id]);
+			if (rc < 0)
+				return rc;
+			continue;
+		}
+		nh[p->port_id][0] = nh_get_encap_l2(&p->l2vpn, (const uint8_t(*)[16])p->l2vpn.segs,
+						    p->l2vpn.n_segs);
+		if (nh[p->port_id][0] == 0)
 			return -ENOSPC;
 	}
 	for (struct hmap_node *nd = hmap_iter_first(&m->sids, &b); nd;
@@ -996,8 +1033,8 @@ attach_build(uint8_t *kind, uint32_t *nh, uint16_t *cache)
 			continue;
 		}
 		kind[pid] = DP_ATTACH_PROXY_STATIC;
-		nh[pid] = nh_get_encap((const uint8_t(*)[16])s->segs, s->n_segs, false, NULL, 0);
-		if (nh[pid] == 0)
+		nh[pid][0] = nh_get_encap((const uint8_t(*)[16])s->segs, s->n_segs, false, NULL, 0);
+		if (nh[pid][0] == 0)
 			return -ENOSPC;
 	}
 	return 0;
@@ -1005,7 +1042,7 @@ attach_build(uint8_t *kind, uint32_t *nh, uint16_t *cache)
 
 // Per-port and per-VRF facts for the workers, derived from the model.
 static void
-meta_build(struct dp_tables *t, const uint8_t *attach, const uint32_t *attach_nh,
+meta_build(struct dp_tables *t, const uint8_t *attach, const uint32_t (*attach_nh)[ATTACH_NHS],
 	   const uint16_t *attach_cache)
 {
 	struct model *m = dp_g.model;
@@ -1035,7 +1072,13 @@ meta_build(struct dp_tables *t, const uint8_t *attach, const uint32_t *attach_nh
 		pm->tcp_mss = p->tcp_mss;
 		pm->model_idx = i;
 		pm->attach = attach[p->port_id];
-		pm->attach_nh = attach_nh[p->port_id];
+		pm->attach_nh = attach_nh[p->port_id][0];
+		pm->l2_peers = p->l2vpn.on ? p->l2vpn.n_peers : 0;
+		for (unsigned int k = 0; k < pm->l2_peers; k++) {
+			pm->l2_nh[2 * k] = attach_nh[p->port_id][1 + 2 * k];
+			pm->l2_nh[2 * k + 1] = attach_nh[p->port_id][2 + 2 * k];
+			memcpy(pm->l2_peer_addr[k], p->l2vpn.peers[k].addr, 16);
+		}
 		pm->attach_cache = attach_cache[p->port_id];
 		if (p->has_mac)
 			memcpy(pm->mac.addr_bytes, p->mac, 6);
@@ -1065,7 +1108,7 @@ dp_commit(struct model_txn *txn, struct model_err *e)
 	uint32_t standby;
 	bool meta = model_txn_meta_dirty(txn);
 	static uint8_t attach[RTE_MAX_ETHPORTS];
-	static uint32_t attach_nh[RTE_MAX_ETHPORTS];
+	static uint32_t attach_nh[RTE_MAX_ETHPORTS][ATTACH_NHS];
 	static uint16_t attach_cache[RTE_MAX_ETHPORTS];
 	int rc = 0;
 
@@ -1123,7 +1166,9 @@ dp_commit(struct model_txn *txn, struct model_err *e)
 		memset(attach_nh, 0, sizeof(attach_nh));
 		memset(attach_cache, 0, sizeof(attach_cache));
 		if (attach_build(attach, attach_nh, attach_cache) < 0) {
-			rc = model_err_set(e, -ENOSPC, "", "next-hop table full");
+			rc = model_err_set(
+				e, -ENOSPC, "",
+				"next-hop table full (or no memory for a bridge's MAC table)");
 			goto undo_attach;
 		}
 	}
@@ -1151,8 +1196,10 @@ dp_commit(struct model_txn *txn, struct model_err *e)
 	if (meta || n_added > 0) {
 		meta_build(dp_g.side[standby ^ 1], attach, attach_nh, attach_cache);
 		for (uint16_t p = 0; p < RTE_MAX_ETHPORTS; p++) {
-			nh_put(tb.attach_nh[p]);
-			tb.attach_nh[p] = attach_nh[p];
+			for (unsigned int j = 0; j < ATTACH_NHS; j++) {
+				nh_put(tb.attach_nh[p][j]);
+				tb.attach_nh[p][j] = attach_nh[p][j];
+			}
 		}
 	}
 	ops_apply_side(standby ^ 1, ops, n_ops);
@@ -1170,7 +1217,8 @@ dp_commit(struct model_txn *txn, struct model_err *e)
 undo_attach:
 	if (meta || n_added > 0)
 		for (uint16_t p = 0; p < RTE_MAX_ETHPORTS; p++)
-			nh_put(attach_nh[p]);
+			for (unsigned int j = 0; j < ATTACH_NHS; j++)
+				nh_put(attach_nh[p][j]);
 undo_nh:
 	for (size_t i = 0; i < n_ops; i++)
 		nh_put(ops[i].new_nh);

@@ -79,6 +79,14 @@ process_burst(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf **
 
 	vec[0].n = dp_classify(lc, t, pkts, n, vec[0].m);
 	run_passes(lc, t, vec);
+	// An l2vpn bridge's flooded copies, already encapsulated, a burst at a time.
+	for (uint16_t done = 0, k; unlikely(done < lc->n_flood); done += k) {
+		k = (uint16_t)RTE_MIN(lc->n_flood - done, DP_BURST);
+		memcpy(vec[0].m, lc->flood + done, k * sizeof(lc->flood[0]));
+		vec[0].n = k;
+		run_passes(lc, t, vec);
+	}
+	lc->n_flood = 0;
 }
 
 // Worker 0: the control thread's OAM probes (dp_oam.c), IPv6 packets built

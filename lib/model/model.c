@@ -68,6 +68,8 @@ static const char *const behavior_names[SB_MAX] = {
 	[SB_END_AD] = "End.AD",
 	[SB_END_AM] = "End.AM",
 	[SB_END_OP] = "End.OP",
+	[SB_END_DT2U] = "End.DT2U",
+	[SB_END_DT2M] = "End.DT2M",
 };
 
 const char *
@@ -984,9 +986,31 @@ port_check(const struct model *m, const struct model_port *p, struct model_err *
 		if (p->host_if[0] != '\0')
 			return model_err_set(e, -EINVAL, "host_if",
 					     "an l2vpn port has no host interface");
-		if (p->l2vpn.n_segs == 0 || p->l2vpn.n_segs > MODEL_MAX_SEGS)
+		if (p->l2vpn.n_peers > MODEL_L2_MAX_PEERS)
+			return model_err_set(e, -EINVAL, "l2vpn.peers", "1 to %d peers",
+					     MODEL_L2_MAX_PEERS);
+		if (p->l2vpn.n_peers != 0 && p->l2vpn.n_segs != 0)
+			return model_err_set(
+				e, -EINVAL, "l2vpn.peers",
+				"segments (one remote PE) or peers (a bridge), not both");
+		if (p->l2vpn.n_peers == 0 &&
+		    (p->l2vpn.n_segs == 0 || p->l2vpn.n_segs > MODEL_MAX_SEGS))
 			return model_err_set(e, -EINVAL, "l2vpn.segments", "1 to %d segments",
 					     MODEL_MAX_SEGS);
+		for (unsigned int i = 0; i < p->l2vpn.n_peers; i++) {
+			const struct model_l2_peer *pe = &p->l2vpn.peers[i];
+			if (pe->n_segs == 0 || pe->n_segs > MODEL_L2_PEER_SEGS ||
+			    pe->n_bum > MODEL_L2_PEER_SEGS)
+				return model_err_set(
+					e, -EINVAL, "l2vpn.peers",
+					"peer %u: 1 to %d segments, 0 to %d bum_segments", i,
+					MODEL_L2_PEER_SEGS, MODEL_L2_PEER_SEGS);
+			for (unsigned int j = 0; j < i; j++)
+				if (memcmp(p->l2vpn.peers[j].addr, pe->addr, 16) == 0)
+					return model_err_set(e, -EINVAL, "l2vpn.peers",
+							     "peers %u and %u have one address", j,
+							     i);
+		}
 	}
 	for (unsigned int i = 0; i < p->n_addrs; i++) {
 		// An address must not be another port's address in the same VRF.
@@ -1535,8 +1559,15 @@ sid_check(const struct model *m, const struct model_sid *s, struct model_err *e)
 		if (rc < 0)
 			return rc;
 	}
-	if (s->behavior == SB_END_DX2 && (s->port >= MODEL_MAX_PORTS || !m->ports[s->port].used))
-		return model_err_set(e, -EINVAL, "port", "End.DX2 needs the port frames leave on");
+	if (model_behavior_is_l2(s->behavior) &&
+	    (s->port >= MODEL_MAX_PORTS || !m->ports[s->port].used))
+		return model_err_set(e, -EINVAL, "port", "%s needs the port frames leave on",
+				     model_behavior_name(s->behavior));
+	if ((s->behavior == SB_END_DT2U || s->behavior == SB_END_DT2M) &&
+	    (!m->ports[s->port].l2vpn.on || m->ports[s->port].l2vpn.n_peers == 0))
+		return model_err_set(e, -EINVAL, "port",
+				     "%s needs an l2vpn port with peers (a bridge)",
+				     model_behavior_name(s->behavior));
 	if (model_behavior_is_b6(s->behavior) && s->has_policy) {
 		// The policy must exist: the SID has no segments of its own.
 		if (model_policy_find(m, s->color, &s->endpoint) == NULL)
@@ -1664,7 +1695,7 @@ sid_same_service(const struct model_sid *a, const struct model_sid *b)
 		return false;
 	if (model_behavior_is_proxy(a->behavior) && a->return_port != b->return_port)
 		return false;
-	if (a->behavior == SB_END_DX2 && a->port != b->port)
+	if (model_behavior_is_l2(a->behavior) && a->port != b->port)
 		return false;
 	if (model_behavior_is_b6(a->behavior) &&
 	    (a->has_policy != b->has_policy || a->color != b->color ||

@@ -29,6 +29,9 @@
 #define MODEL_MAX_RTS 8
 #define MODEL_MAX_LOCATORS 64
 #define MODEL_MAX_SEGS 16
+#define MODEL_L2_MAX_PEERS 8 // an l2vpn bridge's peer PEs
+#define MODEL_L2_PEER_SEGS 4 // segments toward one peer (unicast or flooding)
+#define MODEL_L2_MAC_AGE_DEFAULT 300
 #define MODEL_MAX_ECMP 16
 #define MODEL_DEFAULT_VRF 0
 #define MODEL_NO_PORT 0xffff
@@ -72,8 +75,21 @@ enum model_behavior {
 	// from RFC 9259): whatever Segments Left, the packet goes to this node's
 	// OAM processing, never on; an echo request is answered from the SID.
 	SB_END_OP,
+	// RFC 8986 4.10, 4.11: the inner frame into the bridge of `port` (an
+	// l2vpn port with peers), its source MAC learnt against the peer PE it
+	// came from; DT2U drops a frame whose destination is learnt behind a
+	// peer (split horizon), DT2M is for the peers' flooded frames.
+	SB_END_DT2U,
+	SB_END_DT2M,
 	SB_MAX
 };
+
+// The behaviours whose inner frame leaves on the SID's `port`.
+static inline bool
+model_behavior_is_l2(enum model_behavior b)
+{
+	return b == SB_END_DX2 || b == SB_END_DT2U || b == SB_END_DT2M;
+}
 
 static inline bool
 model_behavior_is_proxy(enum model_behavior b)
@@ -170,7 +186,10 @@ struct model_port {
 	// "l2vpn" (our extension): an Ethernet attachment circuit. Every frame
 	// received is carried whole to the segment list (H.Encaps.L2, RFC 8986
 	// 5.3; .Red with reduced); the port has no addresses and is
-	// promiscuous. Set at start only.
+	// promiscuous. With peers instead of segments the port is a bridge
+	// (E-LAN): frames go to the peer their destination MAC was learnt
+	// behind (its End.DT2U), flooded to every peer (End.DT2M) when it is
+	// not known or not unicast. Set at start only.
 	struct model_l2vpn {
 		bool on;
 		bool reduced;
@@ -178,6 +197,14 @@ struct model_port {
 		uint8_t n_segs;
 		uint8_t src[16];
 		uint8_t segs[MODEL_MAX_SEGS][16];
+		uint8_t n_peers;
+		uint32_t mac_age_s; // learnt MACs unseen this long are forgotten
+		struct model_l2_peer {
+			uint8_t addr[16]; // the peer PE's H.Encaps.L2 source address
+			uint8_t n_segs, n_bum;
+			uint8_t segs[MODEL_L2_PEER_SEGS][16]; // ..., its End.DT2U SID
+			uint8_t bum[MODEL_L2_PEER_SEGS][16];  // ..., its End.DT2M SID
+		} peers[MODEL_L2_MAX_PEERS];
 	} l2vpn;
 };
 

@@ -28,14 +28,17 @@ SRV6CTL_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(srv6d
 SRV6CTL = os.path.join(SRV6CTL_DIR, "srv6ctl")
 
 # What the examples take as given: PE1 with its WAN port wan0 toward the core
-# (neighbour 2001:db8:0:12::2), a customer port ce-blue in VRF blue, and the
-# locator MAIN fc00:1::/48. The rest (VRF red, locator LOC2, SIDs, SAs,
+# (neighbour 2001:db8:0:12::2), a customer port ce-blue in VRF blue, an
+# l2vpn bridge port ce-lan, and the locator MAIN fc00:1::/48. The rest (VRF red, locator LOC2, SIDs, SAs,
 # routes) the examples add themselves, and delete again.
 CONFIG = {
     "ports": [{"name": "wan0", "device": "net_null0,no-rx=1", "vrf": "default",
                "addresses": ["2001:db8:0:12::1/64"]},
               {"name": "ce-blue", "device": "net_null1,no-rx=1", "vrf": "blue",
-               "addresses": ["10.1.0.1/24"]}],
+               "addresses": ["10.1.0.1/24"]},
+              {"name": "ce-lan", "device": "net_null2,no-rx=1", "vrf": "default",
+               "addresses": [], "l2vpn": {"peers": [
+                   {"address": "2001:db8:0:12::2", "segments": ["fc00:2:0:d2::"]}]}}],
     "encap": {"source": "2001:db8:0:12::1"},
     "locators": [{"name": "MAIN", "prefix": "fc00:1::/48", "block_len": 32,
                   "node_len": 16, "func_len": 16}],
@@ -64,6 +67,7 @@ ORDER = [
     "route.add", "route.get", "route.list", "route.sync_begin", "route.sync_end",
     "stats.get", "stats.reset",
     "capture.start", "capture.list", "capture.stop",
+    "l2vpn.mac.list",
     "config.get",
     "events.subscribe",
     "route.del", "sid.del", "neighbor.del", "ipsec.sa.del", "policy.del", "hmac.key.del", "locator.del",

@@ -171,6 +171,7 @@ METHOD_PARAMS = {
     "hmac.key.del": {"key_id": 7},
     "hmac.key.list": None,
     "oam.get": {"id": 21248},
+    "l2vpn.mac.list": {"port": "p0"},
     "oam.ping": {"segments": ["2001:db8:b:1::"], "count": 2, "interval_ms": 10},
     "oam.trace": {"segments": ["2001:db8:b:1::"], "max_hops": 3},
     "policy.add": {"color": 10, "endpoint": "2001:db8:b::1", "segment_lists": [

@@ -250,6 +250,17 @@ fake_n_captures(void)
 	return dp_capture_list(info, 4);
 }
 
+// No datapath: no bridge has learnt anything.
+int
+dp_l2_macs(uint16_t port_id,
+	   void (*fn)(void *arg, const uint8_t mac[6], uint16_t where, uint32_t age), void *arg)
+{
+	(void)port_id;
+	(void)fn;
+	(void)arg;
+	return -ENOENT;
+}
+
 // No datapath: an OAM session cannot start, and none exists.
 int
 dp_oam_start(const struct dp_oam_req *r, uint16_t *id, struct model_err *e)

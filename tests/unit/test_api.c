@@ -276,7 +276,7 @@ test_catalogue(void)
 		"events.subscribe", "ipsec.sa.add",	"ipsec.sa.del",	  "ipsec.sa.list",
 		"hmac.key.add",	    "hmac.key.del",	"hmac.key.list",  "policy.add",
 		"policy.del",	    "policy.list",	"oam.ping",	  "oam.trace",
-		"oam.get",
+		"oam.get",	    "l2vpn.mac.list",
 	};
 	const struct api_method *all, *m;
 	struct api_error_info e;

@@ -386,6 +386,55 @@ test_config_roundtrip(void)
 	json_decref(want);
 }
 
+// An l2vpn bridge (port with peers) and its End.DT2U / End.DT2M SIDs: the
+// configuration read back is the file's (peers, bum_segments only where
+// given, mac_age_s), and loads again into a fresh model the same.
+static void
+test_config_l2vpn_bridge(void)
+{
+	static const char text[] =
+		"{\"ports\": [{\"name\": \"wan0\", \"device\": \"d0\", \"vrf\": \"default\","
+		" \"addresses\": [\"2001:db8:0:1::1/64\"]},"
+		" {\"name\": \"lan0\", \"device\": \"d1\", \"vrf\": \"default\", \"addresses\": [],"
+		"  \"l2vpn\": {\"peers\": [{\"address\": \"2001:db8:0:2::1\", \"segments\": "
+		"[\"2001:db8:2:d4::\"], \"bum_segments\": [\"2001:db8:2:d5::\"]},"
+		"   {\"address\": \"2001:db8:0:3::1\", \"segments\": [\"2001:db8:9::\", "
+		"\"2001:db8:3:d4::\"]}], \"mac_age_s\": 60, \"encap\": \"h.encaps.l2\"}}],"
+		" \"encap\": {\"source\": \"2001:db8:0:1::1\"},"
+		" \"sids\": [{\"sid\": \"2001:db8:1:d4::\", \"behavior\": \"End.DT2U\", \"port\": "
+		"\"lan0\"}, {\"sid\": \"2001:db8:1:d5::\", \"behavior\": \"End.DT2M\", \"port\": "
+		"\"lan0\"}]}";
+	struct model *m2 = calloc(1, sizeof(*m2)), *m3 = calloc(1, sizeof(*m3));
+	struct model_err e = {0};
+	json_t *a, *b, *l2, *peers;
+	char *dump;
+
+	CU_ASSERT_FATAL(m2 != NULL && m3 != NULL && model_init(m2) == 0 && model_init(m3) == 0);
+	if (load_text(m2, text, &e) != 0)
+		fprintf(stderr, "\nbridge config: %s: %s\n", e.field, e.msg);
+	a = config_to_json(m2, false);
+	l2 = json_object_get(json_array_get(json_object_get(a, "ports"), 1), "l2vpn");
+	peers = json_object_get(l2, "peers");
+	CU_ASSERT(json_array_size(peers) == 2);
+	CU_ASSERT(json_object_get(l2, "segments") == NULL);
+	CU_ASSERT(json_integer_value(json_object_get(l2, "mac_age_s")) == 60);
+	CU_ASSERT(json_object_get(json_array_get(peers, 1), "bum_segments") == NULL);
+	CU_ASSERT(json_array_size(json_object_get(json_array_get(peers, 1), "segments")) == 2);
+	CU_ASSERT(json_array_size(json_object_get(json_array_get(peers, 0), "bum_segments")) == 1);
+	dump = json_dumps(a, 0);
+	CU_ASSERT_FATAL(dump != NULL);
+	CU_ASSERT(load_text(m3, dump, &e) == 0);
+	b = config_to_json(m3, false);
+	CU_ASSERT(same_json(a, b));
+	free(dump);
+	json_decref(a);
+	json_decref(b);
+	model_fini(m2);
+	model_fini(m3);
+	free(m2);
+	free(m3);
+}
+
 // config.save -> config_load into a fresh model -> the same configuration.
 static void
 test_config_save_reload(void)
@@ -1385,7 +1434,43 @@ static const struct bad_file bad_files[] = {
 	 "vrfs[1].name"},
 	{"{\"ports\": [{\"name\": \"p0\", \"device\": \"d0\"}], \"neighbors\": [{\"port\": \"p1\","
 	 " \"address\": \"10.0.0.1\", \"mac\": \"02:00:00:00:00:01\"}]}",
-	 "neighbors[0].port"},
+	 "neighbors[0].port"}, // l2vpn bridges: segments or peers; 1 to 8 peers of 1 to 4 segments, one
+	// address each; End.DT2U / End.DT2M only on a bridge's port
+	{"{\"ports\": [{\"name\": \"p0\", \"device\": \"d0\", \"addresses\": [], \"l2vpn\": "
+	 "{\"segments\": [\"2001:db8::1\"], \"peers\": [{\"address\": "
+	 "\"2001:db8::2\", \"segments\": [\"2001:db8::3\"]}]}}]}",
+	 "ports[0].l2vpn.segments"},
+	{"{\"ports\": [{\"name\": \"p0\", \"device\": \"d0\", \"addresses\": [], \"l2vpn\": "
+	 "{\"peers\": []}}]}",
+	 "ports[0].l2vpn.peers"},
+	{"{\"ports\": [{\"name\": \"p0\", \"device\": \"d0\", \"addresses\": [], \"l2vpn\": "
+	 "{\"peers\": [{\"address\": \"2001:db8::2\"}]}}]}",
+	 "ports[0].l2vpn.peers[0].segments"},
+	{"{\"ports\": [{\"name\": \"p0\", \"device\": \"d0\", \"addresses\": [], \"l2vpn\": "
+	 "{\"peers\": [{\"address\": \"10.0.0.2\", \"segments\": "
+	 "[\"2001:db8::3\"]}]}}]}",
+	 "ports[0].l2vpn.peers[0].address"},
+	{"{\"ports\": [{\"name\": \"p0\", \"device\": \"d0\", \"addresses\": [], \"l2vpn\": "
+	 "{\"peers\": [{\"address\": \"2001:db8::2\", \"segments\": "
+	 "[\"2001:db8::3\", \"2001:db8::4\", \"2001:db8::5\", \"2001:db8::6\", "
+	 "\"2001:db8::7\"]}]}}]}",
+	 "ports[0].l2vpn.peers[0].segments"},
+	{"{\"ports\": [{\"name\": \"p0\", \"device\": \"d0\", \"addresses\": [], \"l2vpn\": "
+	 "{\"peers\": [{\"address\": \"2001:db8::2\", \"segments\": "
+	 "[\"2001:db8::3\"], \"color\": 1}]}}]}",
+	 "ports[0].l2vpn.peers[0].color"},
+	{"{\"ports\": [{\"name\": \"p0\", \"device\": \"d0\", \"addresses\": [], \"l2vpn\": "
+	 "{\"peers\": [{\"address\": \"2001:db8::2\", \"segments\": "
+	 "[\"2001:db8::3\"]}, {\"address\": \"2001:db8::2\", \"segments\": [\"2001:db8::4\"]}]}}]}",
+	 "ports[0].l2vpn.peers"},
+	{"{\"ports\": [{\"name\": \"p0\", \"device\": \"d0\", \"addresses\": [], \"l2vpn\": "
+	 "{\"peers\": [{\"address\": \"2001:db8::2\", \"segments\": "
+	 "[\"2001:db8::3\"]}], \"mac_age_s\": 0}}]}",
+	 "ports[0].l2vpn.mac_age_s"},
+	{"{\"ports\": [{\"name\": \"p0\", \"device\": \"d0\"}], \"encap\": {\"source\": "
+	 "\"2001:db8::1\"}, \"sids\": [{\"sid\": \"2001:db8:9::\", \"behavior\": \"End.DT2U\", "
+	 "\"port\": \"p0\"}]}",
+	 "sids[0].port"},
 };
 
 static void
@@ -2042,6 +2127,8 @@ main(void)
 	CU_add_test(s, "events after commit", test_events);
 	CU_add_test(s, "config.save then reload", test_config_save_reload);
 	CU_add_test(s, "no crash on junk, nothing half-applied", test_robustness);
+	// last: config_load applies process-wide settings (datapath, crypto)
+	CU_add_test(s, "an l2vpn bridge's configuration round trip", test_config_l2vpn_bridge);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failures = CU_get_number_of_failures() + CU_get_number_of_suites_failed();
