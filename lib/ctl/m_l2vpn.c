@@ -4,6 +4,7 @@
 // l2vpn.mac.list: what an l2vpn bridge (a port with peers) has learnt, read
 // from the datapath's MAC table (lib/dp/dp_l2.c) on the control thread.
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@ struct mac_row {
 struct mac_rows {
 	struct mac_row *v;
 	size_t n, cap;
+	bool oom;
 };
 
 static void
@@ -33,8 +35,10 @@ collect(void *arg, const uint8_t mac[6], uint16_t where, uint32_t age)
 	if (r->n == r->cap) {
 		size_t cap = r->cap ? 2 * r->cap : 256;
 		struct mac_row *v = realloc(r->v, cap * sizeof(*v));
-		if (v == NULL)
+		if (v == NULL) {
+			r->oom = true;
 			return;
+		}
 		r->v = v;
 		r->cap = cap;
 	}
@@ -71,18 +75,24 @@ CTL_HANDLER(rpc_l2vpn_mac_list)
 				     p->name);
 	// A bridge whose datapath tables are not built yet has learnt nothing.
 	(void)dp_l2_macs(p->port_id, collect, &rows);
+	if (rows.oom) {
+		free(rows.v);
+		return api_error_set(e, API_ERR_INTERNAL, NULL, "out of memory listing the table");
+	}
 	qsort(rows.v, rows.n, sizeof(rows.v[0]), row_cmp);
 	arr = json_array();
 	for (size_t i = 0; i < rows.n; i++) {
 		const struct mac_row *r = &rows.v[i];
 		char mac[18];
 		json_t *o;
+		if (r->where > p->l2vpn.n_peers)
+			continue; // no place (a peer index beyond the bridge's peers)
 		snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", r->mac[0], r->mac[1],
 			 r->mac[2], r->mac[3], r->mac[4], r->mac[5]);
 		o = json_pack("{s:s,s:I}", "mac", mac, "age_s", (json_int_t)r->age);
 		if (o == NULL)
 			continue;
-		if (r->where == 0 || r->where > p->l2vpn.n_peers) {
+		if (r->where == 0) {
 			json_object_set_new(o, "where", json_string("local"));
 		} else {
 			struct ip_addr pa = {.family = AF_INET6};

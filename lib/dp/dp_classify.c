@@ -78,8 +78,9 @@ l2_bridge(struct dp_lcore *lc, struct rte_mbuf *m, const struct dp_port_meta *pm
 
 	if (!(d[6] & 1))
 		dp_l2_learn(tab, d + 6, DP_L2_LOCAL, now);
-	if (!(d[0] & 1) && (where = dp_l2_lookup(tab, d)) >= 0) {
-		if (where == DP_L2_LOCAL || where > pm->l2_peers) {
+	// (A peer index beyond the bridge's peers is no place: flooded.)
+	if (!(d[0] & 1) && (where = dp_l2_lookup(tab, d)) >= 0 && where <= pm->l2_peers) {
+		if (where == DP_L2_LOCAL) {
 			dp_drop(lc, m, DP_DROP_l2vpn_filtered);
 			return false;
 		}

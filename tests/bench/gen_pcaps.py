@@ -13,9 +13,17 @@ at them: every packet's destination falls inside one of the case's routes,
 spread over all of them (round robin for the 1k-route cases, random for the
 big table), with distinct source ports so every packet is its own flow.
 
+The l2vpn bridge cases (End.DT2U, H.Encaps.L2 into a bridge) have two peer
+PEs (BRIDGE_PEERS). h_encaps_l2_bridge needs destinations learnt behind the
+peers before it measures, and only a SID can learn them: gen0 is the bridge
+port there (every frame it receives is bridged), so those packets come on a
+fourth port, `core1` (VRF default, net_pcap without infinite_rx: its pcap,
+learn_frames(), is read once at the start, then the port stays empty).
+
   gen_pcaps.py CASE OUT.pcap [--routes N] [--flows F] [--seed S] [--big]
 
-writes the pcap of one case (srv6d_bench.py imports this module instead).
+writes the pcap of one case (srv6d_bench.py imports this module instead),
+and for h_encaps_l2_bridge OUT-learn.pcap, the learning packets.
 """
 import argparse
 import gc
@@ -37,6 +45,7 @@ MAC_CE1 = "02:00:00:00:01:02"
 MAC_SENDER = "02:00:00:00:0c:02"
 MAC_P1 = "02:00:00:00:00:02"
 MAC_CE = "02:00:00:00:0d:02"
+MAC_CORE1 = "02:00:00:00:01:03"  # core1: the learning port of h_encaps_l2_bridge
 
 CORE_ADDR, P1 = "2001:db8:0:12::1", "2001:db8:0:12::2"
 CE1_ADDR4, CE4 = "172.16.11.1", "172.16.11.2"
@@ -55,12 +64,23 @@ SID = {"end": "2001:db8:a:1::", "end_x": "2001:db8:a:2::", "end_dt4": "2001:db8:
        "end_dx2": "2001:db8:a:d2::", "end_as": "2001:db8:a:a5::", "end_ad": "2001:db8:a:ad::",
        "end_as_return": "2001:db8:a:a6::", "end_hmac": "2001:db8:a:4d::",
        "end_dt46_hmac": "2001:db8:a:4e::", "end_am": "2001:db8:a:a7::",
-       "end_op": "2001:db8:a:ee::"}
+       "end_op": "2001:db8:a:ee::", "end_dt2u": "2001:db8:a:d4::"}
+SID_DT2M = "2001:db8:a:d5::"    # the bridges' End.DT2M (configured, not measured)
 # the SRH HMAC key of the hmac cases (RFC 8754 2.1.2)
 HMAC_KEY_ID, HMAC_SECRET = 7, b"srv6d bench key, 32 bytes long!!"
 
 # the binding SIDs' SR policy: two segments of the remote PE
 B6_POLICY = ["2001:db8:b:1::", "2001:db8:b:ffff::"]
+
+# The l2vpn bridge cases: two peer PEs, (address, their End.DT2U, their
+# End.DT2M); the first is REMOTE_PE, the outer source of end_dt2u.
+BRIDGE_PEERS = [(REMOTE_PE, "2001:db8:b:d4::", "2001:db8:b:d5::"),
+                ("2001:db8:b::2", "2001:db8:b:e4::", "2001:db8:b:e5::")]
+BRIDGE_MAC_AGE_S = 3600         # h_encaps_l2_bridge's learnt MACs are never refreshed
+# stations on the bridge port's side (local) and behind the peers (remote:
+# REMOTE_MACS[j] behind peer j % 2, learnt by h_encaps_l2_bridge's learn_frames)
+LOCAL_MACS = [f"02:00:00:1c:00:{k:02x}" for k in range(256)]
+REMOTE_MACS = [f"02:00:00:0b:{j % 2:02x}:{j:02x}" for j in range(8)]
 
 # case -> (port gen0's VRF, output port, behaviour label)
 CASES = {
@@ -78,6 +98,11 @@ CASES = {
     "end_dt46": ("default", "ce1", "End.DT46, half IPv4 half IPv6"),
     "end_dx2": ("default", "ce1", "End.DX2, the frame out of ce1"),
     "h_encaps_l2": ("default", "core0", "H.Encaps.L2 (an l2vpn port's frames)"),
+    "end_dt2u": ("default", "ce1",
+                 "End.DT2U, a source MAC per flow learnt: the frame out of ce1 (a bridge port)"),
+    "h_encaps_l2_bridge": ("default", "core0",
+                           "H.Encaps.L2 from bridge port gen0 to the End.DT2U of the peer "
+                           "the destination MAC was learnt behind (unicast, no flooding)"),
     "end_as": ("default", "ce1", "End.AS, to the service"),
     "end_ad": ("default", "ce1", "End.AD, to the service (cache kept)"),
     "end_am": ("default", "ce1", "End.AM, to the service (DA masqueraded, SRH kept)"),
@@ -97,6 +122,8 @@ TRANSIT = ("end", "end_x", "end_b6_encaps", "end_b6_encaps_red")
 # the proxies: End.AS / End.AD toward the service CE4 on ce1; the return port
 # is core0 (a sink that receives nothing), or gen0 for end_as_return
 PROXY = ("end_as", "end_ad", "end_am", "end_as_return")
+# the l2vpn bridge (E-LAN) cases: ce1 (end_dt2u) or gen0 is a bridge port
+BRIDGE = ("end_dt2u", "h_encaps_l2_bridge")
 
 PAYLOAD = b"\x00" * 18          # inner frames: 60 bytes IPv4, 80 bytes IPv6
 
@@ -235,6 +262,13 @@ def _plan(case, n_routes, n_flows, big, seed):
         routes += [{"vrf": VRF, "prefix": p, "nexthops": [dict(ce_nh, via=CE4)]} for p in p4]
     if case == "end_dx2":
         sids.append({"sid": SID[case], "behavior": "End.DX2", "port": "ce1"})
+    if case in BRIDGE:
+        # our End.DT2U (first: the SID end_dt2u counts) and End.DT2M on the
+        # bridge port; no route (nothing here is looked up but the peers'
+        # segments, under 2001:db8:b::/48 of the startup configuration)
+        port = bridge_port(case)
+        sids += [{"sid": SID["end_dt2u"], "behavior": "End.DT2U", "port": port},
+                 {"sid": SID_DT2M, "behavior": "End.DT2M", "port": port}]
     if case in PROXY:
         beh = {"end_ad": "End.AD", "end_am": "End.AM"}.get(case, "End.AS")
         sid = {"sid": SID[case], "behavior": beh, "nexthop": {"via": CE4, "port": "ce1"},
@@ -260,7 +294,7 @@ def _plan(case, n_routes, n_flows, big, seed):
     if case == "end_dt46_hmac":
         sids.append({"sid": SID[case], "behavior": "End.DT46", "vrf": VRF,
                      "hmac_required": True})
-    elif case.startswith("end_dt"):
+    elif case in ("end_dt4", "end_dt6", "end_dt46"):
         sids.append({"sid": SID[case], "behavior": {"end_dt4": "End.DT4", "end_dt6": "End.DT6",
                                                     "end_dt46": "End.DT46"}[case], "vrf": VRF})
 
@@ -313,6 +347,22 @@ def _plan(case, n_routes, n_flows, big, seed):
         elif case == "h_encaps_l2":
             # customer frames on the attachment circuit (not for our MAC)
             frames.append(Ether(dst=MAC_CE, src=MAC_SENDER) / inner4(_host(pick(p4, i), i), i))
+        elif case == "end_dt2u":
+            # an E-LAN frame from peer 0 (REMOTE_PE): SRH with our End.DT2U at
+            # SL 0, next header 143; inside, a new source MAC per flow (learnt
+            # behind the peer) to one of 4 local stations (never learnt behind
+            # a peer: nothing arrives on ce1, so the lookup misses), as End.DX2
+            frame = Ether(dst=LOCAL_MACS[i % 4], src=flow_mac(i)) / \
+                inner4(f"10.{(i >> 8) & 255}.{i & 255}.1", i)
+            srh = IPv6ExtHdrSegmentRouting(addresses=[SID[case]], segleft=0, lastentry=0, nh=143)
+            frames.append(eth_in / IPv6(src=REMOTE_PE, dst=SID[case], hlim=64) / srh / frame)
+        elif case == "h_encaps_l2_bridge":
+            # frames of 256 local stations to the 8 remote ones, each learnt
+            # behind one peer (learn_frames): one H.Encaps.L2 to that peer's
+            # End.DT2U per frame
+            frames.append(Ether(dst=REMOTE_MACS[i % len(REMOTE_MACS)],
+                                src=LOCAL_MACS[(i // len(REMOTE_MACS)) % len(LOCAL_MACS)]) /
+                          inner4(f"10.{(i >> 8) & 255}.{i & 255}.1", i))
         elif case in ("end_as", "end_ad", "end_am"):
             # to the service: SRH [proxy SID, the next one], SL 1, IPv4 inside
             srh = IPv6ExtHdrSegmentRouting(addresses=[remote_sid(0), SID[case]], segleft=1,
@@ -340,6 +390,52 @@ def _plan(case, n_routes, n_flows, big, seed):
     return dict(extra_cfg, sids=sids), routes, frames
 
 
+def flow_mac(i):
+    """end_dt2u's inner source MAC of flow i (unicast, locally administered)."""
+    return f"02:a0:00:{(i >> 16) & 255:02x}:{(i >> 8) & 255:02x}:{i & 255:02x}"
+
+
+def bridge_port(case):
+    """The l2vpn bridge port of a bridge case: where End.DT2U delivers
+    (end_dt2u: the sink ce1) or where the frames come in (gen0)."""
+    return "ce1" if case == "end_dt2u" else "gen0"
+
+
+def bridge_l2vpn():
+    """The bridge ports' "l2vpn" key: both peers (doc/api.md "l2vpn bridges")."""
+    return {"peers": [{"address": a, "segments": [u], "bum_segments": [m]}
+                      for a, u, m in BRIDGE_PEERS],
+            "mac_age_s": BRIDGE_MAC_AGE_S}
+
+
+def peer_of(mac):
+    """h_encaps_l2_bridge: the BRIDGE_PEERS index a remote MAC is learnt behind."""
+    return REMOTE_MACS.index(mac) % len(BRIDGE_PEERS)
+
+
+def learn_frames(case):
+    """What core1 brings once, before anything is measured (h_encaps_l2_bridge
+    only; [] for the other cases): per remote station, twice, a packet from
+    the peer it sits behind to our End.DT2U (SRH at SL 0, next header 143)
+    with a frame from it to a local station. End.DT2U learns the station
+    behind that peer and delivers the frame out of gen0 (the bridge port:
+    net_pcap without a TX file counts it and drops it)."""
+    if case != "h_encaps_l2_bridge":
+        return []
+    out = []
+    for rnd in range(2):
+        for j, mac in enumerate(REMOTE_MACS):
+            peer = BRIDGE_PEERS[peer_of(mac)][0]
+            frame = Ether(dst=LOCAL_MACS[j], src=mac) / \
+                IP(src="10.255.0.1", dst="10.255.0.2", ttl=64) / \
+                UDP(sport=1024 + j, dport=4789) / PAYLOAD
+            srh = IPv6ExtHdrSegmentRouting(addresses=[SID["end_dt2u"]], segleft=0, lastentry=0,
+                                           nh=143)
+            out.append(Ether(dst=MAC_CORE1, src=MAC_P1) /
+                       IPv6(src=peer, dst=SID["end_dt2u"], hlim=64) / srh / frame)
+    return out
+
+
 def hmac_srh(visit, sl, nh, src):
     """SRH bytes for segments in visiting order with an HMAC TLV (RFC 8754
     2.1.2.1 text: source, Last Entry, Flags, key id, Segment List)."""
@@ -356,6 +452,11 @@ def hmac_srh(visit, sl, nh, src):
         bytes([5, 38, 0, 0]) + struct.pack("!I", HMAC_KEY_ID) + mac
 
 
+def learn_pcap_path(pcap):
+    """Where the learning packets of a case's pcap go: OUT-learn.pcap."""
+    return (pcap[:-5] if pcap.endswith(".pcap") else pcap) + "-learn.pcap"
+
+
 def write_pcap(path, frames):
     """Write frames fast: bytes once each, no per-packet dissection."""
     w = PcapWriter(path, linktype=1, sync=False)
@@ -364,23 +465,33 @@ def write_pcap(path, frames):
     w.close()
 
 
-def base_config(case, gen_device, core_device, ce_device, extra):
-    """srv6d's startup configuration for a case (routes come later, over the socket)."""
+def base_config(case, gen_device, core_device, ce_device, extra, learn_device=None):
+    """srv6d's startup configuration for a case (routes come later, over the
+    socket). learn_device: core1's device (net_pcap of learn_frames(), read
+    once), which h_encaps_l2_bridge needs."""
     gen_vrf = CASES[case][0]
     gen_addr = ["172.16.10.1/24", "2001:db8:1::1/64"] if gen_vrf == VRF else ["2001:db8:0:11::1/64"]
     gen = {"name": "gen0", "device": gen_device, "vrf": gen_vrf, "mac": MAC_GEN,
            "addresses": gen_addr}
+    ce1 = {"name": "ce1", "device": ce_device, "vrf": VRF, "mac": MAC_CE1,
+           "addresses": [CE1_ADDR4 + "/24", CE1_ADDR6 + "/64"]}
     if case == "h_encaps_l2":
         gen["addresses"] = []
         gen["l2vpn"] = {"segments": [remote_sid(0)]}
+    if case in BRIDGE:
+        port = gen if bridge_port(case) == "gen0" else ce1
+        port.update({"vrf": "default", "addresses": [], "l2vpn": bridge_l2vpn()})
+    ports = [gen,
+             {"name": "core0", "device": core_device, "vrf": "default", "mac": MAC_CORE,
+              "addresses": [CORE_ADDR + "/64"]},
+             ce1]
+    if case == "h_encaps_l2_bridge":
+        if learn_device is None:
+            raise ValueError("h_encaps_l2_bridge needs core1's device (learn_device)")
+        ports.append({"name": "core1", "device": learn_device, "vrf": "default",
+                      "mac": MAC_CORE1, "addresses": ["2001:db8:0:13::1/64"]})
     cfg = {
-        "ports": [
-            gen,
-            {"name": "core0", "device": core_device, "vrf": "default", "mac": MAC_CORE,
-             "addresses": [CORE_ADDR + "/64"]},
-            {"name": "ce1", "device": ce_device, "vrf": VRF, "mac": MAC_CE1,
-             "addresses": [CE1_ADDR4 + "/24", CE1_ADDR6 + "/64"]},
-        ],
+        "ports": ports,
         "encap": {"source": ENCAP_SRC, "hop_limit": 64, "flowlabel": "compute"},
         "vrfs": [{"name": VRF, "table": 100}],
         "sids": extra["sids"],
@@ -420,6 +531,11 @@ def main(argv):
     _, routes, frames = plan(a.case, a.routes, a.flows, a.big, a.seed)
     write_pcap(a.out, frames)
     print(f"{a.out}: {len(frames)} packets, {len(routes)} routes")
+    learn = learn_frames(a.case)
+    if learn:
+        path = learn_pcap_path(a.out)
+        write_pcap(path, learn)
+        print(f"{path}: {len(learn)} learning packets (core1, read once)")
     return 0
 
 

@@ -320,9 +320,32 @@ def load_routes(rpc, routes, batch, label):
             "client_encode_s": round(encode_s, 3)}
 
 
-def check_output(case, pkts, routes):
+def sent_frames(case, pcap):
+    """What the output of an l2vpn bridge case must carry unchanged, from the
+    generator pcap (RFC layouts, not srv6d's code): end_dt2u's inner frames
+    (after Ethernet, IPv6 and the SRH, next header 143), or
+    h_encaps_l2_bridge's frames themselves. None for the other cases."""
+    from scapy.utils import RawPcapReader
+    if case not in G.BRIDGE:
+        return None
+    out = set()
+    for raw, _ in RawPcapReader(pcap):
+        raw = bytes(raw)
+        if case == "h_encaps_l2_bridge":
+            out.add(raw)
+            continue
+        off, nh = 14 + 40, raw[14 + 6]
+        if nh == 43:                    # the SRH: (Hdr Ext Len + 1) * 8 bytes
+            nh, off = raw[off], off + (raw[off + 1] + 1) * 8
+        if nh == 143:
+            out.add(raw[off:])
+    return out
+
+
+def check_output(case, pkts, routes, expect=None):
     """The behaviour really applied: the captured output packets have the
-    headers the case expects (independent of srv6d's code: RFC layouts)."""
+    headers the case expects (independent of srv6d's code: RFC layouts).
+    expect: for the l2vpn bridge cases, the frames sent (sent_frames)."""
     import socket
     from scapy.all import IP, ICMPv6EchoReply, IPv6, IPv6ExtHdrSegmentRouting
     if not pkts:
@@ -330,9 +353,42 @@ def check_output(case, pkts, routes):
     # every IPv4 route of the cases is a /24 (gen_pcaps.py): a set beats a
     # million ipaddress objects
     v4nets = {r["prefix"] for r in routes if ":" not in r["prefix"]}
+    bum = {m for _, _, m in G.BRIDGE_PEERS}
+    flooded = 0
     for k, p in enumerate(pkts):
         where = f"captured packet {k}"
-        if case == "end_usid":
+        if case == "end_dt2u":
+            # the inner frame as the peer sent it, byte for byte, out of the
+            # bridge port ce1: no outer header left, no MAC rewritten
+            if expect is None or bytes(p) not in expect:
+                return f"{where}: End.DT2U: not one of the inner frames, unchanged " \
+                       f"({len(p)} bytes, {p.src} -> {p.dst})"
+        elif case == "h_encaps_l2_bridge":
+            # H.Encaps.L2 from us to the End.DT2U of the peer the frame's
+            # destination was learnt behind (G.peer_of): SRH [that SID] at
+            # SL 0, next header 143, the frame unchanged behind it; a copy
+            # to any peer's End.DT2M (bum_segments) is a flood: counted
+            if IPv6 not in p or p[IPv6].src != G.ENCAP_SRC or p[IPv6].nh != 43:
+                return f"{where}: no outer IPv6 from {G.ENCAP_SRC} with an SRH"
+            da = p[IPv6].dst
+            if da in bum:
+                flooded += 1
+                continue
+            srh = p[IPv6ExtHdrSegmentRouting]
+            if srh.segleft != 0 or srh.nh != 143 or list(srh.addresses) != [da]:
+                return f"{where}: SRH [{da}] with SL 0 and next header 143 missing"
+            raw = bytes(p)
+            inner = raw[14 + 40 + (raw[14 + 40 + 1] + 1) * 8:]
+            if expect is None or inner not in expect:
+                return f"{where}: the frame inside is not one sent on gen0, unchanged"
+            dmac = ":".join(f"{b:02x}" for b in inner[:6])
+            want = G.BRIDGE_PEERS[G.peer_of(dmac)][1] if dmac in G.REMOTE_MACS else None
+            if da != want:
+                return f"{where}: frame to {dmac} sent to {da}, not to {want} " \
+                       "(the End.DT2U of the peer it was learnt behind)"
+            if p.dst != G.MAC_P1:
+                return f"{where}: Ethernet destination {p.dst}, not P1"
+        elif case == "end_usid":
             # the container shifted: 2001:db8:<next C-SID>::, hop limit 63,
             # no SRH, the customer packet inside, to P1
             if IPv6 not in p or p.dst != G.MAC_P1 or IPv6ExtHdrSegmentRouting in p or \
@@ -453,6 +509,9 @@ def check_output(case, pkts, routes):
                     return f"{where}: destination {p[IPv6].dst} outside the routes"
             else:
                 return f"{where}: neither IPv4 nor IPv6"
+    if flooded:
+        return f"{flooded} of {len(pkts)} captured packets went to a peer's End.DT2M " \
+               "(bum_segments): flooded, not unicast to one peer"
     return None
 
 
@@ -486,12 +545,53 @@ def capture_tx(rpc, port, path, count, snaplen=None):
         raise Failed(f"capture unreadable: {e}")
 
 
-def capture_check(rpc, case, out_port, wdir, routes):
+def capture_check(rpc, case, out_port, wdir, routes, expect=None):
     try:
         pkts = capture_tx(rpc, out_port, os.path.join(wdir, f"capture-{case}.pcap"), 16)
     except Failed as e:
         return str(e)
-    return check_output(case, pkts, routes)
+    return check_output(case, pkts, routes, expect)
+
+
+def mac_table(rpc, port):
+    """l2vpn.mac.list of a bridge port: {mac: peer address, or "local"}."""
+    res = rpc.call("l2vpn.mac.list", {"port": port})
+    return {m["mac"]: m.get("peer", m.get("where")) for m in res.get("macs", [])}
+
+
+def wait_learnt(rpc, timeout=10.0):
+    """h_encaps_l2_bridge: until every remote MAC is in gen0's table behind
+    the peer learn_frames() made it come from (core1 reads its pcap once,
+    when the workers start polling); Failed after timeout."""
+    want = {m: G.BRIDGE_PEERS[G.peer_of(m)][0] for m in G.REMOTE_MACS}
+    deadline = time.time() + timeout
+    while True:
+        got = mac_table(rpc, G.bridge_port("h_encaps_l2_bridge"))
+        wrong = {m: got.get(m) for m, a in want.items() if got.get(m) != a}
+        if not wrong:
+            return
+        if time.time() > deadline:
+            raise Failed(f"the learning packets (core1) did not teach the bridge: {wrong} "
+                         f"(want {want})")
+        time.sleep(0.2)
+
+
+def check_learnt(rpc, case, flows):
+    """end_dt2u: End.DT2U learnt the inner source MACs behind the peer they
+    came from (REMOTE_PE): every listed one is a flow's, and at least 90% of
+    the flows' (up to the table's 8,192) are listed. None, or a problem."""
+    got = mac_table(rpc, G.bridge_port(case))
+    ours = {G.flow_mac(i) for i in range(flows)}
+    behind = [m for m, a in got.items() if a == G.REMOTE_PE]
+    stray = [m for m in behind if m not in ours]
+    if stray:
+        return f"MAC table: {len(stray)} MACs behind {G.REMOTE_PE} that no flow sent: {stray[:4]}"
+    missing = [m for m, a in got.items() if m in ours and a != G.REMOTE_PE]
+    if missing:
+        return f"MAC table: flows' MACs not behind {G.REMOTE_PE}: {missing[:4]}"
+    if len(behind) < 0.9 * min(flows, 8192):
+        return f"MAC table: {len(behind)} MACs behind {G.REMOTE_PE}, of {flows} flows"
+    return None
 
 
 def totals(st, out_port, sid):
@@ -562,11 +662,21 @@ def measure_srv6d(a, rpc, case, out_port, sid):
 def run_srv6d(a, case, big, n_routes, pcap, extra, routes, wdir, tag):
     gen_vrf, out_port, _ = G.CASES[case]
     rx = ",".join(f"rx_pcap={pcap}" for _ in range(a.workers))
+    learn_device = None
+    learn = G.learn_frames(case)
+    if learn:
+        # h_encaps_l2_bridge: core1 reads these once (no infinite_rx), one
+        # queue per worker as gen0, and its TX (none) would be dropped
+        lpcap = G.learn_pcap_path(pcap)
+        G.write_pcap(lpcap, learn)
+        learn_device = "net_pcap1," + ",".join(f"rx_pcap={lpcap}" for _ in range(a.workers))
     cfg = G.base_config(case, f"net_pcap0,{rx},infinite_rx=1", "net_null0,no-rx=1",
-                        "net_null1,no-rx=1", extra)
+                        "net_null1,no-rx=1", extra, learn_device)
     # the SID that counts every packet of the case (none for what arrives
-    # on a port: H.Encaps.L2, End.AS's return)
-    sid = extra["sids"][0]["sid"] if extra["sids"] and case != "end_as_return" else None
+    # on a port: H.Encaps.L2, into a bridge too, End.AS's return)
+    sid = extra["sids"][0]["sid"] if extra["sids"] and \
+        case not in ("end_as_return", "h_encaps_l2_bridge") else None
+    expect = sent_frames(case, pcap)
     p, rpc, logpath = start_srv6d(a, cfg, wdir, tag)
     res = {"log": logpath}
     try:
@@ -577,7 +687,12 @@ def run_srv6d(a, case, big, n_routes, pcap, extra, routes, wdir, tag):
         log(f"  srv6d: {len(routes):,} routes in {ld['seconds']:.2f} s "
             f"({ld['routes_per_s'] or 0:,}/s; client CPU {ld['client_cpu_s']:.2f} s while "
             f"sending, {ld['client_encode_s']:.2f} s encoding before)")
-        problem = capture_check(rpc, case, out_port, wdir, routes)
+        if case == "h_encaps_l2_bridge":
+            wait_learnt(rpc)
+            log(f"  srv6d: the {len(G.REMOTE_MACS)} remote MACs learnt behind their peers")
+        problem = capture_check(rpc, case, out_port, wdir, routes, expect)
+        if not problem and case == "end_dt2u":
+            problem = check_learnt(rpc, case, len(expect))
         if problem:
             raise Failed(f"output check: {problem}")
         log(f"  srv6d: output check passed (16 packets captured on {out_port})")
