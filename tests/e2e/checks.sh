@@ -121,3 +121,15 @@ ce_host() {
 	nsx "$1" ip route add default via "$5"
 	nsx "$1" ip -6 route add default via "$6"
 }
+
+# mac_of SHORT IF: the interface's MAC address
+mac_of() { nsx "$1" cat "/sys/class/net/$2/address"; }
+
+# neigh_is SHORT IF ADDR MAC: the neighbour entry of ADDR on IF is a resolved
+# one (not INCOMPLETE/FAILED) with link-layer address MAC
+neigh_is() {
+	local line
+	line=$(nsx "$1" ip neigh show "$3" dev "$2")
+	echo "$1 $2: ${line:-no entry for $3}"
+	[[ $line == *"lladdr $4 "* ]] && [[ $line != *INCOMPLETE* && $line != *FAILED* ]]
+}

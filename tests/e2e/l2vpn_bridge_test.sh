@@ -52,17 +52,6 @@ dt2m() { echo "2a0e:97c0:ae6:${1}001:d5::"; }
 
 trap srv6d_logs_trap EXIT
 
-# mac_of SHORT IF: the interface's MAC address
-mac_of() { nsx "$1" cat "/sys/class/net/$2/address"; }
-
-# neigh_is SHORT IF ADDR MAC: a resolved neighbour entry of ADDR with MAC
-neigh_is() {
-	local line
-	line=$(nsx "$1" ip neigh show "$3" dev "$2")
-	echo "$1 $2: ${line:-no entry for $3}"
-	[[ $line == *"lladdr $4 "* ]] && [[ $line != *INCOMPLETE* && $line != *FAILED* ]]
-}
-
 section "topology: three CEs, three srv6d PEs, one Linux P"
 ns_add p
 router_sysctls p

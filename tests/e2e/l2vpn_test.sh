@@ -66,18 +66,6 @@ PE2_DX2=2a0e:97c0:ae6:2001:d2::
 
 trap srv6d_logs_trap EXIT
 
-# mac_of SHORT IF: the interface's MAC address
-mac_of() { nsx "$1" cat "/sys/class/net/$2/address"; }
-
-# neigh_is SHORT IF ADDR MAC: the neighbour entry of ADDR on IF is a resolved
-# one (not INCOMPLETE/FAILED) with link-layer address MAC
-neigh_is() {
-	local line
-	line=$(nsx "$1" ip neigh show "$3" dev "$2")
-	echo "$1 $2: ${line:-no entry for $3}"
-	[[ $line == *"lladdr $4 "* ]] && [[ $line != *INCOMPLETE* && $line != *FAILED* ]]
-}
-
 # l2_wire PCAP OUTER_SRC OUTER_DST red|srh SRC_MAC DST_MAC MIN: the frames
 # from OUTER_SRC to OUTER_DST carry an Ethernet frame (next header 143): with
 # "srh" behind an SRH [OUTER_DST] SL 0 LE 0, with "red" right after the IPv6
