@@ -79,7 +79,8 @@ CTL_HANDLER(rpc_l2vpn_mac_list)
 		free(rows.v);
 		return api_error_set(e, API_ERR_INTERNAL, NULL, "out of memory listing the table");
 	}
-	qsort(rows.v, rows.n, sizeof(rows.v[0]), row_cmp);
+	if (rows.n > 1) // (qsort must not get NULL, even for nothing)
+		qsort(rows.v, rows.n, sizeof(rows.v[0]), row_cmp);
 	arr = json_array();
 	for (size_t i = 0; i < rows.n; i++) {
 		const struct mac_row *r = &rows.v[i];
