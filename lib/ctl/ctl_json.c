@@ -304,7 +304,7 @@ prefix_to_json(const struct ip_prefix *p)
 	return json_string(prefix_fmt(p, b, sizeof(b)));
 }
 
-static json_t *
+json_t *
 seg_to_json(const uint8_t *s)
 {
 	struct ip_addr a = {.family = AF_INET6};
@@ -323,7 +323,7 @@ segs_to_json(const uint8_t segs[][16], unsigned int n)
 	return arr;
 }
 
-static json_t *
+json_t *
 mac_to_json(const uint8_t mac[6])
 {
 	char b[24];

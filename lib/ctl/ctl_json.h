@@ -37,6 +37,9 @@
 
 // A port as configured: name, device, mtu, vrf, addresses ["a/len"], mac when
 // configured (has_mac). The config file's port object.
+// A 16-byte SID or address, a 6-byte MAC, as the API writes them.
+json_t *seg_to_json(const uint8_t *s);
+json_t *mac_to_json(const uint8_t mac[6]);
 json_t *port_to_json(const struct model *m, const struct model_port *p);
 // port.list: the configured fields plus, from st (may be NULL), driver, mac
 // (the one in use), link ("up"/"down"), speed (Mb/s), n_rxq, n_txq, and from

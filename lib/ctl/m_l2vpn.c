@@ -5,10 +5,8 @@
 // from the datapath's MAC table (lib/dp/dp_l2.c) on the control thread.
 
 #include <stdbool.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 
 #include <jansson.h>
 
@@ -84,25 +82,16 @@ CTL_HANDLER(rpc_l2vpn_mac_list)
 	arr = json_array();
 	for (size_t i = 0; i < rows.n; i++) {
 		const struct mac_row *r = &rows.v[i];
-		char mac[18];
 		json_t *o;
 		if (r->where > p->l2vpn.n_peers)
 			continue; // no place (a peer index beyond the bridge's peers)
-		snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", r->mac[0], r->mac[1],
-			 r->mac[2], r->mac[3], r->mac[4], r->mac[5]);
-		o = json_pack("{s:s,s:I}", "mac", mac, "age_s", (json_int_t)r->age);
-		if (o == NULL)
-			continue;
-		if (r->where == 0) {
-			json_object_set_new(o, "where", json_string("local"));
-		} else {
-			struct ip_addr pa = {.family = AF_INET6};
-			char a[64];
-			memcpy(pa.bytes, p->l2vpn.peers[r->where - 1].addr, 16);
-			addr_fmt(&pa, a, sizeof(a));
-			json_object_set_new(o, "where", json_string("peer"));
-			json_object_set_new(o, "peer", json_string(a));
-		}
+		o = json_object();
+		json_object_set_new(o, "mac", mac_to_json(r->mac));
+		json_object_set_new(o, "age_s", json_integer((json_int_t)r->age));
+		json_object_set_new(o, "where", json_string(r->where == 0 ? "local" : "peer"));
+		if (r->where != 0)
+			json_object_set_new(o, "peer",
+					    seg_to_json(p->l2vpn.peers[r->where - 1].addr));
 		json_array_append_new(arr, o);
 	}
 	free(rows.v);

@@ -52,19 +52,28 @@ param_problem(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m
 	return dp_icmp_error(lc, t, m, 4, code, pointer, r);
 }
 
+// An ICMPv6 echo request at the SID's upper layer becomes its reply in
+// place (icmp6_echo_reply), ours: not aged again here.
+static inline bool
+sid_echo_reply(struct rte_mbuf *m, const struct pkt_ip6_info *info)
+{
+	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
+
+	if (info->ul_proto != IPPROTO_ICMP_V6 || info->ul_off >= m->data_len ||
+	    d[info->ul_off] != 128 || icmp6_echo_reply(m) != 0)
+		return false;
+	dp_meta(m)->flags |= DP_F_NO_TTL_DEC;
+	return true;
+}
+
 // RFC 8986 4.1.1: upper-layer header at a SID. ICMPv6 echo is allowed and
 // answered; anything else gets Parameter Problem code 4 at the header.
 static int
 sid_upper_layer(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m,
 		const struct pkt_ip6_info *info)
 {
-	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
-
-	if (info->ul_proto == IPPROTO_ICMP_V6 && info->ul_off < m->data_len &&
-	    d[info->ul_off] == 128 && icmp6_echo_reply(m) == 0) {
-		dp_meta(m)->flags |= DP_F_NO_TTL_DEC;
+	if (sid_echo_reply(m, info))
 		return DP_NEXT;
-	}
 	if (info->ul_proto == IPPROTO_V4_IN_V6 || info->ul_proto == IPPROTO_V6_IN_V6)
 		return param_problem(lc, t, m, 4, info->ul_off, DP_DROP_sid_sl_zero);
 	return param_problem(lc, t, m, 4, info->ul_off, DP_DROP_sid_upper_layer);
@@ -554,11 +563,8 @@ sid_exec(struct dp_lcore *lc, const struct dp_tables *t, struct rte_mbuf *m, con
 		// the worker: probes cost the control thread nothing.
 		if (!o_flag && unlikely(dp_g.capture_on[md->rx_port] & DP_CAPTURE_OAM))
 			dp_capture_copy_l3(lc, t, m, DP_CAPTURE_OAM);
-		if (info.ul_proto == IPPROTO_ICMP_V6 && info.ul_off < m->data_len &&
-		    d[info.ul_off] == 128 && icmp6_echo_reply(m) == 0) {
-			md->flags |= DP_F_NO_TTL_DEC;
+		if (sid_echo_reply(m, &info))
 			return DP_NEXT;
-		}
 		dp_drop(lc, m, DP_DROP_oam_op_unhandled);
 		return DP_DONE;
 	}

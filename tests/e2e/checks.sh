@@ -133,3 +133,13 @@ neigh_is() {
 	echo "$1 $2: ${line:-no entry for $3}"
 	[[ $line == *"lladdr $4 "* ]] && [[ $line != *INCOMPLETE* && $line != *FAILED* ]]
 }
+
+# srv6d_start_json NAME...: each $WORK/NAME.json checked to be JSON, then
+# srv6d instance NAME started on it
+srv6d_start_json() {
+	local n
+	for n in "$@"; do
+		$PY -m json.tool "$WORK/$n.json" >/dev/null || fail "$n.json is not JSON"
+		start_srv6d_named "$n" "$n" "$WORK/$n.json"
+	done
+}

@@ -237,10 +237,7 @@ cat >"$WORK/t.json" <<EOF
   ]
 }
 EOF
-for n in pe1 t; do
-	$PY -m json.tool "$WORK/$n.json" >/dev/null || fail "$n.json is not JSON"
-	start_srv6d_named "$n" "$n" "$WORK/$n.json"
-done
+srv6d_start_json pe1 t
 ctl_on pe1 route list >&2 || true
 
 section "warm-up"

@@ -100,9 +100,8 @@ for k in "${PES[@]}"; do
 	age=300
 	[[ $k == 3 ]] && age=4
 	bridge_config "$k" "$age" >"$WORK/pe$k.json"
-	$PY -m json.tool "$WORK/pe$k.json" >/dev/null || fail "pe$k.json is not JSON"
-	start_srv6d_named "pe$k" "pe$k" "$WORK/pe$k.json"
 done
+srv6d_start_json pe1 pe2 pe3
 ctl_on pe1 port list ce0 >&2 || true
 
 declare -A S0 S1 S2

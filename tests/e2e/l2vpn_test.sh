@@ -269,10 +269,7 @@ EOF
 }
 l2vpn_config "$PE1_WAN" "$PE1_DX2" "$PE2_DX2" "$PE2_LOC" "$PE2_WAN" h.encaps.l2 pe1 >"$WORK/pe1.json"
 l2vpn_config "$PE2_WAN" "$PE2_DX2" "$PE1_DX2" "$PE1_LOC" "$PE1_WAN" h.encaps.l2.red pe2 >"$WORK/pe2.json"
-for n in pe1 pe2; do
-	$PY -m json.tool "$WORK/$n.json" >/dev/null || fail "$n.json is not JSON"
-	start_srv6d_named "$n" "$n" "$WORK/$n.json"
-done
+srv6d_start_json pe1 pe2
 ctl_on pe1 sid list >&2 || true
 
 # Captures on the receiving end of the WAN link (srv6d's own transmissions

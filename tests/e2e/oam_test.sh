@@ -456,10 +456,7 @@ oam_config PE1 veth-pe1-p "$PE1_IF" "$OAM_PE1_LOC" "$PE1_END" "$PE1_DT46" \
 oam_config PE2 veth-pe2-p "$PE2_IF" "$OAM_PE2_LOC" "$PE2_END" "$PE2_DT46" \
 	"$(via "$OAM_PE1_LOC" "$P_IF2"), $(via 2001:db8:0:1::/64 "$P_IF2")" \
 	"{\"sid\": \"$PE2_OP\", \"behavior\": \"End.OP\"}" >"$WORK/pe2.json"
-for n in pe1 pe2; do
-	$PY -m json.tool "$WORK/$n.json" >/dev/null || fail "$n.json is not JSON"
-	start_srv6d_named "$n" "$n" "$WORK/$n.json"
-done
+srv6d_start_json pe1 pe2
 ctl_on pe1 sid list >&2 || true
 
 section "warm-up: neighbours on every hop"

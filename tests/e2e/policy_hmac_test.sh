@@ -437,10 +437,7 @@ cat >"$WORK/pe2.json" <<EOF
   ]
 }
 EOF
-for n in pe1 t1 t2 pe2; do
-	$PY -m json.tool "$WORK/$n.json" >/dev/null || fail "$n.json is not JSON"
-	start_srv6d_named "$n" "$n" "$WORK/$n.json"
-done
+srv6d_start_json pe1 t1 t2 pe2
 ctl_on pe1 route list >&2 || true
 bg_start recv ce2 "$PY" "$WORK/udp_flows.py" recv "$UDP_PORT"
 wait_until "grep -q listening '$WORK/recv.log'" 10 || fail "UDP receiver on CE2: $(cat "$WORK/recv.log")"

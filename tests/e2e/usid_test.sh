@@ -288,10 +288,7 @@ cat >"$WORK/pe2.json" <<EOF
   ]
 }
 EOF
-for n in pe1 t pe2; do
-	$PY -m json.tool "$WORK/$n.json" >/dev/null || fail "$n.json is not JSON"
-	start_srv6d_named "$n" "$n" "$WORK/$n.json"
-done
+srv6d_start_json pe1 t pe2
 ctl_on pe2 sid list >&2 || true
 ctl_on t sid list >&2 || true
 
